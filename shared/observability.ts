@@ -1,0 +1,70 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+/**
+ * The one place that creates the Powertools logger and metrics. Every function and script logs
+ * through these, so the redaction below applies everywhere: no national number, no amount tied
+ * to a person and no name ever reaches a log line.
+ */
+
+/** Keys whose values are personal data or tied to a person: never logged, whatever their shape. */
+const REDACTED_KEYS = new Set([
+  'insz',
+  'niss',
+  'amount',
+  'amountCents',
+  'records',
+  'record',
+  'body',
+  'fileNumber',
+  'name',
+  'firstName',
+  'lastName',
+  'employmentPlace',
+  'socialEconomyInitiativeName',
+]);
+
+/** Keys of aggregate, non-personal sums that stay readable (per-recipient totals of a batch). */
+const AGGREGATE_KEYS = new Set(['totalAmountCents']);
+
+/**
+ * Eleven digits, with or without the usual dots, dashes or spaces (`85.07.30-033.28`), not part of
+ * a longer run of digits: the shape of an INSZ/NISS. Replaced in every string that is logged.
+ */
+const NATIONAL_NUMBER = /(?<!\d)\d{2}[.\- ]?\d{2}[.\- ]?\d{2}[.\- ]?\d{3}[.\- ]?\d{2}(?!\d)/g;
+
+export const REDACTED = '[REDACTED]';
+
+/** Redacts one key/value pair the way the logger does; exported so that tests can prove the rule. */
+export function redactLogValue(key: string, value: unknown): unknown {
+  if (key !== '' && REDACTED_KEYS.has(key) && !AGGREGATE_KEYS.has(key) && value !== undefined && value !== null) return REDACTED;
+  if (typeof value === 'string') return value.replace(NATIONAL_NUMBER, '[INSZ]');
+  return value;
+}
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'art60-hub';
+
+export const logger = new Logger({
+  serviceName,
+  logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
+  jsonReplacerFn: redactLogValue,
+});
+
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Art60Hub',
+  serviceName,
+});
+
+/** Metric names, shared by the functions and the dashboard. */
+export const METRIC = {
+  batchesAccepted: 'BatchesAccepted',
+  batchesRefused: 'BatchesRefused',
+  batchesDuplicate: 'BatchesDuplicate',
+  rowsDelivered: 'RowsDelivered',
+  rowsWithheld: 'RowsWithheld',
+  rowsUnroutable: 'RowsUnroutable',
+  rowsRejected: 'RowsRejected',
+  recordsDelivered: 'RecordsDelivered',
+  returnMessagesAccepted: 'ReturnMessagesAccepted',
+  returnMessagesRefused: 'ReturnMessagesRefused',
+} as const;

@@ -1,0 +1,201 @@
+import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from './domain/recipients';
+
+/**
+ * The one topology definition: every bucket, queue and table the hub uses, with the settings that
+ * matter to behaviour, and the environment variables through which a function finds each of them.
+ * The CDK app (infra/) declares these resources from this file, and the local stand-in (local/)
+ * creates the same ones in the emulators. Logical names only: physical names are CloudFormation's
+ * in AWS, and the logical name itself on the laptop.
+ */
+
+export const DAY_SECONDS = 86_400;
+
+/** How long each function may run; queue visibility timeouts derive from it (AWS: at least 6×). */
+export const FUNCTION_TIMEOUT_SECONDS = {
+  splitBatch: 900,
+  returnFlows: 30,
+} as const;
+
+export interface QueueSpec {
+  /** Logical name; the queue's name on the laptop. */
+  readonly name: string;
+  /** Environment variable that holds the queue URL for a function. */
+  readonly urlEnv: string;
+  /** Environment variable that holds the queue ARN (inbound channels: the sender is the channel). */
+  readonly arnEnv: string;
+  readonly retentionSeconds: number;
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly description: string;
+}
+
+const FOURTEEN_DAYS = 14 * DAY_SECONDS; // the SQS maximum (return-flows §5)
+const FOUR_DAYS = 4 * DAY_SECONDS;
+
+function queue(name: string, description: string, retentionSeconds: number, consumerTimeout: number): QueueSpec {
+  const envStem = name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return {
+    name,
+    urlEnv: `QUEUE_URL_${envStem}`,
+    arnEnv: `QUEUE_ARN_${envStem}`,
+    retentionSeconds,
+    visibilityTimeoutSeconds: 6 * consumerTimeout,
+    maxReceiveCount: 5,
+    description,
+  };
+}
+
+/** A recipient's queues are polled by the recipient's own system; we give it a generous visibility. */
+const RECIPIENT_VISIBILITY = 5 * 60;
+
+export const QUEUES = {
+  /** S3 ObjectCreated notifications of the inbound bucket, consumed by split-batch. */
+  batchNotifications: queue('batch-notifications', 'S3 ObjectCreated notifications for monthly batch files', FOUR_DAYS, FUNCTION_TIMEOUT_SECONDS.splitBatch),
+  /** Hub → recipient: batch.records, batch.completed, correction.outcome, message.refused. */
+  recipientOutbound: Object.fromEntries(
+    RECIPIENTS.map((r) => [r, queue(`outbound-${r.toLowerCase()}`, `Hub to ${r}`, FOURTEEN_DAYS, RECIPIENT_VISIBILITY / 6)]),
+  ) as Record<Recipient, QueueSpec>,
+  /** Recipient → hub (VDAB, ACTIRIS only): validation.decision, correction.request. */
+  recipientInbound: Object.fromEntries(
+    RETURNING_RECIPIENTS.map((r) => [r, queue(`inbound-${r.toLowerCase()}`, `${r} to hub`, FOURTEEN_DAYS, FUNCTION_TIMEOUT_SECONDS.returnFlows)]),
+  ) as Record<ReturningRecipient, QueueSpec>,
+  /** Hub → PPS: validation.decision, correction.request, message.refused. */
+  ppsOutbound: queue('outbound-pps', 'Hub to the PPS Social Integration', FOURTEEN_DAYS, RECIPIENT_VISIBILITY / 6),
+  /** PPS → hub: correction.decision. */
+  ppsInbound: queue('inbound-pps', 'PPS Social Integration to hub', FOURTEEN_DAYS, FUNCTION_TIMEOUT_SECONDS.returnFlows),
+  /** Hub → OCMW (read by the PPS's OCMW-facing systems): correction.approved. */
+  ocmwOutbound: queue('outbound-ocmw', 'Hub to the OCMWs, through the PPS', FOURTEEN_DAYS, RECIPIENT_VISIBILITY / 6),
+} as const;
+
+/** Every queue, for code that treats them alike (the local stand-in, the dashboard). */
+export function allQueues(): QueueSpec[] {
+  return [
+    QUEUES.batchNotifications,
+    ...Object.values(QUEUES.recipientOutbound),
+    ...Object.values(QUEUES.recipientInbound),
+    QUEUES.ppsOutbound,
+    QUEUES.ppsInbound,
+    QUEUES.ocmwOutbound,
+  ];
+}
+
+/** The dead-letter queue of a queue: its name and environment variables. DLQs outlive their source. */
+export function deadLetterQueueOf(spec: QueueSpec): QueueSpec {
+  return {
+    ...spec,
+    name: `${spec.name}-dlq`,
+    urlEnv: `${spec.urlEnv}_DLQ`,
+    arnEnv: `${spec.arnEnv}_DLQ`,
+    retentionSeconds: FOURTEEN_DAYS,
+    maxReceiveCount: 0,
+    description: `Dead letters of: ${spec.description}`,
+  };
+}
+
+export interface BucketSpec {
+  readonly name: string;
+  readonly env: string;
+  readonly description: string;
+}
+
+export const BUCKETS = {
+  /** The PPS drops `monthly/<YYYY-MM>/<name>` here. */
+  inbound: { name: 'inbound', env: 'BUCKET_INBOUND', description: 'Raw monthly batch files from the PPS' },
+  /** Records of a file being processed, before the file is accepted; deleted on refusal. */
+  staging: { name: 'staging', env: 'BUCKET_STAGING', description: 'Staged minimised records of files being processed' },
+  /** What was delivered, per recipient prefix (`VDAB/`, `ACTIRIS/`, `FOREM/`); write once, expired by lifecycle only. */
+  archive: { name: 'archive', env: 'BUCKET_ARCHIVE', description: 'Archive of what each recipient received' },
+  /** Batch reports (no national numbers). */
+  reports: { name: 'reports', env: 'BUCKET_REPORTS', description: 'Batch reports' },
+} as const satisfies Record<string, BucketSpec>;
+
+export interface TableSpec {
+  readonly name: string;
+  readonly env: string;
+  /** Partition key attribute (string). */
+  readonly partitionKey: string;
+  /** Sort key attribute (string), when the table has one. */
+  readonly sortKey?: string;
+  readonly globalIndexes?: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey?: string }>;
+  readonly description: string;
+}
+
+/** Every table has TTL on this attribute, in epoch seconds (return-flows §5). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const TABLES = {
+  /** Batch manifests, keyed on the content's SHA-256 (monthly-batch §8). */
+  batches: { name: 'batches', env: 'TABLE_BATCHES', partitionKey: 'pk', description: 'Batch manifests' },
+  /** Delivered payment lines, their validation decisions and status (return-flows §2). */
+  paymentLines: { name: 'payment-lines', env: 'TABLE_PAYMENT_LINES', partitionKey: 'pk', sortKey: 'sk', description: 'Delivered payment lines and their decisions' },
+  /** Correction requests and their life (return-flows §3). */
+  corrections: {
+    name: 'corrections',
+    env: 'TABLE_CORRECTIONS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    globalIndexes: [{ name: 'byCorrectionId', partitionKey: 'correctionId' }],
+    description: 'Correction requests',
+  },
+  /** The record of disclosures, keyed by an HMAC of the INSZ (return-flows §4). */
+  disclosures: { name: 'disclosures', env: 'TABLE_DISCLOSURES', partitionKey: 'pk', sortKey: 'sk', description: 'Record of disclosures' },
+  /** Return messages refused with a code, kept for an operator (messages.md). */
+  refusedMessages: { name: 'refused-messages', env: 'TABLE_REFUSED_MESSAGES', partitionKey: 'pk', sortKey: 'sk', description: 'Refused return messages' },
+} as const satisfies Record<string, TableSpec>;
+
+/** Other configuration a function reads from its environment. */
+export const SETTINGS_ENV = {
+  /** Share of rejected rows above which a file is refused (monthly-batch §7), e.g. `0.05`. */
+  maxRejectedShare: 'MAX_REJECTED_SHARE',
+  /** The enterprise number (KBO) of each returning recipient, JSON `{"VDAB":"…","ACTIRIS":"…"}`. */
+  recipientKbos: 'RECIPIENT_KBOS',
+  /** Name of the SSM SecureString parameter that holds the disclosure HMAC key (AWS). */
+  disclosureKeyParameter: 'DISCLOSURE_KEY_PARAMETER',
+  /** The disclosure HMAC key itself, hex (laptop only; never set in AWS). */
+  disclosureKeyLocal: 'DISCLOSURE_KEY_LOCAL',
+  /** Days a refused return message is kept for an operator. */
+  refusedMessageRetentionDays: 'REFUSED_MESSAGE_RETENTION_DAYS',
+} as const;
+
+export interface FunctionSpec {
+  /** Logical name; the file `functions/<name>.ts` exports `handler`. */
+  readonly name: string;
+  readonly entry: string;
+  /** Queues whose event source mapping invokes it (with ReportBatchItemFailures). */
+  readonly triggers: readonly QueueSpec[];
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Records per invocation from its queues. */
+  readonly batchSize: number;
+}
+
+export const FUNCTIONS = {
+  /** Splits a monthly batch file into minimised records per recipient (monthly-batch). */
+  splitBatch: {
+    name: 'split-batch',
+    entry: 'functions/split-batch.ts',
+    triggers: [QUEUES.batchNotifications],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.splitBatch,
+    memoryMb: 1024,
+    batchSize: 1,
+  },
+  /** Validation decisions and correction requests of VDAB and Actiris; the sender is the channel. */
+  regionInbound: {
+    name: 'region-inbound',
+    entry: 'functions/region-inbound.ts',
+    triggers: Object.values(QUEUES.recipientInbound),
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.returnFlows,
+    memoryMb: 512,
+    batchSize: 10,
+  },
+  /** The PPS's decisions on corrections. */
+  ppsInbound: {
+    name: 'pps-inbound',
+    entry: 'functions/pps-inbound.ts',
+    triggers: [QUEUES.ppsInbound],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.returnFlows,
+    memoryMb: 512,
+    batchSize: 10,
+  },
+} as const satisfies Record<string, FunctionSpec>;
