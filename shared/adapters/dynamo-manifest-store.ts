@@ -1,0 +1,96 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock, type BatchManifest, type ClaimResult, type Clock, type ManifestStore } from '../ports';
+import { expiresAtEpochSeconds, isExpired, REPORT_RETENTION_DAYS } from '../domain/retention';
+import { TTL_ATTRIBUTE } from '../topology';
+import { dynamoDocumentClient } from './aws-clients';
+
+type ManifestItem = BatchManifest & { pk: string; [TTL_ATTRIBUTE]: number };
+
+function toManifest(item: Record<string, unknown>): BatchManifest {
+  const { pk: _pk, [TTL_ATTRIBUTE]: _ttl, ...manifest } = item as unknown as ManifestItem;
+  return manifest;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Batch manifests in DynamoDB, one item per content SHA-256, each change a single conditional
+ * write. Manifests hold no national number and live as long as the reports they point to.
+ */
+export class DynamoManifestStore implements ManifestStore {
+  constructor(
+    private readonly table: string,
+    private readonly db: DynamoDBDocumentClient = dynamoDocumentClient(),
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async claim(manifest: BatchManifest, now: Date): Promise<ClaimResult> {
+    const item: ManifestItem = {
+      ...manifest,
+      pk: manifest.sha256,
+      [TTL_ATTRIBUTE]: expiresAtEpochSeconds(now, REPORT_RETENTION_DAYS),
+    };
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return { claimed: true, manifest };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    if (manifest.status === 'PUBLISHING' && manifest.attemptId && manifest.leaseUntil) {
+      // Take over a batch whose publishing attempt died: its lease has run out.
+      try {
+        const updated = await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk: manifest.sha256 },
+            UpdateExpression: 'SET attemptId = :attempt, leaseUntil = :lease',
+            ConditionExpression: '#status = :publishing AND leaseUntil < :now',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':attempt': manifest.attemptId,
+              ':lease': manifest.leaseUntil,
+              ':publishing': 'PUBLISHING',
+              ':now': now.toISOString(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { claimed: true, manifest: toManifest(updated.Attributes ?? {}) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    const existing = await this.get(manifest.sha256);
+    if (!existing) throw new Error('manifest vanished while being claimed');
+    return { claimed: false, existing };
+  }
+
+  async markDelivered(sha256: string, attemptId: string, deliveredAt: Date, recipients: NonNullable<BatchManifest['recipients']>): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: sha256 },
+        UpdateExpression: 'SET #status = :delivered, deliveredAt = :at, recipients = :recipients REMOVE leaseUntil',
+        ConditionExpression: '#status = :publishing AND attemptId = :attempt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':delivered': 'DELIVERED',
+          ':publishing': 'PUBLISHING',
+          ':attempt': attemptId,
+          ':at': deliveredAt.toISOString(),
+          ':recipients': recipients,
+        },
+      }),
+    );
+  }
+
+  async get(sha256: string): Promise<BatchManifest | undefined> {
+    const response = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: sha256 }, ConsistentRead: true }));
+    const item = response.Item;
+    if (!item || isExpired(item[TTL_ATTRIBUTE] as number | undefined, this.clock())) return undefined;
+    return toManifest(item);
+  }
+}

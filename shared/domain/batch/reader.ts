@@ -1,0 +1,253 @@
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { ALL_FIELDS, OPTIONAL_FIELDS, type RecordField } from '../recipients';
+import { FileRefusal } from './codes';
+import type { FileKind } from './file-name';
+
+/**
+ * The streaming reader of inbound files (spec monthly-batch §2): gzip or not, strict UTF-8 with an
+ * optional byte-order mark, LF or CRLF, CSV (`;`, RFC 4180 quoting, a header) or NDJSON. It never
+ * holds more of the file than one chunk and one record, and it yields rows in small arrays so
+ * that the per-row cost stays a function call, not a promise.
+ */
+
+/** One row as read: its physical start line and its values by column, or null when malformed. */
+export interface RawRow {
+  /** 1-based physical line on which the row starts. */
+  readonly line: number;
+  /** The known columns' values as read (strings for CSV; any JSON value for NDJSON); null: `MALFORMED_ROW`. */
+  readonly values: Readonly<Partial<Record<RecordField, unknown>>> | null;
+}
+
+const KNOWN_COLUMNS = new Set<string>(ALL_FIELDS);
+const REQUIRED_COLUMNS = ALL_FIELDS.filter((f) => !OPTIONAL_FIELDS.includes(f));
+
+/** Zlib's own errors (not gzip, truncated, corrupt) make a file unreadable; other errors are the source's. */
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+async function* decompressed(bytes: AsyncIterable<Uint8Array>, gzip: boolean): AsyncGenerator<Uint8Array> {
+  if (!gzip) {
+    yield* bytes;
+    return;
+  }
+  const gunzip = createGunzip();
+  const source = Readable.from(bytes, { objectMode: false });
+  source.on('error', (error) => gunzip.destroy(error));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Uint8Array;
+  } catch (error) {
+    if (isZlibError(error)) throw new FileRefusal('UNREADABLE', 'the file is not valid gzip');
+    throw error;
+  } finally {
+    source.destroy();
+  }
+}
+
+/** Decodes strict UTF-8 (invalid anywhere: `UNREADABLE`) and yields physical lines with their numbers. */
+async function* physicalLines(bytes: AsyncIterable<Uint8Array>, gzip: boolean): AsyncGenerator<string[]> {
+  const decoder = new TextDecoder('utf-8', { fatal: true }); // strips a leading byte-order mark
+  let carry = '';
+  const decode = (chunk?: Uint8Array): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new FileRefusal('UNREADABLE', 'the file is not valid UTF-8');
+    }
+  };
+  for await (const chunk of decompressed(bytes, gzip)) {
+    const text = carry + decode(chunk);
+    const lines = text.split('\n');
+    carry = lines.pop() ?? '';
+    if (lines.length > 0) yield lines;
+  }
+  const rest = carry + decode();
+  if (rest.length > 0) yield [rest];
+}
+
+function stripCarriageReturn(line: string): string {
+  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+}
+
+function isBlank(line: string): boolean {
+  return line.trim().length === 0;
+}
+
+/**
+ * Assembles CSV records from physical lines: `;` separates cells, a cell that starts with `"` is
+ * quoted (`""` is a quote inside it) and may span lines. A quoted cell followed by anything but
+ * `;` or the end of the line makes the record malformed. Resumable across lines.
+ */
+class CsvRecordAssembler {
+  private cells: string[] = [];
+  private cell = '';
+  private inQuotes = false;
+  private malformed = false;
+  private open = false;
+
+  /** True while a quoted cell continues on the next line. */
+  get pending(): boolean {
+    return this.open;
+  }
+
+  /**
+   * Feeds one physical line (without its line end). Returns the record's cells when the line
+   * completes it (null cells: malformed quoting), or undefined when the record continues.
+   */
+  feed(line: string): { cells: string[] | null } | undefined {
+    let i = 0;
+    const n = line.length;
+    if (this.open) {
+      this.cell += '\n';
+    } else if (line.indexOf('"') < 0) {
+      return { cells: line.split(';') }; // the common case: no quoting on this line
+    }
+    for (;;) {
+      if (this.inQuotes) {
+        const quote = line.indexOf('"', i);
+        if (quote < 0) {
+          this.cell += line.slice(i);
+          this.open = true;
+          return undefined;
+        }
+        this.cell += line.slice(i, quote);
+        if (line.charCodeAt(quote + 1) === 34) {
+          this.cell += '"';
+          i = quote + 2;
+          continue;
+        }
+        this.inQuotes = false;
+        i = quote + 1;
+        if (i < n && line.charCodeAt(i) !== 59) {
+          this.malformed = true;
+          const next = line.indexOf(';', i);
+          i = next < 0 ? n : next;
+        }
+        if (i >= n) return this.finish();
+        i += 1; // past the `;`
+        this.cells.push(this.cell);
+        this.cell = '';
+        if (i >= n) {
+          this.cells.push('');
+          return this.finish(false);
+        }
+        continue;
+      }
+      if (line.charCodeAt(i) === 34) {
+        this.inQuotes = true;
+        i += 1;
+        continue;
+      }
+      const separator = line.indexOf(';', i);
+      if (separator < 0) {
+        this.cell += line.slice(i);
+        return this.finish();
+      }
+      this.cells.push(this.cell + line.slice(i, separator));
+      this.cell = '';
+      i = separator + 1;
+      if (i >= n) {
+        this.cells.push('');
+        return this.finish(false);
+      }
+    }
+  }
+
+  private finish(pushCell = true): { cells: string[] | null } {
+    if (pushCell) this.cells.push(this.cell);
+    const result = { cells: this.malformed ? null : this.cells };
+    this.cells = [];
+    this.cell = '';
+    this.inQuotes = false;
+    this.malformed = false;
+    this.open = false;
+    return result;
+  }
+}
+
+/** Maps a header to the index of each known column, or refuses the file (`MISSING_COLUMNS`). */
+function columnIndex(header: readonly string[]): ReadonlyArray<readonly [RecordField, number]> {
+  const names = header.map((name) => name.trim());
+  if (new Set(names).size !== names.length) throw new FileRefusal('MISSING_COLUMNS', 'a column is named twice');
+  const missing = REQUIRED_COLUMNS.filter((column) => !names.includes(column));
+  if (missing.length > 0) throw new FileRefusal('MISSING_COLUMNS', `missing columns: ${missing.join(', ')}`);
+  return names.flatMap((name, index) => (KNOWN_COLUMNS.has(name) ? [[name as RecordField, index] as const] : []));
+}
+
+async function* csvRows(lines: AsyncIterable<string[]>): AsyncGenerator<RawRow[]> {
+  const assembler = new CsvRecordAssembler();
+  let lineNumber = 0;
+  let recordStart = 0;
+  let columns: ReadonlyArray<readonly [RecordField, number]> | undefined;
+  let width = 0;
+  for await (const batch of lines) {
+    const rows: RawRow[] = [];
+    for (const rawLine of batch) {
+      lineNumber += 1;
+      const line = stripCarriageReturn(rawLine);
+      if (!assembler.pending) {
+        if (isBlank(line)) continue;
+        recordStart = lineNumber;
+      }
+      const record = assembler.feed(line);
+      if (!record) continue;
+      if (!columns) {
+        if (!record.cells) throw new FileRefusal('MISSING_COLUMNS', 'the header line is not well-formed CSV');
+        columns = columnIndex(record.cells);
+        width = record.cells.length;
+        continue;
+      }
+      const cells = record.cells;
+      if (!cells || cells.length !== width) {
+        rows.push({ line: recordStart, values: null });
+        continue;
+      }
+      const values: Partial<Record<RecordField, unknown>> = {};
+      for (const [field, index] of columns) values[field] = cells[index];
+      rows.push({ line: recordStart, values });
+    }
+    if (rows.length > 0) yield rows;
+  }
+  if (assembler.pending) throw new FileRefusal('UNREADABLE', 'the file ends inside a quoted field');
+  if (!columns) throw new FileRefusal('MISSING_COLUMNS', 'the file has no header line');
+}
+
+async function* ndjsonRows(lines: AsyncIterable<string[]>): AsyncGenerator<RawRow[]> {
+  let lineNumber = 0;
+  for await (const batch of lines) {
+    const rows: RawRow[] = [];
+    for (const rawLine of batch) {
+      lineNumber += 1;
+      if (isBlank(rawLine)) continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawLine);
+      } catch {
+        rows.push({ line: lineNumber, values: null });
+        continue;
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        rows.push({ line: lineNumber, values: null });
+        continue;
+      }
+      const source = parsed as Record<string, unknown>;
+      const values: Partial<Record<RecordField, unknown>> = {};
+      for (const field of ALL_FIELDS) if (Object.hasOwn(source, field)) values[field] = source[field];
+      rows.push({ line: lineNumber, values });
+    }
+    if (rows.length > 0) yield rows;
+  }
+}
+
+/**
+ * Reads an inbound file's rows, in order, in small arrays. Throws {@link FileRefusal} with
+ * `UNREADABLE` or `MISSING_COLUMNS` when the file as a whole cannot be read; any other error is the
+ * byte source's own (a broken S3 stream) and is rethrown as it is.
+ */
+export function readRows(bytes: AsyncIterable<Uint8Array>, kind: FileKind): AsyncGenerator<RawRow[]> {
+  const lines = physicalLines(bytes, kind.gzip);
+  return kind.format === 'csv' ? csvRows(lines) : ndjsonRows(lines);
+}
