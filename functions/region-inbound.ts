@@ -1,2 +1,44 @@
-// Placeholder: replaced by the real handler (see the issue that builds it).
-export const handler = async (): Promise<void> => {};
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
+import { buildReturnFlowDeps, channelOfQueueArn } from '../shared/adapters/dynamo-return-flow-deps';
+import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { logger, metrics } from '../shared/observability';
+import type { ReturnFlowDeps } from '../shared/return-flows/deps';
+import { processReturnMessage } from '../shared/return-flows/process';
+import { receivedMessageOf, reportOutcome } from '../shared/return-flows/sqs';
+
+/**
+ * region-inbound: the validation decisions and correction requests of VDAB and Actiris, from their
+ * own inbound queues. The sender is the queue the record came from (its `eventSourceARN`), never a
+ * field of the message (return-flows §1). A refused message is handled (kept, counted, answered
+ * with `message.refused`); only a failure (throttling, the network) is a batch item failure, so
+ * that SQS delivers that message again and its DLQ catches poison.
+ */
+
+/** The handler over given dependencies; `channelOf` names the sender of a record's queue. */
+export function regionInbound(deps: ReturnFlowDeps, channelOf: (arn: string) => 'VDAB' | 'ACTIRIS' | undefined) {
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    const recordHandler = async (record: SQSRecord): Promise<void> => {
+      const channel = channelOf(record.eventSourceARN);
+      if (!channel) {
+        // A misconfigured trigger: not a sender's fault, so not a refusal.
+        logger.error('record from a queue that is no recipient channel', { eventSourceARN: record.eventSourceARN, sqsMessageId: record.messageId });
+        throw new Error(`no recipient channel has ARN ${record.eventSourceARN}`);
+      }
+      reportOutcome(channel, record.messageId, await processReturnMessage(deps, channel, receivedMessageOf(record)));
+    };
+    return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), context ? { context } : undefined);
+  };
+}
+
+/** The bare Lambda function: adapters from the environment, the disclosure key from SSM or the laptop. */
+export async function regionInboundFromEnv(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  const deps = buildReturnFlowDeps({ publisher: new SqsPublisher(), disclosureKey: await loadDisclosureKey() });
+  return regionInbound(deps, (arn) => channelOfQueueArn(arn))(event, context);
+}
+
+export const handler = middy(regionInboundFromEnv).use(injectLambdaContext(logger)).use(logMetrics(metrics));

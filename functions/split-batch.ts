@@ -11,7 +11,7 @@ import { DEFAULT_MAX_REJECTED_SHARE } from '../shared/domain/batch/split';
 import { S3BlobStore, openS3Object } from '../shared/adapters/s3-blob-store';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { createDeliveryLedger } from '../shared/adapters/delivery-ledger';
+import { createDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
 import { BUCKETS, FUNCTIONS, QUEUES, SETTINGS_ENV, TABLES } from '../shared/topology';
 import { systemClock } from '../shared/ports';
 
@@ -109,7 +109,13 @@ function recordOutcome(key: string, outcome: BatchOutcome): void {
 export async function processNotification(record: SQSRecord, deps = defaultDependencies()): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = [];
   for (const key of objectsOf(record.body, deps.inboundBucket)) {
-    const outcome = await processInboundFile({ key, open: () => openS3Object(deps.inboundBucket, key) }, deps.deps);
+    let outcome: BatchOutcome;
+    try {
+      outcome = await processInboundFile({ key, open: () => openS3Object(deps.inboundBucket, key) }, deps.deps);
+    } catch (error) {
+      logger.error('batch not finished: the notification will be retried', { key, error });
+      throw error;
+    }
     recordOutcome(key, outcome);
     outcomes.push(outcome);
   }

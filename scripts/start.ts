@@ -34,21 +34,26 @@ if (values.help) {
 // The handlers' structured logs are for CloudWatch; here they go to stderr, and only progress
 // lines unless --verbose, so that stdout holds the summary alone.
 const stdoutWrite = process.stdout.write.bind(process.stdout);
+const stderrWrite = process.stderr.write.bind(process.stderr);
 const say = (text: string): void => void stdoutWrite(`${text}\n`);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  if (text.startsWith('{')) {
-    try {
-      const line = JSON.parse(text) as { message?: string; rowsRead?: number };
-      if (line.rowsRead !== undefined) process.stderr.write(`… ${line.rowsRead.toLocaleString('en')} rows read\n`);
-      else if (values.verbose) process.stderr.write(text);
-      return true;
-    } catch {
-      // not a log line
+function divertLogLines(original: (...args: unknown[]) => boolean): typeof process.stdout.write {
+  return ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.startsWith('{"level"')) {
+      try {
+        const line = JSON.parse(text) as { rowsRead?: number };
+        if (line.rowsRead !== undefined) stderrWrite(`… ${line.rowsRead.toLocaleString('en')} rows read\n`);
+        else if (values.verbose) stderrWrite(text);
+        return true;
+      } catch {
+        // not a log line after all
+      }
     }
-  }
-  return (stdoutWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
-}) as typeof process.stdout.write;
+    return original(chunk, ...rest);
+  }) as typeof process.stdout.write;
+}
+process.stdout.write = divertLogLines(stdoutWrite as (...args: unknown[]) => boolean);
+process.stderr.write = divertLogLines(stderrWrite as (...args: unknown[]) => boolean);
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

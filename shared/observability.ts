@@ -17,7 +17,6 @@ const REDACTED_KEYS = new Set([
   'record',
   'body',
   'fileNumber',
-  'name',
   'firstName',
   'lastName',
   'employmentPlace',

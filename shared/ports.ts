@@ -46,8 +46,11 @@ export interface BlobStore {
   delete(keys: readonly string[]): Promise<void>;
 }
 
-/** The states of a batch manifest (monthly-batch §8: the same bytes are delivered once). */
-export type ManifestStatus = 'PUBLISHING' | 'DELIVERED' | 'REFUSED';
+/**
+ * The states of a batch manifest (monthly-batch §8: the same bytes are delivered once). Only an
+ * accepted file has a manifest: a refusal may depend on the key, so it blocks nothing.
+ */
+export type ManifestStatus = 'PUBLISHING' | 'DELIVERED';
 
 export interface BatchManifest {
   /** The content's SHA-256, hex: the manifest's key. */
@@ -59,7 +62,6 @@ export interface BatchManifest {
   readonly reportKey: string;
   /** When the hub first received the bytes: the retention clock of what it delivers. */
   readonly receivedAt: string;
-  readonly refused?: string;
   /** The attempt that holds the batch while publishing, and until when. */
   readonly attemptId?: string;
   readonly leaseUntil?: string;

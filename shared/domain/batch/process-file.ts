@@ -203,11 +203,11 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
 
   if (refused !== null) {
     await deps.staging.delete(stager.allKeys());
-    const claim = await deps.manifests.claim(
-      { sha256, batchId, status: 'REFUSED', refused, source: file.key, period, reportKey, receivedAt: now.toISOString() },
-      now,
-    );
-    if (!claim.claimed) return { kind: 'duplicate', existing: claim.existing };
+    // Bytes already delivered stay delivered, under any key. A refusal itself records no manifest:
+    // it may depend on the key (its month folder, its extension), so the same bytes put right
+    // later must still be processed.
+    const existing = await deps.manifests.get(sha256);
+    if (existing) return { kind: 'duplicate', existing };
     const report = tally.toReport(identity, refused);
     await deps.reports.put(reportKey, JSON.stringify(report, null, 2), { contentType: 'application/json' });
     return { kind: 'refused', report, reportKey };

@@ -1,0 +1,69 @@
+/**
+ * `npm run disclosures -- --insz <n> [--recipient VDAB|ACTIRIS|FOREM] [--json]`: which recipients
+ * received data about this person, when, in which batch and under which regulation and legal
+ * basis (return-flows §4; GDPR art. 15). Reads the disclosures table with the standard AWS
+ * settings: the deployed table (set TABLE_DISCLOSURES to its name, and DISCLOSURE_KEY_PARAMETER),
+ * or the local stand-in's (AWS_ENDPOINT_URL_DYNAMODB and DISCLOSURE_KEY_LOCAL, as `npm run local`
+ * prints them). The INSZ is only ever printed masked.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
+import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
+import { DynamoDisclosures, type DisclosureView } from '../shared/adapters/dynamo-disclosures';
+import { isValidInsz, normaliseInsz } from '../shared/domain/checksums';
+import { isRecipient, type Recipient } from '../shared/domain/recipients';
+import { inszHmac, maskInsz } from '../shared/return-flows/disclosures';
+import { TABLES } from '../shared/topology';
+
+export interface DisclosuresQuery {
+  readonly insz: string;
+  readonly recipient?: Recipient;
+}
+
+/** Reads the command line; throws a usage message on anything else. */
+export function parseDisclosuresArgs(argv: readonly string[], now: Date): DisclosuresQuery & { readonly json: boolean } {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { insz: { type: 'string' }, recipient: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const usage = 'usage: npm run disclosures -- --insz <national number> [--recipient VDAB|ACTIRIS|FOREM] [--json]';
+  if (!values.insz) throw new Error(usage);
+  const insz = normaliseInsz(values.insz);
+  if (insz === null || !isValidInsz(insz, now)) throw new Error(`not a valid INSZ/NISS (check digits): ${maskInsz(insz ?? '')}\n${usage}`);
+  if (values.recipient !== undefined && !isRecipient(values.recipient)) throw new Error(`unknown recipient ${values.recipient}\n${usage}`);
+  return { insz, ...(values.recipient ? { recipient: values.recipient as Recipient } : {}), json: values.json ?? false };
+}
+
+/** The disclosures about one person, unexpired, oldest first. */
+export async function findDisclosures(query: DisclosuresQuery, store: DynamoDisclosures, key: Uint8Array, now: Date): Promise<DisclosureView[]> {
+  return store.forPerson(inszHmac(key, query.insz), now, query.recipient);
+}
+
+/** A plain table for a terminal. */
+export function formatDisclosures(insz: string, rows: readonly DisclosureView[]): string {
+  const header = `Disclosures about ${maskInsz(insz)}: ${rows.length}`;
+  if (rows.length === 0) return `${header}\n(no recipient received data about this person, or it is past its retention)`;
+  const columns = ['recipient', 'deliveredAt', 'period', 'batchId', 'regulation', 'legalBasis'] as const;
+  const cells = rows.map((row) => columns.map((c) => String(row[c] ?? '')));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+  const line = (values: readonly string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [header, line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const now = new Date();
+  const args = parseDisclosuresArgs(process.argv.slice(2), now);
+  const key = await loadDisclosureKey();
+  const table = process.env[TABLES.disclosures.env] ?? TABLES.disclosures.name;
+  const rows = await findDisclosures(args, new DynamoDisclosures(dynamoDocumentClient(), table), key, now);
+  process.stdout.write(args.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatDisclosures(args.insz, rows)}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,107 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
+import type { TableSpec } from '../topology';
+
+/** Helpers shared by the DynamoDB adapters of the return flows. */
+
+/** The table name a function finds in its environment. */
+export function tableNameFromEnv(spec: TableSpec, env: NodeJS.ProcessEnv = process.env): string {
+  const name = env[spec.env];
+  if (!name) throw new Error(`${spec.env} is not set: the ${spec.name} table is unknown`);
+  return name;
+}
+
+/** Whether an error is DynamoDB's refusal of a conditional write. */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Epoch seconds of an instant, as TTL attributes hold them. */
+export function epochSeconds(at: Date): number {
+  return Math.floor(at.getTime() / 1000);
+}
+
+/** BatchWriteItem takes at most 25 requests. */
+export const BATCH_WRITE_MAX = 25;
+
+export interface BatchWriteOptions {
+  /** BatchWriteItem calls in flight at once (default 8). */
+  readonly concurrency?: number;
+  /** Attempts for the unprocessed items of one call, the first included (default 10). */
+  readonly maxAttempts?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Injected by tests so that backoff takes no real time. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Puts every item, 25 per BatchWriteItem, at most `concurrency` calls at once, retrying the
+ * `UnprocessedItems` DynamoDB hands back (throttling) with exponential backoff and full jitter.
+ * Reads `items` lazily, a window at a time, so that a million rows are never all in flight.
+ * Puts are idempotent, so a retry of the whole call after a crash writes the same items again.
+ * @throws Error when some items stay unprocessed after `maxAttempts`.
+ */
+export async function putAll(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: Iterable<Record<string, unknown>>,
+  options: BatchWriteOptions = {},
+): Promise<number> {
+  const concurrency = options.concurrency ?? 8;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const baseDelayMs = options.baseDelayMs ?? 50;
+  const maxDelayMs = options.maxDelayMs ?? 5_000;
+  const sleep = options.sleep ?? defaultSleep;
+  const limit = pLimit(concurrency);
+
+  async function writeChunk(chunk: Record<string, unknown>[]): Promise<void> {
+    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 1; requests.length > 0; attempt += 1) {
+      if (attempt > 1) {
+        if (attempt > maxAttempts) throw new Error(`${requests.length} item(s) still unprocessed in ${tableName} after ${maxAttempts} attempts`);
+        await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 2)));
+      }
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    }
+  }
+
+  let written = 0;
+  let window: Array<Promise<void>> = [];
+  let chunk: Record<string, unknown>[] = [];
+  // BatchWriteItem refuses a request that names one key twice; identical facts (two payment lines
+  // that give FOREM the same record) are one item, so the later put of a key replaces the earlier.
+  let keysInChunk = new Map<string, number>();
+  const flushWindow = async () => {
+    await Promise.all(window);
+    window = [];
+  };
+  for (const item of items) {
+    const key = JSON.stringify([item.pk, item.sk]);
+    const at = keysInChunk.get(key);
+    if (at !== undefined) {
+      chunk[at] = item;
+      continue;
+    }
+    keysInChunk.set(key, chunk.length);
+    chunk.push(item);
+    if (chunk.length === BATCH_WRITE_MAX) {
+      const full = chunk;
+      chunk = [];
+      keysInChunk = new Map();
+      window.push(limit(() => writeChunk(full)));
+      written += full.length;
+      if (window.length >= concurrency * 4) await flushWindow();
+    }
+  }
+  if (chunk.length > 0) {
+    const rest = chunk;
+    window.push(limit(() => writeChunk(rest)));
+    written += rest.length;
+  }
+  await flushWindow();
+  return written;
+}

@@ -1,0 +1,145 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Regulation, ReturningRecipient } from '../domain/recipients';
+import { isExpired } from '../domain/retention';
+import type { LineDecision, PaymentLine, PaymentLineStore, PaymentLineView, StoredDecision } from '../return-flows/model';
+import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
+
+/**
+ * Delivered payment lines and their validation decisions (return-flows §2) in the payment-lines
+ * table. One partition per line, `pk = LINE#<recipient>#<reference>`, with three kinds of item:
+ *
+ * - `sk = LINE`: the line as last delivered (written by the delivery ledger; a later delivery of
+ *   the same reference replaces it, and only it);
+ * - `sk = DECISION#<decisionId>`: each accepted decision, written once (its history);
+ * - `sk = STATUS`: the decision with the latest `decidedAt`, moved forward only.
+ *
+ * Decisions and status live beside the line, so that a re-delivery of the line keeps them.
+ */
+
+export const LINE_SK = 'LINE';
+export const STATUS_SK = 'STATUS';
+
+export function linePk(recipient: ReturningRecipient, reference: string): string {
+  return `LINE#${recipient}#${reference}`;
+}
+
+/** The item of a delivered line. */
+export function lineItem(line: PaymentLine): Record<string, unknown> {
+  return { pk: linePk(line.recipient, line.reference), sk: LINE_SK, itemType: 'LINE', ...line };
+}
+
+function decisionKey(d: Pick<StoredDecision, 'recipient' | 'reference' | 'decisionId'>) {
+  return { pk: linePk(d.recipient, d.reference), sk: `DECISION#${d.decisionId}` };
+}
+
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, itemType: _type, ...rest } = item;
+  return rest as T;
+}
+
+export class DynamoPaymentLines implements PaymentLineStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getLine(recipient: ReturningRecipient, reference: string, now: Date): Promise<PaymentLineView | undefined> {
+    const pk = linePk(recipient, reference);
+    const [line, status] = await Promise.all([
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: LINE_SK }, ConsistentRead: true })),
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: STATUS_SK }, ConsistentRead: true })),
+    ]);
+    // TTL deletes up to about two days late: an expired item is as good as gone.
+    if (!line.Item || isExpired(line.Item.expiresAt as number | undefined, now)) return undefined;
+    const view = stripKeys<PaymentLine>(line.Item);
+    if (!status.Item || isExpired(status.Item.expiresAt as number | undefined, now)) return { ...view, status: 'DELIVERED' };
+    return {
+      ...view,
+      status: status.Item.status as LineDecision,
+      statusDecisionId: status.Item.decisionId as string,
+      statusDecidedAt: status.Item.decidedAt as string,
+    };
+  }
+
+  async addDecision(decision: StoredDecision) {
+    const key = decisionKey(decision);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, itemType: 'DECISION', ...decision },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': epochSeconds(new Date(decision.receivedAt)) },
+        }),
+      );
+      return { created: true as const };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    const existing = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    if (!existing.Item) throw new Error('decision vanished between a failed conditional put and its read; retry');
+    return { created: false as const, existing: stripKeys<StoredDecision>(existing.Item) };
+  }
+
+  async applyStatus(decision: StoredDecision): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: linePk(decision.recipient, decision.reference), sk: STATUS_SK },
+          UpdateExpression:
+            'SET itemType = :type, #status = :status, decisionId = :id, decidedAt = :decidedAt, decidedAtMs = :ms, recipient = :recipient, #reference = :reference, expiresAt = :expiresAt',
+          // Monotone: only a later decision (or this one again) moves the status, so order of arrival does not matter.
+          ConditionExpression: 'attribute_not_exists(pk) OR decidedAtMs < :ms OR (decidedAtMs = :ms AND decisionId <= :id)',
+          ExpressionAttributeNames: { '#status': 'status', '#reference': 'reference' },
+          ExpressionAttributeValues: {
+            ':type': 'STATUS',
+            ':status': decision.decision,
+            ':id': decision.decisionId,
+            ':decidedAt': decision.decidedAt,
+            ':ms': Date.parse(decision.decidedAt),
+            ':recipient': decision.recipient,
+            ':reference': decision.reference,
+            ':expiresAt': decision.expiresAt,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // A later decision is the status already: this one stays in the history only.
+    }
+  }
+
+  async markDecisionForwarded(decision: StoredDecision, at: Date): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: decisionKey(decision),
+        UpdateExpression: 'SET forwardedAt = if_not_exists(forwardedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    );
+  }
+}
+
+/** The line of a delivered VDAB/Actiris record, or `undefined` when the record has no reference. */
+export function paymentLineOf(
+  recipient: ReturningRecipient,
+  record: Readonly<Partial<Record<string, string>>>,
+  context: { readonly batchId: string; readonly period: string; readonly deliveredAt: string; readonly expiresAt: number; readonly inszHmac: string },
+): PaymentLine | undefined {
+  if (!record.reference || !record.fileNumber || !record.ocmwKbo || !record.regulation) return undefined;
+  return {
+    recipient,
+    reference: record.reference,
+    fileNumber: record.fileNumber,
+    ocmwKbo: record.ocmwKbo,
+    regulation: record.regulation as Regulation,
+    inszHmac: context.inszHmac,
+    period: record.period ?? context.period,
+    batchId: context.batchId,
+    deliveredAt: context.deliveredAt,
+    expiresAt: context.expiresAt,
+  };
+}

@@ -1,0 +1,50 @@
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isExpired } from '../domain/retention';
+import type { Channel, RefusedMessage, RefusedMessageStore } from '../return-flows/model';
+
+/**
+ * Refused return messages, kept for an operator (messages.md; return-flows §5) in the
+ * refused-messages table: `pk = REFUSED#<channel>`, `sk = <receivedAt>#<refusedMessageId>`, so that
+ * an operator lists a channel's refusals in the order they arrived with one Query, and recording
+ * the same refusal again (a retry) writes the same item.
+ */
+
+export const REFUSED_CHANNELS: readonly Channel[] = ['VDAB', 'ACTIRIS', 'PPS'];
+
+export class DynamoRefusedMessages implements RefusedMessageStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(refused: RefusedMessage): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `REFUSED#${refused.channel}`, sk: `${refused.receivedAt}#${refused.refusedMessageId}`, ...refused },
+      }),
+    );
+  }
+
+  async list(channel: Channel, now: Date): Promise<RefusedMessage[]> {
+    const found: RefusedMessage[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `REFUSED#${channel}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (isExpired(item.expiresAt as number | undefined, now)) continue;
+        const { pk: _pk, sk: _sk, ...rest } = item;
+        found.push(rest as RefusedMessage);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+}

@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import {
+  correctionDecisionSchema,
+  correctionRequestInboundSchema,
+  envelopeSchema,
+  validationDecisionInboundSchema,
+  type CorrectionDecisionMessage,
+  type CorrectionRequestInbound,
+  type RefusalCode,
+  type ValidationDecisionInbound,
+} from '../messages/return-flow-schemas';
+import type { Channel } from './model';
+
+/**
+ * Reading a return message off its channel (messages.md): JSON, the envelope, a type this channel's
+ * sender may send, then the type's strict schema. Each failure has its refusal code.
+ */
+
+/** The types each channel's sender may send to the hub. */
+export const CHANNEL_TYPES: Readonly<Record<Channel, readonly string[]>> = {
+  VDAB: ['validation.decision', 'correction.request'],
+  ACTIRIS: ['validation.decision', 'correction.request'],
+  PPS: ['correction.decision'],
+};
+
+export type InboundMessage =
+  | { readonly type: 'validation.decision'; readonly message: ValidationDecisionInbound }
+  | { readonly type: 'correction.request'; readonly message: CorrectionRequestInbound }
+  | { readonly type: 'correction.decision'; readonly message: CorrectionDecisionMessage };
+
+export type ParsedInbound =
+  | { readonly ok: true; readonly inbound: InboundMessage }
+  | {
+      readonly ok: false;
+      readonly code: RefusalCode;
+      readonly detail: string;
+      /** The sender's `messageId`, when the body carried a usable one. */
+      readonly messageId?: string;
+      readonly type?: string;
+    };
+
+const INBOUND_SCHEMAS = {
+  'validation.decision': validationDecisionInboundSchema,
+  'correction.request': correctionRequestInboundSchema,
+  'correction.decision': correctionDecisionSchema,
+} as const;
+
+/** Where a message broke its schema, by field name and rule: never the value (it may be an INSZ). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 10)
+    .map((issue) => {
+      const path = issue.path.map(String).join('.') || '(message)';
+      const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(',')}` : '';
+      return `${path}: ${issue.code}${keys}`;
+    })
+    .join('; ');
+}
+
+function usableMessageId(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length >= 1 && value.length <= 128 ? value : undefined;
+}
+
+/**
+ * Parses the body of a message received on `channel`. `typeAttribute` is the SQS message attribute
+ * `type`, when the sender set it: it must agree with the body.
+ */
+export function parseInbound(channel: Channel, body: string, typeAttribute?: string): ParsedInbound {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return { ok: false, code: 'MALFORMED_MESSAGE', detail: 'body is not JSON' };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, code: 'MALFORMED_MESSAGE', detail: 'body is not a JSON object' };
+  }
+  const fields = raw as Record<string, unknown>;
+  const messageId = usableMessageId(fields.messageId);
+  const claimedType = typeof fields.type === 'string' ? fields.type.slice(0, 64) : undefined;
+  const envelope = envelopeSchema.safeParse(raw);
+  if (!envelope.success) {
+    return { ok: false, code: 'MALFORMED_MESSAGE', detail: `envelope: ${describeIssues(envelope.error.issues)}`, messageId, type: claimedType };
+  }
+  const { type } = envelope.data;
+  if (typeAttribute !== undefined && typeAttribute !== type) {
+    return { ok: false, code: 'MALFORMED_MESSAGE', detail: 'the SQS attribute type differs from the body type', messageId, type };
+  }
+  if (!CHANNEL_TYPES[channel].includes(type)) {
+    const someoneMaySend = Object.values(CHANNEL_TYPES).some((types) => types.includes(type));
+    // A type that another sender may send claims to be that sender: the channel says otherwise.
+    return someoneMaySend
+      ? { ok: false, code: 'WRONG_CHANNEL', detail: `${type} is not sent by ${channel}`, messageId, type }
+      : { ok: false, code: 'MALFORMED_MESSAGE', detail: 'unknown type', messageId, type };
+  }
+  const schema = INBOUND_SCHEMAS[type as keyof typeof INBOUND_SCHEMAS];
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, code: 'INVALID_FIELD', detail: describeIssues(parsed.error.issues), messageId, type };
+  }
+  return { ok: true, inbound: { type, message: parsed.data } as InboundMessage };
+}

@@ -1,0 +1,35 @@
+import type { SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, METRIC, metrics } from '../observability';
+import type { Channel, ReturnOutcome } from './model';
+import type { ReceivedMessage } from './refusals';
+
+/** The SQS side of the return-flow functions: a record as a received message, an outcome reported. */
+
+/** A return message as its channel delivered it, from an SQS record. */
+export function receivedMessageOf(record: SQSRecord): ReceivedMessage {
+  const sent = Number(record.attributes?.SentTimestamp);
+  const typeAttribute = record.messageAttributes?.type?.stringValue;
+  return {
+    body: record.body,
+    sqsMessageId: record.messageId,
+    sentTimestampMs: Number.isFinite(sent) && sent > 0 ? sent : Date.now(),
+    ...(typeAttribute !== undefined ? { typeAttribute } : {}),
+  };
+}
+
+/**
+ * Logs an outcome (ids, type, code: never the body) and counts it. A refusal is counted per
+ * channel and code, so that an operator's alarm sees it.
+ */
+export function reportOutcome(channel: Channel, sqsMessageId: string, outcome: ReturnOutcome): void {
+  if (outcome.kind === 'refused') {
+    logger.warn('return message refused', { channel, sqsMessageId, type: outcome.type, code: outcome.code, detail: outcome.detail });
+    const metric = metrics.singleMetric();
+    metric.addDimensions({ channel, code: outcome.code });
+    metric.addMetric(METRIC.returnMessagesRefused, MetricUnit.Count, 1);
+    return;
+  }
+  logger.info(outcome.kind === 'accepted' ? 'return message accepted' : 'return message already handled', { channel, sqsMessageId, type: outcome.type });
+  metrics.addMetric(METRIC.returnMessagesAccepted, MetricUnit.Count, 1);
+}

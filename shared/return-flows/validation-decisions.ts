@@ -1,0 +1,85 @@
+import type { ReturningRecipient } from '../domain/recipients';
+import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
+import { envelope, toOutbound } from '../messages/envelope';
+import type { ValidationDecisionInbound, ValidationDecisionPps } from '../messages/return-flow-schemas';
+import type { ReturnFlowDeps } from './deps';
+import { forwardedDecisionMessageId } from './ids';
+import { Refusal, type ReturnOutcome, type StoredDecision } from './model';
+
+/**
+ * Validation decisions (return-flows §2): a recipient validates or refuses a payment line it was
+ * delivered; the hub keeps every accepted decision and passes it on to the PPS.
+ */
+
+/**
+ * Whether decision `a` is later than `b` for a line's status: the latest `decidedAt` wins, so that
+ * decisions arriving out of order do not overturn a later one; equal instants are ordered by
+ * `decisionId` so that every replica of the rule agrees.
+ */
+export function isLaterDecision(a: Pick<StoredDecision, 'decidedAt' | 'decisionId'>, b: Pick<StoredDecision, 'decidedAt' | 'decisionId'>): boolean {
+  const ta = Date.parse(a.decidedAt);
+  const tb = Date.parse(b.decidedAt);
+  return ta !== tb ? ta > tb : a.decisionId > b.decisionId;
+}
+
+function sameDecision(a: StoredDecision, b: StoredDecision): boolean {
+  return a.fileNumber === b.fileNumber && a.decision === b.decision && a.reasonCode === b.reasonCode && a.decidedAt === b.decidedAt;
+}
+
+/** The decision as the PPS receives it: the recipient's fields plus `recipient` (messages.md). */
+export function decisionForPps(decision: StoredDecision, sentAt: Date): ValidationDecisionPps {
+  return {
+    ...envelope('validation.decision', forwardedDecisionMessageId(decision.recipient, decision.reference, decision.decisionId), sentAt),
+    decisionId: decision.decisionId,
+    reference: decision.reference,
+    fileNumber: decision.fileNumber,
+    decision: decision.decision,
+    ...(decision.reasonCode !== undefined ? { reasonCode: decision.reasonCode } : {}),
+    decidedAt: decision.decidedAt,
+    recipient: decision.recipient,
+  };
+}
+
+/**
+ * Records a validation decision that `recipient` (its channel) sent: checks that the line was
+ * delivered to it and is the one named, stores the decision in the line's history, makes it the
+ * line's status unless a later one is, and forwards it to the PPS. A `decisionId` received again
+ * is a no-op; a crash between the write and the send is repaired when SQS delivers it again.
+ * @throws Refusal UNKNOWN_LINE, LINE_MISMATCH
+ */
+export async function recordValidationDecision(
+  deps: ReturnFlowDeps,
+  recipient: ReturningRecipient,
+  message: ValidationDecisionInbound,
+): Promise<ReturnOutcome> {
+  const now = deps.clock();
+  const line = await deps.lines.getLine(recipient, message.reference, now);
+  if (!line) throw new Refusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
+  if (line.fileNumber !== message.fileNumber) throw new Refusal('LINE_MISMATCH', 'fileNumber differs from the delivered line');
+
+  const decision: StoredDecision = {
+    recipient,
+    reference: message.reference,
+    decisionId: message.decisionId,
+    fileNumber: message.fileNumber,
+    decision: message.decision,
+    ...(message.reasonCode !== undefined ? { reasonCode: message.reasonCode } : {}),
+    decidedAt: message.decidedAt,
+    messageId: message.messageId,
+    receivedAt: now.toISOString(),
+    expiresAt: expiresAtEpochSeconds(now, RECIPIENT_RETENTION_DAYS[recipient]),
+  };
+  const added = await deps.lines.addDecision(decision);
+  let current = decision;
+  if (!added.created) {
+    // §2: a decisionId received again is a no-op, whatever it says now.
+    if (!sameDecision(added.existing, decision) || added.existing.forwardedAt !== undefined) {
+      return { kind: 'duplicate', type: 'validation.decision' };
+    }
+    current = added.existing; // stored but maybe not forwarded: finish what a crash interrupted
+  }
+  await deps.lines.applyStatus(current);
+  await deps.publisher.publish(deps.config.queueUrls.ppsOutbound, [toOutbound(decisionForPps(current, deps.clock()))]);
+  await deps.lines.markDecisionForwarded(current, deps.clock());
+  return { kind: added.created ? 'accepted' : 'duplicate', type: 'validation.decision' };
+}

@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startLocalStandIn, type LocalStandIn } from '../../local/stand-in';
+import { runFileLocally } from '../../local/run-file';
+import { BATCH_COLUMNS, writeBatchFile } from '../../scripts/lib/batch-generator';
+import { formattedInsz, tempDir } from '../support/batch-files';
+
+/**
+ * No national number ever reaches a log line (guide; monthly-batch §8): every line written while a
+ * generated batch runs end to end, at DEBUG level, is captured and searched for every INSZ of the
+ * input, and the shared logger's redaction is checked directly.
+ */
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+
+/** Captures (and silences) everything written to stdout, stderr and the console while `action` runs. */
+async function captureOutput<T>(action: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const chunks: string[] = [];
+  const record = (chunk: unknown): void => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk));
+  };
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      record(chunk);
+      return true;
+    }),
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+      record(chunk);
+      return true;
+    }),
+    ...CONSOLE_METHODS.map((method) =>
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        record(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' '));
+      }),
+    ),
+  ];
+  try {
+    const result = await action();
+    return { result, lines: chunks.join('\n').split('\n').filter((line) => line.trim().length > 0) };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+function parsedLines(lines: readonly string[]): Array<Record<string, unknown>> {
+  return lines.flatMap((line) => {
+    try {
+      const value = JSON.parse(line) as unknown;
+      return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+const previousLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
+let standIn: LocalStandIn;
+let observability: typeof import('../../shared/observability');
+
+beforeAll(async () => {
+  // Before the stand-in imports the logger (it reads its level on import), so DEBUG lines run too.
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  standIn = await startLocalStandIn();
+  observability = await import('../../shared/observability');
+});
+
+afterAll(async () => {
+  await standIn?.stop();
+  if (previousLogLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+  else process.env.POWERTOOLS_LOG_LEVEL = previousLogLevel;
+});
+
+describe('log redaction (no national number in any log line)', () => {
+  let forms: Set<string>;
+  let lines: string[];
+  let result: Awaited<ReturnType<typeof runFileLocally>>;
+
+  beforeAll(async () => {
+    expect(observability.logger.getLevelName()).toBe('DEBUG');
+    const dir = await tempDir('log-redaction');
+    const path = join(dir, 'redaction-2000.csv');
+    await writeBatchFile(path, { rows: 2_000, format: 'csv', seed: 2_024, period: '2025-01', invalidShare: 0.03 });
+
+    // Every insz value of the input, as written, as digits, and as people write it.
+    const inszColumn = BATCH_COLUMNS.indexOf('insz');
+    const raw = (await readFile(path, 'utf8'))
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.length > 0)
+      .map((line) => line.split(';')[inszColumn] ?? '');
+    forms = new Set<string>();
+    for (const value of raw) {
+      const digits = value.replace(/\D/g, '');
+      expect(digits).toMatch(/^\d{11}$/);
+      forms.add(value);
+      forms.add(digits);
+      forms.add(formattedInsz(digits));
+    }
+    expect(new Set(raw).size).toBeGreaterThan(1_000);
+
+    ({ result, lines } = await captureOutput(() => runFileLocally(standIn, path, join(dir, 'out'))));
+  });
+
+  it('logs no INSZ of the input, in any form, in any line of an end-to-end run at DEBUG level', () => {
+    // The capture worked: the handler's own JSON log lines are among the lines.
+    const handlerLines = parsedLines(lines).filter((line) => line.function_name === 'split-batch' && line.key === 'monthly/2025-01/redaction-2000.csv');
+    expect(handlerLines.length).toBeGreaterThan(0);
+    expect(result.report.rows).toBe(2_000);
+
+    const leaks = lines.filter((line) => [...forms].some((form) => line.includes(form)));
+    expect(leaks).toEqual([]);
+  });
+
+  it("logs the run's outcome: one 'batch delivered' line with its counts", () => {
+    expect(result.report.refused).toBeNull();
+    const delivered = parsedLines(lines).filter((line) => line.message === 'batch delivered');
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({
+      level: 'INFO',
+      key: 'monthly/2025-01/redaction-2000.csv',
+      batchId: result.report.batchId,
+      rows: 2_000,
+      delivered: result.report.delivered,
+      withheld: result.report.withheld,
+      unroutable: result.report.unroutable,
+      rejected: result.report.rejected,
+    });
+  });
+
+  it('redacts an INSZ by key and by shape in the shared logger', async () => {
+    const { lines } = await captureOutput(async () => {
+      observability.logger.info('x', { insz: '85073003328', note: 'person 85.07.30-033.28' });
+    });
+    expect(lines).toHaveLength(1);
+    const line = lines[0] ?? '';
+    expect(line).not.toContain('85073003328');
+    expect(line).not.toContain('85.07.30-033.28');
+    expect(JSON.parse(line)).toMatchObject({ level: 'INFO', message: 'x', insz: '[REDACTED]', note: 'person [INSZ]' });
+  });
+
+  it('redacts an INSZ in a message, a nested value and an error', async () => {
+    const { lines } = await captureOutput(async () => {
+      observability.logger.warn('row of 85073003328 skipped', { detail: { text: 'see 17073003384' } });
+      observability.logger.error('failed', new Error('row with 98.47.28-997.65 could not be read'));
+      observability.logger.debug('debug', { list: ['85 07 30 033 28'] });
+    });
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      for (const form of ['85073003328', '17073003384', '98.47.28-997.65', '98472899765', '85 07 30 033 28']) expect(line).not.toContain(form);
+    }
+    const [warn, error, debug] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(warn).toMatchObject({ message: 'row of [INSZ] skipped', detail: { text: 'see [INSZ]' } });
+    expect(error).toMatchObject({ message: 'failed', error: { message: 'row with [INSZ] could not be read' } });
+    expect(debug).toMatchObject({ level: 'DEBUG', list: ['[INSZ]'] });
+  });
+});

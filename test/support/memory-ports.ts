@@ -1,0 +1,78 @@
+import type { BatchManifest, BlobStore, ClaimResult, DeliveryLedger, DeliveredBatch, ManifestStore, MessagePublisher } from '../../shared/ports';
+import type { OutboundMessage } from '../../shared/messages/envelope';
+import type { Recipient, RecipientRecord } from '../../shared/domain/recipients';
+
+/** In-memory stand-ins of the ports, for unit tests of the domain. */
+
+export class MemoryBlobStore implements BlobStore {
+  readonly objects = new Map<string, string>();
+  writes = 0;
+  async put(key: string, body: string, options: { ifAbsent?: boolean } = {}): Promise<void> {
+    this.writes += 1;
+    if (options.ifAbsent && this.objects.has(key)) return;
+    this.objects.set(key, body);
+  }
+  async getText(key: string): Promise<string> {
+    const body = this.objects.get(key);
+    if (body === undefined) throw new Error(`no object ${key}`);
+    return body;
+  }
+  async list(prefix: string): Promise<string[]> {
+    return [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+  }
+  async delete(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.objects.delete(key);
+  }
+}
+
+export class MemoryManifestStore implements ManifestStore {
+  readonly manifests = new Map<string, BatchManifest>();
+  async claim(manifest: BatchManifest, now: Date): Promise<ClaimResult> {
+    const existing = this.manifests.get(manifest.sha256);
+    if (!existing) {
+      this.manifests.set(manifest.sha256, manifest);
+      return { claimed: true, manifest };
+    }
+    if (manifest.status === 'PUBLISHING' && existing.status === 'PUBLISHING' && existing.leaseUntil !== undefined && existing.leaseUntil < now.toISOString()) {
+      const taken = { ...existing, attemptId: manifest.attemptId, leaseUntil: manifest.leaseUntil };
+      this.manifests.set(manifest.sha256, taken);
+      return { claimed: true, manifest: taken };
+    }
+    return { claimed: false, existing };
+  }
+  async markDelivered(sha256: string, attemptId: string, deliveredAt: Date, recipients: NonNullable<BatchManifest['recipients']>): Promise<void> {
+    const existing = this.manifests.get(sha256);
+    if (existing?.status !== 'PUBLISHING' || existing.attemptId !== attemptId) throw new Error('ConditionalCheckFailed');
+    const { leaseUntil: _lease, ...rest } = existing;
+    this.manifests.set(sha256, { ...rest, status: 'DELIVERED', deliveredAt: deliveredAt.toISOString(), recipients });
+  }
+  async get(sha256: string): Promise<BatchManifest | undefined> {
+    return this.manifests.get(sha256);
+  }
+}
+
+export class MemoryLedger implements DeliveryLedger {
+  readonly calls: Array<{ batch: DeliveredBatch; recipient: Recipient; records: readonly RecipientRecord[] }> = [];
+  async recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void> {
+    this.calls.push({ batch, recipient, records });
+  }
+}
+
+/** Publishes into per-queue arrays; can be told to fail after some messages (a crash half-way). */
+export class MemoryPublisher implements MessagePublisher {
+  readonly queues = new Map<string, OutboundMessage[]>();
+  failAfter = Number.POSITIVE_INFINITY;
+  sent = 0;
+  async publish(queueUrl: string, messages: readonly OutboundMessage[]): Promise<void> {
+    for (const message of messages) {
+      if (this.sent >= this.failAfter) throw new Error('simulated crash while publishing');
+      this.sent += 1;
+      const queue = this.queues.get(queueUrl) ?? [];
+      queue.push(message);
+      this.queues.set(queueUrl, queue);
+    }
+  }
+  all(queueUrl: string): OutboundMessage[] {
+    return this.queues.get(queueUrl) ?? [];
+  }
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { validateRow, isCalendarDate, type ValidationContext } from '../../../shared/domain/batch/payment-line';
+import { parseAmountCents, formatCents } from '../../../shared/domain/money';
+import { validRow } from '../../support/rows';
+
+function context(seen: string[] = []): ValidationContext {
+  const references = new Set(seen);
+  return {
+    filePeriod: '2025-11',
+    now: new Date('2026-11-28T00:00:00Z'),
+    seenBefore: (reference) => {
+      const before = references.has(reference);
+      references.add(reference);
+      return before;
+    },
+  };
+}
+
+function codesOf(values: Record<string, unknown> | null, seen: string[] = []): string[] {
+  const result = validateRow(values, context(seen));
+  return result.valid ? [] : [...result.codes].sort();
+}
+
+describe('row validation (monthly-batch §2–§5, §7)', () => {
+  it('accepts a valid row and normalises KBO, INSZ and white space', () => {
+    const result = validateRow(validRow({ ocmwKbo: ' 0403.019.261 ', insz: '85.07.30-033.28', ocmwName: '  OCMW Antwerpen  ' }), context());
+    expect(result.valid).toBe(true);
+    if (!result.valid) return;
+    expect(result.line.values.ocmwKbo).toBe('0403019261');
+    expect(result.line.values.insz).toBe('85073003328');
+    expect(result.line.values.ocmwName).toBe('OCMW Antwerpen');
+    expect(result.line.amountCents).toBe(123450);
+    expect(result.line.route).toEqual({ kind: 'recipient', recipient: 'VDAB' });
+    expect(validateRow(validRow({ ocmwKbo: '403019261' }), context()).valid).toBe(true);
+    expect(validateRow(validRow({ ocmwKbo: '0403 019 261' }), context()).valid).toBe(true);
+  });
+
+  it.each([
+    [{ insz: '12345678901' }, ['INVALID_INSZ']],
+    [{ ocmwKbo: '0431150351' }, ['INVALID_KBO']],
+    [{ ocmwKbo: '2000021323' }, ['INVALID_KBO']],
+    [{ ocmwNis: '99999' }, ['UNKNOWN_MUNICIPALITY']],
+    [{ ocmwNis: '1100' }, ['UNKNOWN_MUNICIPALITY']],
+    [{ regulation: 'art60_7' }, ['INVALID_REGULATION']],
+    [{ beneficiaryRole: 'primary' }, ['INVALID_BENEFICIARY_ROLE']],
+    [{ performanceStart: '2025-02-30' }, ['INVALID_DATE']],
+    [{ accountingEnd: '2025-11-31' }, ['INVALID_DATE']],
+    [{ accountingEnd: '20251130' }, ['INVALID_DATE']],
+    [{ period: '2025-13' }, ['INVALID_DATE']],
+    [{ period: '2025-1' }, ['INVALID_DATE']],
+    [{ period: '2025-10' }, ['PERIOD_MISMATCH']],
+    [{ performanceStart: '2025-12-01' }, ['INVALID_DATE_RANGE']],
+    [{ accountingStart: '2025-11-30', accountingEnd: '2025-11-01' }, ['INVALID_DATE_RANGE']],
+    [{ amount: '12,50' }, ['INVALID_AMOUNT']],
+    [{ amount: '+12.50' }, ['INVALID_AMOUNT']],
+    [{ amount: '12.345' }, ['INVALID_AMOUNT']],
+    [{ amount: '1234567890' }, ['INVALID_AMOUNT']],
+    [{ amount: '.5' }, ['INVALID_AMOUNT']],
+    [{ fileNumber: 'x'.repeat(51) }, ['INVALID_FIELD']],
+    [{ reference: 'r'.repeat(65) }, ['INVALID_FIELD']],
+    [{ paymentType: 'c'.repeat(41) }, ['INVALID_FIELD']],
+    [{ ocmwName: 'n'.repeat(121) }, ['INVALID_FIELD']],
+    [{ employmentPlace: 'line\nbreak' }, ['INVALID_FIELD']],
+    [{ workSchedule: 'tab\there' }, ['INVALID_FIELD']],
+    [{ activationType: 'del\u007f' }, ['INVALID_FIELD']],
+    [{ fileNumber: '' }, ['MISSING_FIELD']],
+    [{ fileNumber: '   ' }, ['MISSING_FIELD']],
+    [{ insz: '' }, ['MISSING_FIELD']],
+  ])('%o → %o', (overrides, codes) => {
+    expect(codesOf(validRow(overrides as Record<string, string>))).toEqual(codes);
+  });
+
+  it('counts lengths in Unicode code points', () => {
+    expect(codesOf(validRow({ paymentType: '😀'.repeat(40) }))).toEqual([]);
+    expect(codesOf(validRow({ paymentType: '😀'.repeat(41) }))).toEqual(['INVALID_FIELD']);
+  });
+
+  it('reports every reason found, once each', () => {
+    const row = validRow({ insz: '12345678901', ocmwKbo: '0431150351', amount: 'x', fileNumber: '', budgetArticle: '', period: '2025-10', reference: 'DUP' });
+    expect(codesOf(row, ['DUP'])).toEqual(['DUPLICATE_REFERENCE', 'INVALID_AMOUNT', 'INVALID_INSZ', 'INVALID_KBO', 'MISSING_FIELD', 'PERIOD_MISMATCH']);
+  });
+
+  it('treats an absent required field as MISSING_FIELD only, and an absent optional one as nothing', () => {
+    const row = validRow();
+    delete row.amount;
+    expect(codesOf(row)).toEqual(['MISSING_FIELD']);
+    expect(codesOf(validRow({ socialEconomyInitiativeNumber: '', socialEconomyInitiativeName: '  ' }))).toEqual([]);
+  });
+
+  it('takes NDJSON values as the spec says: null absent, numbers only for amount', () => {
+    expect(validateRow({ ...validRow(), amount: 100 }, context())).toMatchObject({ valid: true, line: { amountCents: 10000 } });
+    expect(validateRow({ ...validRow(), amount: 1e2 }, context())).toMatchObject({ valid: true, line: { amountCents: 10000 } });
+    expect(codesOf({ ...validRow(), amount: 12.345 })).toEqual(['INVALID_AMOUNT']);
+    expect(codesOf({ ...validRow(), amount: null })).toEqual(['MISSING_FIELD']);
+    expect(codesOf({ ...validRow(), socialEconomyInitiativeName: null })).toEqual([]);
+    expect(codesOf({ ...validRow(), fileNumber: true })).toEqual(['INVALID_FIELD']);
+    expect(codesOf({ ...validRow(), insz: 85073003328 })).toEqual(['INVALID_FIELD']);
+    expect(codesOf({ ...validRow(), workSchedule: { hours: 38 } })).toEqual(['INVALID_FIELD']);
+  });
+
+  it('rejects a reference that stood on an earlier row, whatever became of that row', () => {
+    const ctx = context();
+    expect(validateRow(validRow({ reference: 'R9', insz: 'bad' }), ctx).valid).toBe(false);
+    const again = validateRow(validRow({ reference: ' R9 ' }), ctx);
+    expect(again.valid ? [] : [...again.codes]).toEqual(['DUPLICATE_REFERENCE']);
+  });
+
+  it('gives a malformed row only MALFORMED_ROW and no reference', () => {
+    expect(validateRow(null, context())).toEqual({ valid: false, codes: new Set(['MALFORMED_ROW']), reference: null });
+  });
+
+  it('marks a German-speaking municipality as valid but without an authorised recipient', () => {
+    const result = validateRow(validRow({ ocmwNis: '63023' }), context());
+    expect(result).toMatchObject({ valid: true, line: { route: { kind: 'no-authorised-recipient' } } });
+  });
+});
+
+describe('amounts in integer cents', () => {
+  it.each([
+    ['1234.50', 123450],
+    ['-12', -1200],
+    ['0.5', 50],
+    ['-0.00', 0],
+    ['999999999.99', 99999999999],
+  ])('%s → %i cents', (text, cents) => {
+    expect(parseAmountCents(text)).toBe(cents);
+  });
+
+  it('formats with exactly two decimals, -0 as 0.00', () => {
+    expect(formatCents(123450)).toBe('1234.50');
+    expect(formatCents(-1200)).toBe('-12.00');
+    expect(formatCents(-5)).toBe('-0.05');
+    expect(formatCents(parseAmountCents('-0.00') ?? 1)).toBe('0.00');
+    expect(formatCents(99999999999n * 1000000n)).toBe('999999999990000.00');
+  });
+
+  it('knows real calendar dates', () => {
+    expect(isCalendarDate('2024-02-29')).toBe(true);
+    expect(isCalendarDate('2025-02-29')).toBe(false);
+    expect(isCalendarDate('2025-04-31')).toBe(false);
+    expect(isCalendarDate('2025-00-10')).toBe(false);
+  });
+});

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { processInboundFile, redeliverBatch, BatchInProgressError, type BatchDependencies } from '../../../shared/domain/batch/process-file';
+import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
+import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
+import { assertValidMessage } from '../../support/message-schemas';
+import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { bytesOf, csvFile, validRow } from '../../support/rows';
+
+let staging: MemoryBlobStore;
+let archive: MemoryBlobStore;
+let reports: MemoryBlobStore;
+let manifests: MemoryManifestStore;
+let ledger: MemoryLedger;
+let publisher: MemoryPublisher;
+let clockMs: number;
+let attempts: number;
+
+function deps(overrides: Partial<BatchDependencies> = {}): BatchDependencies {
+  return {
+    staging,
+    archive,
+    reports,
+    manifests,
+    ledger,
+    publisher,
+    recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
+    clock: () => new Date(clockMs),
+    maxRejectedShare: 0.05,
+    newAttemptId: () => `attempt-${++attempts}`,
+    leaseMs: 15 * 60_000,
+    ...overrides,
+  };
+}
+
+function file(key: string, bytes: Uint8Array) {
+  return {
+    key,
+    open: async function* () {
+      yield bytes;
+    },
+  };
+}
+
+/** A batch of `n` rows spread over the three regions, with long free text so that messages fill up. */
+function batch(n: number, prefix = 'R'): Uint8Array {
+  const nis = ['11002', '21004', '62063'];
+  return bytesOf(
+    csvFile(
+      Array.from({ length: n }, (_, i) => validRow({ reference: `${prefix}${i}`, ocmwNis: nis[i % 3], employmentPlace: `Werkplaats ${'é'.repeat(100)} ${i}` })),
+    ),
+  );
+}
+
+function bodies(recipient: Recipient): Array<Record<string, unknown>> {
+  return publisher.all(`queue:${recipient}`).map((m) => JSON.parse(m.body) as Record<string, unknown>);
+}
+
+beforeEach(() => {
+  staging = new MemoryBlobStore();
+  archive = new MemoryBlobStore();
+  reports = new MemoryBlobStore();
+  manifests = new MemoryManifestStore();
+  ledger = new MemoryLedger();
+  publisher = new MemoryPublisher();
+  clockMs = Date.parse('2025-12-03T09:00:00Z');
+  attempts = 0;
+});
+
+describe('processing one inbound file (monthly-batch §7–§8)', () => {
+  it('delivers an accepted file: messages of at most 64 KiB, seq 1..n, batch.completed last, archive, ledger, report', async () => {
+    const bytes = batch(1500);
+    const outcome = await processInboundFile(file('monthly/2025-11/batch.csv', bytes), deps());
+
+    expect(outcome.kind).toBe('delivered');
+    if (outcome.kind !== 'delivered') return;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(outcome.report).toMatchObject({ batchId: sha256, sha256, period: '2025-11', rows: 1500, delivered: 1500, refused: null });
+    expect(JSON.parse(await reports.getText(`2025-11/${sha256}.json`))).toEqual(outcome.report);
+
+    for (const recipient of RECIPIENTS) {
+      const messages = publisher.all(`queue:${recipient}`);
+      for (const message of messages) {
+        expect(Buffer.byteLength(message.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+        assertValidMessage(message.body);
+      }
+      const records = bodies(recipient).filter((b) => b.type === 'batch.records');
+      expect(records.map((b) => b.seq)).toEqual(records.map((_, i) => i + 1));
+      expect(records.length).toBeGreaterThan(1);
+      const completed = bodies(recipient).at(-1);
+      expect(completed).toMatchObject({ type: 'batch.completed', batchId: sha256, recipient, messages: records.length, records: 500 });
+      expect(records.flatMap((b) => b.records as unknown[])).toHaveLength(500);
+      expect(ledger.calls.filter((c) => c.recipient === recipient).flatMap((c) => c.records)).toHaveLength(500);
+      expect(await archive.list(`${recipient}/2025-11/${sha256}/`)).toContain(`${recipient}/2025-11/${sha256}/completed.json`);
+    }
+    expect(bodies('VDAB').at(-1)).toMatchObject({ amountCents: String(500 * 123450), amount: '617250.00' });
+    expect(bodies('FOREM').at(-1)).not.toHaveProperty('amount');
+    expect(staging.objects.size).toBe(0);
+    expect(manifests.manifests.get(sha256)?.status).toBe('DELIVERED');
+    expect(ledger.calls[0]?.batch.receivedAt.toISOString()).toBe('2025-12-03T09:00:00.000Z');
+  });
+
+  it('delivers the same bytes once, under any key', async () => {
+    const bytes = batch(30);
+    await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
+    const sent = publisher.sent;
+    const again = await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
+    const renamed = await processInboundFile(file('monthly/2025-11/b.csv', bytes), deps());
+    expect([again.kind, renamed.kind]).toEqual(['duplicate', 'duplicate']);
+    expect(publisher.sent).toBe(sent);
+    expect(staging.objects.size).toBe(0);
+  });
+
+  it('processes bytes refused under a wrong month folder again under the right one, but never re-delivers delivered bytes', async () => {
+    const bytes = batch(30);
+    const wrongFolder = await processInboundFile(file('monthly/2025-10/a.csv', bytes), deps());
+    expect(wrongFolder).toMatchObject({ kind: 'refused', report: { refused: 'TOO_MANY_REJECTED_ROWS', rejected: 30 } });
+    expect(manifests.manifests.size).toBe(0);
+    const rightFolder = await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
+    expect(rightFolder.kind).toBe('delivered');
+    const sent = publisher.sent;
+    const wrongAgain = await processInboundFile(file('monthly/2025-10/b.csv', bytes), deps());
+    expect(wrongAgain.kind).toBe('duplicate');
+    expect(publisher.sent).toBe(sent);
+  });
+
+  it('finishes a batch after a crash half-way: the retry sends the same message ids, so a reader sees each record once', async () => {
+    const bytes = batch(1200);
+    publisher.failAfter = 7;
+    await expect(processInboundFile(file('monthly/2025-11/a.csv', bytes), deps())).rejects.toThrow('simulated crash');
+    expect(publisher.sent).toBe(7);
+
+    // The notification comes back after the visibility timeout, when the lease has run out.
+    publisher.failAfter = Number.POSITIVE_INFINITY;
+    clockMs += 90 * 60_000;
+    const retry = await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
+    expect(retry.kind).toBe('delivered');
+
+    for (const recipient of RECIPIENTS) {
+      const byId = new Map(publisher.all(`queue:${recipient}`).map((m) => [m.messageId, JSON.parse(m.body) as { records?: unknown[]; type: string }]));
+      const records = [...byId.values()].filter((b) => b.type === 'batch.records').flatMap((b) => b.records ?? []);
+      expect(records).toHaveLength(400);
+      if (recipient !== 'FOREM') expect(new Set(records.map((r) => (r as { reference: string }).reference)).size).toBe(400);
+    }
+    const manifest = [...manifests.manifests.values()][0];
+    expect(manifest?.status).toBe('DELIVERED');
+    // The retention clock stays the first reception's.
+    expect(manifest?.receivedAt).toBe('2025-12-03T09:00:00.000Z');
+  });
+
+  it('does not publish while another attempt holds the batch', async () => {
+    const bytes = batch(30);
+    publisher.failAfter = 0;
+    await expect(processInboundFile(file('monthly/2025-11/a.csv', bytes), deps())).rejects.toThrow();
+    publisher.failAfter = Number.POSITIVE_INFINITY;
+    await expect(processInboundFile(file('monthly/2025-11/a.csv', bytes), deps())).rejects.toBeInstanceOf(BatchInProgressError);
+    expect(publisher.sent).toBe(0);
+  });
+
+  it('refuses a file with too many rejected rows: nothing published, staging deleted, report with every issue', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => validRow({ reference: `R${i}`, ...(i % 10 === 0 ? { insz: '12345678901' } : {}) }));
+    const outcome = await processInboundFile(file('monthly/2025-11/a.csv', bytesOf(csvFile(rows))), deps());
+    expect(outcome.kind).toBe('refused');
+    if (outcome.kind !== 'refused') return;
+    expect(outcome.report).toMatchObject({ refused: 'TOO_MANY_REJECTED_ROWS', rows: 40, rejected: 4, delivered: 0 });
+    expect(outcome.report.issues.map((issue) => issue.line)).toEqual([2, 12, 22, 32]);
+    expect(publisher.sent).toBe(0);
+    expect(ledger.calls).toHaveLength(0);
+    expect(staging.objects.size).toBe(0);
+    expect(archive.objects.size).toBe(0);
+  });
+
+  it('refuses a truncated gzip as UNREADABLE, hashing the whole object', async () => {
+    const whole = gzipSync(batch(300));
+    const truncated = whole.subarray(0, whole.length - 40);
+    const outcome = await processInboundFile(file('monthly/2025-11/a.csv.gz', truncated), deps());
+    expect(outcome).toMatchObject({ kind: 'refused', report: { refused: 'UNREADABLE', sha256: createHash('sha256').update(truncated).digest('hex') } });
+    expect(publisher.sent).toBe(0);
+    expect(staging.objects.size).toBe(0);
+  });
+
+  it('refuses a key outside monthly/<YYYY-MM>/ or with another extension as UNSUPPORTED_FILE, without reading rows', async () => {
+    for (const key of ['monthly/2025-11/a.xlsx', 'monthly/2025-11/deeper/a.csv']) {
+      const outcome = await processInboundFile(file(key, batch(3, key)), deps());
+      expect(outcome).toMatchObject({ kind: 'refused', report: { refused: 'UNSUPPORTED_FILE', rows: 0 } });
+    }
+    expect(publisher.sent).toBe(0);
+  });
+
+  it('rethrows a broken source without a report, and keeps nothing staged', async () => {
+    const bytes = batch(900);
+    const broken = {
+      key: 'monthly/2025-11/a.csv',
+      open: async function* () {
+        yield bytes.subarray(0, bytes.length / 2);
+        throw new Error('socket hang up');
+      },
+    };
+    await expect(processInboundFile(broken, deps())).rejects.toThrow('socket hang up');
+    expect(publisher.sent).toBe(0);
+    expect(reports.objects.size).toBe(0);
+    expect(staging.objects.size).toBe(0);
+    expect(manifests.manifests.size).toBe(0);
+  });
+
+  it('delivers a file with no rows: each recipient gets batch.completed with zero messages', async () => {
+    const outcome = await processInboundFile(file('monthly/2025-11/empty.ndjson', bytesOf('')), deps());
+    expect(outcome.kind).toBe('delivered');
+    for (const recipient of RECIPIENTS) expect(bodies(recipient)).toMatchObject([{ type: 'batch.completed', messages: 0, records: 0 }]);
+  });
+});
+
+describe('an operator re-delivers a batch from the archive', () => {
+  it('sends the archived messages again, with the same ids, to one recipient only', async () => {
+    const outcome = await processInboundFile(file('monthly/2025-11/a.csv', batch(600)), deps());
+    if (outcome.kind !== 'delivered') throw new Error('not delivered');
+    const first = publisher.all('queue:ACTIRIS').map((m) => m.messageId);
+    const vdabBefore = publisher.all('queue:VDAB').length;
+    const sent = await redeliverBatch(outcome.report.batchId, ['ACTIRIS'], deps());
+    expect(sent).toEqual({ VDAB: 0, ACTIRIS: first.length, FOREM: 0 });
+    expect(publisher.all('queue:ACTIRIS').map((m) => m.messageId)).toEqual([...first, ...first]);
+    expect(publisher.all('queue:VDAB')).toHaveLength(vdabBefore);
+  });
+
+  it('refuses to re-deliver a batch that was never delivered', async () => {
+    await expect(redeliverBatch('0'.repeat(64), ['VDAB'], deps())).rejects.toThrow('was not delivered');
+  });
+});

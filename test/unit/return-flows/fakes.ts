@@ -1,0 +1,241 @@
+import { isExpired } from '../../../shared/domain/retention';
+import type { Recipient, Regulation, ReturningRecipient } from '../../../shared/domain/recipients';
+import type { OutboundMessage } from '../../../shared/messages/envelope';
+import type { MessagePublisher } from '../../../shared/ports';
+import {
+  canTransition,
+  inszHmac,
+  isLaterDecision,
+  type Channel,
+  type Correction,
+  type CorrectionStore,
+  type PaymentLine,
+  type PaymentLineStore,
+  type PaymentLineView,
+  type RefusedMessage,
+  type RefusedMessageStore,
+  type ReturnFlowDeps,
+  type StoredDecision,
+} from '../../../shared/return-flows';
+
+/** In-memory stores with the semantics of the DynamoDB adapters' conditional writes. */
+
+export class MemoryPaymentLines implements PaymentLineStore {
+  readonly lines = new Map<string, PaymentLine>();
+  readonly decisions = new Map<string, StoredDecision>();
+  readonly status = new Map<string, StoredDecision>();
+
+  put(line: PaymentLine): void {
+    this.lines.set(`${line.recipient}#${line.reference}`, line);
+  }
+  async getLine(recipient: ReturningRecipient, reference: string, now: Date): Promise<PaymentLineView | undefined> {
+    const line = this.lines.get(`${recipient}#${reference}`);
+    if (!line || isExpired(line.expiresAt, now)) return undefined;
+    const status = this.status.get(`${recipient}#${reference}`);
+    return status
+      ? { ...line, status: status.decision, statusDecisionId: status.decisionId, statusDecidedAt: status.decidedAt }
+      : { ...line, status: 'DELIVERED' };
+  }
+  async addDecision(decision: StoredDecision) {
+    const key = `${decision.recipient}#${decision.reference}#${decision.decisionId}`;
+    const existing = this.decisions.get(key);
+    if (existing) return { created: false as const, existing };
+    this.decisions.set(key, decision);
+    return { created: true as const };
+  }
+  async applyStatus(decision: StoredDecision): Promise<void> {
+    const key = `${decision.recipient}#${decision.reference}`;
+    const current = this.status.get(key);
+    if (!current || isLaterDecision(decision, current)) this.status.set(key, decision);
+  }
+  async markDecisionForwarded(decision: StoredDecision, at: Date): Promise<void> {
+    const key = `${decision.recipient}#${decision.reference}#${decision.decisionId}`;
+    const existing = this.decisions.get(key);
+    if (existing) this.decisions.set(key, { ...existing, forwardedAt: at.toISOString() });
+  }
+  history(recipient: ReturningRecipient, reference: string): StoredDecision[] {
+    return [...this.decisions.values()].filter((d) => d.recipient === recipient && d.reference === reference);
+  }
+}
+
+export class MemoryCorrections implements CorrectionStore {
+  readonly items = new Map<string, Correction>();
+  private key(c: Pick<Correction, 'requester' | 'requestId'>): string {
+    return `${c.requester}#${c.requestId}`;
+  }
+  async create(correction: Correction) {
+    const existing = this.items.get(this.key(correction));
+    if (existing && !isExpired(existing.expiresAt, new Date(correction.submittedAt))) return { created: false as const, existing };
+    this.items.set(this.key(correction), correction);
+    return { created: true as const };
+  }
+  async findByCorrectionId(correctionId: string, now: Date) {
+    return [...this.items.values()].find((c) => c.correctionId === correctionId && !isExpired(c.expiresAt, now));
+  }
+  async markForwardedToPps(c: Correction, at: Date) {
+    this.update(c, { forwardedToPpsAt: at.toISOString() });
+  }
+  async decide(c: Correction, decision: 'APPROVED' | 'REJECTED', decidedAt: string, at: Date) {
+    const current = this.items.get(this.key(c))!;
+    if (!canTransition(current.status, decision)) return { applied: false as const, current };
+    const updated = this.update(c, { status: decision, decision, decidedAt, decisionReceivedAt: at.toISOString() });
+    return { applied: true as const, correction: updated };
+  }
+  async markOutcomeSent(c: Correction, at: Date) {
+    this.update(c, { outcomeSentAt: at.toISOString() });
+  }
+  async markForwardedToOcmw(c: Correction, at: Date) {
+    const current = this.items.get(this.key(c))!;
+    if (current.status === 'APPROVED') this.update(c, { status: 'FORWARDED_TO_OCMW', forwardedToOcmwAt: at.toISOString() });
+  }
+  private update(c: Correction, changes: Partial<Correction>): Correction {
+    const updated = { ...this.items.get(this.key(c))!, ...changes } as Correction;
+    this.items.set(this.key(c), updated);
+    return updated;
+  }
+}
+
+export class MemoryRefused implements RefusedMessageStore {
+  readonly items = new Map<string, RefusedMessage>();
+  async record(refused: RefusedMessage) {
+    this.items.set(`${refused.channel}#${refused.receivedAt}#${refused.refusedMessageId}`, refused);
+  }
+  async list(channel: Channel, now: Date) {
+    return [...this.items.values()].filter((r) => r.channel === channel && !isExpired(r.expiresAt, now));
+  }
+}
+
+/** A publisher that keeps what was sent, per queue, and can be told to fail the next sends. */
+export class MemoryPublisher implements MessagePublisher {
+  readonly sent: Array<{ queueUrl: string; message: OutboundMessage }> = [];
+  failNext = 0;
+  async publish(queueUrl: string, messages: readonly OutboundMessage[]): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    }
+    for (const message of messages) this.sent.push({ queueUrl, message });
+  }
+  bodies(queueUrl: string): Array<Record<string, unknown>> {
+    return this.sent.filter((s) => s.queueUrl === queueUrl).map((s) => JSON.parse(s.message.body) as Record<string, unknown>);
+  }
+}
+
+export const KEY = Buffer.alloc(32, 7);
+/** Valid KBOs (97 − first eight mod 97). */
+export const VDAB_KBO = '0887010362';
+export const ACTIRIS_KBO = '0240193675';
+export const OCMW_KBO = '0212351212';
+/** A valid INSZ born 1985-07-30 and another one. */
+export const INSZ = '85073003328';
+export const OTHER_INSZ = '90020199704';
+
+export const QUEUE_URLS = {
+  recipientOutbound: { VDAB: 'q://outbound-vdab', ACTIRIS: 'q://outbound-actiris' },
+  ppsOutbound: 'q://outbound-pps',
+  ocmwOutbound: 'q://outbound-ocmw',
+} as const;
+
+export function makeDeps(now = new Date('2025-11-03T10:00:00Z')) {
+  const lines = new MemoryPaymentLines();
+  const corrections = new MemoryCorrections();
+  const refused = new MemoryRefused();
+  const publisher = new MemoryPublisher();
+  const clock = { now };
+  const deps: ReturnFlowDeps = {
+    lines,
+    corrections,
+    refused,
+    publisher,
+    clock: () => clock.now,
+    config: { queueUrls: QUEUE_URLS, recipientKbos: { VDAB: VDAB_KBO, ACTIRIS: ACTIRIS_KBO }, refusedRetentionDays: 30 },
+    personKey: (insz) => inszHmac(KEY, insz),
+  };
+  return { deps, lines, corrections, refused, publisher, clock };
+}
+
+export function line(recipient: ReturningRecipient, reference: string, overrides: Partial<PaymentLine> & { insz?: string } = {}): PaymentLine {
+  const { insz = INSZ, ...rest } = overrides;
+  return {
+    recipient,
+    reference,
+    fileNumber: 'D-100',
+    ocmwKbo: OCMW_KBO,
+    regulation: 'ART60_7' as Regulation,
+    inszHmac: inszHmac(KEY, insz),
+    period: '2025-10',
+    batchId: 'b1',
+    deliveredAt: '2025-11-01T08:00:00.000Z',
+    expiresAt: Math.floor(Date.parse('2040-10-28T08:00:00Z') / 1000),
+    ...rest,
+  };
+}
+
+let seq = 0;
+export function decisionMessage(overrides: Record<string, unknown> = {}) {
+  seq += 1;
+  return {
+    type: 'validation.decision',
+    schemaVersion: 1,
+    messageId: `m-${seq}`,
+    sentAt: '2025-11-03T09:15:00Z',
+    decisionId: `d-${seq}`,
+    reference: 'REF-1',
+    fileNumber: 'D-100',
+    decision: 'VALIDATED',
+    decidedAt: '2025-11-03T09:00:00+01:00',
+    ...overrides,
+  };
+}
+
+export function correctionMessage(overrides: Record<string, unknown> = {}) {
+  seq += 1;
+  return {
+    type: 'correction.request',
+    schemaVersion: 1,
+    messageId: `m-${seq}`,
+    sentAt: '2025-11-03T09:15:00Z',
+    requestId: `r-${seq}`,
+    requesterKbo: VDAB_KBO,
+    ocmwKbo: OCMW_KBO,
+    regulation: 'ART60_7',
+    fileNumber: 'D-100',
+    insz: INSZ,
+    kind: 'RECOVERY',
+    effectiveDate: '2025-10-01',
+    performanceStart: '2025-10-01',
+    performanceEnd: '2025-10-31',
+    reference: 'REF-1',
+    amount: '120.5',
+    budgetArticle: 'BA-44',
+    ...overrides,
+  };
+}
+
+export function ppsDecisionMessage(correctionId: string, decision: 'APPROVED' | 'REJECTED', overrides: Record<string, unknown> = {}) {
+  seq += 1;
+  return {
+    type: 'correction.decision',
+    schemaVersion: 1,
+    messageId: `p-${seq}`,
+    sentAt: '2025-11-04T09:15:00Z',
+    correctionId,
+    decision,
+    decidedAt: '2025-11-04T09:00:00Z',
+    ...overrides,
+  };
+}
+
+let sqsSeq = 0;
+/** A message as a channel delivers it. */
+export function received(body: unknown, typeAttribute?: string) {
+  sqsSeq += 1;
+  return {
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    sqsMessageId: `sqs-${sqsSeq}`,
+    sentTimestampMs: Date.parse('2025-11-03T09:15:01Z'),
+    ...(typeAttribute !== undefined ? { typeAttribute } : {}),
+  };
+}
+
+export type { Recipient };

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { centsToEuros, contentHash, correctionIdOf, disclosureOf, eurosToCents, inszHmac, LEGAL_BASIS, maskInsz } from '../../../shared/return-flows';
+import { INSZ, KEY } from './fakes';
+
+describe('amounts in cents', () => {
+  it('reads decimal euros exactly', () => {
+    expect([eurosToCents('120.5'), eurosToCents('0.01'), eurosToCents('999999999.99'), eurosToCents('-0.00'), eurosToCents('1,5')]).toEqual([12050, 1, 99_999_999_999, 0, null]);
+  });
+  it('writes back what it read, with two decimals, for every amount', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -99_999_999_999, max: 99_999_999_999 }), (cents) => {
+        expect(eurosToCents(centsToEuros(cents))).toBe(cents);
+        expect(centsToEuros(cents)).toMatch(/^-?\d+\.\d{2}$/);
+      }),
+    );
+  });
+});
+
+describe('stable ids and hashes', () => {
+  it('derives the same correctionId from the same requester and requestId, and different ones otherwise', () => {
+    expect(correctionIdOf('VDAB', 'r1')).toBe(correctionIdOf('VDAB', 'r1'));
+    expect(correctionIdOf('VDAB', 'r1')).not.toBe(correctionIdOf('ACTIRIS', 'r1'));
+    expect(correctionIdOf('VDAB', 'r1')).not.toContain('r1');
+  });
+  it('hashes content independently of key order', () => {
+    expect(contentHash({ a: 1, b: 'x' })).toBe(contentHash({ b: 'x', a: 1 }));
+    expect(contentHash({ a: 1, b: 'x' })).not.toBe(contentHash({ a: 1, b: 'y' }));
+  });
+});
+
+describe('the record of disclosures (§4)', () => {
+  const batch = { batchId: 'batch-1', period: '2025-10', receivedAt: new Date('2025-11-01T08:00:00Z') };
+  const record = { period: '2025-10', insz: INSZ, regulation: 'ART60_7', fileNumber: 'F1', ocmwKbo: '0212351212' };
+
+  it('keys the person by an HMAC that depends on the key and holds no national number', () => {
+    const d = disclosureOf(KEY, batch, 'FOREM', record, new Date('2025-11-01T08:05:00Z'))!;
+    expect(d.personKey).toBe(inszHmac(KEY, INSZ));
+    expect(d.personKey).not.toBe(inszHmac(Buffer.alloc(32, 8), INSZ));
+    expect(JSON.stringify(d)).not.toContain(INSZ);
+    expect(d).toMatchObject({ recipient: 'FOREM', batchId: 'batch-1', period: '2025-10', regulation: 'ART60_7', legalBasis: LEGAL_BASIS });
+  });
+
+  it('keeps FOREM’s disclosures 3,653 days and VDAB’s 5,475 days from receipt', () => {
+    const forem = disclosureOf(KEY, batch, 'FOREM', record, new Date())!;
+    const vdab = disclosureOf(KEY, batch, 'VDAB', record, new Date())!;
+    expect(forem.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400);
+    expect(vdab.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 5475 * 86_400);
+  });
+
+  it('gives the same row the same item on a retry and another row another item', () => {
+    const a = disclosureOf(KEY, batch, 'VDAB', record, new Date('2025-11-01T08:05:00Z'))!;
+    const again = disclosureOf(KEY, batch, 'VDAB', record, new Date('2025-11-01T09:05:00Z'))!;
+    const other = disclosureOf(KEY, batch, 'VDAB', { ...record, fileNumber: 'F2' }, new Date('2025-11-01T08:05:00Z'))!;
+    expect(again.entryKey).toBe(a.entryKey);
+    expect(other.entryKey).not.toBe(a.entryKey);
+    expect(other.personKey).toBe(a.personKey);
+  });
+
+  it('masks an INSZ for printing', () => {
+    expect(maskInsz(INSZ)).toBe('******033**');
+  });
+});
