@@ -61,10 +61,7 @@ const { startLocalStandIn } = await import('../local/stand-in');
 const { runFileLocally } = await import('../local/run-file');
 const { RECIPIENTS } = await import('../shared/domain/recipients');
 const { formatCents } = await import('../shared/domain/money');
-
-function maskInsz(insz: string): string {
-  return `${'*'.repeat(Math.max(0, insz.length - 2))}${insz.slice(-2)}`;
-}
+const { maskInsz } = await import('../shared/return-flows/disclosures');
 
 async function summarise(outDir: string, result: Awaited<ReturnType<typeof runFileLocally>>): Promise<void> {
   const { report } = result;

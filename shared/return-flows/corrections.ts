@@ -9,7 +9,7 @@ import type {
   CorrectionRequestInbound,
   CorrectionRequestPps,
 } from '../messages/return-flow-schemas';
-import { centsToEuros, eurosToCents } from './amount';
+import { formatCents, parsePositiveAmountCents } from '../domain/money';
 import type { ReturnFlowDeps } from './deps';
 import { approvedMessageId, contentHash, correctionIdOf, forwardedCorrectionMessageId, outcomeMessageId } from './ids';
 import { Refusal, type Correction, type CorrectionFields, type CorrectionStatus, type ReturnOutcome } from './model';
@@ -43,8 +43,8 @@ export function correctionFieldsOf(message: CorrectionRequestInbound, now: Date)
   if (message.performanceStart > message.performanceEnd) {
     throw new Refusal('INVALID_FIELD', 'performanceEnd: before performanceStart');
   }
-  const amountCents = eurosToCents(message.amount);
-  if (amountCents === null || amountCents <= 0) throw new Refusal('INVALID_FIELD', 'amount: not a strictly positive amount');
+  const amountCents = parsePositiveAmountCents(message.amount);
+  if (amountCents === null) throw new Refusal('INVALID_FIELD', 'amount: not a strictly positive amount');
   return {
     requesterKbo: message.requesterKbo,
     ocmwKbo: message.ocmwKbo,
@@ -74,7 +74,7 @@ function fieldsOut(c: CorrectionFields) {
     performanceStart: c.performanceStart,
     performanceEnd: c.performanceEnd,
     reference: c.reference,
-    amount: centsToEuros(c.amountCents),
+    amount: formatCents(c.amountCents),
     budgetArticle: c.budgetArticle,
   };
 }

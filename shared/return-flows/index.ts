@@ -1,6 +1,5 @@
 export * from './model';
 export * from './deps';
-export * from './amount';
 export * from './ids';
 export * from './inbound';
 export * from './validation-decisions';
