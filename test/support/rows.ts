@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ALL_FIELDS, type RecordField } from '../../shared/domain/recipients';
 
 /** A valid payment line of the given municipality and regulation, as the PPS writes it. */
@@ -63,3 +64,27 @@ export async function* chunked(bytes: Uint8Array, cuts: readonly number[] = []):
 export function bytesOf(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
+
+/** Rows built from pools of valid and invalid values, with unknown keys mixed in. */
+export const arbitraryRow: fc.Arbitrary<Record<string, unknown> | null> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(null) },
+  {
+    weight: 12,
+    arbitrary: fc
+      .record({
+        nis: fc.constantFrom('11002', '21004', '62063', '63023', '99999', '25072', '71016', '21001'),
+        regulation: fc.constantFrom('ART60_7', 'ART57QUATER', 'ART61', 'ART99'),
+        insz: fc.constantFrom('85073003328', '17073003384', '98472899765', '12345678901'),
+        amount: fc.oneof(fc.constantFrom('10.00', '-5.5', '12,50', ''), fc.integer({ min: -99999, max: 99999 }).map((c) => (c / 100).toFixed(2))),
+        reference: fc.string({ minLength: 0, maxLength: 6 }),
+        extra: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+        optional: fc.option(fc.string({ minLength: 1, maxLength: 10 }), { nil: undefined }),
+      })
+      .map(({ nis, regulation, insz, amount, reference, extra, optional }) => ({
+        ...extra,
+        ...validRow({ ocmwNis: nis, regulation, insz, amount, reference }),
+        ...(optional !== undefined ? { socialEconomyInitiativeName: optional } : {}),
+      })),
+  },
+);
+

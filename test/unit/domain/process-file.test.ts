@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { processInboundFile, redeliverBatch, BatchInProgressError, type BatchDependencies } from '../../../shared/domain/batch/process-file';
 import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
 import { assertValidMessage } from '../../support/message-schemas';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
-import { bytesOf, csvFile, validRow } from '../../support/rows';
+import { arbitraryRow, bytesOf, csvFile, validRow } from '../../support/rows';
 
 let staging: MemoryBlobStore;
 let archive: MemoryBlobStore;
@@ -225,5 +226,32 @@ describe('an operator re-delivers a batch from the archive', () => {
 
   it('refuses to re-deliver a batch that was never delivered', async () => {
     await expect(redeliverBatch('0'.repeat(64), ['VDAB'], deps())).rejects.toThrow('was not delivered');
+  });
+});
+
+describe('every message sent, for all inputs', () => {
+  it('validates against its published JSON Schema and fits one billing unit', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(arbitraryRow, { maxLength: 40 }), fc.constantFrom('csv', 'ndjson'), async (rows, format) => {
+        publisher = new MemoryPublisher();
+        manifests = new MemoryManifestStore();
+        const text =
+          format === 'csv'
+            ? csvFile(rows.map((row) => row ?? { period: 'broken' }).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)]))))
+            : rows.map((row) => (row === null ? '{broken' : JSON.stringify(row))).join('\n');
+        const outcome = await processInboundFile(file(`monthly/2025-11/batch.${format}`, bytesOf(text)), deps({ maxRejectedShare: 1 }));
+        expect(outcome.kind).toBe('delivered');
+        let total = 0;
+        for (const recipient of RECIPIENTS) {
+          for (const message of publisher.all(`queue:${recipient}`)) {
+            assertValidMessage(message.body);
+            expect(Buffer.byteLength(message.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+            total += 1;
+          }
+        }
+        expect(total).toBeGreaterThanOrEqual(RECIPIENTS.length);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

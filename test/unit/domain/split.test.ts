@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { splitRows, type RecordSink } from '../../../shared/domain/batch/split';
 import type { RawRow } from '../../../shared/domain/batch/reader';
 import { RECIPIENT_VIEWS, RECIPIENTS, type Recipient, type RecipientRecord } from '../../../shared/domain/recipients';
-import { validRow } from '../../support/rows';
+import { arbitraryRow, validRow } from '../../support/rows';
 
 const OPTIONS = { filePeriod: '2025-11', now: new Date('2026-11-28T00:00:00Z'), maxRejectedShare: 0.05 };
 
@@ -105,29 +105,6 @@ describe('the outcome of each row (monthly-batch §7)', () => {
     expect(tally.rows).toBe(0);
   });
 });
-
-/** Rows built from pools of valid and invalid values, with unknown keys mixed in. */
-const arbitraryRow: fc.Arbitrary<Record<string, unknown> | null> = fc.oneof(
-  { weight: 1, arbitrary: fc.constant(null) },
-  {
-    weight: 12,
-    arbitrary: fc
-      .record({
-        nis: fc.constantFrom('11002', '21004', '62063', '63023', '99999', '25072', '71016', '21001'),
-        regulation: fc.constantFrom('ART60_7', 'ART57QUATER', 'ART61', 'ART99'),
-        insz: fc.constantFrom('85073003328', '17073003384', '98472899765', '12345678901'),
-        amount: fc.oneof(fc.constantFrom('10.00', '-5.5', '12,50', ''), fc.integer({ min: -99999, max: 99999 }).map((c) => (c / 100).toFixed(2))),
-        reference: fc.string({ minLength: 0, maxLength: 6 }),
-        extra: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
-        optional: fc.option(fc.string({ minLength: 1, maxLength: 10 }), { nil: undefined }),
-      })
-      .map(({ nis, regulation, insz, amount, reference, extra, optional }) => ({
-        ...extra,
-        ...validRow({ ocmwNis: nis, regulation, insz, amount, reference }),
-        ...(optional !== undefined ? { socialEconomyInitiativeName: optional } : {}),
-      })),
-  },
-);
 
 describe('properties of the split, for all inputs', () => {
   it('accounts for every row, and no recipient ever gets a row or a field the deliberation does not grant it', async () => {

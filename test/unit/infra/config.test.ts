@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { STAGES, accountOfRoleArn, recipientKbosJson, resolveStageConfig, stageConfigProblems, type StageConfig } from '../../../infra/config';
+import { isValidKbo } from '../../../shared/domain/checksums';
+
+const dev = STAGES.dev!;
+const withChanges = (change: (c: StageConfig) => StageConfig) => stageConfigProblems(change(dev));
+
+describe('stage configuration', () => {
+  it('has a valid dev stage with placeholder accounts and valid KBO numbers', () => {
+    expect(stageConfigProblems(dev)).toEqual([]);
+    expect(isValidKbo(dev.recipients.VDAB.kbo)).toBe(true);
+    expect(isValidKbo(dev.recipients.ACTIRIS.kbo)).toBe(true);
+    expect([dev.recipients.VDAB, dev.recipients.ACTIRIS, dev.recipients.FOREM, dev.pps].map((p) => accountOfRoleArn(p.roleArn))).toEqual([
+      '222222222222',
+      '333333333333',
+      '444444444444',
+      '555555555555',
+    ]);
+  });
+
+  it('refuses an invalid KBO, a malformed role ARN, a role shared by two parties and a role in the hub account', () => {
+    expect(withChanges((c) => ({ ...c, recipients: { ...c.recipients, ACTIRIS: { ...c.recipients.ACTIRIS, kbo: '0242220519' } } }))).toEqual([
+      'ACTIRIS: kbo "0242220519" is not a valid KBO/BCE number',
+    ]);
+    expect(withChanges((c) => ({ ...c, pps: { roleArn: 'arn:aws:iam::555555555555:user/someone' } }))).toEqual([
+      'PPS: roleArn "arn:aws:iam::555555555555:user/someone" is not an IAM role ARN',
+    ]);
+    expect(withChanges((c) => ({ ...c, recipients: { ...c.recipients, FOREM: { roleArn: c.recipients.VDAB.roleArn } } }))).toEqual([
+      `FOREM and VDAB share the role ${dev.recipients.VDAB.roleArn}`,
+    ]);
+    expect(withChanges((c) => ({ ...c, pps: { roleArn: 'arn:aws:iam::111111111111:role/pps' } }))).toEqual(["PPS: its role must be in its own account, not the hub's"]);
+  });
+
+  it('bounds the retentions and the alarm hours', () => {
+    expect(withChanges((c) => ({ ...c, rawFileRetentionDays: 0 }))).toHaveLength(1);
+    expect(withChanges((c) => ({ ...c, rawFileRetentionDays: 3654 }))).toHaveLength(1);
+    expect(withChanges((c) => ({ ...c, rawFileRetentionDays: 3653 }))).toEqual([]);
+    expect(withChanges((c) => ({ ...c, refusedMessageRetentionDays: 0.5 }))).toHaveLength(1);
+    expect(withChanges((c) => ({ ...c, oldestMessageAlarmHours: 336 }))).toHaveLength(1);
+    expect(withChanges((c) => ({ ...c, logRetentionDays: 100 }))).toEqual(['logRetentionDays 100 is not a CloudWatch Logs retention value']);
+    expect(withChanges((c) => ({ ...c, maxRejectedShare: 1.5 }))).toHaveLength(1);
+  });
+
+  it('selects the stage from the context, else STAGE, else dev, and refuses an unknown one', () => {
+    expect(resolveStageConfig('dev', {}).stageName).toBe('dev');
+    expect(resolveStageConfig(undefined, { STAGE: 'dev' }).stageName).toBe('dev');
+    expect(resolveStageConfig(undefined, {}).stageName).toBe('dev');
+    expect(() => resolveStageConfig('prod', {})).toThrow('Unknown stage "prod"; known stages: dev');
+    expect(() => resolveStageConfig(undefined, { STAGE: 'acc' })).toThrow('Unknown stage "acc"');
+  });
+
+  it('passes the returning recipients their KBOs as JSON, FOREM having none', () => {
+    expect(JSON.parse(recipientKbosJson(dev))).toEqual({ VDAB: '0887010362', ACTIRIS: '0242220579' });
+  });
+});

@@ -1,0 +1,341 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
+import { PITR_RECOVERY_PERIOD_DAYS } from '../../../infra/constructs/hub-table';
+import { CONSUMER_ACTIONS, PARTIES, PRODUCER_ACTIONS, type Party } from '../../../infra/stateful-stack';
+import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
+import { DEFAULT_RAW_FILE_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../../../shared/domain/retention';
+import { QUEUES, TABLES, TTL_ATTRIBUTE, allQueues, type QueueSpec } from '../../../shared/topology';
+import { DEV, ROLE, logicalId, principalRoleArns, resources, removeOutdir, synthesizeHub, type Resource, type Statement, type Synthesized } from './helpers';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synthesizeHub();
+});
+afterAll(() => removeOutdir(s));
+
+const bucket = (key: 'inbound' | 'staging' | 'archive' | 'reports') => {
+  const id = logicalId(s.hub.stateful.buckets[key]);
+  return { id, resource: resources(s.stateful, 'AWS::S3::Bucket')[id]! };
+};
+const bucketPolicyStatements = (bucketId: string): Statement[] => {
+  const policy = Object.values(resources(s.stateful, 'AWS::S3::BucketPolicy')).find((p) => (p.Properties.Bucket as { Ref: string }).Ref === bucketId);
+  if (!policy) throw new Error(`no policy for ${bucketId}`);
+  return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+};
+const queuePolicyStatements = (queueId: string): Statement[] => {
+  const policy = Object.values(resources(s.stateful, 'AWS::SQS::QueuePolicy')).find((p) =>
+    (p.Properties.Queues as Array<{ Ref: string }>).some((q) => q.Ref === queueId),
+  );
+  if (!policy) throw new Error(`no policy for ${queueId}`);
+  return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+};
+const keyStatements = (keyId: string): Statement[] =>
+  ((resources(s.stateful, 'AWS::KMS::Key')[keyId]!.Properties.KeyPolicy as { Statement: Statement[] }).Statement);
+const rules = (r: Resource) => (r.Properties.LifecycleConfiguration as { Rules: Array<Record<string, unknown>> }).Rules;
+const ABORT_RULE = { Id: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } };
+
+describe('retention of the buckets (return-flows §5)', () => {
+  it('expires the archive per recipient prefix: VDAB/ and ACTIRIS/ after 5,475 days, FOREM/ after 3,653, after moving to Glacier IR at day 90', () => {
+    const glacier = [{ StorageClass: 'GLACIER_IR', TransitionInDays: ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS }];
+    expect(rules(bucket('archive').resource)).toEqual([
+      { Id: 'expire-vdab', Prefix: 'VDAB/', Status: 'Enabled', ExpirationInDays: 5475, Transitions: glacier },
+      { Id: 'expire-actiris', Prefix: 'ACTIRIS/', Status: 'Enabled', ExpirationInDays: 5475, Transitions: glacier },
+      { Id: 'expire-forem', Prefix: 'FOREM/', Status: 'Enabled', ExpirationInDays: 3653, Transitions: glacier },
+      ABORT_RULE,
+    ]);
+    // Glacier IR bills at least 90 days: every archive object lives far longer, so no early-deletion charge.
+    expect(ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS + 90).toBeLessThan(3653);
+  });
+
+  it('expires every raw inbound file after the configured retention, default 30 days, whatever its prefix', () => {
+    expect(DEV.rawFileRetentionDays).toBe(DEFAULT_RAW_FILE_RETENTION_DAYS);
+    expect(rules(bucket('inbound').resource)).toEqual([
+      { Id: 'expire-raw-files', Status: 'Enabled', ExpirationInDays: 30 },
+      ABORT_RULE,
+    ]);
+  });
+
+  it('sweeps staged records after 2 days and keeps reports as long as the longest recipient retention', () => {
+    expect(rules(bucket('staging').resource)).toEqual([{ Id: 'sweep-staged-records', Status: 'Enabled', ExpirationInDays: STAGING_RETENTION_DAYS }, ABORT_RULE]);
+    expect(REPORT_RETENTION_DAYS).toBe(5475);
+    expect(rules(bucket('reports').resource)).toEqual([{ Id: 'expire-reports', Status: 'Enabled', ExpirationInDays: 5475 }, ABORT_RULE]);
+  });
+
+  it('keeps every bucket unversioned (expiration on a versioned bucket only adds a delete marker)', () => {
+    for (const r of Object.values(resources(s.stateful, 'AWS::S3::Bucket'))) {
+      expect(r.Properties.VersioningConfiguration).toBeUndefined();
+      expect(r.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('denies every principal the deletion of archive objects, any write without If-None-Match, and turning versioning on', () => {
+    const { id } = bucket('archive');
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] };
+    const statements = bucketPolicyStatements(id).filter((st) => st.Sid?.startsWith('DenyArchive'));
+    expect(statements).toEqual([
+      { Sid: 'DenyArchiveDeletion', Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: objects },
+      {
+        Sid: 'DenyArchiveOverwrite',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        Resource: objects,
+        Condition: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
+      },
+      { Sid: 'DenyArchiveVersioning', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutBucketVersioning', Resource: { 'Fn::GetAtt': [id, 'Arn'] } },
+    ]);
+    // No statement anywhere allows deleting an archive object.
+    expect(bucketPolicyStatements(id).filter((st) => st.Effect === 'Allow')).toEqual([]);
+  });
+});
+
+describe('bucket security', () => {
+  it('blocks public access, enforces ACL-less ownership and encrypts with a customer-managed key (SSE-S3 only for the access logs)', () => {
+    const all = resources(s.stateful, 'AWS::S3::Bucket');
+    expect(Object.keys(all)).toHaveLength(5);
+    for (const [id, r] of Object.entries(all)) {
+      expect(r.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(r.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+      const sse = (r.Properties.BucketEncryption as { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: Record<string, unknown> }> })
+        .ServerSideEncryptionConfiguration[0]!.ServerSideEncryptionByDefault;
+      if (id === logicalId(s.hub.stateful.accessLogs)) expect(sse).toEqual({ SSEAlgorithm: 'AES256' });
+      else expect(sse).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^(Inbound|Storage)Key/), 'Arn'] } });
+    }
+  });
+
+  it('denies non-TLS and pre-TLS-1.2 requests on every bucket', () => {
+    for (const id of Object.keys(resources(s.stateful, 'AWS::S3::Bucket'))) {
+      const arn = { 'Fn::GetAtt': [id, 'Arn'] };
+      const both = [arn, { 'Fn::Join': ['', [arn, '/*']] }];
+      expect(bucketPolicyStatements(id)).toEqual(
+        expect.arrayContaining([
+          { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: both, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+          { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: both, Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } },
+        ]),
+      );
+    }
+  });
+
+  it("lets the PPS's role only put objects under monthly/ in the inbound bucket", () => {
+    const { id } = bucket('inbound');
+    const allows = bucketPolicyStatements(id).filter((st) => st.Effect === 'Allow');
+    expect(allows).toEqual([
+      { Sid: 'PpsWritesMonthlyFiles', Effect: 'Allow', Principal: { AWS: ROLE.PPS }, Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/monthly/*']] } },
+    ]);
+    const inboundKey = keyStatements(logicalId(s.hub.stateful.keys.inbound)).filter((st) => principalRoleArns(st).length > 0);
+    expect(inboundKey).toEqual([
+      {
+        Sid: 'PpsEncryptsUploadsThroughS3',
+        Effect: 'Allow',
+        Principal: { AWS: ROLE.PPS },
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  it('sends ObjectCreated notifications of monthly/ to the batch-notifications queue', () => {
+    s.stateful.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: bucket('inbound').id },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'monthly/' }] } },
+            QueueArn: { 'Fn::GetAtt': [logicalId(s.hub.stateful.queue(QUEUES.batchNotifications).queue), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('tables', () => {
+  it.each(Object.entries(TABLES))('%s: TTL on expiresAt, PITR, deletion protection, customer-managed KMS, retained', (key, spec) => {
+    const id = logicalId(s.hub.stateful.tables[key as keyof typeof TABLES].table);
+    const table = resources(s.stateful, 'AWS::DynamoDB::Table')[id]!;
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: PITR_RECOVERY_PERIOD_DAYS });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.Properties.SSESpecification).toEqual({
+      SSEEnabled: true,
+      SSEType: 'KMS',
+      KMSMasterKeyId: { 'Fn::GetAtt': [logicalId(s.hub.stateful.keys.tables), 'Arn'] },
+    });
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.DeletionPolicy).toBe('Retain');
+    const keySchema = [{ AttributeName: spec.partitionKey, KeyType: 'HASH' }, ...('sortKey' in spec ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' }] : [])];
+    expect(table.Properties.KeySchema).toEqual(keySchema);
+    const indexes = (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }> | undefined)?.map((i) => i.IndexName) ?? [];
+    expect(indexes).toEqual(('globalIndexes' in spec ? spec.globalIndexes : []).map((i) => i.name));
+  });
+});
+
+describe('queues', () => {
+  const queueIds = (spec: QueueSpec) => {
+    const q = s.hub.stateful.queue(spec);
+    return { queue: logicalId(q.queue), dlq: logicalId(q.deadLetterQueue), key: (q.queue.encryptionMasterKey!.node.defaultChild as { logicalId?: string }) };
+  };
+  const queueResource = (id: string) => resources(s.stateful, 'AWS::SQS::Queue')[id]!;
+
+  it('declares every queue of the topology and its DLQ, nothing else', () => {
+    expect(Object.keys(resources(s.stateful, 'AWS::SQS::Queue'))).toHaveLength(2 * allQueues().length);
+  });
+
+  it.each(allQueues().map((q) => [q.name, q] as const))('%s: CMK encryption, DLQ after 5 receives, topology retention and visibility, 20 s long polling', (_name, spec) => {
+    const ids = queueIds(spec);
+    const keyArn = { 'Fn::GetAtt': [logicalId(s.hub.stateful.queue(spec).queue.encryptionMasterKey as never), 'Arn'] };
+    const queue = queueResource(ids.queue);
+    expect(queue.Properties).toEqual({
+      KmsMasterKeyId: keyArn,
+      MessageRetentionPeriod: spec.retentionSeconds,
+      VisibilityTimeout: spec.visibilityTimeoutSeconds,
+      ReceiveMessageWaitTimeSeconds: 20,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] }, maxReceiveCount: 5 },
+      Tags: expect.any(Array),
+    });
+    const dlq = queueResource(ids.dlq);
+    expect(dlq.Properties).toEqual({
+      KmsMasterKeyId: keyArn,
+      MessageRetentionPeriod: 14 * 86400,
+      VisibilityTimeout: spec.visibilityTimeoutSeconds,
+      ReceiveMessageWaitTimeSeconds: 20,
+      Tags: expect.any(Array),
+    });
+    // AWS: the DLQ must not keep messages shorter than its source (14 days is the SQS maximum for both).
+    expect(dlq.Properties.MessageRetentionPeriod as number).toBeGreaterThanOrEqual(queue.Properties.MessageRetentionPeriod as number);
+    for (const id of [ids.queue, ids.dlq]) {
+      expect(queuePolicyStatements(id)).toContainEqual({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sqs:*',
+        Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+    }
+  });
+
+  it('keeps recipient queues 14 days, and the visibility timeout at least six times the consumer function timeout', () => {
+    for (const r of RECIPIENTS) expect(queueResource(queueIds(QUEUES.recipientOutbound[r]).queue).Properties.MessageRetentionPeriod).toBe(1_209_600);
+    expect(queueResource(queueIds(QUEUES.batchNotifications).queue).Properties.VisibilityTimeout).toBe(6 * 900);
+    for (const r of RETURNING_RECIPIENTS) expect(queueResource(queueIds(QUEUES.recipientInbound[r]).queue).Properties.VisibilityTimeout).toBe(6 * 30);
+    expect(queueResource(queueIds(QUEUES.ppsInbound).queue).Properties.VisibilityTimeout).toBe(6 * 30);
+  });
+});
+
+describe("each party's access to its own channels (return-flows §1)", () => {
+  const consumes: Record<Party, QueueSpec[]> = {
+    VDAB: [QUEUES.recipientOutbound.VDAB],
+    ACTIRIS: [QUEUES.recipientOutbound.ACTIRIS],
+    FOREM: [QUEUES.recipientOutbound.FOREM],
+    PPS: [QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
+  };
+  const sendsTo: Record<Party, QueueSpec[]> = {
+    VDAB: [QUEUES.recipientInbound.VDAB],
+    ACTIRIS: [QUEUES.recipientInbound.ACTIRIS],
+    FOREM: [], // FOREM has no inbound channel at all.
+    PPS: [QUEUES.ppsInbound],
+  };
+  const allowsOf = (queueId: string) => queuePolicyStatements(queueId).filter((st) => st.Effect === 'Allow');
+  const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+  it.each(PARTIES.map((p) => [p] as const))('%s may only receive, delete and change visibility on its outbound queues and their DLQs', (party) => {
+    for (const spec of consumes[party]) {
+      const q = s.hub.stateful.queue(spec);
+      for (const [id, sid] of [[logicalId(q.queue), `${party}ConsumesOwnQueue`], [logicalId(q.deadLetterQueue), `${party}ReadsOwnDeadLetters`]] as const) {
+        expect(allowsOf(id)).toEqual([{ Sid: sid, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: CONSUMER_ACTIONS, Resource: arnOf(id) }]);
+      }
+    }
+  });
+
+  it.each(PARTIES.map((p) => [p] as const))('%s may only send to its own inbound queue (none for FOREM)', (party) => {
+    for (const spec of sendsTo[party]) {
+      const id = logicalId(s.hub.stateful.queue(spec).queue);
+      expect(allowsOf(id)).toEqual([{ Sid: `${party}SendsToOwnInboundQueue`, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: 'sqs:SendMessage', Resource: arnOf(id) }]);
+      expect(PRODUCER_ACTIONS).toEqual(['sqs:SendMessage']);
+      // Nobody may read the hub's inbound queues from outside, not even the sender.
+      expect(allowsOf(logicalId(s.hub.stateful.queue(spec).deadLetterQueue))).toEqual([]);
+    }
+    expect(RETURNING_RECIPIENTS as readonly string[]).not.toContain('FOREM');
+    expect(Object.keys(QUEUES.recipientInbound)).toEqual(['VDAB', 'ACTIRIS']);
+  });
+
+  it.each(PARTIES.map((p) => [p] as const))("%s's queue key lets it decrypt through SQS, and generate data keys only when it sends", (party) => {
+    const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => principalRoleArns(st).length > 0);
+    const viaSqs = { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' } };
+    const expected: Statement[] = [{ Sid: `${party}DecryptsOwnQueuesThroughSqs`, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: 'kms:Decrypt', Resource: '*', Condition: viaSqs }];
+    if (sendsTo[party].length > 0) {
+      expected.push({ Sid: `${party}EncryptsToOwnInboundQueueThroughSqs`, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: 'kms:GenerateDataKey', Resource: '*', Condition: viaSqs });
+    }
+    expect(statements).toEqual(expected);
+  });
+
+  it("names each party's role only in the policies of that party's own queues and keys", () => {
+    const owner = new Map<string, Party>();
+    for (const p of PARTIES) {
+      for (const spec of consumes[p]) {
+        const q = s.hub.stateful.queue(spec);
+        owner.set(logicalId(q.queue), p);
+        owner.set(logicalId(q.deadLetterQueue), p);
+      }
+      // An inbound queue's DLQ holds what the hub failed to process: the sender has no business there.
+      for (const spec of sendsTo[p]) owner.set(logicalId(s.hub.stateful.queue(spec).queue), p);
+      owner.set(logicalId(s.hub.stateful.keys.partyQueues[p]), p);
+    }
+    owner.set(logicalId(s.hub.stateful.keys.inbound), 'PPS');
+    owner.set(bucket('inbound').id, 'PPS');
+
+    const seen: Array<[string, string[]]> = [];
+    for (const [id, policy] of Object.entries(resources(s.stateful, 'AWS::SQS::QueuePolicy'))) {
+      const queueId = (policy.Properties.Queues as Array<{ Ref: string }>)[0]!.Ref;
+      const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+      seen.push([queueId, statements.flatMap(principalRoleArns)]);
+      expect(id).toBeDefined();
+    }
+    for (const [id, key] of Object.entries(resources(s.stateful, 'AWS::KMS::Key'))) {
+      seen.push([id, (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement.flatMap(principalRoleArns)]);
+    }
+    for (const policy of Object.values(resources(s.stateful, 'AWS::S3::BucketPolicy'))) {
+      const bucketId = (policy.Properties.Bucket as { Ref: string }).Ref;
+      seen.push([bucketId, (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap(principalRoleArns)]);
+    }
+    for (const [id, roles] of seen) {
+      const party = owner.get(id);
+      expect(new Set(roles), id).toEqual(new Set(party ? [ROLE[party]] : []));
+    }
+    // And the check above saw every party's role somewhere.
+    expect(new Set(seen.flatMap(([, roles]) => roles))).toEqual(new Set(Object.values(ROLE)));
+  });
+});
+
+describe('keys and alarm topic', () => {
+  it('rotates every customer-managed key and retains it', () => {
+    const keys = Object.values(resources(s.stateful, 'AWS::KMS::Key'));
+    expect(keys.length).toBe(10);
+    for (const k of keys) {
+      expect(k.Properties.EnableKeyRotation).toBe(true);
+      expect(k.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('encrypts the alarm topic with a customer-managed key, denies non-TLS publishing and e-mails the configured address', () => {
+    s.stateful.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(s.hub.stateful.keys.operations), 'Arn'] } });
+    s.stateful.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    s.stateful.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: DEV.alarmEmail });
+  });
+
+  it('declares no physical name for any resource', () => {
+    const named = ['BucketName', 'QueueName', 'TableName', 'TopicName', 'FunctionName', 'RoleName', 'LogGroupName', 'DashboardName', 'AlarmName'];
+    for (const template of [s.stateful, s.stateless]) {
+      for (const r of Object.values(template.toJSON().Resources as Record<string, Resource>)) {
+        if (r.Type.startsWith('Custom::')) continue;
+        // A reference ({ Ref }) to a generated name is fine; a literal string would be a hard-coded name.
+        for (const n of named) expect(typeof r.Properties?.[n], `${r.Type}.${n}`).not.toBe('string');
+      }
+    }
+  });
+});

@@ -1,0 +1,351 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, FUNCTION_ACCESS, TABLE_ACTIONS } from '../../../infra/access';
+import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER, BELGIAN_NATIONAL_NUMBER_PATTERN } from '../../../infra/constructs/hub-function';
+import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring';
+import type { FunctionKey } from '../../../infra/stateless-stack';
+import { METRIC } from '../../../shared/observability';
+import { FUNCTIONS, QUEUES, SETTINGS_ENV, allQueues, type QueueSpec } from '../../../shared/topology';
+import { DEV, logicalId, resources, removeOutdir, synthesizeHub, type Resource, type Statement, type Synthesized } from './helpers';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synthesizeHub();
+});
+afterAll(() => removeOutdir(s));
+
+const STATEFUL = 'Art60Hub-dev-Stateful';
+const fnKeys = Object.keys(FUNCTIONS) as FunctionKey[];
+const fnResource = (k: FunctionKey) => resources(s.stateless, 'AWS::Lambda::Function')[logicalId(s.hub.stateless.functions[k].fn)]!;
+const policyOf = (k: FunctionKey): Statement[] => {
+  const roleId = logicalId(s.hub.stateless.functions[k].role);
+  const policies = Object.values(resources(s.stateless, 'AWS::IAM::Policy')).filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId));
+  expect(policies).toHaveLength(1);
+  return (policies[0]!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+};
+/** How the stateless template refers to a stateful resource: through the stateful stack's exports. */
+const imported = (construct: Parameters<typeof logicalId>[0], attribute: 'Arn' | 'Ref' | 'QueueName') => {
+  const id = logicalId(construct);
+  return { 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${STATEFUL}:ExportsOutput${attribute === 'Ref' ? `Ref${id}` : `FnGetAtt${id}${attribute}`}`)) };
+};
+const queueArn = (spec: QueueSpec) => imported(s.hub.stateful.queue(spec).queue, 'Arn');
+const keyArn = (spec: QueueSpec) => imported(s.hub.stateful.queue(spec).queue.encryptionMasterKey as never, 'Arn');
+const bucketArnImport = (b: string) => ({ 'Fn::ImportValue': `${STATEFUL}:${b.charAt(0).toUpperCase()}${b.slice(1)}BucketArn` });
+const objects = (b: string, prefix = '') => ({ 'Fn::Join': ['', [bucketArnImport(b), `/${prefix}*`]] });
+const tableArn = (t: keyof typeof s.hub.stateful.tables) => imported(s.hub.stateful.tables[t].table, 'Arn');
+
+describe('functions', () => {
+  it.each(fnKeys)('%s: latest Node.js runtime on ARM64, the topology timeout and memory, its own role and log group', (k) => {
+    const f = fnResource(k);
+    const spec = FUNCTIONS[k];
+    expect(f.Properties.Runtime).toBe('nodejs24.x');
+    expect(f.Properties.Architectures).toEqual(['arm64']);
+    expect(f.Properties.Handler).toBe('index.handler');
+    expect(f.Properties.Timeout).toBe(spec.timeoutSeconds);
+    expect(f.Properties.MemorySize).toBe(spec.memoryMb);
+    expect(f.Properties.Role).toEqual({ 'Fn::GetAtt': [logicalId(s.hub.stateless.functions[k].role), 'Arn'] });
+    expect(f.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(s.hub.stateless.functions[k].logGroup) } });
+  });
+
+  it('attaches no managed policy to any role', () => {
+    for (const role of Object.values(resources(s.stateless, 'AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+      });
+    }
+  });
+
+  it('gives split-batch the environment of exactly the resources it uses', () => {
+    const env = (fnResource('splitBatch').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const outbound = Object.values(QUEUES.recipientOutbound);
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        SETTINGS_ENV.maxRejectedShare,
+        SETTINGS_ENV.recipientKbos,
+        SETTINGS_ENV.refusedMessageRetentionDays,
+        SETTINGS_ENV.disclosureKeyParameter,
+        QUEUES.batchNotifications.urlEnv,
+        QUEUES.batchNotifications.arnEnv,
+        ...outbound.flatMap((q) => [q.urlEnv, q.arnEnv]),
+        'BUCKET_INBOUND',
+        'BUCKET_STAGING',
+        'BUCKET_ARCHIVE',
+        'BUCKET_REPORTS',
+        'TABLE_BATCHES',
+        'TABLE_PAYMENT_LINES',
+        'TABLE_DISCLOSURES',
+      ].sort(),
+    );
+    expect(env).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'split-batch',
+      POWERTOOLS_METRICS_NAMESPACE: 'Art60Hub',
+      MAX_REJECTED_SHARE: '0.05',
+      RECIPIENT_KBOS: JSON.stringify({ VDAB: DEV.recipients.VDAB.kbo, ACTIRIS: DEV.recipients.ACTIRIS.kbo }),
+      REFUSED_MESSAGE_RETENTION_DAYS: '30',
+      DISCLOSURE_KEY_PARAMETER: DEV.disclosureKeyParameterName,
+      QUEUE_URL_OUTBOUND_VDAB: imported(s.hub.stateful.queue(QUEUES.recipientOutbound.VDAB).queue, 'Ref'),
+      BUCKET_ARCHIVE: imported(s.hub.stateful.buckets.archive, 'Ref'),
+      TABLE_BATCHES: imported(s.hub.stateful.tables.batches.table, 'Ref'),
+    });
+  });
+
+  it('gives region-inbound the ARNs of both inbound queues, so that the channel names the sender, and every return-flow queue URL', () => {
+    const env = (fnResource('regionInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.QUEUE_ARN_INBOUND_VDAB).toEqual(queueArn(QUEUES.recipientInbound.VDAB));
+    expect(env.QUEUE_ARN_INBOUND_ACTIRIS).toEqual(queueArn(QUEUES.recipientInbound.ACTIRIS));
+    expect(env[SETTINGS_ENV.disclosureKeyParameter]).toBe(DEV.disclosureKeyParameterName);
+    // The return-flow configuration reads the OCMW queue URL too; region-inbound has no grant on it (see its policy).
+    expect(env.QUEUE_URL_OUTBOUND_OCMW).toEqual(imported(s.hub.stateful.queue(QUEUES.ocmwOutbound).queue, 'Ref'));
+    expect(env).not.toHaveProperty(QUEUES.ocmwOutbound.arnEnv);
+    expect(env).not.toHaveProperty(QUEUES.recipientOutbound.FOREM.urlEnv);
+    expect(Object.keys(env).filter((n) => n.startsWith('BUCKET_'))).toEqual([]);
+    expect(Object.keys(env).filter((n) => n.startsWith('TABLE_')).sort()).toEqual(['TABLE_CORRECTIONS', 'TABLE_PAYMENT_LINES', 'TABLE_REFUSED_MESSAGES']);
+  });
+});
+
+describe('least-privilege roles', () => {
+  const logs = (k: FunctionKey): Statement => ({
+    Sid: 'WriteOwnLogGroup',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: { 'Fn::GetAtt': [logicalId(s.hub.stateless.functions[k].logGroup), 'Arn'] },
+  });
+  const key = (id: string, actions: string | string[], resource: unknown) => ({ Sid: id, Effect: 'Allow', Action: actions, Resource: resource });
+  const disclosureParameter = (): Statement => ({
+    Sid: 'ReadDisclosureKeyParameter',
+    Effect: 'Allow',
+    Action: 'ssm:GetParameter',
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEV.disclosureKeyParameterName}`]] },
+  });
+  const storageKey = () => imported(s.hub.stateful.keys.storage, 'Arn');
+  const tablesKey = () => imported(s.hub.stateful.keys.tables, 'Arn');
+
+  it('split-batch: consumes batch-notifications, reads monthly/, stages, creates archive objects and reports, writes its tables, sends to the three recipients', () => {
+    const outbound = Object.values(QUEUES.recipientOutbound);
+    expect(policyOf('splitBatch')).toEqual([
+      logs('splitBatch'),
+      { Sid: 'ConsumeTriggerQueues', Effect: 'Allow', Action: EVENT_SOURCE_ACTIONS, Resource: queueArn(QUEUES.batchNotifications) },
+      { Sid: 'SendToQueues', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: outbound.map(queueArn) },
+      { Sid: 'InboundObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objects('inbound', 'monthly/') },
+      { Sid: 'StagingObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: objects('staging') },
+      { Sid: 'StagingList', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArnImport('staging') },
+      { Sid: 'ArchiveObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('archive') },
+      { Sid: 'ReportsObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('reports') },
+      { Sid: 'BatchesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('batches') },
+      { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.write, Resource: tableArn('paymentLines') },
+      { Sid: 'DisclosuresTable', Effect: 'Allow', Action: TABLE_ACTIONS.write, Resource: tableArn('disclosures') },
+      disclosureParameter(),
+      key('UseKey1', 'kms:Decrypt', keyArn(QUEUES.batchNotifications)),
+      key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
+      key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.ACTIRIS)),
+      key('UseKey4', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.FOREM)),
+      key('UseKey5', 'kms:Decrypt', imported(s.hub.stateful.keys.inbound, 'Arn')),
+      key('UseKey6', ['kms:Decrypt', 'kms:GenerateDataKey'], storageKey()),
+      key('UseKey7', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
+      key('UseKey8', 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
+    ]);
+  });
+
+  it('region-inbound: consumes the two inbound queues, uses its three tables (and the corrections index), sends to the PPS and back to VDAB/ACTIRIS', () => {
+    const correctionsArn = tableArn('corrections');
+    expect(policyOf('regionInbound')).toEqual([
+      logs('regionInbound'),
+      { Sid: 'ConsumeTriggerQueues', Effect: 'Allow', Action: EVENT_SOURCE_ACTIONS, Resource: [queueArn(QUEUES.recipientInbound.VDAB), queueArn(QUEUES.recipientInbound.ACTIRIS)] },
+      {
+        Sid: 'SendToQueues',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: [queueArn(QUEUES.ppsOutbound), queueArn(QUEUES.recipientOutbound.VDAB), queueArn(QUEUES.recipientOutbound.ACTIRIS)],
+      },
+      { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('paymentLines') },
+      { Sid: 'CorrectionsTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }] },
+      { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('refusedMessages') },
+      disclosureParameter(),
+      key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.VDAB)),
+      key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.ACTIRIS)),
+      key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsOutbound)),
+      key('UseKey4', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
+      key('UseKey5', 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
+    ]);
+  });
+
+  it('pps-inbound: consumes inbound-pps, reads payment lines, uses corrections and refused messages, sends to VDAB/ACTIRIS, the PPS and the OCMWs', () => {
+    const correctionsArn = tableArn('corrections');
+    expect(policyOf('ppsInbound')).toEqual([
+      logs('ppsInbound'),
+      { Sid: 'ConsumeTriggerQueues', Effect: 'Allow', Action: EVENT_SOURCE_ACTIONS, Resource: queueArn(QUEUES.ppsInbound) },
+      {
+        Sid: 'SendToQueues',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: [queueArn(QUEUES.recipientOutbound.VDAB), queueArn(QUEUES.recipientOutbound.ACTIRIS), queueArn(QUEUES.ppsOutbound), queueArn(QUEUES.ocmwOutbound)],
+      },
+      { Sid: 'CorrectionsTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }] },
+      { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('refusedMessages') },
+      { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.read, Resource: tableArn('paymentLines') },
+      key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsInbound)),
+      key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
+      key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.ACTIRIS)),
+      key('UseKey4', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
+    ]);
+  });
+
+  it('uses no wildcard action and no "*" resource in any function policy; S3 object wildcards only below a known bucket', () => {
+    for (const k of fnKeys) {
+      for (const st of policyOf(k)) {
+        for (const a of [st.Action].flat()) expect(a).not.toContain('*');
+        for (const r of [st.Resource].flat()) {
+          expect(r).not.toBe('*');
+          const text = JSON.stringify(r);
+          if (text.includes('*')) expect(text).toMatch(/BucketArn"\},"\/(monthly\/)?\*"\]\]\}$/);
+        }
+      }
+    }
+    expect(BUCKET_ACTIONS.createOnly).toEqual(['s3:PutObject']);
+    expect(Object.values(TABLE_ACTIONS).flat()).not.toContain('dynamodb:DeleteItem');
+    expect(Object.values(TABLE_ACTIONS).flat()).not.toContain('dynamodb:Scan');
+  });
+
+  it('grants the disclosure key only to split-batch (records disclosures) and region-inbound (checks INSZs), and no s3:DeleteObject outside staging', () => {
+    expect(Object.entries(FUNCTION_ACCESS).filter(([, a]) => a.readsDisclosureKey).map(([k]) => k)).toEqual(['splitBatch', 'regionInbound']);
+    expect(policyOf('ppsInbound').map((st) => st.Sid)).not.toContain('ReadDisclosureKeyParameter');
+    expect((fnResource('ppsInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(SETTINGS_ENV.disclosureKeyParameter);
+    for (const k of fnKeys) {
+      for (const st of policyOf(k)) {
+        if ([st.Action].flat().includes('s3:DeleteObject')) expect(st.Resource).toEqual(objects('staging'));
+      }
+    }
+  });
+});
+
+describe('triggers', () => {
+  it('maps every trigger queue to its function with ReportBatchItemFailures and the topology batch size, and nothing else', () => {
+    const mappings = Object.values(resources(s.stateless, 'AWS::Lambda::EventSourceMapping')).map((m) => m.Properties);
+    const expected = fnKeys.flatMap((k) =>
+      FUNCTIONS[k].triggers.map((q) => ({
+        BatchSize: FUNCTIONS[k].batchSize,
+        EventSourceArn: queueArn(q),
+        FunctionName: { Ref: logicalId(s.hub.stateless.functions[k].fn) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        Tags: expect.any(Array),
+      })),
+    );
+    expect(mappings).toEqual(expected);
+    expect(mappings).toHaveLength(4);
+  });
+});
+
+describe('log groups', () => {
+  it('keep logs the configured days and mask Belgian national numbers with a custom data identifier', () => {
+    const groups = Object.values(resources(s.stateless, 'AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(3);
+    for (const g of groups) {
+      expect(g.Properties.RetentionInDays).toBe(DEV.logRetentionDays);
+      const policy = g.Properties.DataProtectionPolicy as {
+        Statement: Array<{ DataIdentifier: string[]; Operation: Record<string, unknown> }>;
+        Configuration: { CustomDataIdentifier: Array<{ Name: string; Regex: string }> };
+      };
+      expect(policy.Configuration.CustomDataIdentifier).toEqual([{ Name: BELGIAN_NATIONAL_NUMBER_IDENTIFIER, Regex: BELGIAN_NATIONAL_NUMBER_PATTERN }]);
+      expect(policy.Statement.map((st) => [st.DataIdentifier, Object.keys(st.Operation)])).toEqual([
+        [[BELGIAN_NATIONAL_NUMBER_IDENTIFIER], ['Audit']],
+        [[BELGIAN_NATIONAL_NUMBER_IDENTIFIER], ['Deidentify']],
+      ]);
+    }
+  });
+
+  it('recognises national numbers as written, and not longer digit runs nor amounts', () => {
+    const re = new RegExp(BELGIAN_NATIONAL_NUMBER_PATTERN);
+    for (const hit of ['85073003328', '85.07.30-033.28', 'insz 85 07 30 033 28 refused', '{"insz":"00022212345"}']) expect(re.test(hit), hit).toBe(true);
+    for (const miss of ['850730033281', '1234567890', 'amount 1205.50', '2025-11-03T09:15:00Z']) expect(re.test(miss), miss).toBe(false);
+  });
+});
+
+describe('alarms and dashboard', () => {
+  const alarms = () => Object.values(resources(s.stateless, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  let topic: unknown;
+  beforeAll(() => {
+    topic = { 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${STATEFUL}:ExportsOutputRef${logicalId(s.hub.stateful.alarmTopic)}`)) };
+  });
+
+  it('alarms when any DLQ is not empty', () => {
+    const dlqAlarms = alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(dlqAlarms.map((a) => a.Dimensions)).toEqual(
+      allQueues().map((spec) => [{ Name: 'QueueName', Value: imported(s.hub.stateful.queue(spec).deadLetterQueue, 'QueueName') }]),
+    );
+    for (const a of dlqAlarms) {
+      expect(a).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+    }
+  });
+
+  it("alarms when a party's oldest message is older than the configured hours", () => {
+    const ageAlarms = alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(ageAlarms.map((a) => a.Dimensions)).toEqual(
+      PARTY_OUTBOUND_QUEUES.map((spec) => [{ Name: 'QueueName', Value: imported(s.hub.stateful.queue(spec).queue, 'QueueName') }]),
+    );
+    expect(PARTY_OUTBOUND_QUEUES.map((q) => q.name)).toEqual(['outbound-vdab', 'outbound-actiris', 'outbound-forem', 'outbound-pps', 'outbound-ocmw']);
+    for (const a of ageAlarms) {
+      expect(a).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: DEV.oldestMessageAlarmHours * 3600, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [topic] });
+    }
+  });
+
+  it('alarms on a refused file, from the BatchesRefused metric of split-batch', () => {
+    expect(alarms().filter((a) => a.MetricName === METRIC.batchesRefused)).toEqual([
+      expect.objectContaining({
+        Namespace: 'Art60Hub',
+        Dimensions: [{ Name: 'service', Value: 'split-batch' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      }),
+    ]);
+  });
+
+  it('alarms on errors of each function', () => {
+    const errorAlarms = alarms().filter((a) => a.MetricName === 'Errors');
+    expect(errorAlarms.map((a) => a.Dimensions)).toEqual(fnKeys.map((k) => [{ Name: 'FunctionName', Value: { Ref: logicalId(s.hub.stateless.functions[k].fn) } }]));
+    for (const a of errorAlarms) expect(a).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1, AlarmActions: [topic] });
+    expect(alarms()).toHaveLength(allQueues().length + PARTY_OUTBOUND_QUEUES.length + 1 + fnKeys.length);
+  });
+
+  it('draws batches and rows per outcome and per recipient, refused files, DLQ depths, oldest ages, errors and durations', () => {
+    const dashboards = Object.values(resources(s.stateless, 'AWS::CloudWatch::Dashboard')) as Resource[];
+    expect(dashboards).toHaveLength(1);
+    // The body is JSON text joined with references; the text parts carry the metric names.
+    const parts = (dashboards[0]!.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const body = parts.filter((p): p is string => typeof p === 'string').join('');
+    const widgets = (JSON.parse(body) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> }).widgets;
+    const drawn = new Set<string>();
+    for (const w of widgets) {
+      for (const m of w.properties.metrics ?? []) {
+        if (typeof m[0] === 'string') drawn.add(`${m[0]}/${String(m[1])}`);
+        const expression = (m[0] as { expression?: string }).expression;
+        const searched = expression && /\{(\w+),.*MetricName="(\w+)"/.exec(expression);
+        if (searched) drawn.add(`${searched[1]}/${searched[2]}`);
+      }
+    }
+    // Per recipient: one CloudWatch SEARCH over the recipient dimension of split-batch's metrics.
+    expect(widgets.flatMap((w) => (w.properties.metrics ?? []).map((m) => (m[0] as { expression?: string }).expression).filter(Boolean))).toEqual([
+      `SEARCH('{Art60Hub,recipient,service} service="split-batch" MetricName="RecordsDelivered"', 'Sum', 3600)`,
+      `SEARCH('{Art60Hub,recipient,service} service="split-batch" MetricName="RowsWithheld"', 'Sum', 3600)`,
+    ]);
+    expect([...drawn].filter((d) => d.startsWith('Art60Hub/')).sort()).toEqual(Object.values(METRIC).map((m) => `Art60Hub/${m}`).sort());
+    for (const m of ['AWS/SQS/ApproximateNumberOfMessagesVisible', 'AWS/SQS/ApproximateAgeOfOldestMessage', 'AWS/Lambda/Errors', 'AWS/Lambda/Duration']) expect(drawn).toContain(m);
+    for (const title of ['Batches per outcome', 'Rows per outcome', 'Records delivered per recipient', 'Rows withheld per recipient', 'Refused files', 'Dead-letter queue depths', "Age of the oldest message on each party's queue (s)", 'Function errors', 'Function duration (p99, ms)']) {
+      expect(body).toContain(title);
+    }
+  });
+});
