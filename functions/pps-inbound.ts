@@ -33,8 +33,11 @@ export function ppsInbound(deps: ReturnFlowDeps, ppsQueueArn?: string) {
 }
 
 /** The bare Lambda function: adapters from the environment (no disclosure key: it checks no INSZ). */
+let defaultDeps: ReturnFlowDeps | undefined;
+
 export async function ppsInboundFromEnv(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  return ppsInbound(buildReturnFlowDeps({ publisher: new SqsPublisher() }), process.env[QUEUES.ppsInbound.arnEnv])(event, context);
+  defaultDeps ??= buildReturnFlowDeps({ publisher: new SqsPublisher() });
+  return ppsInbound(defaultDeps, process.env[QUEUES.ppsInbound.arnEnv])(event, context);
 }
 
 export const handler = middy(ppsInboundFromEnv).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -35,10 +35,22 @@ export function regionInbound(deps: ReturnFlowDeps, channelOf: (arn: string) => 
   };
 }
 
+let defaultDeps: Promise<ReturnFlowDeps> | undefined;
+
+/** The adapters, built once per process; the disclosure key is read once (again after a failure). */
+function dependenciesFromEnv(): Promise<ReturnFlowDeps> {
+  defaultDeps ??= loadDisclosureKey()
+    .then((disclosureKey) => buildReturnFlowDeps({ publisher: new SqsPublisher(), disclosureKey }))
+    .catch((error: unknown) => {
+      defaultDeps = undefined;
+      throw error;
+    });
+  return defaultDeps;
+}
+
 /** The bare Lambda function: adapters from the environment, the disclosure key from SSM or the laptop. */
 export async function regionInboundFromEnv(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  const deps = buildReturnFlowDeps({ publisher: new SqsPublisher(), disclosureKey: await loadDisclosureKey() });
-  return regionInbound(deps, (arn) => channelOfQueueArn(arn))(event, context);
+  return regionInbound(await dependenciesFromEnv(), (arn) => channelOfQueueArn(arn))(event, context);
 }
 
 export const handler = middy(regionInboundFromEnv).use(injectLambdaContext(logger)).use(logMetrics(metrics));
