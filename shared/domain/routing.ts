@@ -1,4 +1,5 @@
 import type { Recipient } from './recipients';
+import { digitsValue } from './checksums';
 
 /**
  * From municipality (NIS code) to recipient (spec monthly-batch §5). Data, in one place: a ruling
@@ -52,7 +53,7 @@ const BY_PREFIX: ReadonlyMap<number, Route> = new Map(
 
 /** Routes a (normalised, trimmed) NIS code to its recipient, to nobody, or to an unknown municipality. */
 export function routeMunicipality(nis: string): Route {
-  if (!/^\d{5}$/.test(nis)) return UNKNOWN;
+  if (nis.length !== 5 || digitsValue(nis, 0, 5) < 0) return UNKNOWN;
   if (GERMAN_SPEAKING_MUNICIPALITIES.has(nis)) return NO_RECIPIENT;
-  return BY_PREFIX.get(Number(nis.slice(0, 2))) ?? UNKNOWN;
+  return BY_PREFIX.get(digitsValue(nis, 0, 2)) ?? UNKNOWN;
 }

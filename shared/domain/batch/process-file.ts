@@ -244,7 +244,7 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
     const totals = {
       messages: stager.messages[recipient],
       records: tally.records[recipient],
-      amountCents: tally.amountCents[recipient],
+      amountCents: tally.totalCents(recipient),
     };
     await deliverToRecipient(deps, { batchId, period: acceptedPeriod, receivedAt }, recipient, stager.parts.get(recipient) ?? [], totals);
     recipients[recipient] = {

@@ -17,6 +17,8 @@ export interface RawRow {
   readonly line: number;
   /** The known columns' values as read (strings for CSV; any JSON value for NDJSON); null: `MALFORMED_ROW`. */
   readonly values: Readonly<Partial<Record<RecordField, unknown>>> | null;
+  /** CSV: the row's line when the row is that one line without quoting (its cells are slices of it). */
+  readonly text?: string;
 }
 
 const KNOWN_COLUMNS = new Set<string>(ALL_FIELDS);
@@ -97,13 +99,13 @@ class CsvRecordAssembler {
    * Feeds one physical line (without its line end). Returns the record's cells when the line
    * completes it (null cells: malformed quoting), or undefined when the record continues.
    */
-  feed(line: string): { cells: string[] | null } | undefined {
+  feed(line: string): { cells: string[] | null; plain?: true } | undefined {
     let i = 0;
     const n = line.length;
     if (this.open) {
       this.cell += '\n';
     } else if (line.indexOf('"') < 0) {
-      return { cells: line.split(';') }; // the common case: no quoting on this line
+      return { cells: line.split(';'), plain: true }; // the common case: no quoting on this line
     }
     for (;;) {
       if (this.inQuotes) {
@@ -207,7 +209,7 @@ async function* csvRows(lines: AsyncIterable<string[]>): AsyncGenerator<RawRow[]
       }
       const values: Partial<Record<RecordField, unknown>> = {};
       for (const [field, index] of columns) values[field] = cells[index];
-      rows.push({ line: recordStart, values });
+      rows.push(record.plain ? { line: recordStart, values, text: line } : { line: recordStart, values });
     }
     if (rows.length > 0) yield rows;
   }

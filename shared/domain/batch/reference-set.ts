@@ -35,14 +35,13 @@ export function hash128(text: string, out: Uint32Array, seed = 0): void {
   let h3 = seed;
   let h4 = seed;
   const length = text.length;
-  const words = length >>> 1;
-  const blocks = words >>> 2;
-  const word = (w: number): number => text.charCodeAt(2 * w) | (text.charCodeAt(2 * w + 1) << 16);
+  const blocks = length >>> 3; // 8 code units (four 32-bit words) a block
   for (let b = 0; b < blocks; b++) {
-    let k1 = word(4 * b);
-    let k2 = word(4 * b + 1);
-    let k3 = word(4 * b + 2);
-    let k4 = word(4 * b + 3);
+    const at = 8 * b;
+    let k1 = text.charCodeAt(at) | (text.charCodeAt(at + 1) << 16);
+    let k2 = text.charCodeAt(at + 2) | (text.charCodeAt(at + 3) << 16);
+    let k3 = text.charCodeAt(at + 4) | (text.charCodeAt(at + 5) << 16);
+    let k4 = text.charCodeAt(at + 6) | (text.charCodeAt(at + 7) << 16);
     k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2);
     h1 ^= k1;
     h1 = rotl(h1, 19) + h2;
@@ -61,18 +60,18 @@ export function hash128(text: string, out: Uint32Array, seed = 0): void {
     h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
   }
   // Tail: the remaining code units, and the length in code units so that "a" and "a\0" differ.
+  // The tail: up to seven code units, zero-padded (reading past the end would give NaN).
   let k1 = 0;
   let k2 = 0;
   let k3 = 0;
   let k4 = 0;
-  const tailStart = blocks * 8;
-  const tail = [k1, k2, k3, k4];
-  for (let i = tailStart; i < length; i++) {
-    const position = i - tailStart;
-    const index = position >>> 1;
-    tail[index] = (tail[index] ?? 0) | (text.charCodeAt(i) << ((position & 1) * 16));
+  for (let i = blocks * 8, position = 0; i < length; i++, position++) {
+    const unit = text.charCodeAt(i) << ((position & 1) << 4);
+    if (position < 2) k1 |= unit;
+    else if (position < 4) k2 |= unit;
+    else if (position < 6) k3 |= unit;
+    else k4 |= unit;
   }
-  [k1, k2, k3, k4] = tail as [number, number, number, number];
   if (k4) h4 ^= Math.imul(rotl(Math.imul(k4, C4), 18), C1);
   if (k3) h3 ^= Math.imul(rotl(Math.imul(k3, C3), 17), C4);
   if (k2) h2 ^= Math.imul(rotl(Math.imul(k2, C2), 16), C3);
@@ -99,61 +98,81 @@ export function hash128(text: string, out: Uint32Array, seed = 0): void {
   out[3] = h4;
 }
 
-/** A set of strings stored as 128-bit hashes: `addIfAbsent` tells whether a string was seen before. */
-export class ReferenceSet {
+/** Open addressing over 128-bit hashes, four words a slot; an all-zero hash marks an empty slot. */
+class HashTable {
   private slots: Uint32Array;
-  private used: Uint8Array;
   private capacity: number;
-  private count = 0;
-  private readonly scratch = new Uint32Array(4);
+  count = 0;
 
-  constructor(initialCapacity = 1 << 14) {
-    this.capacity = 1 << Math.ceil(Math.log2(Math.max(16, initialCapacity)));
-    this.slots = new Uint32Array(this.capacity * 4);
-    this.used = new Uint8Array(this.capacity);
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.slots = new Uint32Array(capacity * 4);
   }
 
-  get size(): number {
-    return this.count;
-  }
-
-  /** Adds `reference`; returns true when it was already in the set. */
-  addIfAbsent(reference: string): boolean {
-    hash128(reference, this.scratch);
-    if (this.findOrInsert(this.scratch)) return true;
-    this.count += 1;
-    if (this.count * 2 > this.capacity) this.grow();
-    return false;
-  }
-
-  private findOrInsert(hash: Uint32Array): boolean {
+  /** Adds the hash (not all zero); returns true when it was there already. */
+  addIfAbsent(h0: number, h1: number, h2: number, h3: number): boolean {
     const mask = this.capacity - 1;
-    let slot = (hash[0] ?? 0) & mask;
+    const slots = this.slots;
+    // The low bits of h0 chose the shard: probe from the high ones.
+    let slot = (h0 >>> 8) & mask;
     for (;;) {
-      if (this.used[slot] === 0) {
-        this.used[slot] = 1;
-        this.slots.set(hash, slot * 4);
+      const at = slot * 4;
+      const s0 = slots[at] as number;
+      const s1 = slots[at + 1] as number;
+      const s2 = slots[at + 2] as number;
+      const s3 = slots[at + 3] as number;
+      if ((s0 | s1 | s2 | s3) === 0) {
+        slots[at] = h0;
+        slots[at + 1] = h1;
+        slots[at + 2] = h2;
+        slots[at + 3] = h3;
+        this.count += 1;
+        // Linear probing stays short (2.5 probes for a new hash) below half full.
+        if (this.count * 2 > this.capacity) this.grow();
         return false;
       }
-      const at = slot * 4;
-      if (this.slots[at] === hash[0] && this.slots[at + 1] === hash[1] && this.slots[at + 2] === hash[2] && this.slots[at + 3] === hash[3]) {
-        return true;
-      }
+      if (s0 === h0 >>> 0 && s1 === h1 >>> 0 && s2 === h2 >>> 0 && s3 === h3 >>> 0) return true;
       slot = (slot + 1) & mask;
     }
   }
 
   private grow(): void {
-    const oldSlots = this.slots;
-    const oldUsed = this.used;
+    const old = this.slots;
     this.capacity *= 2;
     this.slots = new Uint32Array(this.capacity * 4);
-    this.used = new Uint8Array(this.capacity);
-    const hash = new Uint32Array(4);
-    for (let slot = 0; slot < oldUsed.length; slot++) {
-      if (oldUsed[slot] === 0) continue;
-      hash.set(oldSlots.subarray(slot * 4, slot * 4 + 4));
-      this.findOrInsert(hash);
+    this.count = 0;
+    for (let at = 0; at < old.length; at += 4) {
+      const h0 = old[at] as number;
+      const h1 = old[at + 1] as number;
+      const h2 = old[at + 2] as number;
+      const h3 = old[at + 3] as number;
+      if ((h0 | h1 | h2 | h3) !== 0) this.addIfAbsent(h0, h1, h2, h3);
     }
+  }
+}
+
+const SHARDS = 256;
+
+/**
+ * A set of strings stored as 128-bit hashes: `addIfAbsent` tells whether a string was seen before.
+ * The hashes are spread over 256 tables that grow one at a time, so that growing never holds two
+ * copies of the whole set: a million references take about 32 MB, and never 48 at once.
+ */
+export class ReferenceSet {
+  private readonly shards: HashTable[] = Array.from({ length: SHARDS }, () => new HashTable(16));
+  private readonly scratch = new Uint32Array(4);
+
+  get size(): number {
+    return this.shards.reduce((total, shard) => total + shard.count, 0);
+  }
+
+  /** Adds `reference`; returns true when it was already in the set. */
+  addIfAbsent(reference: string): boolean {
+    const hash = this.scratch;
+    hash128(reference, hash);
+    // An all-zero hash is the empty slot: vanishingly rare (2^-128), mapped to another value.
+    if (((hash[0] as number) | (hash[1] as number) | (hash[2] as number) | (hash[3] as number)) === 0) hash[3] = 1;
+    const h0 = hash[0] as number;
+    return (this.shards[h0 & (SHARDS - 1)] as HashTable).addIfAbsent(h0, hash[1] as number, hash[2] as number, hash[3] as number);
   }
 }

@@ -1,5 +1,5 @@
 import { RECIPIENTS, receivesAmounts, type Recipient } from '../recipients';
-import type { NO_AUTHORISED_RECIPIENT, ReasonCode, RefusalCode } from './codes';
+import { NO_AUTHORISED_RECIPIENT, REASON_CODES, type ReasonCode, type RefusalCode } from './codes';
 
 /**
  * The report of one file (spec monthly-batch §8). It holds no national number: a row is named by
@@ -44,8 +44,45 @@ export class BatchTally {
   rejected = 0;
   readonly records: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
   readonly withheldBy: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
-  readonly amountCents: Record<Recipient, bigint> = { VDAB: 0n, ACTIRIS: 0n, FOREM: 0n };
-  readonly issues: ReportIssue[] = [];
+  private readonly amountCents: Record<Recipient, bigint> = { VDAB: 0n, ACTIRIS: 0n, FOREM: 0n };
+  private readonly issueLog = new IssueLog();
+
+  /** Notes a rejected row with its reasons. */
+  addRejected(line: number, reference: string | null, codes: ReadonlySet<ReasonCode>): void {
+    this.rejected += 1;
+    this.issueLog.add(line, reference, codes);
+  }
+
+  /** Notes a valid row without an authorised recipient. */
+  addUnroutable(line: number, reference: string | null): void {
+    this.unroutable += 1;
+    this.issueLog.add(line, reference, null);
+  }
+
+  /** The issues so far, in file order. */
+  get issues(): ReportIssue[] {
+    return this.issueLog.toArray();
+  }
+  // Sums are kept in a number while they are exact (below 2^53) and moved into the bigint before.
+  private readonly pendingCents: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
+
+  /** Counts one delivered record and its amount (integer cents, at most ±10^11). */
+  addDelivered(recipient: Recipient, amountCents: number): void {
+    this.delivered += 1;
+    this.records[recipient] += 1;
+    const pending = this.pendingCents[recipient] + amountCents;
+    if (Math.abs(pending) < 2 ** 52) {
+      this.pendingCents[recipient] = pending;
+      return;
+    }
+    this.amountCents[recipient] += BigInt(pending);
+    this.pendingCents[recipient] = 0;
+  }
+
+  /** The exact sum of a recipient's delivered amounts, in cents. */
+  totalCents(recipient: Recipient): bigint {
+    return this.amountCents[recipient] + BigInt(this.pendingCents[recipient]);
+  }
 
   /**
    * The report of this tally. A refused file delivered nothing: its delivered counts are zero, and
@@ -58,7 +95,7 @@ export class BatchTally {
         const totals: RecipientTotals = {
           records: deliveredNothing ? 0 : this.records[recipient],
           withheld: this.withheldBy[recipient],
-          ...(receivesAmounts(recipient) ? { amountCents: (deliveredNothing ? 0n : this.amountCents[recipient]).toString() } : {}),
+          ...(receivesAmounts(recipient) ? { amountCents: (deliveredNothing ? 0n : this.totalCents(recipient)).toString() } : {}),
         };
         return [recipient, totals];
       }),
@@ -74,5 +111,45 @@ export class BatchTally {
       issues: this.issues,
       refused,
     };
+  }
+}
+
+const CODE_BIT = new Map<ReasonCode, number>(REASON_CODES.map((code, index) => [code, 1 << index]));
+const UNROUTABLE = 0;
+
+/**
+ * The issues of a file, kept compactly until its report is written: a refused file of a million
+ * rejected rows lists them all. A line number and a bit set of codes in typed arrays, and the
+ * reference as its own string, copied so that it does not keep the decoded chunk it was cut from.
+ */
+class IssueLog {
+  private lines = new Uint32Array(1024);
+  private codes = new Uint16Array(1024);
+  private readonly references: Array<string | null> = [];
+
+  add(line: number, reference: string | null, codes: ReadonlySet<ReasonCode> | null): void {
+    const index = this.references.length;
+    if (index === this.lines.length) {
+      const lines = new Uint32Array(index * 2);
+      lines.set(this.lines);
+      this.lines = lines;
+      const bits = new Uint16Array(index * 2);
+      bits.set(this.codes);
+      this.codes = bits;
+    }
+    let bits = UNROUTABLE;
+    for (const code of codes ?? []) bits |= CODE_BIT.get(code) ?? 0;
+    this.lines[index] = line;
+    this.codes[index] = bits;
+    this.references.push(reference === null ? null : Buffer.from(reference, 'utf8').toString('utf8'));
+  }
+
+  toArray(): ReportIssue[] {
+    return this.references.map((reference, index) => {
+      const bits = this.codes[index] ?? UNROUTABLE;
+      return bits === UNROUTABLE
+        ? { line: this.lines[index] ?? 0, reference, outcome: 'unroutable', codes: [NO_AUTHORISED_RECIPIENT] }
+        : { line: this.lines[index] ?? 0, reference, outcome: 'rejected', codes: REASON_CODES.filter((code) => (bits & (CODE_BIT.get(code) ?? 0)) !== 0).sort() };
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { isGranted, type Recipient, type RecipientRecord } from '../recipients';
 import { minimise } from '../minimise';
-import { FileRefusal, NO_AUTHORISED_RECIPIENT, type RefusalCode } from './codes';
+import { FileRefusal, type RefusalCode } from './codes';
 import { validateRow } from './payment-line';
 import { ReferenceSet } from './reference-set';
 import { BatchTally } from './report';
@@ -34,6 +34,7 @@ export interface SplitResult {
 
 export const DEFAULT_MAX_REJECTED_SHARE = 0.05;
 
+
 /**
  * Classifies every row of a file, sends each delivered record, minimised, to the sink, and decides
  * whether the file is accepted. Reading errors that refuse the file ({@link FileRefusal}) end it
@@ -52,16 +53,14 @@ export async function splitRows(rows: AsyncIterable<RawRow[]>, options: SplitOpt
     for await (const batch of rows) {
       for (const row of batch) {
         tally.rows += 1;
-        const result = validateRow(row.values, context);
+        const result = validateRow(row.values, context, row.text);
         if (!result.valid) {
-          tally.rejected += 1;
-          tally.issues.push({ line: row.line, reference: result.reference, outcome: 'rejected', codes: [...result.codes].sort() });
+          tally.addRejected(row.line, result.reference, result.codes);
           continue;
         }
         const { line } = result;
         if (line.route.kind === 'no-authorised-recipient') {
-          tally.unroutable += 1;
-          tally.issues.push({ line: row.line, reference: result.reference, outcome: 'unroutable', codes: [NO_AUTHORISED_RECIPIENT] });
+          tally.addUnroutable(row.line, result.reference);
           continue;
         }
         const recipient = line.route.recipient;
@@ -70,10 +69,8 @@ export async function splitRows(rows: AsyncIterable<RawRow[]>, options: SplitOpt
           tally.withheldBy[recipient] += 1;
           continue;
         }
-        tally.delivered += 1;
-        tally.records[recipient] += 1;
-        tally.amountCents[recipient] += BigInt(line.amountCents);
-        const pending = sink.accept(recipient, minimise(recipient, line.values, line.amountCents), line.amountCents);
+        tally.addDelivered(recipient, line.amountCents);
+        const pending = sink.accept(recipient, minimise(recipient, line.values), line.amountCents);
         if (pending) await pending;
       }
     }

@@ -70,6 +70,21 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
     expect(codesOf(validRow(overrides as Record<string, string>))).toEqual(codes);
   });
 
+  it.each([
+    ['1234.50', '1234.50'],
+    ['12.5', '12.50'],
+    ['12', '12.00'],
+    ['01.50', '1.50'],
+    ['0.05', '0.05'],
+    ['-0.00', '0.00'],
+    ['-0', '0.00'],
+    ['-12.30', '-12.30'],
+    ['-012.30', '-12.30'],
+  ])('normalises the amount %s to %s', (amount, normalised) => {
+    const result = validateRow(validRow({ amount }), context());
+    expect(result.valid && result.line.values.amount).toBe(normalised);
+  });
+
   it('counts lengths in Unicode code points', () => {
     expect(codesOf(validRow({ paymentType: '😀'.repeat(40) }))).toEqual([]);
     expect(codesOf(validRow({ paymentType: '😀'.repeat(41) }))).toEqual(['INVALID_FIELD']);
