@@ -2,7 +2,7 @@
  * `npm run local`: the hub's AWS on this laptop, on fixed ports, until Ctrl-C. Every second it
  * plays S3's notifications for new files in the inbound bucket and the functions' SQS triggers,
  * so that a person can drop a file or send a message with any S3 or SQS client and watch the
- * recipients' queues fill. See docs/local.md.
+ * recipients' queues fill. See README.md, The local stand-in.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BUCKETS, QUEUES, TABLES, deadLetterQueueOf, allQueues } from '../shared/topology';

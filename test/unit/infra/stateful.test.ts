@@ -136,6 +136,18 @@ describe('bucket security', () => {
     ]);
   });
 
+  it('lets only the inbound bucket, in this account, notify the batch-notifications queue and use its key', () => {
+    const q = s.hub.stateful.queue(QUEUES.batchNotifications);
+    const fromInbound = { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [bucket('inbound').id, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': '111111111111' } };
+    const service = (st: Statement) => JSON.stringify(st.Principal).includes('amazonaws.com');
+    expect(queuePolicyStatements(logicalId(q.queue)).filter(service)).toEqual([
+      { Sid: 'InboundBucketNotifies', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalId(q.queue), 'Arn'] }, Condition: fromInbound },
+    ]);
+    expect(keyStatements(logicalId(s.hub.stateful.keys.hubQueues)).filter(service)).toEqual([
+      { Sid: 'InboundBucketNotifiesEncrypted', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*', Condition: fromInbound },
+    ]);
+  });
+
   it('sends ObjectCreated notifications of monthly/ to the batch-notifications queue', () => {
     s.stateful.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: { Ref: bucket('inbound').id },

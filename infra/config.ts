@@ -1,0 +1,152 @@
+import { isValidKbo } from '../shared/domain/checksums';
+import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from '../shared/domain/recipients';
+import {
+  DEFAULT_RAW_FILE_RETENTION_DAYS,
+  DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
+  TEN_YEARS_FROM_RECEIPT_DAYS,
+} from '../shared/domain/retention';
+
+/**
+ * Typed per-stage configuration: everything that differs between deployments of the hub. No
+ * physical resource name lives here (CloudFormation names the resources); only what is outside
+ * the stacks: the account, the parties' roles and enterprise numbers, the operators' e-mail.
+ */
+
+/** A party that reads its own outbound queue (and, for VDAB/ACTIRIS/PPS, writes its inbound one). */
+export interface PartyConfig {
+  /** The party's IAM role, in the party's own AWS account, that polls its queues. */
+  readonly roleArn: string;
+}
+
+/** A recipient that sends validations and corrections back (VDAB, ACTIRIS). */
+export interface ReturningRecipientConfig extends PartyConfig {
+  /** The recipient's enterprise number (KBO/BCE), 10 digits: the only `requesterKbo` its channel may claim. */
+  readonly kbo: string;
+}
+
+export interface StageConfig {
+  /** Short stage name, used in stack names (`Art60Hub-<stage>-Stateful`). */
+  readonly stageName: string;
+  /** The hub's AWS account (12 digits). */
+  readonly account: string;
+  /** The hub's region. */
+  readonly region: string;
+  /** The three recipients; VDAB and ACTIRIS also have an inbound channel and a KBO. */
+  readonly recipients: Readonly<Record<ReturningRecipient, ReturningRecipientConfig>> & { readonly FOREM: PartyConfig };
+  /** The PPS Social Integration: writes `monthly/` in the inbound bucket, uses its own queues. */
+  readonly pps: PartyConfig;
+  /** Where alarms are e-mailed (an SNS e-mail subscription, confirmed once by the recipient). */
+  readonly alarmEmail: string;
+  /** Days a raw inbound file is kept (return-flows §5: only as long as needed to process and audit it). */
+  readonly rawFileRetentionDays: number;
+  /** Days a refused return message is kept for an operator (return-flows §5). */
+  readonly refusedMessageRetentionDays: number;
+  /** Alarm when the oldest message on a party's outbound queue is older than this: it stopped polling. */
+  readonly oldestMessageAlarmHours: number;
+  /** Share of rejected rows above which a file is refused (monthly-batch §7). */
+  readonly maxRejectedShare: number;
+  /** Days the functions' log groups keep their (redacted) logs. Must be a CloudWatch Logs retention value. */
+  readonly logRetentionDays: number;
+  /**
+   * Name of the SSM SecureString parameter that holds the disclosure HMAC key. Created outside the
+   * stacks (CloudFormation cannot create SecureString parameters), encrypted with the stateful
+   * stack's disclosure-key KMS key (see README.md, Deployment).
+   */
+  readonly disclosureKeyParameterName: string;
+}
+
+/** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
+const LOG_RETENTION_VALUES = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+export const STAGES: Readonly<Record<string, StageConfig>> = {
+  /** Placeholder accounts and roles; valid shapes, so that the app synthesizes and its tests run. */
+  dev: {
+    stageName: 'dev',
+    account: '111111111111',
+    region: 'eu-west-1',
+    recipients: {
+      VDAB: { roleArn: 'arn:aws:iam::222222222222:role/art60-hub-consumer', kbo: '0887010362' },
+      ACTIRIS: { roleArn: 'arn:aws:iam::333333333333:role/art60-hub-consumer', kbo: '0242220579' },
+      FOREM: { roleArn: 'arn:aws:iam::444444444444:role/art60-hub-consumer' },
+    },
+    pps: { roleArn: 'arn:aws:iam::555555555555:role/art60-hub-producer' },
+    alarmEmail: 'art60-hub-operators@example.org',
+    rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
+    refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
+    oldestMessageAlarmHours: 48,
+    maxRejectedShare: 0.05,
+    logRetentionDays: 90,
+    disclosureKeyParameterName: '/art60-hub/dev/disclosure-hmac-key',
+  },
+};
+
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@\/-]{1,512}$/;
+
+/** The account of a role ARN, or undefined when it is not one. */
+export function accountOfRoleArn(arn: string): string | undefined {
+  return ROLE_ARN.exec(arn)?.[2];
+}
+
+/**
+ * Every problem with a stage configuration (empty when it is valid). Checked before synthesis, so
+ * that a typo in a role ARN or a KBO fails `npm run synth`, not a deployment.
+ */
+export function stageConfigProblems(config: StageConfig): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(config.stageName)) problems.push(`stageName "${config.stageName}" must be lower-case letters, digits, dashes`);
+  if (!/^\d{12}$/.test(config.account)) problems.push(`account "${config.account}" must be 12 digits`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) problems.push(`region "${config.region}" is not a region name`);
+  const parties: Array<[string, PartyConfig]> = [...RECIPIENTS.map((r): [string, PartyConfig] => [r, config.recipients[r]]), ['PPS', config.pps]];
+  const accounts = new Map<string, string>();
+  for (const [party, { roleArn }] of parties) {
+    const account = accountOfRoleArn(roleArn);
+    if (account === undefined) {
+      problems.push(`${party}: roleArn "${roleArn}" is not an IAM role ARN`);
+      continue;
+    }
+    // Each party polls from its own account: a shared role would let one party read another's queue.
+    const other = accounts.get(roleArn);
+    if (other !== undefined) problems.push(`${party} and ${other} share the role ${roleArn}`);
+    accounts.set(roleArn, party);
+    if (account === config.account) problems.push(`${party}: its role must be in its own account, not the hub's`);
+  }
+  for (const r of RETURNING_RECIPIENTS) {
+    if (!isValidKbo(config.recipients[r].kbo)) problems.push(`${r}: kbo "${config.recipients[r].kbo}" is not a valid KBO/BCE number`);
+  }
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
+  // The raw file must outlive its processing (days) but not the shortest recipient retention.
+  if (!Number.isInteger(config.rawFileRetentionDays) || config.rawFileRetentionDays < 1 || config.rawFileRetentionDays > TEN_YEARS_FROM_RECEIPT_DAYS) {
+    problems.push(`rawFileRetentionDays ${config.rawFileRetentionDays} must be a whole number of days from 1 to ${TEN_YEARS_FROM_RECEIPT_DAYS}`);
+  }
+  if (!Number.isInteger(config.refusedMessageRetentionDays) || config.refusedMessageRetentionDays < 1) {
+    problems.push(`refusedMessageRetentionDays ${config.refusedMessageRetentionDays} must be a whole number of days, at least 1`);
+  }
+  // Messages live 14 days on the queues: an alarm later than that would fire on nothing.
+  if (!(config.oldestMessageAlarmHours > 0 && config.oldestMessageAlarmHours < 14 * 24)) {
+    problems.push(`oldestMessageAlarmHours ${config.oldestMessageAlarmHours} must be above 0 and below 336 (14 days)`);
+  }
+  if (!(config.maxRejectedShare >= 0 && config.maxRejectedShare <= 1)) problems.push(`maxRejectedShare ${config.maxRejectedShare} must be between 0 and 1`);
+  if (!LOG_RETENTION_VALUES.includes(config.logRetentionDays)) problems.push(`logRetentionDays ${config.logRetentionDays} is not a CloudWatch Logs retention value`);
+  if (!/^\/[\w.\/-]+$/.test(config.disclosureKeyParameterName)) problems.push(`disclosureKeyParameterName "${config.disclosureKeyParameterName}" must be an SSM path such as /art60-hub/prod/disclosure-hmac-key`);
+  return problems;
+}
+
+/**
+ * The configuration of a stage, validated. The stage comes from `-c stage=<name>`, else the
+ * `STAGE` environment variable, else `dev`.
+ */
+export function resolveStageConfig(stageFromContext: unknown, env: NodeJS.ProcessEnv = process.env): StageConfig {
+  const name = typeof stageFromContext === 'string' && stageFromContext !== '' ? stageFromContext : env.STAGE || 'dev';
+  const config = STAGES[name];
+  if (config === undefined) throw new Error(`Unknown stage "${name}"; known stages: ${Object.keys(STAGES).join(', ')}`);
+  const problems = stageConfigProblems(config);
+  if (problems.length > 0) throw new Error(`Stage "${name}" is misconfigured:\n- ${problems.join('\n- ')}`);
+  return config;
+}
+
+/** The recipients' KBOs as the functions read them (`RECIPIENT_KBOS`). */
+export function recipientKbosJson(config: StageConfig): string {
+  const kbos: Partial<Record<Recipient, string>> = {};
+  for (const r of RETURNING_RECIPIENTS) kbos[r] = config.recipients[r].kbo;
+  return JSON.stringify(kbos);
+}

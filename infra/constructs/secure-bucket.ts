@@ -1,0 +1,44 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from '../constants';
+import { Duration } from 'aws-cdk-lib';
+
+export interface SecureBucketProps {
+  /** Customer-managed key for SSE-KMS. Omitted only for the access-log bucket (S3 logging supports SSE-S3 only). */
+  readonly encryptionKey?: kms.IKey;
+  /** Where S3 writes this bucket's server access logs. */
+  readonly accessLogs?: { readonly bucket: s3.IBucket; readonly prefix: string };
+  /** The bucket's expiry and transition rules; an abort rule for multipart uploads is always added. */
+  readonly lifecycleRules: s3.LifecycleRule[];
+}
+
+/**
+ * An S3 bucket with the hub's defaults: no public access, TLS 1.2+ only, ACLs disabled, unversioned
+ * (on a versioned bucket expiration only adds a delete marker and the data outlives its limit,
+ * return-flows §5), retained when the stack goes, and incomplete multipart uploads aborted.
+ */
+export class SecureBucket extends Construct {
+  readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.encryptionKey
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
+      ...(props.accessLogs ? { serverAccessLogsBucket: props.accessLogs.bucket, serverAccessLogsPrefix: props.accessLogs.prefix } : {}),
+      lifecycleRules: [
+        ...props.lifecycleRules,
+        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS) },
+      ],
+    });
+  }
+}

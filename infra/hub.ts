@@ -1,0 +1,66 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { StageConfig } from './config';
+import { acknowledgeFindings } from './nag';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+/** The project's root, from this file's place (infra/). */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Feature flags the app relies on, set here rather than only in cdk.json so that `npm run synth`,
+ * the CDK CLI and the tests synthesize the same template.
+ */
+export const FEATURE_FLAGS = {
+  // Server access logs are delivered under a bucket policy, not an ACL (ACLs are disabled).
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  '@aws-cdk/aws-s3:createDefaultLoggingPolicy': true,
+  '@aws-cdk/aws-s3:publicAccessBlockedByDefault': true,
+  '@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope': true,
+  '@aws-cdk/core:target-partitions': ['aws'],
+} as const;
+
+export interface Hub {
+  readonly app: App;
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+/**
+ * The whole hub for one stage: the stateful stack, the stateless stack on top of it, and the
+ * cdk-nag AwsSolutions checks (synthesis fails on any unacknowledged finding).
+ */
+export function buildHub(config: StageConfig, appProps: AppProps = {}): Hub {
+  return buildHubInto(createApp(appProps), config);
+}
+
+/** An App with the hub's feature flags. */
+export function createApp(appProps: AppProps = {}): App {
+  return new App({ ...appProps, context: { ...FEATURE_FLAGS, ...appProps.context } });
+}
+
+/** Adds the hub's stacks for `config` to `app`. */
+export function buildHubInto(app: App, config: StageConfig): Hub {
+  const env = { account: config.account, region: config.region };
+  const prefix = `Art60Hub-${config.stageName}`;
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    env,
+    config,
+    description: 'art. 60 §7 exchange hub: keys, buckets, queues, tables (stateful)',
+    terminationProtection: true,
+  });
+  const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
+    env,
+    stateful,
+    projectRoot: PROJECT_ROOT,
+    description: 'art. 60 §7 exchange hub: functions, triggers, dashboard, alarms (stateless)',
+  });
+  Tags.of(app).add('project', 'art60-exchange-hub');
+  Tags.of(app).add('stage', config.stageName);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  acknowledgeFindings({ stateful, stateless });
+  return { app, stateful, stateless };
+}

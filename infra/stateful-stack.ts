@@ -1,0 +1,320 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient } from '../shared/domain/recipients';
+import { RECIPIENT_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../shared/domain/retention';
+import { BUCKETS, QUEUES, TABLES, type QueueSpec } from '../shared/topology';
+import type { StageConfig } from './config';
+import { ACCESS_LOG_RETENTION_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from './constants';
+import { HubQueue } from './constructs/hub-queue';
+import { HubTable } from './constructs/hub-table';
+import { SecureBucket } from './constructs/secure-bucket';
+
+/** The prefix under which the PPS drops its monthly files (monthly-batch §1). */
+export const INBOUND_PREFIX = 'monthly/';
+
+/** A party outside the hub that uses queues: the three recipients and the PPS. */
+export type Party = Recipient | 'PPS';
+export const PARTIES: readonly Party[] = [...RECIPIENTS, 'PPS'];
+
+/** Actions a party needs to consume its own queue: no more (return-flows §1, issue 4). */
+export const CONSUMER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'];
+/** Actions a party needs to send to its own inbound queue. SendMessage also covers SendMessageBatch. */
+export const PRODUCER_ACTIONS = ['sqs:SendMessage'];
+
+export type TableKey = keyof typeof TABLES;
+export type BucketKey = keyof typeof BUCKETS;
+
+export interface StatefulStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/**
+ * The stateful part of the hub: KMS keys, buckets, queues, tables and the alarm topic. Everything
+ * here holds data or an identity (a key, a confirmed e-mail subscription) and is retained when the
+ * stack goes; the functions live in the stateless stack and can be replaced freely.
+ */
+export class StatefulStack extends Stack {
+  readonly config: StageConfig;
+  readonly keys: {
+    readonly inbound: kms.Key;
+    readonly storage: kms.Key;
+    readonly tables: kms.Key;
+    readonly hubQueues: kms.Key;
+    readonly partyQueues: Readonly<Record<Party, kms.Key>>;
+    readonly operations: kms.Key;
+    readonly disclosureParameter: kms.Key;
+  };
+  readonly accessLogs: s3.Bucket;
+  readonly buckets: Readonly<Record<BucketKey, s3.Bucket>>;
+  /** Every queue of the topology by its logical name (`outbound-vdab`, …). */
+  readonly queues: ReadonlyMap<string, HubQueue>;
+  readonly tables: Readonly<Record<TableKey, HubTable>>;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+
+    const key = (id: string, description: string): kms.Key =>
+      new kms.Key(this, id, { description, enableKeyRotation: true, pendingWindow: Duration.days(30) });
+
+    // One key per party's queues: a party's key policy names that party's role only, so no grant on
+    // one key can reach another party's messages.
+    const partyQueues = Object.fromEntries(
+      PARTIES.map((p) => [p, key(`${pascal(p)}QueuesKey`, `art60 hub: queues of ${p} and their dead letters`)]),
+    ) as Record<Party, kms.Key>;
+    this.keys = {
+      inbound: key('InboundKey', 'art60 hub: raw monthly files from the PPS'),
+      storage: key('StorageKey', 'art60 hub: staging, archive and reports buckets'),
+      tables: key('TablesKey', 'art60 hub: DynamoDB tables'),
+      hubQueues: key('HubQueuesKey', 'art60 hub: internal queues (batch notifications)'),
+      partyQueues,
+      operations: key('OperationsKey', 'art60 hub: alarm topic'),
+      disclosureParameter: key('DisclosureParameterKey', 'art60 hub: SSM SecureString with the disclosure HMAC key'),
+    };
+
+    // --- Buckets -----------------------------------------------------------------------------
+    this.accessLogs = new SecureBucket(this, 'AccessLogs', {
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(ACCESS_LOG_RETENTION_DAYS) }],
+    }).bucket;
+    const logs = (prefix: string) => ({ bucket: this.accessLogs, prefix: `${prefix}/` });
+
+    const inbound = new SecureBucket(this, 'Inbound', {
+      encryptionKey: this.keys.inbound,
+      accessLogs: logs(BUCKETS.inbound.name),
+      // The whole bucket, not only monthly/: nothing the PPS drops may outlive the raw-file retention.
+      lifecycleRules: [{ id: 'expire-raw-files', expiration: Duration.days(config.rawFileRetentionDays) }],
+    }).bucket;
+    const staging = new SecureBucket(this, 'Staging', {
+      encryptionKey: this.keys.storage,
+      accessLogs: logs(BUCKETS.staging.name),
+      lifecycleRules: [{ id: 'sweep-staged-records', expiration: Duration.days(STAGING_RETENTION_DAYS) }],
+    }).bucket;
+    const archive = new SecureBucket(this, 'Archive', {
+      encryptionKey: this.keys.storage,
+      accessLogs: logs(BUCKETS.archive.name),
+      lifecycleRules: RECIPIENTS.map((r) => ({
+        id: `expire-${r.toLowerCase()}`,
+        prefix: `${r}/`,
+        expiration: Duration.days(RECIPIENT_RETENTION_DAYS[r]),
+        transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS) }],
+      })),
+    }).bucket;
+    const reports = new SecureBucket(this, 'Reports', {
+      encryptionKey: this.keys.storage,
+      accessLogs: logs(BUCKETS.reports.name),
+      lifecycleRules: [{ id: 'expire-reports', expiration: Duration.days(REPORT_RETENTION_DAYS) }],
+    }).bucket;
+    this.buckets = { inbound, staging, archive, reports };
+
+    // The archive is written once and destroyed only by its lifecycle rules (return-flows §5).
+    archive.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyArchiveDeletion',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [archive.arnForObjects('*')],
+      }),
+    );
+    archive.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyArchiveOverwrite',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [archive.arnForObjects('*')],
+        // Every object-creating request must carry If-None-Match, so that no object is ever replaced.
+        conditions: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
+      }),
+    );
+    archive.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyArchiveVersioning',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutBucketVersioning'],
+        resources: [archive.bucketArn],
+      }),
+    );
+
+    // --- Queues ------------------------------------------------------------------------------
+    const queues = new Map<string, HubQueue>();
+    const addQueue = (spec: QueueSpec, encryptionKey: kms.IKey): HubQueue => {
+      const q = new HubQueue(this, `Queue-${spec.name}`, { spec, encryptionKey });
+      queues.set(spec.name, q);
+      return q;
+    };
+    const batchNotifications = addQueue(QUEUES.batchNotifications, this.keys.hubQueues);
+    const recipientOutbound = Object.fromEntries(
+      RECIPIENTS.map((r) => [r, addQueue(QUEUES.recipientOutbound[r], partyQueues[r])]),
+    ) as Record<Recipient, HubQueue>;
+    const recipientInbound = Object.fromEntries(
+      RETURNING_RECIPIENTS.map((r) => [r, addQueue(QUEUES.recipientInbound[r], partyQueues[r])]),
+    ) as Record<string, HubQueue>;
+    const ppsOutbound = addQueue(QUEUES.ppsOutbound, partyQueues.PPS);
+    const ppsInbound = addQueue(QUEUES.ppsInbound, partyQueues.PPS);
+    const ocmwOutbound = addQueue(QUEUES.ocmwOutbound, partyQueues.PPS);
+    this.queues = queues;
+
+    inbound.addEventNotification(s3.EventType.OBJECT_CREATED, notificationsTo(batchNotifications.queue, inbound), { prefix: INBOUND_PREFIX });
+
+    // --- Cross-account access of the parties (return-flows §1) --------------------------------
+    for (const r of RECIPIENTS) {
+      const inboundQueue = recipientInbound[r];
+      this.grantParty(r, config.recipients[r].roleArn, partyQueues[r], [recipientOutbound[r]], inboundQueue ? [inboundQueue] : []);
+    }
+    this.grantParty('PPS', config.pps.roleArn, partyQueues.PPS, [ppsOutbound, ocmwOutbound], [ppsInbound]);
+
+    const pps = new iam.ArnPrincipal(config.pps.roleArn);
+    inbound.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PpsWritesMonthlyFiles',
+        principals: [pps],
+        actions: ['s3:PutObject'],
+        resources: [inbound.arnForObjects(`${INBOUND_PREFIX}*`)],
+      }),
+    );
+    // S3 encrypts the PPS's upload with the inbound key: a data key to write, Decrypt for multipart parts.
+    this.keys.inbound.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PpsEncryptsUploadsThroughS3',
+        principals: [pps],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+      }),
+    );
+
+    // --- Tables ------------------------------------------------------------------------------
+    this.tables = Object.fromEntries(
+      (Object.keys(TABLES) as TableKey[]).map((k) => [k, new HubTable(this, `Table-${TABLES[k].name}`, { spec: TABLES[k], encryptionKey: this.keys.tables })]),
+    ) as Record<TableKey, HubTable>;
+
+    // --- Alarm topic (stateful: its e-mail subscription is confirmed once by a person) --------
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `art60 hub ${config.stageName} alarms`,
+      masterKey: this.keys.operations,
+      enforceSSL: true,
+    });
+    this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    // CloudWatch alarms publish to the encrypted topic through SNS, which needs a data key.
+    this.keys.operations.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.outputs();
+  }
+
+  /**
+   * A bucket's ARN for use in another stack, exported under a stable name derived from this
+   * stack's, so that the other stack's statements (and their cdk-nag acknowledgements) name it.
+   */
+  exportedBucketArn(key: BucketKey): string {
+    return this.exportValue(this.buckets[key].bucketArn, { name: exportedBucketArnName(this.stackName, key) });
+  }
+
+  /** The hub's queue of a topology spec. */
+  queue(spec: QueueSpec): HubQueue {
+    const q = this.queues.get(spec.name);
+    if (q === undefined) throw new Error(`No queue ${spec.name}`);
+    return q;
+  }
+
+  /**
+   * Lets a party's role consume its outbound queues (and their DLQs) and send to its inbound
+   * queues, with only the KMS use that needs, through SQS only. The role's own account must allow
+   * the same in the role's IAM policy (cross-account access needs both sides).
+   */
+  private grantParty(party: Party, roleArn: string, key: kms.Key, consumes: HubQueue[], sendsTo: HubQueue[]): void {
+    const principal = new iam.ArnPrincipal(roleArn);
+    const allow = (queue: sqs.Queue, sid: string, actions: string[]) =>
+      queue.addToResourcePolicy(new iam.PolicyStatement({ sid, principals: [principal], actions, resources: [queue.queueArn] }));
+    for (const q of consumes) {
+      allow(q.queue, `${party}ConsumesOwnQueue`, CONSUMER_ACTIONS);
+      allow(q.deadLetterQueue, `${party}ReadsOwnDeadLetters`, CONSUMER_ACTIONS);
+    }
+    for (const q of sendsTo) allow(q.queue, `${party}SendsToOwnInboundQueue`, PRODUCER_ACTIONS);
+    const viaSqs = { StringEquals: { 'kms:ViaService': `sqs.${this.region}.amazonaws.com` } };
+    // Receiving decrypts; sending needs a data key and (to reuse a cached data key) Decrypt too.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `${party}DecryptsOwnQueuesThroughSqs`,
+        principals: [principal],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: viaSqs,
+      }),
+    );
+    if (sendsTo.length > 0) {
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `${party}EncryptsToOwnInboundQueueThroughSqs`,
+          principals: [principal],
+          actions: ['kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: viaSqs,
+        }),
+      );
+    }
+  }
+
+  private outputs(): void {
+    for (const [name, q] of this.queues) {
+      new CfnOutput(this, `QueueUrl-${name}`, { value: q.queue.queueUrl, description: `${q.spec.urlEnv}: ${q.spec.description}` });
+      new CfnOutput(this, `DeadLetterQueueUrl-${name}`, { value: q.deadLetterQueue.queueUrl, description: q.deadLetterSpec.description });
+    }
+    for (const [k, b] of Object.entries(this.buckets)) new CfnOutput(this, `BucketName-${k}`, { value: b.bucketName, description: BUCKETS[k as BucketKey].env });
+    for (const [k, t] of Object.entries(this.tables)) new CfnOutput(this, `TableName-${k}`, { value: t.table.tableName, description: TABLES[k as TableKey].env });
+    for (const p of PARTIES) new CfnOutput(this, `QueuesKeyArn-${p}`, { value: this.keys.partyQueues[p].keyArn, description: `KMS key of ${p}'s queues` });
+    new CfnOutput(this, 'InboundKeyArn', { value: this.keys.inbound.keyArn, description: 'KMS key of the inbound bucket (the PPS uploads with it)' });
+    new CfnOutput(this, 'DisclosureParameterKeyArn', {
+      value: this.keys.disclosureParameter.keyArn,
+      description: `Encrypt the SecureString ${this.config.disclosureKeyParameterName} with this key`,
+    });
+  }
+}
+
+/**
+ * S3 notifications of `bucket` to an encrypted `queue`. Like CDK's SqsDestination, but every grant
+ * to the S3 service is bound to this bucket and this account (CDK's also adds an unconditioned
+ * key statement for s3.amazonaws.com, which any bucket could use as a confused deputy).
+ */
+function notificationsTo(queue: sqs.Queue, bucket: s3.Bucket): s3.IBucketNotificationDestination {
+  return {
+    bind: () => {
+      const stack = Stack.of(queue);
+      const fromThisBucket = { ArnEquals: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': stack.account } };
+      const s3Service = new iam.ServicePrincipal('s3.amazonaws.com');
+      const policy = queue.addToResourcePolicy(
+        new iam.PolicyStatement({ sid: 'InboundBucketNotifies', principals: [s3Service], actions: ['sqs:SendMessage'], resources: [queue.queueArn], conditions: fromThisBucket }),
+      );
+      queue.encryptionMasterKey!.addToResourcePolicy(
+        new iam.PolicyStatement({ sid: 'InboundBucketNotifiesEncrypted', principals: [s3Service], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions: fromThisBucket }),
+      );
+      return { arn: queue.queueArn, type: s3.BucketNotificationDestinationType.QUEUE, dependencies: policy.policyDependable ? [policy.policyDependable] : [] };
+    },
+  };
+}
+
+/** The export name of a bucket's ARN (see {@link StatefulStack.exportedBucketArn}). */
+export function exportedBucketArnName(stackName: string, key: BucketKey): string {
+  return `${stackName}:${key.charAt(0).toUpperCase()}${key.slice(1)}BucketArn`;
+}
+
+function pascal(party: Party): string {
+  return party.charAt(0) + party.slice(1).toLowerCase();
+}

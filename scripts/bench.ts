@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: the batch pipeline's throughput and memory, on generated gzipped CSV files of
+ * 100,000 and 1,000,000 rows (the PPS's realistic upload), each measurement in a fresh child
+ * process (scripts/bench-child.ts):
+ *
+ * (a) baseline: reading, decompressing and parsing only;
+ * (b) pipeline: the whole domain pipeline (validate, route, minimise) into a sink that counts and discards;
+ * (c) end to end: 100,000 rows through the local stand-in and the unchanged split-batch handler.
+ *
+ * (a) and (b) run alternately, three times each at 100,000 rows and twice at 1,000,000; the best
+ * run of each counts. Prints a
+ * table, then, as its last line, one JSON object with `ratio` (b/a at 1M rows), `rssGrowth` (peak
+ * RSS of (b) at 1M / at 100k) and `sendCallsPer1000` (SendMessageBatch calls of (c), retries
+ * included, per 1,000 delivered records). Exits 1 when a target is missed: ratio ≥ 0.5,
+ * rssGrowth ≤ 1.5, sendCallsPer1000 ≤ 2.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeBatchFile } from './lib/batch-generator';
+import type { BenchMode, ChildResult } from './bench-child';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CHILD = fileURLToPath(new URL('./bench-child.ts', import.meta.url));
+const PERIOD = '2025-11';
+const SEED = 20251101;
+const SIZES = [100_000, 1_000_000] as const;
+/** Runs of (a) and (b) per size: the best counts. */
+const RUNS: Record<(typeof SIZES)[number], number> = { 100_000: 3, 1_000_000: 3 };
+const TARGETS = { ratio: 0.5, rssGrowth: 1.5, sendCallsPer1000: 2 } as const;
+
+const say = (text = ''): void => void process.stderr.write(`${text}\n`);
+const out = (text = ''): void => void process.stdout.write(`${text}\n`);
+
+/** Runs one measurement in a fresh Node process and returns its result line. */
+function runChild(mode: BenchMode, file: string): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, file, PERIOD], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        // The handler logs JSON on stdout; only errors here. The SDK's Node 20 notice is noise.
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{"mode"'))
+        .pop();
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`bench child ${mode} ${file} exited with ${code}:\n${stdout.slice(-2000)}`));
+        return;
+      }
+      resolve(JSON.parse(line) as ChildResult);
+    });
+  });
+}
+
+const fmtInt = (n: number): string => Math.round(n).toLocaleString('en');
+const fmtRate = (n: number): string => `${fmtInt(n)} rows/s`;
+const round = (n: number, digits = 3): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function best(results: readonly ChildResult[]): ChildResult {
+  const first = results[0];
+  if (first === undefined) throw new Error('no runs');
+  return results.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a), first);
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'art60-bench-'));
+  try {
+    const files = new Map<number, string>();
+    for (const rows of SIZES) {
+      const file = join(dir, `bench-${rows}.csv.gz`);
+      say(`generating ${fmtInt(rows)} rows (gzipped CSV, seed ${SEED}) …`);
+      const { bytes } = await writeBatchFile(file, { rows, format: 'csv', gzip: true, seed: SEED, period: PERIOD });
+      say(`  ${file}: ${fmtInt(bytes)} bytes`);
+      files.set(rows, file);
+    }
+
+    const runs = new Map<string, ChildResult[]>();
+    const record = (mode: BenchMode, rows: number, result: ChildResult): void => {
+      const key = `${mode}:${rows}`;
+      runs.set(key, [...(runs.get(key) ?? []), result]);
+      say(`  ${mode.padEnd(10)} ${fmtInt(rows).padStart(9)} rows  ${fmtRate(result.rowsPerSecond).padStart(16)}  peak RSS ${result.peakRssMb} MB`);
+    };
+    for (const rows of SIZES) {
+      const file = files.get(rows) as string;
+      for (let run = 1; run <= RUNS[rows]; run += 1) {
+        say(`run ${run}/${RUNS[rows]} at ${fmtInt(rows)} rows`);
+        record('baseline', rows, await runChild('baseline', file));
+        record('pipeline', rows, await runChild('pipeline', file));
+      }
+    }
+    say('end to end through the local stand-in at 100,000 rows …');
+    // A failed or incomplete run (c) is reported, not hidden: the bench then fails.
+    let endToEnd: ChildResult | undefined;
+    let endToEndProblem: string | undefined;
+    try {
+      endToEnd = await runChild('end-to-end', files.get(100_000) as string);
+      say(`  end-to-end ${fmtInt(endToEnd.rows)} rows  ${fmtRate(endToEnd.rowsPerSecond)}  ${endToEnd.sendCalls} SendMessageBatch calls`);
+      if (endToEnd.refused) endToEndProblem = `the file was refused: ${endToEnd.refused}`;
+      else if (!endToEnd.complete) {
+        endToEndProblem = `incomplete delivery: the queues received ${fmtInt(endToEnd.receivedRecords ?? 0)} of ${fmtInt(endToEnd.delivered ?? 0)} delivered records`;
+      }
+    } catch (error) {
+      endToEndProblem = `the run failed: ${(error as Error).message.split('\n')[0]}`;
+    }
+
+    const a100k = best(runs.get('baseline:100000') ?? []);
+    const a1m = best(runs.get('baseline:1000000') ?? []);
+    const b100k = best(runs.get('pipeline:100000') ?? []);
+    const b1m = best(runs.get('pipeline:1000000') ?? []);
+    // Peak RSS: the lowest of the runs (the process's own need; a run's peak can only be inflated by GC timing).
+    const rss = (key: string): number => Math.min(...(runs.get(key) ?? []).map((r) => r.peakRssMb));
+    const rss100k = rss('pipeline:100000');
+    const rss1m = rss('pipeline:1000000');
+
+    const ratio = round(b1m.rowsPerSecond / a1m.rowsPerSecond);
+    const ratio100k = round(b100k.rowsPerSecond / a100k.rowsPerSecond);
+    const rssGrowth = round(rss1m / rss100k);
+    // Per 1,000 records the recipients' queues actually received.
+    const delivered = endToEnd?.receivedRecords ?? 0;
+    const sendCallsPer1000 = endToEnd !== undefined && delivered > 0 ? round((endToEnd.sendCalls ?? 0) / (delivered / 1000)) : null;
+    const met = {
+      ratio: ratio >= TARGETS.ratio,
+      rssGrowth: rssGrowth <= TARGETS.rssGrowth,
+      sendCallsPer1000: sendCallsPer1000 !== null && sendCallsPer1000 <= TARGETS.sendCallsPer1000 && endToEndProblem === undefined,
+    };
+    const targetsMet = met.ratio && met.rssGrowth && met.sendCallsPer1000;
+    const mark = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+
+    out(`art60 exchange hub benchmark — Node ${process.version}, ${cpus().length} CPU(s), gzipped CSV, (a) and (b) best of ${RUNS[100_000]} runs at 100k and ${RUNS[1_000_000]} at 1M`);
+    out();
+    out('| run | rows | rows/s | peak RSS |');
+    out('| --- | ---: | ---: | ---: |');
+    const row = (label: string, r: ChildResult, peak = r.peakRssMb): void =>
+      out(`| ${label} | ${fmtInt(r.rows)} | ${fmtInt(r.rowsPerSecond)} | ${peak} MB |`);
+    row('(a) baseline: read, gunzip, parse', a100k, rss('baseline:100000'));
+    row('(a) baseline: read, gunzip, parse', a1m, rss('baseline:1000000'));
+    row('(b) pipeline into a counting sink', b100k, rss100k);
+    row('(b) pipeline into a counting sink', b1m, rss1m);
+    if (endToEnd) row('(c) end to end, local stand-in', endToEnd);
+    else out('| (c) end to end, local stand-in | 100,000 | failed | - |');
+    out();
+    out(`ratio b/a at 1,000,000 rows:      ${ratio} (at 100,000 rows: ${ratio100k})   target ≥ ${TARGETS.ratio}  ${mark(met.ratio)}`);
+    out(`peak RSS of (b):                  ${rss100k} MB at 100,000 rows, ${rss1m} MB at 1,000,000 rows`);
+    out(`rssGrowth (1M / 100k):            ${rssGrowth}   target ≤ ${TARGETS.rssGrowth}  ${mark(met.rssGrowth)}`);
+    out(
+      `SendMessageBatch per 1,000 records: ${sendCallsPer1000 ?? '-'} (${endToEnd?.sendCalls ?? '-'} calls, retries included, for ${fmtInt(delivered)} records received)   target ≤ ${TARGETS.sendCallsPer1000}  ${mark(met.sendCallsPer1000)}`,
+    );
+    if (endToEndProblem !== undefined) out(`end to end (c): ${endToEndProblem}`);
+    out(
+      JSON.stringify({
+        ratio,
+        rssGrowth,
+        sendCallsPer1000,
+        ratioAt100k: ratio100k,
+        rowsPerSecond: {
+          baseline: { at100k: Math.round(a100k.rowsPerSecond), at1M: Math.round(a1m.rowsPerSecond) },
+          pipeline: { at100k: Math.round(b100k.rowsPerSecond), at1M: Math.round(b1m.rowsPerSecond) },
+          endToEnd: endToEnd ? Math.round(endToEnd.rowsPerSecond) : null,
+        },
+        peakRssMb: { at100k: rss100k, at1M: rss1m, endToEnd: endToEnd?.peakRssMb ?? null },
+        sendCalls: endToEnd?.sendCalls ?? null,
+        receivedRecords: delivered,
+        reportedDelivered: endToEnd?.delivered ?? null,
+        endToEndProblem: endToEndProblem ?? null,
+        targetsMet,
+      }),
+    );
+    if (!targetsMet) process.exitCode = 1;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
