@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { ALL_FIELDS, type RecordField } from '../../shared/domain/recipients';
 
 /**
  * Generates realistic monthly batch files (spec monthly-batch §2) for demonstrations, tests and
@@ -11,35 +12,9 @@ import { createGzip } from 'node:zlib';
  * Deterministic: the same options and seed give the same bytes.
  */
 
-/** The inbound file's columns, in the order of the contract's tables (§2). Names are case-sensitive. */
-export const BATCH_COLUMNS = [
-  'period',
-  'ocmwKbo',
-  'ocmwNis',
-  'ocmwName',
-  'regulation',
-  'fileNumber',
-  'insz',
-  'beneficiaryRole',
-  'performanceStart',
-  'performanceEnd',
-  'accountingStart',
-  'accountingEnd',
-  'reference',
-  'amount',
-  'paymentType',
-  'decidingOrganisation',
-  'budgetArticle',
-  'assistanceType',
-  'paymentRecipient',
-  'employmentType',
-  'employmentPlace',
-  'workSchedule',
-  'activationType',
-  'socialEconomyInitiativeNumber',
-  'socialEconomyInitiativeName',
-] as const;
-export type BatchColumn = (typeof BATCH_COLUMNS)[number];
+/** The inbound file's columns, in the order of the contract's tables (§2): the domain's own list. */
+export const BATCH_COLUMNS: readonly RecordField[] = ALL_FIELDS;
+export type BatchColumn = RecordField;
 
 /** A column the PPS might add for itself: the hub must ignore it and never forward it. */
 export const EXTRA_COLUMN = 'internalNote';

@@ -1,8 +1,9 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { isExpired } from '../domain/retention';
 import pLimit from 'p-limit';
 import type { TableSpec } from '../topology';
 
-/** Helpers shared by the DynamoDB adapters of the return flows. */
+/** Helpers shared by the DynamoDB adapters. */
 
 /** The table name a function finds in its environment. */
 export function tableNameFromEnv(spec: TableSpec, env: NodeJS.ProcessEnv = process.env): string {
@@ -19,6 +20,29 @@ export function isConditionalCheckFailed(error: unknown): boolean {
 /** Epoch seconds of an instant, as TTL attributes hold them. */
 export function epochSeconds(at: Date): number {
   return Math.floor(at.getTime() / 1000);
+}
+
+/**
+ * Every page of a query, without the items whose TTL has passed (DynamoDB deletes them only within
+ * about two days) and without their key attributes `pk` and `sk`.
+ */
+export async function queryUnexpired(
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  now: Date,
+): Promise<Array<Record<string, unknown>>> {
+  const found: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) {
+      if (isExpired(item.expiresAt as number | undefined, now)) continue;
+      const { pk: _pk, sk: _sk, ...rest } = item;
+      found.push(rest);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
 }
 
 /** BatchWriteItem takes at most 25 requests. */

@@ -1,6 +1,6 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryUnexpired } from './dynamo-common';
 import type { Recipient } from '../domain/recipients';
-import { isExpired } from '../domain/retention';
 import type { Disclosure } from '../return-flows/disclosures';
 
 /**
@@ -26,24 +26,15 @@ export class DynamoDisclosures {
 
   /** Every unexpired disclosure about the person with this key, optionally to one recipient, oldest first. */
   async forPerson(personKey: string, now: Date, recipient?: Recipient): Promise<DisclosureView[]> {
-    const found: DisclosureView[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: recipient ? 'pk = :pk AND begins_with(sk, :recipient)' : 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': personKey, ...(recipient ? { ':recipient': `${recipient}#` } : {}) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (isExpired(item.expiresAt as number | undefined, now)) continue;
-        const { pk: _pk, sk: _sk, ...rest } = item;
-        found.push(rest as DisclosureView);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const found = (await queryUnexpired(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: recipient ? 'pk = :pk AND begins_with(sk, :recipient)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': personKey, ...(recipient ? { ':recipient': `${recipient}#` } : {}) },
+      },
+      now,
+    )) as unknown as DisclosureView[];
     return found.sort((a, b) => a.deliveredAt.localeCompare(b.deliveredAt) || a.batchId.localeCompare(b.batchId));
   }
 }

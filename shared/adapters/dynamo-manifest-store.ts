@@ -1,19 +1,15 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type BatchManifest, type ClaimResult, type Clock, type ManifestStore } from '../ports';
 import { expiresAtEpochSeconds, isExpired, REPORT_RETENTION_DAYS } from '../domain/retention';
 import { TTL_ATTRIBUTE } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
+import { isConditionalCheckFailed } from './dynamo-common';
 
 type ManifestItem = BatchManifest & { pk: string; [TTL_ATTRIBUTE]: number };
 
 function toManifest(item: Record<string, unknown>): BatchManifest {
   const { pk: _pk, [TTL_ATTRIBUTE]: _ttl, ...manifest } = item as unknown as ManifestItem;
   return manifest;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 }
 
 /**
@@ -37,7 +33,7 @@ export class DynamoManifestStore implements ManifestStore {
       await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       return { claimed: true, manifest };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
     if (manifest.status === 'PUBLISHING' && manifest.attemptId && manifest.leaseUntil) {
       // Take over a batch whose publishing attempt died: its lease has run out.
@@ -60,7 +56,7 @@ export class DynamoManifestStore implements ManifestStore {
         );
         return { claimed: true, manifest: toManifest(updated.Attributes ?? {}) };
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
     }
     const existing = await this.get(manifest.sha256);

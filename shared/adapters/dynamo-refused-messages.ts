@@ -1,5 +1,5 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isExpired } from '../domain/retention';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryUnexpired } from './dynamo-common';
 import type { Channel, RefusedMessage, RefusedMessageStore } from '../return-flows/model';
 
 /**
@@ -27,24 +27,11 @@ export class DynamoRefusedMessages implements RefusedMessageStore {
   }
 
   async list(channel: Channel, now: Date): Promise<RefusedMessage[]> {
-    const found: RefusedMessage[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `REFUSED#${channel}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (isExpired(item.expiresAt as number | undefined, now)) continue;
-        const { pk: _pk, sk: _sk, ...rest } = item;
-        found.push(rest as RefusedMessage);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const found = (await queryUnexpired(
+      this.client,
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REFUSED#${channel}` } },
+      now,
+    )) as unknown as RefusedMessage[];
     return found;
   }
 }

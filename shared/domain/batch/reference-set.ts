@@ -59,8 +59,8 @@ export function hash128(text: string, out: Uint32Array, seed = 0): void {
     h4 = rotl(h4, 13) + h1;
     h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
   }
-  // Tail: the remaining code units, and the length in code units so that "a" and "a\0" differ.
-  // The tail: up to seven code units, zero-padded (reading past the end would give NaN).
+  // The tail: up to seven code units, zero-padded; the length is mixed in below, so that "a" and
+  // "a\0" differ.
   let k1 = 0;
   let k2 = 0;
   let k3 = 0;
