@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { splitRows, type RecordSink } from '../../../shared/domain/batch/split';
 import type { RawRow } from '../../../shared/domain/batch/reader';
+import { BatchTally } from '../../../shared/domain/batch/report';
 import { RECIPIENT_VIEWS, RECIPIENTS, type Recipient, type RecipientRecord } from '../../../shared/domain/recipients';
 import { arbitraryRow, validRow } from '../../support/rows';
 
@@ -129,5 +130,15 @@ describe('properties of the split, for all inputs', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('sums of amounts', () => {
+  it('stay exact past 2^53 cents', () => {
+    const tally = new BatchTally();
+    for (let i = 0; i < 200_000; i++) tally.addDelivered('VDAB', 99_999_999_999);
+    tally.addDelivered('VDAB', -1);
+    expect(tally.totalCents('VDAB')).toBe(200_000n * 99_999_999_999n - 1n);
+    expect(tally.toReport({ batchId: 'b', period: '2025-11', source: 's', sha256: 'h' }, null).perRecipient.VDAB.amountCents).toBe('19999999999799999');
   });
 });
