@@ -1,53 +1,20 @@
 import fc from 'fast-check';
 import { ALL_FIELDS, type RecordField } from '../../shared/domain/recipients';
+import { csvText, validRow as handRow, type HandRow } from './batch-files';
 
-/** A valid payment line of the given municipality and regulation, as the PPS writes it. */
-export function validRow(overrides: Partial<Record<RecordField | string, string>> = {}): Record<string, string> {
-  return {
-    period: '2025-11',
-    ocmwKbo: '0403019261',
-    ocmwNis: '11002',
-    ocmwName: 'OCMW Antwerpen',
-    regulation: 'ART60_7',
-    fileNumber: 'D-2025-001',
-    insz: '85073003328',
-    beneficiaryRole: 'PRIMARY',
-    performanceStart: '2025-11-01',
-    performanceEnd: '2025-11-30',
-    accountingStart: '2025-11-01',
-    accountingEnd: '2025-11-30',
-    reference: 'REF-1',
-    amount: '1234.50',
-    paymentType: 'MONTHLY',
-    decidingOrganisation: 'PPS-SI',
-    budgetArticle: '44.55.12',
-    assistanceType: 'RI',
-    paymentRecipient: 'OCMW',
-    employmentType: 'ART60_OWN',
-    employmentPlace: 'Stad Antwerpen, groendienst',
-    workSchedule: 'FULL_TIME',
-    activationType: 'WORK_EXPERIENCE',
-    ...overrides,
-  } as Record<string, string>;
-}
-
-/** A CSV line of `values` in the order of `columns`, quoting where needed. */
-export function csvLine(columns: readonly string[], values: Record<string, string | undefined>): string {
-  return columns
-    .map((column) => {
-      const value = values[column] ?? '';
-      return /[";\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-    })
-    .join(';');
+/**
+ * A valid payment line of November 2025 (Antwerp, VDAB, ART60_7, reference `REF-1`, 1234.50 euros):
+ * the hand-made row of the integration tests, with the values the unit tests name.
+ */
+export function validRow(overrides: Partial<Record<RecordField | string, string>> = {}): HandRow {
+  return handRow('2025-11', 'REF-1', { fileNumber: 'D-2025-001', amount: '1234.50', ...overrides });
 }
 
 export const CSV_COLUMNS: readonly string[] = ALL_FIELDS;
 
-/** A CSV file of rows, with the standard header. */
-export function csvFile(rows: ReadonlyArray<Record<string, string | undefined>>, options: { columns?: readonly string[]; eol?: string; bom?: boolean } = {}): string {
-  const columns = options.columns ?? CSV_COLUMNS;
-  const eol = options.eol ?? '\n';
-  return `${options.bom ? '\uFEFF' : ''}${[columns.join(';'), ...rows.map((row) => csvLine(columns, row))].join(eol)}${eol}`;
+/** A CSV file of rows, with the standard header (or the given columns). */
+export function csvFile(rows: readonly HandRow[], options: { columns?: readonly string[]; eol?: '\n' | '\r\n'; bom?: boolean } = {}): string {
+  return csvText(options.columns ?? CSV_COLUMNS, rows, options);
 }
 
 /** Bytes split into chunks at the given cut points (to test every chunk boundary). */
@@ -61,9 +28,7 @@ export async function* chunked(bytes: Uint8Array, cuts: readonly number[] = []):
   yield bytes.subarray(start);
 }
 
-export function bytesOf(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
+export { utf8 as bytesOf } from './batch-files';
 
 /** Rows built from pools of valid and invalid values, with unknown keys mixed in. */
 export const arbitraryRow: fc.Arbitrary<Record<string, unknown> | null> = fc.oneof(

@@ -5,6 +5,7 @@ import type { RawRow } from '../../../shared/domain/batch/reader';
 import { BatchTally } from '../../../shared/domain/batch/report';
 import { RECIPIENT_VIEWS, RECIPIENTS, type Recipient, type RecipientRecord } from '../../../shared/domain/recipients';
 import { arbitraryRow, validRow } from '../../support/rows';
+import type { HandRow } from '../../support/batch-files';
 
 const OPTIONS = { filePeriod: '2025-11', now: new Date('2026-11-28T00:00:00Z'), maxRejectedShare: 0.05 };
 
@@ -93,7 +94,7 @@ describe('the outcome of each row (monthly-batch §7)', () => {
   });
 
   it('refuses a file when more than the allowed share is rejected, not when exactly that share is', async () => {
-    const rows = (rejected: number): Array<Record<string, string>> =>
+    const rows = (rejected: number): HandRow[] =>
       Array.from({ length: 100 }, (_, i) => validRow({ reference: `R${i}`, ...(i < rejected ? { insz: 'x' } : {}) }));
     expect((await splitRows(asRows(rows(5)), OPTIONS, new MemorySink())).refused).toBeNull();
     const six = await splitRows(asRows(rows(6)), OPTIONS, new MemorySink());
