@@ -14,7 +14,7 @@ import type { RawRow } from './reader';
 
 /** Where delivered records go while a file is read. It may answer a promise to apply backpressure. */
 export interface RecordSink {
-  accept(recipient: Recipient, record: RecipientRecord, amountCents: number): void | Promise<void>;
+  accept(recipient: Recipient, record: RecipientRecord): void | Promise<void>;
 }
 
 export interface SplitOptions {
@@ -70,7 +70,7 @@ export async function splitRows(rows: AsyncIterable<RawRow[]>, options: SplitOpt
           continue;
         }
         tally.addDelivered(recipient, line.amountCents);
-        const pending = sink.accept(recipient, minimise(recipient, line.values), line.amountCents);
+        const pending = sink.accept(recipient, minimise(recipient, line.values));
         if (pending) await pending;
       }
     }

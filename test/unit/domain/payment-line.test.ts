@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateRow, isCalendarDate, type ValidationContext } from '../../../shared/domain/batch/payment-line';
 import { parseAmountCents, formatCents } from '../../../shared/domain/money';
 import { validRow } from '../../support/rows';
+import { ALL_FIELDS, OPTIONAL_FIELDS } from '../../../shared/domain/recipients';
 
 function context(seen: string[] = []): ValidationContext {
   const references = new Set(seen);
@@ -83,6 +84,17 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
   ])('normalises the amount %s to %s', (amount, normalised) => {
     const result = validateRow(validRow({ amount }), context());
     expect(result.valid && result.line.values.amount).toBe(normalised);
+  });
+
+  it.each(ALL_FIELDS.filter((field) => !OPTIONAL_FIELDS.includes(field)))('gives an absent %s only MISSING_FIELD', (field) => {
+    const row = validRow();
+    delete row[field];
+    expect(codesOf(row)).toEqual(['MISSING_FIELD']);
+  });
+
+  it('keeps a valid line\'s values in the order of the full view', () => {
+    const result = validateRow(validRow({ socialEconomyInitiativeNumber: 'SE-1', socialEconomyInitiativeName: 'Initiative' }), context());
+    expect(result.valid && Object.keys(result.line.values)).toEqual(ALL_FIELDS);
   });
 
   it('counts lengths in Unicode code points', () => {
