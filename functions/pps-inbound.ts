@@ -23,7 +23,10 @@ export function ppsInbound(deps: ReturnFlowDeps, ppsQueueArn?: string) {
     const recordHandler = async (record: SQSRecord): Promise<void> => {
       if (ppsQueueArn && record.eventSourceARN !== ppsQueueArn) {
         // A misconfigured trigger: only the PPS's inbound queue speaks for the PPS.
-        logger.error('record from a queue that is not the PPS channel', { eventSourceARN: record.eventSourceARN, sqsMessageId: record.messageId });
+        logger.error('record from a queue that is not the PPS channel', {
+          eventSourceARN: record.eventSourceARN,
+          sqsMessageId: record.messageId,
+        });
         throw new Error(`${record.eventSourceARN} is not the PPS's inbound queue`);
       }
       reportOutcome('PPS', record.messageId, await processReturnMessage(deps, 'PPS', receivedMessageOf(record)));

@@ -26,7 +26,10 @@ export function regionInbound(deps: ReturnFlowDeps, channelOf: (arn: string) => 
       const channel = channelOf(record.eventSourceARN);
       if (!channel) {
         // A misconfigured trigger: not a sender's fault, so not a refusal.
-        logger.error('record from a queue that is no recipient channel', { eventSourceARN: record.eventSourceARN, sqsMessageId: record.messageId });
+        logger.error('record from a queue that is no recipient channel', {
+          eventSourceARN: record.eventSourceARN,
+          sqsMessageId: record.messageId,
+        });
         throw new Error(`no recipient channel has ARN ${record.eventSourceARN}`);
       }
       reportOutcome(channel, record.messageId, await processReturnMessage(deps, channel, receivedMessageOf(record)));

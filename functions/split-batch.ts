@@ -75,7 +75,11 @@ export function objectsOf(body: string, inboundBucket: string): string[] {
 function recordOutcome(key: string, outcome: BatchOutcome): void {
   if (outcome.kind === 'duplicate') {
     metrics.addMetric(METRIC.batchesDuplicate, MetricUnit.Count, 1);
-    logger.info('batch already processed: nothing delivered again', { key, batchId: outcome.existing.batchId, status: outcome.existing.status });
+    logger.info('batch already processed: nothing delivered again', {
+      key,
+      batchId: outcome.existing.batchId,
+      status: outcome.existing.status,
+    });
     return;
   }
   const { report } = outcome;
@@ -125,7 +129,10 @@ export async function processNotification(record: SQSRecord, deps = defaultDepen
 /** The bare handler: each notification is one item of a partial batch response. */
 export async function splitBatch(event: SQSEvent, context: Context, deps = defaultDependencies()): Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
-  return processPartialResponse(event, (record: SQSRecord) => processNotification(record, deps), processor, { context, throwOnFullBatchFailure: false });
+  return processPartialResponse(event, (record: SQSRecord) => processNotification(record, deps), processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
 }
 
 // middy passes a third argument of its own: the bare function's dependencies must not receive it.

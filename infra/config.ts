@@ -93,10 +93,14 @@ export function accountOfRoleArn(arn: string): string | undefined {
  */
 export function stageConfigProblems(config: StageConfig): string[] {
   const problems: string[] = [];
-  if (!/^[a-z][a-z0-9-]{0,15}$/.test(config.stageName)) problems.push(`stageName "${config.stageName}" must be lower-case letters, digits, dashes`);
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(config.stageName))
+    problems.push(`stageName "${config.stageName}" must be lower-case letters, digits, dashes`);
   if (!/^\d{12}$/.test(config.account)) problems.push(`account "${config.account}" must be 12 digits`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) problems.push(`region "${config.region}" is not a region name`);
-  const parties: Array<[string, PartyConfig]> = [...RECIPIENTS.map((r): [string, PartyConfig] => [r, config.recipients[r]]), ['PPS', config.pps]];
+  const parties: Array<[string, PartyConfig]> = [
+    ...RECIPIENTS.map((r): [string, PartyConfig] => [r, config.recipients[r]]),
+    ['PPS', config.pps],
+  ];
   const accounts = new Map<string, string>();
   for (const [party, { roleArn }] of parties) {
     const account = accountOfRoleArn(roleArn);
@@ -115,8 +119,14 @@ export function stageConfigProblems(config: StageConfig): string[] {
   }
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
   // The raw file must outlive its processing (days) but not the shortest recipient retention.
-  if (!Number.isInteger(config.rawFileRetentionDays) || config.rawFileRetentionDays < 1 || config.rawFileRetentionDays > TEN_YEARS_FROM_RECEIPT_DAYS) {
-    problems.push(`rawFileRetentionDays ${config.rawFileRetentionDays} must be a whole number of days from 1 to ${TEN_YEARS_FROM_RECEIPT_DAYS}`);
+  if (
+    !Number.isInteger(config.rawFileRetentionDays) ||
+    config.rawFileRetentionDays < 1 ||
+    config.rawFileRetentionDays > TEN_YEARS_FROM_RECEIPT_DAYS
+  ) {
+    problems.push(
+      `rawFileRetentionDays ${config.rawFileRetentionDays} must be a whole number of days from 1 to ${TEN_YEARS_FROM_RECEIPT_DAYS}`,
+    );
   }
   if (!Number.isInteger(config.refusedMessageRetentionDays) || config.refusedMessageRetentionDays < 1) {
     problems.push(`refusedMessageRetentionDays ${config.refusedMessageRetentionDays} must be a whole number of days, at least 1`);
@@ -125,9 +135,14 @@ export function stageConfigProblems(config: StageConfig): string[] {
   if (!(config.oldestMessageAlarmHours > 0 && config.oldestMessageAlarmHours < 14 * 24)) {
     problems.push(`oldestMessageAlarmHours ${config.oldestMessageAlarmHours} must be above 0 and below 336 (14 days)`);
   }
-  if (!(config.maxRejectedShare >= 0 && config.maxRejectedShare <= 1)) problems.push(`maxRejectedShare ${config.maxRejectedShare} must be between 0 and 1`);
-  if (!LOG_RETENTION_VALUES.includes(config.logRetentionDays)) problems.push(`logRetentionDays ${config.logRetentionDays} is not a CloudWatch Logs retention value`);
-  if (!/^\/[\w.\/-]+$/.test(config.disclosureKeyParameterName)) problems.push(`disclosureKeyParameterName "${config.disclosureKeyParameterName}" must be an SSM path such as /art60-hub/prod/disclosure-hmac-key`);
+  if (!(config.maxRejectedShare >= 0 && config.maxRejectedShare <= 1))
+    problems.push(`maxRejectedShare ${config.maxRejectedShare} must be between 0 and 1`);
+  if (!LOG_RETENTION_VALUES.includes(config.logRetentionDays))
+    problems.push(`logRetentionDays ${config.logRetentionDays} is not a CloudWatch Logs retention value`);
+  if (!/^\/[\w.\/-]+$/.test(config.disclosureKeyParameterName))
+    problems.push(
+      `disclosureKeyParameterName "${config.disclosureKeyParameterName}" must be an SSM path such as /art60-hub/prod/disclosure-hmac-key`,
+    );
   return problems;
 }
 

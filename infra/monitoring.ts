@@ -23,7 +23,13 @@ export const PARTY_OUTBOUND_QUEUES = [...Object.values(QUEUES.recipientOutbound)
 
 /** A business metric of the functions (Powertools EMF, dimension `service`). */
 export function businessMetric(metricName: string, service: string, period: Duration = ONE_HOUR): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, statistic: cloudwatch.Stats.SUM, period });
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service },
+    statistic: cloudwatch.Stats.SUM,
+    period,
+  });
 }
 
 /**
@@ -93,15 +99,18 @@ export class Monitoring extends Construct {
       1,
     );
     for (const f of props.functions) {
-      alarm(`Errors-${f.spec.name}`, `The ${f.spec.name} function failed`, f.fn.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }), 1);
+      alarm(
+        `Errors-${f.spec.name}`,
+        `The ${f.spec.name} function failed`,
+        f.fn.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        1,
+      );
     }
 
     const split = FUNCTIONS.splitBatch.name;
     const wide = { width: 12, height: 6 } as const;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(35) });
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
-    );
+    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }));
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Batches per outcome',
@@ -115,11 +124,19 @@ export class Monitoring extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: `Records delivered per recipient (${RECIPIENTS.join(', ')})`, left: [perRecipient(METRIC.recordsDelivered, 'delivered')], ...wide }),
+      new cloudwatch.GraphWidget({
+        title: `Records delivered per recipient (${RECIPIENTS.join(', ')})`,
+        left: [perRecipient(METRIC.recordsDelivered, 'delivered')],
+        ...wide,
+      }),
       new cloudwatch.GraphWidget({ title: 'Rows withheld per recipient', left: [perRecipient(METRIC.rowsWithheld, 'withheld')], ...wide }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.SingleValueWidget({ title: 'Refused files', metrics: [businessMetric(METRIC.batchesRefused, split, Duration.days(1))], ...wide }),
+      new cloudwatch.SingleValueWidget({
+        title: 'Refused files',
+        metrics: [businessMetric(METRIC.batchesRefused, split, Duration.days(1))],
+        ...wide,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Return messages accepted / refused',
         left: [FUNCTIONS.regionInbound.name, FUNCTIONS.ppsInbound.name].flatMap((s) => [
@@ -133,7 +150,11 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queue depths',
         left: queues.map((q) =>
-          q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM, label: q.deadLetterSpec.name }),
+          q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: FIVE_MINUTES,
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: q.deadLetterSpec.name,
+          }),
         ),
         ...wide,
       }),
@@ -154,7 +175,9 @@ export class Monitoring extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Function duration (p99, ms)',
-        left: props.functions.map((f) => f.fn.metricDuration({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.p(99), label: f.spec.name })),
+        left: props.functions.map((f) =>
+          f.fn.metricDuration({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.p(99), label: f.spec.name }),
+        ),
         ...wide,
       }),
     );

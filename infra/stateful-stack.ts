@@ -104,7 +104,12 @@ export class StatefulStack extends Stack {
         id: `expire-${r.toLowerCase()}`,
         prefix: `${r}/`,
         expiration: Duration.days(RECIPIENT_RETENTION_DAYS[r]),
-        transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS) }],
+        transitions: [
+          {
+            storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+            transitionAfter: Duration.days(ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS),
+          },
+        ],
       })),
     }).bucket;
     const reports = new SecureBucket(this, 'Reports', {
@@ -164,7 +169,9 @@ export class StatefulStack extends Stack {
     const ocmwOutbound = addQueue(QUEUES.ocmwOutbound, partyQueues.PPS);
     this.queues = queues;
 
-    inbound.addEventNotification(s3.EventType.OBJECT_CREATED, notificationsTo(batchNotifications.queue, inbound), { prefix: INBOUND_PREFIX });
+    inbound.addEventNotification(s3.EventType.OBJECT_CREATED, notificationsTo(batchNotifications.queue, inbound), {
+      prefix: INBOUND_PREFIX,
+    });
 
     // --- Cross-account access of the parties (return-flows §1) --------------------------------
     for (const r of RECIPIENTS) {
@@ -195,7 +202,10 @@ export class StatefulStack extends Stack {
 
     // --- Tables ------------------------------------------------------------------------------
     this.tables = Object.fromEntries(
-      (Object.keys(TABLES) as TableKey[]).map((k) => [k, new HubTable(this, `Table-${TABLES[k].name}`, { spec: TABLES[k], encryptionKey: this.keys.tables })]),
+      (Object.keys(TABLES) as TableKey[]).map((k) => [
+        k,
+        new HubTable(this, `Table-${TABLES[k].name}`, { spec: TABLES[k], encryptionKey: this.keys.tables }),
+      ]),
     ) as Record<TableKey, HubTable>;
 
     // --- Alarm topic (stateful: its e-mail subscription is confirmed once by a person) --------
@@ -277,10 +287,16 @@ export class StatefulStack extends Stack {
       new CfnOutput(this, `QueueUrl-${name}`, { value: q.queue.queueUrl, description: `${q.spec.urlEnv}: ${q.spec.description}` });
       new CfnOutput(this, `DeadLetterQueueUrl-${name}`, { value: q.deadLetterQueue.queueUrl, description: q.deadLetterSpec.description });
     }
-    for (const [k, b] of Object.entries(this.buckets)) new CfnOutput(this, `BucketName-${k}`, { value: b.bucketName, description: BUCKETS[k as BucketKey].env });
-    for (const [k, t] of Object.entries(this.tables)) new CfnOutput(this, `TableName-${k}`, { value: t.table.tableName, description: TABLES[k as TableKey].env });
-    for (const p of PARTIES) new CfnOutput(this, `QueuesKeyArn-${p}`, { value: this.keys.partyQueues[p].keyArn, description: `KMS key of ${p}'s queues` });
-    new CfnOutput(this, 'InboundKeyArn', { value: this.keys.inbound.keyArn, description: 'KMS key of the inbound bucket (the PPS uploads with it)' });
+    for (const [k, b] of Object.entries(this.buckets))
+      new CfnOutput(this, `BucketName-${k}`, { value: b.bucketName, description: BUCKETS[k as BucketKey].env });
+    for (const [k, t] of Object.entries(this.tables))
+      new CfnOutput(this, `TableName-${k}`, { value: t.table.tableName, description: TABLES[k as TableKey].env });
+    for (const p of PARTIES)
+      new CfnOutput(this, `QueuesKeyArn-${p}`, { value: this.keys.partyQueues[p].keyArn, description: `KMS key of ${p}'s queues` });
+    new CfnOutput(this, 'InboundKeyArn', {
+      value: this.keys.inbound.keyArn,
+      description: 'KMS key of the inbound bucket (the PPS uploads with it)',
+    });
     new CfnOutput(this, 'DisclosureParameterKeyArn', {
       value: this.keys.disclosureParameter.keyArn,
       description: `Encrypt the SecureString ${this.config.disclosureKeyParameterName} with this key`,
@@ -300,12 +316,28 @@ function notificationsTo(queue: sqs.Queue, bucket: s3.Bucket): s3.IBucketNotific
       const fromThisBucket = { ArnEquals: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': stack.account } };
       const s3Service = new iam.ServicePrincipal('s3.amazonaws.com');
       const policy = queue.addToResourcePolicy(
-        new iam.PolicyStatement({ sid: 'InboundBucketNotifies', principals: [s3Service], actions: ['sqs:SendMessage'], resources: [queue.queueArn], conditions: fromThisBucket }),
+        new iam.PolicyStatement({
+          sid: 'InboundBucketNotifies',
+          principals: [s3Service],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: fromThisBucket,
+        }),
       );
       queue.encryptionMasterKey!.addToResourcePolicy(
-        new iam.PolicyStatement({ sid: 'InboundBucketNotifiesEncrypted', principals: [s3Service], actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: ['*'], conditions: fromThisBucket }),
+        new iam.PolicyStatement({
+          sid: 'InboundBucketNotifiesEncrypted',
+          principals: [s3Service],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: fromThisBucket,
+        }),
       );
-      return { arn: queue.queueArn, type: s3.BucketNotificationDestinationType.QUEUE, dependencies: policy.policyDependable ? [policy.policyDependable] : [] };
+      return {
+        arn: queue.queueArn,
+        type: s3.BucketNotificationDestinationType.QUEUE,
+        dependencies: policy.policyDependable ? [policy.policyDependable] : [],
+      };
     },
   };
 }

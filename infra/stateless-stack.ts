@@ -96,12 +96,20 @@ function grant(hubFunction: HubFunction, access: FunctionAccess, stateful: State
 
   if (access.spec.triggers.length > 0) {
     const consumed = access.spec.triggers.map((s) => stateful.queue(s));
-    allow('ConsumeTriggerQueues', EVENT_SOURCE_ACTIONS, consumed.map((q) => q.queue.queueArn));
+    allow(
+      'ConsumeTriggerQueues',
+      EVENT_SOURCE_ACTIONS,
+      consumed.map((q) => q.queue.queueArn),
+    );
     for (const q of consumed) useKey(q.queue.encryptionMasterKey!, 'kms:Decrypt');
   }
   if (access.sendsTo.length > 0) {
     const targets = access.sendsTo.map((s) => stateful.queue(s));
-    allow('SendToQueues', ['sqs:SendMessage'], targets.map((q) => q.queue.queueArn));
+    allow(
+      'SendToQueues',
+      ['sqs:SendMessage'],
+      targets.map((q) => q.queue.queueArn),
+    );
     for (const q of targets) useKey(q.queue.encryptionMasterKey!, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
   for (const [b, level] of Object.entries(access.buckets) as Array<[BucketKey, keyof typeof BUCKET_ACTIONS]>) {
@@ -129,7 +137,11 @@ function grant(hubFunction: HubFunction, access: FunctionAccess, stateful: State
   if (access.readsDisclosureKey) {
     const stack = Stack.of(hubFunction);
     const name = stateful.config.disclosureKeyParameterName;
-    allow('ReadDisclosureKeyParameter', ['ssm:GetParameter'], [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') })]);
+    allow(
+      'ReadDisclosureKeyParameter',
+      ['ssm:GetParameter'],
+      [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') })],
+    );
     useKey(stateful.keys.disclosureParameter, 'kms:Decrypt');
   }
   let i = 0;

@@ -31,12 +31,7 @@ export interface RunningEmulators {
   stop(): Promise<void>;
 }
 
-type DynaliteFactory = (options: {
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-  path?: string;
-}) => Server;
+type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => Server;
 
 // dynalite is CommonJS without type declarations; this is the one call we make into it.
 const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;

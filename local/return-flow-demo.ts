@@ -87,7 +87,13 @@ export async function runReturnFlowDemo(
     sent[party] += 1;
   };
   const receive = async (queue: QueueSpec): Promise<Json[]> => (await standIn.receiveAll(queue)).map((m) => JSON.parse(m.body) as Json);
-  const correctionOf = (line: DeliveredLine, requester: ReturningRecipient, kind: 'RECOVERY' | 'ARREARS', amount: string, requestId: string): Json => ({
+  const correctionOf = (
+    line: DeliveredLine,
+    requester: ReturningRecipient,
+    kind: 'RECOVERY' | 'ARREARS',
+    amount: string,
+    requestId: string,
+  ): Json => ({
     type: 'correction.request',
     messageId: `${requester.toLowerCase()}-msg-${requestId}`,
     requestId,
@@ -147,11 +153,13 @@ export async function runReturnFlowDemo(
       });
     }
     const recoveryLine = vdab[0];
-    if (recoveryLine) await send('VDAB', QUEUES.recipientInbound.VDAB, correctionOf(recoveryLine, 'VDAB', 'RECOVERY', '150.00', `rec-${runId}`));
+    if (recoveryLine)
+      await send('VDAB', QUEUES.recipientInbound.VDAB, correctionOf(recoveryLine, 'VDAB', 'RECOVERY', '150.00', `rec-${runId}`));
 
     // Actiris: ask arrears on its first line.
     const arrearsLine = delivered.actirisReferences[0];
-    if (arrearsLine) await send('ACTIRIS', QUEUES.recipientInbound.ACTIRIS, correctionOf(arrearsLine, 'ACTIRIS', 'ARREARS', '75.25', `arr-${runId}`));
+    if (arrearsLine)
+      await send('ACTIRIS', QUEUES.recipientInbound.ACTIRIS, correctionOf(arrearsLine, 'ACTIRIS', 'ARREARS', '75.25', `arr-${runId}`));
 
     // FOREM: it receives data but has no channel back (return-flows §1).
     let foremAttempt: string;

@@ -9,12 +9,7 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  type AttributeDefinition,
-  type KeySchemaElement,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { resetAwsClients } from '../shared/adapters/aws-clients';
 import {
@@ -374,7 +369,9 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
           eTag: object.ETag,
           eventTime: object.LastModified ?? new Date(),
         });
-        await sqs.send(new SendMessageCommand({ QueueUrl: lookupQueue(QUEUES.batchNotifications).url, MessageBody: JSON.stringify(event) }));
+        await sqs.send(
+          new SendMessageCommand({ QueueUrl: lookupQueue(QUEUES.batchNotifications).url, MessageBody: JSON.stringify(event) }),
+        );
         notified.add(identity);
         sent += 1;
       }
@@ -393,7 +390,8 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
             Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
           }),
         );
-        if ((result.Failed ?? []).length > 0) logger.warn('Local event source: delete failed', { queue: queue.name, failed: result.Failed });
+        if ((result.Failed ?? []).length > 0)
+          logger.warn('Local event source: delete failed', { queue: queue.name, failed: result.Failed });
       }
       // Lambda leaves a failed record invisible for the queue's visibility timeout; locally it is
       // made visible at once so the next round retries it, and the redrive policy still counts
@@ -416,7 +414,11 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
         const handler = await fn.load();
         outcome = outcomeOf(await handler(event, context), event);
         if (outcome.kind === 'failed') {
-          logger.error('Local event source: unusable batch response, whole batch fails', { function: fn.spec.name, queue: queue.name, reason: outcome.reason });
+          logger.error('Local event source: unusable batch response, whole batch fails', {
+            function: fn.spec.name,
+            queue: queue.name,
+            reason: outcome.reason,
+          });
         }
       } catch (error) {
         // Lambda logs the error and retries the whole batch; so does the stand-in.
@@ -457,11 +459,19 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
       const received: ReceivedMessage[] = [];
       for (;;) {
         const { Messages: messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: SQS_BATCH_MAX, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }),
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: SQS_BATCH_MAX,
+            MessageAttributeNames: ['All'],
+            WaitTimeSeconds: 0,
+          }),
         );
         if (messages.length === 0) return received;
         await sqs.send(
-          new DeleteMessageBatchCommand({ QueueUrl: url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+          new DeleteMessageBatchCommand({
+            QueueUrl: url,
+            Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
         );
         for (const m of messages) {
           received.push({ messageId: m.MessageId ?? '', body: m.Body ?? '', attributes: messageAttributesAsStrings(m) });

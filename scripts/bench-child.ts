@@ -70,7 +70,15 @@ async function pipeline(path: string, period: string): Promise<ChildResult> {
   );
   const seconds = (performance.now() - started) / 1000;
   if (sink.records !== tally.delivered) throw new Error(`sink saw ${sink.records} records, tally says ${tally.delivered}`);
-  return { mode: 'pipeline', rows: tally.rows, seconds, rowsPerSecond: tally.rows / seconds, peakRssMb: peakRssMb(), delivered: tally.delivered, refused };
+  return {
+    mode: 'pipeline',
+    rows: tally.rows,
+    seconds,
+    rowsPerSecond: tally.rows / seconds,
+    peakRssMb: peakRssMb(),
+    delivered: tally.delivered,
+    refused,
+  };
 }
 
 async function endToEnd(path: string): Promise<ChildResult> {
@@ -96,7 +104,8 @@ async function endToEnd(path: string): Promise<ChildResult> {
     const { report, deliveries } = await runFileLocally(standIn, path, outDir);
     const seconds = (performance.now() - started) / 1000;
     const receivedRecords = Object.values(deliveries).reduce((sum, d) => sum + d.records, 0);
-    if (sendCalls === 0 && receivedRecords > 0) throw new Error('no SendMessageBatch call was counted: the counter is not on the handler client');
+    if (sendCalls === 0 && receivedRecords > 0)
+      throw new Error('no SendMessageBatch call was counted: the counter is not on the handler client');
     return {
       mode: 'end-to-end',
       rows: report.rows,

@@ -91,7 +91,9 @@ async function main(): Promise<void> {
     const record = (mode: BenchMode, rows: number, result: ChildResult): void => {
       const key = `${mode}:${rows}`;
       runs.set(key, [...(runs.get(key) ?? []), result]);
-      say(`  ${mode.padEnd(10)} ${fmtInt(rows).padStart(9)} rows  ${fmtRate(result.rowsPerSecond).padStart(16)}  peak RSS ${result.peakRssMb} MB`);
+      say(
+        `  ${mode.padEnd(10)} ${fmtInt(rows).padStart(9)} rows  ${fmtRate(result.rowsPerSecond).padStart(16)}  peak RSS ${result.peakRssMb} MB`,
+      );
     };
     for (const rows of SIZES) {
       const file = files.get(rows) as string;
@@ -139,7 +141,9 @@ async function main(): Promise<void> {
     const targetsMet = met.ratio && met.rssGrowth && met.sendCallsPer1000;
     const mark = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
-    out(`art60 exchange hub benchmark — Node ${process.version}, ${cpus().length} CPU(s), gzipped CSV, (a) and (b) best of ${RUNS[100_000]} runs at 100k and ${RUNS[1_000_000]} at 1M`);
+    out(
+      `art60 exchange hub benchmark — Node ${process.version}, ${cpus().length} CPU(s), gzipped CSV, (a) and (b) best of ${RUNS[100_000]} runs at 100k and ${RUNS[1_000_000]} at 1M`,
+    );
     out();
     out('| run | rows | rows/s | peak RSS |');
     out('| --- | ---: | ---: | ---: |');

@@ -37,7 +37,12 @@ export function parseDisclosuresArgs(argv: readonly string[], now: Date): Disclo
 }
 
 /** The disclosures about one person, unexpired, oldest first. */
-export async function findDisclosures(query: DisclosuresQuery, store: DynamoDisclosures, key: Uint8Array, now: Date): Promise<DisclosureView[]> {
+export async function findDisclosures(
+  query: DisclosuresQuery,
+  store: DynamoDisclosures,
+  key: Uint8Array,
+  now: Date,
+): Promise<DisclosureView[]> {
   return store.forPerson(inszHmac(key, query.insz), now, query.recipient);
 }
 
@@ -48,7 +53,11 @@ export function formatDisclosures(insz: string, rows: readonly DisclosureView[])
   const columns = ['recipient', 'deliveredAt', 'period', 'batchId', 'regulation', 'legalBasis'] as const;
   const cells = rows.map((row) => columns.map((c) => String(row[c] ?? '')));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: readonly string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [header, line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

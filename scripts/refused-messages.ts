@@ -29,7 +29,11 @@ export function parseRefusedArgs(argv: readonly string[]): RefusedQuery {
   if (values.channel !== undefined && !(REFUSED_CHANNELS as readonly string[]).includes(values.channel)) {
     throw new Error(`unknown channel ${values.channel}: one of ${REFUSED_CHANNELS.join(', ')}`);
   }
-  return { channels: values.channel ? [values.channel as Channel] : REFUSED_CHANNELS, body: values.body ?? false, json: values.json ?? false };
+  return {
+    channels: values.channel ? [values.channel as Channel] : REFUSED_CHANNELS,
+    body: values.body ?? false,
+    json: values.json ?? false,
+  };
 }
 
 /** Every unexpired refusal of the channels, oldest first. */
@@ -59,7 +63,15 @@ async function main(): Promise<void> {
   const query = parseRefusedArgs(process.argv.slice(2));
   const table = process.env[TABLES.refusedMessages.env] ?? TABLES.refusedMessages.name;
   const rows = await listRefused(new DynamoRefusedMessages(dynamoDocumentClient(), table), query.channels, new Date());
-  process.stdout.write(query.json ? `${JSON.stringify(rows.map((r) => viewOf(r, query.body)), null, 2)}\n` : `${formatRefused(rows, query.body)}\n`);
+  process.stdout.write(
+    query.json
+      ? `${JSON.stringify(
+          rows.map((r) => viewOf(r, query.body)),
+          null,
+          2,
+        )}\n`
+      : `${formatRefused(rows, query.body)}\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -69,7 +69,9 @@ async function summarise(outDir: string, result: Awaited<ReturnType<typeof runFi
   if (report.refused !== null) {
     say(`REFUSED: ${report.refused} (${report.rows} rows read, ${report.rejected} rejected). Nothing was delivered.`);
   } else {
-    say(`rows ${report.rows} = delivered ${report.delivered} + withheld ${report.withheld} + unroutable ${report.unroutable} + rejected ${report.rejected}`);
+    say(
+      `rows ${report.rows} = delivered ${report.delivered} + withheld ${report.withheld} + unroutable ${report.unroutable} + rejected ${report.rejected}`,
+    );
   }
   for (const recipient of RECIPIENTS) {
     const totals = report.perRecipient[recipient];
@@ -83,7 +85,9 @@ async function summarise(outDir: string, result: Awaited<ReturnType<typeof runFi
     if (report.refused === null && delivery.records > 0) {
       const first = (await readFile(join(outDir, `${recipient}.ndjson`), 'utf8')).split('\n', 1)[0] ?? '{}';
       const record = JSON.parse(first) as Record<string, string>;
-      say(`           e.g. ${Object.keys(record).length} fields, insz ${maskInsz(record.insz ?? '')}, ${record.regulation}, OCMW ${record.ocmwName} (${record.ocmwNis})`);
+      say(
+        `           e.g. ${Object.keys(record).length} fields, insz ${maskInsz(record.insz ?? '')}, ${record.regulation}, OCMW ${record.ocmwName} (${record.ocmwNis})`,
+      );
     }
   }
   const codes = new Map<string, number>();

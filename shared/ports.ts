@@ -70,7 +70,9 @@ export interface BatchManifest {
   readonly recipients?: Readonly<Record<string, { messages: number; records: number; amountCents?: string }>>;
 }
 
-export type ClaimResult = { readonly claimed: true; readonly manifest: BatchManifest } | { readonly claimed: false; readonly existing: BatchManifest };
+export type ClaimResult =
+  | { readonly claimed: true; readonly manifest: BatchManifest }
+  | { readonly claimed: false; readonly existing: BatchManifest };
 
 /** Batch manifests, written with single-item conditional writes. */
 export interface ManifestStore {

@@ -51,14 +51,22 @@ const RECIPIENT_VISIBILITY = 5 * 60;
 
 export const QUEUES = {
   /** S3 ObjectCreated notifications of the inbound bucket, consumed by split-batch. */
-  batchNotifications: queue('batch-notifications', 'S3 ObjectCreated notifications for monthly batch files', FOUR_DAYS, FUNCTION_TIMEOUT_SECONDS.splitBatch),
+  batchNotifications: queue(
+    'batch-notifications',
+    'S3 ObjectCreated notifications for monthly batch files',
+    FOUR_DAYS,
+    FUNCTION_TIMEOUT_SECONDS.splitBatch,
+  ),
   /** Hub → recipient: batch.records, batch.completed, correction.outcome, message.refused. */
   recipientOutbound: Object.fromEntries(
     RECIPIENTS.map((r) => [r, queue(`outbound-${r.toLowerCase()}`, `Hub to ${r}`, FOURTEEN_DAYS, RECIPIENT_VISIBILITY / 6)]),
   ) as Record<Recipient, QueueSpec>,
   /** Recipient → hub (VDAB, ACTIRIS only): validation.decision, correction.request. */
   recipientInbound: Object.fromEntries(
-    RETURNING_RECIPIENTS.map((r) => [r, queue(`inbound-${r.toLowerCase()}`, `${r} to hub`, FOURTEEN_DAYS, FUNCTION_TIMEOUT_SECONDS.returnFlows)]),
+    RETURNING_RECIPIENTS.map((r) => [
+      r,
+      queue(`inbound-${r.toLowerCase()}`, `${r} to hub`, FOURTEEN_DAYS, FUNCTION_TIMEOUT_SECONDS.returnFlows),
+    ]),
   ) as Record<ReturningRecipient, QueueSpec>,
   /** Hub → PPS: validation.decision, correction.request, message.refused. */
   ppsOutbound: queue('outbound-pps', 'Hub to the PPS Social Integration', FOURTEEN_DAYS, RECIPIENT_VISIBILITY / 6),
@@ -128,7 +136,13 @@ export const TABLES = {
   /** Batch manifests, keyed on the content's SHA-256 (monthly-batch §8). */
   batches: { name: 'batches', env: 'TABLE_BATCHES', partitionKey: 'pk', description: 'Batch manifests' },
   /** Delivered payment lines, their validation decisions and status (return-flows §2). */
-  paymentLines: { name: 'payment-lines', env: 'TABLE_PAYMENT_LINES', partitionKey: 'pk', sortKey: 'sk', description: 'Delivered payment lines and their decisions' },
+  paymentLines: {
+    name: 'payment-lines',
+    env: 'TABLE_PAYMENT_LINES',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'Delivered payment lines and their decisions',
+  },
   /** Correction requests and their life (return-flows §3). */
   corrections: {
     name: 'corrections',
@@ -141,7 +155,13 @@ export const TABLES = {
   /** The record of disclosures, keyed by an HMAC of the INSZ (return-flows §4). */
   disclosures: { name: 'disclosures', env: 'TABLE_DISCLOSURES', partitionKey: 'pk', sortKey: 'sk', description: 'Record of disclosures' },
   /** Return messages refused with a code, kept for an operator (messages.md). */
-  refusedMessages: { name: 'refused-messages', env: 'TABLE_REFUSED_MESSAGES', partitionKey: 'pk', sortKey: 'sk', description: 'Refused return messages' },
+  refusedMessages: {
+    name: 'refused-messages',
+    env: 'TABLE_REFUSED_MESSAGES',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'Refused return messages',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 /** Other configuration a function reads from its environment. */

@@ -33,7 +33,9 @@ export class HubQueue extends Construct {
     this.spec = props.spec;
     this.deadLetterSpec = deadLetterQueueOf(props.spec);
     if (props.spec.maxReceiveCount !== MAX_RECEIVE_COUNT) {
-      throw new Error(`${props.spec.name}: maxReceiveCount ${props.spec.maxReceiveCount}, AWS guidance and the hub use ${MAX_RECEIVE_COUNT}`);
+      throw new Error(
+        `${props.spec.name}: maxReceiveCount ${props.spec.maxReceiveCount}, AWS guidance and the hub use ${MAX_RECEIVE_COUNT}`,
+      );
     }
     if (this.deadLetterSpec.retentionSeconds < props.spec.retentionSeconds) {
       throw new Error(`${props.spec.name}: its DLQ would keep messages shorter than the queue itself`);

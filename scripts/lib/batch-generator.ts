@@ -253,7 +253,11 @@ class RowFactory {
     const start = fullMonth ? 1 : this.int(1, days);
     const end = fullMonth ? days : this.int(start, days);
     const baseCents =
-      person.regulation === 'ART61' ? this.int(15_000, 40_000) : person.regulation === 'ART57QUATER' ? this.int(60_000, 140_000) : this.int(120_000, 260_000);
+      person.regulation === 'ART61'
+        ? this.int(15_000, 40_000)
+        : person.regulation === 'ART57QUATER'
+          ? this.int(60_000, 140_000)
+          : this.int(120_000, 260_000);
     const cents = this.chance(0.01) ? -this.int(1_000, baseCents) : baseCents;
     const socialEconomy = this.chance(0.12) ? this.pick(SOCIAL_ECONOMY) : undefined;
 

@@ -85,7 +85,8 @@ export async function putAll(
     let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 1; requests.length > 0; attempt += 1) {
       if (attempt > 1) {
-        if (attempt > maxAttempts) throw new Error(`${requests.length} item(s) still unprocessed in ${tableName} after ${maxAttempts} attempts`);
+        if (attempt > maxAttempts)
+          throw new Error(`${requests.length} item(s) still unprocessed in ${tableName} after ${maxAttempts} attempts`);
         await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 2)));
       }
       const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));

@@ -139,7 +139,9 @@ export class DynamoCorrections implements CorrectionStore {
       if (!isConditionalCheckFailed(error)) throw error;
       const current = await this.read(correction);
       if (current?.status !== 'FORWARDED_TO_OCMW') {
-        throw new Error(`correction ${correction.correctionId} is ${current?.status ?? 'gone'}, not APPROVED: cannot forward it to the OCMW`);
+        throw new Error(
+          `correction ${correction.correctionId} is ${current?.status ?? 'gone'}, not APPROVED: cannot forward it to the OCMW`,
+        );
       }
     }
   }

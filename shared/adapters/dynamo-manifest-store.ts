@@ -64,7 +64,12 @@ export class DynamoManifestStore implements ManifestStore {
     return { claimed: false, existing };
   }
 
-  async markDelivered(sha256: string, attemptId: string, deliveredAt: Date, recipients: NonNullable<BatchManifest['recipients']>): Promise<void> {
+  async markDelivered(
+    sha256: string,
+    attemptId: string,
+    deliveredAt: Date,
+    recipients: NonNullable<BatchManifest['recipients']>,
+  ): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,

@@ -127,7 +127,13 @@ export class DynamoPaymentLines implements PaymentLineStore {
 export function paymentLineOf(
   recipient: ReturningRecipient,
   record: Readonly<Partial<Record<string, string>>>,
-  context: { readonly batchId: string; readonly period: string; readonly deliveredAt: string; readonly expiresAt: number; readonly inszHmac: string },
+  context: {
+    readonly batchId: string;
+    readonly period: string;
+    readonly deliveredAt: string;
+    readonly expiresAt: number;
+    readonly inszHmac: string;
+  },
 ): PaymentLine | undefined {
   if (!record.reference || !record.fileNumber || !record.ocmwKbo || !record.regulation) return undefined;
   return {

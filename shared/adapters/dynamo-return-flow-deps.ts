@@ -30,7 +30,8 @@ export function recipientKbosFromEnv(env: NodeJS.ProcessEnv = process.env): Reco
   const kbos = {} as Record<ReturningRecipient, string>;
   for (const recipient of RETURNING_RECIPIENTS) {
     const kbo = parsed[recipient];
-    if (typeof kbo !== 'string' || !/^[01]\d{9}$/.test(kbo)) throw new Error(`${SETTINGS_ENV.recipientKbos} has no 10-digit KBO for ${recipient}`);
+    if (typeof kbo !== 'string' || !/^[01]\d{9}$/.test(kbo))
+      throw new Error(`${SETTINGS_ENV.recipientKbos} has no 10-digit KBO for ${recipient}`);
     kbos[recipient] = kbo;
   }
   return kbos;
@@ -39,7 +40,8 @@ export function recipientKbosFromEnv(env: NodeJS.ProcessEnv = process.env): Reco
 /** Queue URLs, recipient KBOs and the refused-message retention, from the environment. */
 export function returnFlowConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ReturnFlowConfig {
   const retention = Number(env[SETTINGS_ENV.refusedMessageRetentionDays] ?? DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS);
-  if (!Number.isInteger(retention) || retention < 1) throw new Error(`${SETTINGS_ENV.refusedMessageRetentionDays} must be a whole number of days`);
+  if (!Number.isInteger(retention) || retention < 1)
+    throw new Error(`${SETTINGS_ENV.refusedMessageRetentionDays} must be a whole number of days`);
   return {
     queueUrls: {
       recipientOutbound: {

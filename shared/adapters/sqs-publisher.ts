@@ -33,8 +33,7 @@ export class PublishError extends Error {
     readonly failures: readonly PublishFailure[],
   ) {
     super(
-      `Failed to publish ${failures.length} message(s) to ${queueUrl}: ` +
-        failures.map((f) => `${f.messageId} (${f.code})`).join(', '),
+      `Failed to publish ${failures.length} message(s) to ${queueUrl}: ` + failures.map((f) => `${f.messageId} (${f.code})`).join(', '),
     );
   }
 }
@@ -71,7 +70,16 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeoutException',
   'TimeoutError',
 ]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 /** Whether a whole SendMessageBatch call that threw may succeed if tried again (throttling, 5xx, network). */
 export function isRetryableError(error: unknown): boolean {
@@ -155,9 +163,7 @@ export class SqsPublisher implements MessagePublisher {
     if (messages.length === 0) return;
 
     const limit = pLimit(this.concurrency);
-    const results = await Promise.all(
-      groupIntoCalls(messages).map((group) => limit(() => this.sendGroup(queueUrl, group))),
-    );
+    const results = await Promise.all(groupIntoCalls(messages).map((group) => limit(() => this.sendGroup(queueUrl, group))));
     const failures = results.flat();
     if (failures.length > 0) {
       logger.error('Messages not published', {

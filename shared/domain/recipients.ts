@@ -18,16 +18,7 @@ export const GRANTED_REGULATIONS: Readonly<Record<Recipient, readonly Regulation
 };
 
 /** Fields of the parties' identity, granted to every recipient (§13). */
-const IDENTITY_FIELDS = [
-  'period',
-  'ocmwKbo',
-  'ocmwNis',
-  'ocmwName',
-  'regulation',
-  'fileNumber',
-  'insz',
-  'beneficiaryRole',
-] as const;
+const IDENTITY_FIELDS = ['period', 'ocmwKbo', 'ocmwNis', 'ocmwName', 'regulation', 'fileNumber', 'insz', 'beneficiaryRole'] as const;
 
 /** The payment fields of §13 that VDAB and Actiris receive; FOREM gets none of them ("Betalingen: nihil"). */
 const PAYMENT_FIELDS = [

@@ -90,7 +90,11 @@ export function correctionForPps(c: Correction, sentAt: Date): CorrectionRequest
 }
 
 /** What the requester is told: the outcome and only the outcome (§15: "enkel de aanduiding …"). */
-export function outcomeForRequester(c: Pick<Correction, 'correctionId' | 'requestId'>, decision: 'APPROVED' | 'REJECTED', sentAt: Date): CorrectionOutcomeMessage {
+export function outcomeForRequester(
+  c: Pick<Correction, 'correctionId' | 'requestId'>,
+  decision: 'APPROVED' | 'REJECTED',
+  sentAt: Date,
+): CorrectionOutcomeMessage {
   return { ...envelope('correction.outcome', outcomeMessageId(c.correctionId), sentAt), requestId: c.requestId, decision };
 }
 

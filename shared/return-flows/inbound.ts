@@ -80,7 +80,13 @@ export function parseInbound(channel: Channel, body: string, typeAttribute?: str
   const claimedType = typeof fields.type === 'string' ? fields.type.slice(0, 64) : undefined;
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) {
-    return { ok: false, code: 'MALFORMED_MESSAGE', detail: `envelope: ${describeIssues(envelope.error.issues)}`, messageId, type: claimedType };
+    return {
+      ok: false,
+      code: 'MALFORMED_MESSAGE',
+      detail: `envelope: ${describeIssues(envelope.error.issues)}`,
+      messageId,
+      type: claimedType,
+    };
   }
   const { type } = envelope.data;
   if (typeAttribute !== undefined && typeAttribute !== type) {

@@ -60,7 +60,9 @@ export interface PaymentLineStore {
   /** The line delivered to `recipient` under `reference`, unless it was never delivered or has expired. */
   getLine(recipient: ReturningRecipient, reference: string, now: Date): Promise<PaymentLineView | undefined>;
   /** Stores a decision if its (recipient, reference, decisionId) is new; else returns the one stored. */
-  addDecision(decision: StoredDecision): Promise<{ readonly created: true } | { readonly created: false; readonly existing: StoredDecision }>;
+  addDecision(
+    decision: StoredDecision,
+  ): Promise<{ readonly created: true } | { readonly created: false; readonly existing: StoredDecision }>;
   /** Makes `decision` the line's status unless one with a later `decidedAt` already is (monotone, idempotent). */
   applyStatus(decision: StoredDecision): Promise<void>;
   markDecisionForwarded(decision: StoredDecision, at: Date): Promise<void>;

@@ -31,7 +31,12 @@ export async function processReturnMessage(deps: ReturnFlowDeps, channel: Channe
     }
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    await refuseMessage(deps, channel, received, { code: error.code, detail: error.detail, messageId: inbound.message.messageId, type: inbound.type });
+    await refuseMessage(deps, channel, received, {
+      code: error.code,
+      detail: error.detail,
+      messageId: inbound.message.messageId,
+      type: inbound.type,
+    });
     return { kind: 'refused', code: error.code, detail: error.detail, type: inbound.type };
   }
 }

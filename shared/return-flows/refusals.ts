@@ -52,6 +52,8 @@ export async function refuseMessage(
     expiresAt: expiresAtEpochSeconds(receivedAt, deps.config.refusedRetentionDays),
   };
   await deps.refused.record(refused);
-  await deps.publisher.publish(senderQueueUrl(deps, channel), [toOutbound(refusedNotice(channel, refused.refusedMessageId, refused.code, deps.clock()))]);
+  await deps.publisher.publish(senderQueueUrl(deps, channel), [
+    toOutbound(refusedNotice(channel, refused.refusedMessageId, refused.code, deps.clock())),
+  ]);
   return refused;
 }

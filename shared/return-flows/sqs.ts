@@ -30,6 +30,10 @@ export function reportOutcome(channel: Channel, sqsMessageId: string, outcome: R
     metric.addMetric(METRIC.returnMessagesRefused, MetricUnit.Count, 1);
     return;
   }
-  logger.info(outcome.kind === 'accepted' ? 'return message accepted' : 'return message already handled', { channel, sqsMessageId, type: outcome.type });
+  logger.info(outcome.kind === 'accepted' ? 'return message accepted' : 'return message already handled', {
+    channel,
+    sqsMessageId,
+    type: outcome.type,
+  });
   metrics.addMetric(METRIC.returnMessagesAccepted, MetricUnit.Count, 1);
 }

@@ -16,7 +16,10 @@ import { Refusal, type ReturnOutcome, type StoredDecision } from './model';
  * decisions arriving out of order do not overturn a later one; equal instants are ordered by
  * `decisionId` so that every replica of the rule agrees.
  */
-export function isLaterDecision(a: Pick<StoredDecision, 'decidedAt' | 'decisionId'>, b: Pick<StoredDecision, 'decidedAt' | 'decisionId'>): boolean {
+export function isLaterDecision(
+  a: Pick<StoredDecision, 'decidedAt' | 'decisionId'>,
+  b: Pick<StoredDecision, 'decidedAt' | 'decisionId'>,
+): boolean {
   const ta = Date.parse(a.decidedAt);
   const tb = Date.parse(b.decidedAt);
   return ta !== tb ? ta > tb : a.decisionId > b.decisionId;

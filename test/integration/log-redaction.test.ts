@@ -18,7 +18,13 @@ const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as co
 async function captureOutput<T>(action: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
   const chunks: string[] = [];
   const record = (chunk: unknown): void => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk));
+    chunks.push(
+      typeof chunk === 'string'
+        ? chunk
+        : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array
+          ? Buffer.from(chunk).toString('utf8')
+          : String(chunk),
+    );
   };
   const spies = [
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
@@ -31,13 +37,19 @@ async function captureOutput<T>(action: () => Promise<T>): Promise<{ result: T; 
     }),
     ...CONSOLE_METHODS.map((method) =>
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        record(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a))).join(' '));
+        record(args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' '));
       }),
     ),
   ];
   try {
     const result = await action();
-    return { result, lines: chunks.join('\n').split('\n').filter((line) => line.trim().length > 0) };
+    return {
+      result,
+      lines: chunks
+        .join('\n')
+        .split('\n')
+        .filter((line) => line.trim().length > 0),
+    };
   } finally {
     for (const spy of spies) spy.mockRestore();
   }
@@ -104,7 +116,9 @@ describe('log redaction (no national number in any log line)', () => {
 
   it('logs no INSZ of the input, in any form, in any line of an end-to-end run at DEBUG level', () => {
     // The capture worked: the handler's own JSON log lines are among the lines.
-    const handlerLines = parsedLines(lines).filter((line) => line.function_name === 'split-batch' && line.key === 'monthly/2025-01/redaction-2000.csv');
+    const handlerLines = parsedLines(lines).filter(
+      (line) => line.function_name === 'split-batch' && line.key === 'monthly/2025-01/redaction-2000.csv',
+    );
     expect(handlerLines.length).toBeGreaterThan(0);
     expect(result.report.rows).toBe(2_000);
 
@@ -147,7 +161,8 @@ describe('log redaction (no national number in any log line)', () => {
     });
     expect(lines).toHaveLength(3);
     for (const line of lines) {
-      for (const form of ['85073003328', '17073003384', '98.47.28-997.65', '98472899765', '85 07 30 033 28']) expect(line).not.toContain(form);
+      for (const form of ['85073003328', '17073003384', '98.47.28-997.65', '98472899765', '85 07 30 033 28'])
+        expect(line).not.toContain(form);
     }
     const [warn, error, debug] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(warn).toMatchObject({ message: 'row of [INSZ] skipped', detail: { text: 'see [INSZ]' } });

@@ -142,7 +142,9 @@ async function listKeys(bucket: string): Promise<string[]> {
 }
 
 async function getReport(period: string, sha256: string): Promise<BatchReport> {
-  const response = await s3Client().send(new GetObjectCommand({ Bucket: standIn.bucketName(BUCKETS.reports), Key: `${period}/${sha256}.json` }));
+  const response = await s3Client().send(
+    new GetObjectCommand({ Bucket: standIn.bucketName(BUCKETS.reports), Key: `${period}/${sha256}.json` }),
+  );
   return JSON.parse((await response.Body?.transformToString('utf-8')) ?? 'null') as BatchReport;
 }
 
@@ -344,7 +346,9 @@ describe('a hand-made CSV: BOM, CRLF, blank lines, quoting, every region (monthl
     ).join('\n');
     expect(everything).not.toContain('internalNote');
     expect(everything).not.toContain('NOTE-T1-SECRET');
-    const recipientFiles = (await Promise.all(['VDAB.ndjson', 'ACTIRIS.ndjson', 'FOREM.ndjson'].map((f) => readFile(join(outDir, f), 'utf8')))).join('\n');
+    const recipientFiles = (
+      await Promise.all(['VDAB.ndjson', 'ACTIRIS.ndjson', 'FOREM.ndjson'].map((f) => readFile(join(outDir, f), 'utf8')))
+    ).join('\n');
     for (const reference of ['T1-DG-60', 'T1-ACT-61', 'T1-FOR-57', 'T1-MULTILINE', 'T1-BAD-INSZ', 'F-T1-DG-60', 'F-T1-FOR-57']) {
       expect(recipientFiles).not.toContain(reference);
     }
@@ -356,9 +360,19 @@ describe('a hand-made CSV: BOM, CRLF, blank lines, quoting, every region (monthl
 describe('NDJSON, gzipped: JSON numbers, null, wrong types, broken lines (monthly-batch §2)', () => {
   const period = '2025-09';
   const fillers = fillerRows(period, 'T2-FILL', 80);
-  const number100 = { ...validRow(period, 'T2-NUM-100'), amount: 100, socialEconomyInitiativeNumber: null, socialEconomyInitiativeName: null, internalNote: 'T2-NOTE' };
+  const number100 = {
+    ...validRow(period, 'T2-NUM-100'),
+    amount: 100,
+    socialEconomyInitiativeNumber: null,
+    socialEconomyInitiativeName: null,
+    internalNote: 'T2-NOTE',
+  };
   const exponent = { ...validRow(period, 'T2-EXP-1E2', { ocmwNis: '21001', ocmwName: "CPAS d'Anderlecht" }), amount: 'AMOUNT' };
-  const forem = { ...validRow(period, 'T2-FOREM', { ocmwNis: '92094', ocmwName: 'CPAS de Namur' }), amount: -5, socialEconomyInitiativeName: null };
+  const forem = {
+    ...validRow(period, 'T2-FOREM', { ocmwNis: '92094', ocmwName: 'CPAS de Namur' }),
+    amount: -5,
+    socialEconomyInitiativeName: null,
+  };
   const lines = [
     ndjsonLine(number100), // 1
     ndjsonLine(exponent).replace('"amount":"AMOUNT"', '"amount":1e2'), // 2
@@ -573,7 +587,12 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
     const report = await expectRefused('t6-six-rejected.csv', csvText(COLUMNS, rows), 'TOO_MANY_REJECTED_ROWS');
     expect(report).toMatchObject({ rows: 100, rejected: 6, withheld: 0, unroutable: 0, delivered: 0, period });
     expect(report.issues).toEqual(
-      breaks.map(([index, , code]) => ({ line: index + 2, reference: `T6-SIX-${String(index).padStart(4, '0')}`, outcome: 'rejected', codes: [code] })),
+      breaks.map(([index, , code]) => ({
+        line: index + 2,
+        reference: `T6-SIX-${String(index).padStart(4, '0')}`,
+        outcome: 'rejected',
+        codes: [code],
+      })),
     );
   });
 
@@ -637,7 +656,12 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
 describe('every row is delivered, and a file is all or nothing (monthly-batch §7, §8)', () => {
   it('delivers two payment lines of one person that FOREM sees as identical records (monthly pay and a regularisation)', async () => {
     const period = '2024-11';
-    const person = { ocmwNis: '52011', ocmwName: 'CPAS de Charleroi', insz: makeInsz({ yy: 88, mm: 2, dd: 14 }, 77), fileNumber: '52011/2024/00077' };
+    const person = {
+      ocmwNis: '52011',
+      ocmwName: 'CPAS de Charleroi',
+      insz: makeInsz({ yy: 88, mm: 2, dd: 14 }, 77),
+      fileNumber: '52011/2024/00077',
+    };
     const rows = [
       validRow(period, 'T9-VDAB-1', { insz: makeInsz({ yy: 90, mm: 5, dd: 5 }, 5) }),
       validRow(period, 'T9-FOREM-MONTHLY', { ...person, paymentType: 'MONTHLY', amount: '1500.00' }),
@@ -669,7 +693,9 @@ describe('every row is delivered, and a file is all or nothing (monthly-batch §
 
     // The PPS moves the same bytes to the right folder: they were never delivered, so now they are.
     const received = await processRaw('monthly/2024-10/t10-moved.csv', bytes);
-    expect(Object.fromEntries(RECIPIENT_NAMES.map((r) => [r, bodies(received[r]).filter((b) => b.type === 'batch.records').length]))).toEqual({
+    expect(
+      Object.fromEntries(RECIPIENT_NAMES.map((r) => [r, bodies(received[r]).filter((b) => b.type === 'batch.records').length])),
+    ).toEqual({
       VDAB: 1,
       ACTIRIS: 1,
       FOREM: 1,

@@ -66,8 +66,17 @@ const foremRecord = (insz: string): RecipientRecord => ({
 });
 
 const batch = { batchId: 'batch-2025-10-a', period: '2025-10', receivedAt: new Date() };
-const vdabRecords = [record('V-1'), record('V-2', { regulation: 'ART61' }), record('V-3', { insz: OTHER_INSZ }), record('V-4'), record('V-5')];
-const actirisRecords = [record('A-1', { ocmwKbo: '0207372142', ocmwNis: '21004' }), record('A-2', { ocmwKbo: '0207372142', ocmwNis: '21004' })];
+const vdabRecords = [
+  record('V-1'),
+  record('V-2', { regulation: 'ART61' }),
+  record('V-3', { insz: OTHER_INSZ }),
+  record('V-4'),
+  record('V-5'),
+];
+const actirisRecords = [
+  record('A-1', { ocmwKbo: '0207372142', ocmwNis: '21004' }),
+  record('A-2', { ocmwKbo: '0207372142', ocmwNis: '21004' }),
+];
 
 let standIn: LocalStandIn;
 let n = 0;
@@ -140,14 +149,21 @@ describe('return flows through the local stand-in', () => {
     // VDAB's KBO written on Actiris's channel: the channel says who sends.
     const wrongChannel = await send(QUEUES.recipientInbound.ACTIRIS, correction(a1, 'VDAB', 'req-wrong', 'ARREARS', '1.00'));
     // FOREM has no inbound channel at all.
-    await expect(sqsClient().send(new GetQueueUrlCommand({ QueueName: 'inbound-forem' }))).rejects.toMatchObject({ name: expect.stringMatching(/QueueDoesNotExist|NonExistentQueue/) });
+    await expect(sqsClient().send(new GetQueueUrlCommand({ QueueName: 'inbound-forem' }))).rejects.toMatchObject({
+      name: expect.stringMatching(/QueueDoesNotExist|NonExistentQueue/),
+    });
     expect(Object.keys(QUEUES.recipientInbound)).toEqual(['VDAB', 'ACTIRIS']);
 
     await standIn.drain();
 
     const toPps = await receive(QUEUES.ppsOutbound);
     for (const m of toPps) expectValidMessage(outboundSchemaName(String(m.type), true), m);
-    expect(toPps.filter((m) => m.type === 'validation.decision').map((m) => [m.recipient, m.reference, m.decision]).sort()).toEqual([
+    expect(
+      toPps
+        .filter((m) => m.type === 'validation.decision')
+        .map((m) => [m.recipient, m.reference, m.decision])
+        .sort(),
+    ).toEqual([
       ['VDAB', 'V-1', 'VALIDATED'],
       ['VDAB', 'V-2', 'REFUSED'],
     ]);
@@ -162,11 +178,31 @@ describe('return flows through the local stand-in', () => {
     expect(toVdabSoFar.map((m) => [m.type, m.refusedMessageId, m.code])).toEqual([['message.refused', foreignDecision, 'UNKNOWN_LINE']]);
 
     // PPS → hub: approve the recovery, reject the arrears.
-    await send(QUEUES.ppsInbound, { type: 'correction.decision', correctionId: correctionIdOf('VDAB', 'req-recovery'), decision: 'APPROVED', decidedAt: '2025-11-04T10:00:00+01:00' });
-    await send(QUEUES.ppsInbound, { type: 'correction.decision', correctionId: correctionIdOf('ACTIRIS', 'req-arrears'), decision: 'REJECTED', decidedAt: '2025-11-04T10:00:00+01:00' });
-    const unknown = await send(QUEUES.ppsInbound, { type: 'correction.decision', correctionId: 'cor-0000', decision: 'APPROVED', decidedAt: '2025-11-04T10:00:00Z' });
+    await send(QUEUES.ppsInbound, {
+      type: 'correction.decision',
+      correctionId: correctionIdOf('VDAB', 'req-recovery'),
+      decision: 'APPROVED',
+      decidedAt: '2025-11-04T10:00:00+01:00',
+    });
+    await send(QUEUES.ppsInbound, {
+      type: 'correction.decision',
+      correctionId: correctionIdOf('ACTIRIS', 'req-arrears'),
+      decision: 'REJECTED',
+      decidedAt: '2025-11-04T10:00:00+01:00',
+    });
+    const unknown = await send(QUEUES.ppsInbound, {
+      type: 'correction.decision',
+      correctionId: 'cor-0000',
+      decision: 'APPROVED',
+      decidedAt: '2025-11-04T10:00:00Z',
+    });
     await standIn.drain();
-    const second = await send(QUEUES.ppsInbound, { type: 'correction.decision', correctionId: correctionIdOf('ACTIRIS', 'req-arrears'), decision: 'APPROVED', decidedAt: '2025-11-05T10:00:00Z' });
+    const second = await send(QUEUES.ppsInbound, {
+      type: 'correction.decision',
+      correctionId: correctionIdOf('ACTIRIS', 'req-arrears'),
+      decision: 'APPROVED',
+      decidedAt: '2025-11-05T10:00:00Z',
+    });
     await standIn.drain();
 
     const toVdab = await receive(QUEUES.recipientOutbound.VDAB);
@@ -174,15 +210,41 @@ describe('return flows through the local stand-in', () => {
     const toOcmw = await receive(QUEUES.ocmwOutbound);
     const toPps2 = await receive(QUEUES.ppsOutbound);
     for (const m of [...toVdab, ...toActiris2, ...toOcmw, ...toPps2]) expectValidMessage(outboundSchemaName(String(m.type), false), m);
-    expect(toVdab).toEqual([{ type: 'correction.outcome', schemaVersion: 1, messageId: expect.any(String), sentAt: expect.any(String), requestId: 'req-recovery', decision: 'APPROVED' }]);
-    expect(toActiris2).toEqual([{ type: 'correction.outcome', schemaVersion: 1, messageId: expect.any(String), sentAt: expect.any(String), requestId: 'req-arrears', decision: 'REJECTED' }]);
+    expect(toVdab).toEqual([
+      {
+        type: 'correction.outcome',
+        schemaVersion: 1,
+        messageId: expect.any(String),
+        sentAt: expect.any(String),
+        requestId: 'req-recovery',
+        decision: 'APPROVED',
+      },
+    ]);
+    expect(toActiris2).toEqual([
+      {
+        type: 'correction.outcome',
+        schemaVersion: 1,
+        messageId: expect.any(String),
+        sentAt: expect.any(String),
+        requestId: 'req-arrears',
+        decision: 'REJECTED',
+      },
+    ]);
     expect(toOcmw).toHaveLength(1);
-    expect(toOcmw[0]).toMatchObject({ type: 'correction.approved', correctionId: correctionIdOf('VDAB', 'req-recovery'), ocmwKbo: OCMW_GENT, insz: INSZ, amount: '150.00' });
+    expect(toOcmw[0]).toMatchObject({
+      type: 'correction.approved',
+      correctionId: correctionIdOf('VDAB', 'req-recovery'),
+      ocmwKbo: OCMW_GENT,
+      insz: INSZ,
+      amount: '150.00',
+    });
     expect(toOcmw[0]).not.toHaveProperty('requesterKbo');
-    expect(toPps2.map((m) => [m.refusedMessageId, m.code]).sort()).toEqual([
-      [second, 'ALREADY_DECIDED'],
-      [unknown, 'UNKNOWN_CORRECTION'],
-    ].sort());
+    expect(toPps2.map((m) => [m.refusedMessageId, m.code]).sort()).toEqual(
+      [
+        [second, 'ALREADY_DECIDED'],
+        [unknown, 'UNKNOWN_CORRECTION'],
+      ].sort(),
+    );
 
     // Nothing was poison: every dead-letter queue of the return flows is empty.
     for (const q of [QUEUES.recipientInbound.VDAB, QUEUES.recipientInbound.ACTIRIS, QUEUES.ppsInbound]) {
@@ -190,9 +252,18 @@ describe('return flows through the local stand-in', () => {
     }
 
     // An operator sees every refusal, with its code.
-    const refused = await listRefused(new DynamoRefusedMessages(dynamoDocumentClient(), standIn.tableName(TABLES.refusedMessages)), ['VDAB', 'ACTIRIS', 'PPS'], new Date());
+    const refused = await listRefused(
+      new DynamoRefusedMessages(dynamoDocumentClient(), standIn.tableName(TABLES.refusedMessages)),
+      ['VDAB', 'ACTIRIS', 'PPS'],
+      new Date(),
+    );
     expect(refused.map((r) => [r.channel, r.code]).sort()).toEqual(
-      [['ACTIRIS', 'WRONG_CHANNEL'], ['PPS', 'ALREADY_DECIDED'], ['PPS', 'UNKNOWN_CORRECTION'], ['VDAB', 'UNKNOWN_LINE']].sort(),
+      [
+        ['ACTIRIS', 'WRONG_CHANNEL'],
+        ['PPS', 'ALREADY_DECIDED'],
+        ['PPS', 'UNKNOWN_CORRECTION'],
+        ['VDAB', 'UNKNOWN_LINE'],
+      ].sort(),
     );
   });
 
@@ -246,10 +317,16 @@ describe('return flows through the local stand-in', () => {
         performanceEnd: r.performanceEnd!,
         budgetArticle: r.budgetArticle!,
       }));
-    const summary = await runReturnFlowDemo(standIn, { vdabReferences: delivered(vdabRecords.slice(2)), actirisReferences: delivered(actirisRecords.slice(1)) });
+    const summary = await runReturnFlowDemo(standIn, {
+      vdabReferences: delivered(vdabRecords.slice(2)),
+      actirisReferences: delivered(actirisRecords.slice(1)),
+    });
 
     expect(summary.sent).toEqual({ VDAB: 5, ACTIRIS: 1, PPS: 2 });
-    expect(summary.ppsDecisions).toEqual([expect.objectContaining({ decision: 'APPROVED' }), expect.objectContaining({ decision: 'REJECTED' })]);
+    expect(summary.ppsDecisions).toEqual([
+      expect.objectContaining({ decision: 'APPROVED' }),
+      expect.objectContaining({ decision: 'REJECTED' }),
+    ]);
     expect(summary.outcomes.map((o) => `${o.requester} ${o.decision}`).sort()).toEqual(
       summary.ppsDecisions.map((d) => `${d.requester} ${d.decision}`).sort(),
     );

@@ -259,7 +259,12 @@ describe('drain', () => {
 
   it('retries a reported failure until its 5th receive, then the DLQ has it; the others are delivered once', async () => {
     invocations.length = 0;
-    await send(standIn.queueUrl(QUEUES.ppsInbound), { tag: 'ok-2', mode: 'ok' }, { tag: 'failing', mode: 'fail' }, { tag: 'ok-3', mode: 'ok' });
+    await send(
+      standIn.queueUrl(QUEUES.ppsInbound),
+      { tag: 'ok-2', mode: 'ok' },
+      { tag: 'failing', mode: 'fail' },
+      { tag: 'ok-3', mode: 'ok' },
+    );
 
     await standIn.drain();
 
@@ -328,7 +333,9 @@ describe('receiveAll', () => {
 
     const received = await standIn.receiveAll(QUEUES.recipientOutbound.FOREM);
 
-    expect(received.map((m) => (JSON.parse(m.body) as { n: number }).n).sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    expect(received.map((m) => (JSON.parse(m.body) as { n: number }).n).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 15 }, (_, i) => i),
+    );
     for (const message of received) expect(message.attributes).toEqual({ type: 'batch.records' });
     expect(new Set(received.map((m) => m.messageId)).size).toBe(15);
     expect(await standIn.receiveAll(QUEUES.recipientOutbound.FOREM)).toEqual([]);
@@ -340,7 +347,14 @@ describe('stop', () => {
     const sqsEndpoint = standIn.endpoints.sqs;
     await standIn.stop();
 
-    for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'QUEUE_URL_INBOUND_PPS', 'TABLE_BATCHES']) {
+    for (const name of [
+      'AWS_ENDPOINT_URL_S3',
+      'AWS_ENDPOINT_URL_SQS',
+      'AWS_ENDPOINT_URL_DYNAMODB',
+      'AWS_REGION',
+      'QUEUE_URL_INBOUND_PPS',
+      'TABLE_BATCHES',
+    ]) {
       expect(process.env[name]).toBe(environmentBefore[name]);
     }
     await expect(fetch(`${sqsEndpoint.replace('sqs.eu-west-1.', '')}/health`)).rejects.toThrow();

@@ -106,7 +106,11 @@ export function csvLine(columns: readonly string[], row: HandRow): string {
 }
 
 /** A CSV text: header and rows, with LF or CRLF line ends and an optional byte-order mark. */
-export function csvText(columns: readonly string[], rows: readonly HandRow[], options: { eol?: '\n' | '\r\n'; bom?: boolean } = {}): string {
+export function csvText(
+  columns: readonly string[],
+  rows: readonly HandRow[],
+  options: { eol?: '\n' | '\r\n'; bom?: boolean } = {},
+): string {
   const eol = options.eol ?? '\n';
   const lines = [columns.join(';'), ...rows.map((row) => csvLine(columns, row))];
   return `${options.bom ? '\uFEFF' : ''}${lines.join(eol)}${eol}`;

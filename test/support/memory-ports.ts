@@ -1,4 +1,12 @@
-import type { BatchManifest, BlobStore, ClaimResult, DeliveryLedger, DeliveredBatch, ManifestStore, MessagePublisher } from '../../shared/ports';
+import type {
+  BatchManifest,
+  BlobStore,
+  ClaimResult,
+  DeliveryLedger,
+  DeliveredBatch,
+  ManifestStore,
+  MessagePublisher,
+} from '../../shared/ports';
 import type { OutboundMessage } from '../../shared/messages/envelope';
 import type { Recipient, RecipientRecord } from '../../shared/domain/recipients';
 
@@ -33,14 +41,24 @@ export class MemoryManifestStore implements ManifestStore {
       this.manifests.set(manifest.sha256, manifest);
       return { claimed: true, manifest };
     }
-    if (manifest.status === 'PUBLISHING' && existing.status === 'PUBLISHING' && existing.leaseUntil !== undefined && existing.leaseUntil < now.toISOString()) {
+    if (
+      manifest.status === 'PUBLISHING' &&
+      existing.status === 'PUBLISHING' &&
+      existing.leaseUntil !== undefined &&
+      existing.leaseUntil < now.toISOString()
+    ) {
       const taken = { ...existing, attemptId: manifest.attemptId, leaseUntil: manifest.leaseUntil };
       this.manifests.set(manifest.sha256, taken);
       return { claimed: true, manifest: taken };
     }
     return { claimed: false, existing };
   }
-  async markDelivered(sha256: string, attemptId: string, deliveredAt: Date, recipients: NonNullable<BatchManifest['recipients']>): Promise<void> {
+  async markDelivered(
+    sha256: string,
+    attemptId: string,
+    deliveredAt: Date,
+    recipients: NonNullable<BatchManifest['recipients']>,
+  ): Promise<void> {
     const existing = this.manifests.get(sha256);
     if (existing?.status !== 'PUBLISHING' || existing.attemptId !== attemptId) throw new Error('ConditionalCheckFailed');
     const { leaseUntil: _lease, ...rest } = existing;

@@ -19,7 +19,9 @@ const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
 
 const validators = new Map<string, ValidateFunction>();
-for (const file of readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith(SUFFIX)).sort()) {
+for (const file of readdirSync(SCHEMAS_DIR)
+  .filter((f) => f.endsWith(SUFFIX))
+  .sort()) {
   const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, file), 'utf8')) as object;
   validators.set(file.slice(0, -SUFFIX.length), ajv.compile(schema));
 }

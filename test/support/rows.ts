@@ -13,7 +13,10 @@ export function validRow(overrides: Partial<Record<RecordField | string, string>
 export const CSV_COLUMNS: readonly string[] = ALL_FIELDS;
 
 /** A CSV file of rows, with the standard header (or the given columns). */
-export function csvFile(rows: readonly HandRow[], options: { columns?: readonly string[]; eol?: '\n' | '\r\n'; bom?: boolean } = {}): string {
+export function csvFile(
+  rows: readonly HandRow[],
+  options: { columns?: readonly string[]; eol?: '\n' | '\r\n'; bom?: boolean } = {},
+): string {
   return csvText(options.columns ?? CSV_COLUMNS, rows, options);
 }
 
@@ -40,7 +43,10 @@ export const arbitraryRow: fc.Arbitrary<Record<string, unknown> | null> = fc.one
         nis: fc.constantFrom('11002', '21004', '62063', '63023', '99999', '25072', '71016', '21001'),
         regulation: fc.constantFrom('ART60_7', 'ART57QUATER', 'ART61', 'ART99'),
         insz: fc.constantFrom('85073003328', '17073003384', '98472899765', '12345678901'),
-        amount: fc.oneof(fc.constantFrom('10.00', '-5.5', '12,50', ''), fc.integer({ min: -99999, max: 99999 }).map((c) => (c / 100).toFixed(2))),
+        amount: fc.oneof(
+          fc.constantFrom('10.00', '-5.5', '12,50', ''),
+          fc.integer({ min: -99999, max: 99999 }).map((c) => (c / 100).toFixed(2)),
+        ),
         reference: fc.string({ minLength: 0, maxLength: 6 }),
         extra: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
         optional: fc.option(fc.string({ minLength: 1, maxLength: 10 }), { nil: undefined }),
@@ -52,4 +58,3 @@ export const arbitraryRow: fc.Arbitrary<Record<string, unknown> | null> = fc.one
       })),
   },
 );
-

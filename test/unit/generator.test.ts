@@ -145,13 +145,29 @@ describe('generateBatch', () => {
   });
 
   it('covers the three regions, the German-speaking Community and the three regulations', () => {
-    const routes = new Set(rows.map((r) => {
-      const route = routeMunicipality(r.ocmwNis!);
-      return route.kind === 'recipient' ? route.recipient : route.kind;
-    }));
+    const routes = new Set(
+      rows.map((r) => {
+        const route = routeMunicipality(r.ocmwNis!);
+        return route.kind === 'recipient' ? route.recipient : route.kind;
+      }),
+    );
     expect(routes).toEqual(new Set(['VDAB', 'ACTIRIS', 'FOREM', 'no-authorised-recipient']));
     const nis = new Set(rows.map((r) => r.ocmwNis));
-    for (const code of ['11002', '44021', '24062', '71016', '21004', '21001', '62063', '52011', '92094', '25072', '81001', '63023', '63067']) {
+    for (const code of [
+      '11002',
+      '44021',
+      '24062',
+      '71016',
+      '21004',
+      '21001',
+      '62063',
+      '52011',
+      '92094',
+      '25072',
+      '81001',
+      '63023',
+      '63067',
+    ]) {
       expect(nis.has(code), code).toBe(true);
     }
     expect([...nis].filter((n) => GERMAN_SPEAKING_MUNICIPALITIES.has(n!)).length).toBeGreaterThanOrEqual(2);

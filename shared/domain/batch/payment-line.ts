@@ -159,7 +159,8 @@ export function validateRow(
   }
 
   const regulation = out.regulation;
-  if (regulation !== undefined && regulation !== 'ART60_7' && regulation !== 'ART57QUATER' && regulation !== 'ART61') row.fail('INVALID_REGULATION');
+  if (regulation !== undefined && regulation !== 'ART60_7' && regulation !== 'ART57QUATER' && regulation !== 'ART61')
+    row.fail('INVALID_REGULATION');
   if (out.beneficiaryRole !== undefined && out.beneficiaryRole !== 'PRIMARY' && out.beneficiaryRole !== 'SECONDARY') {
     row.fail('INVALID_BENEFICIARY_ROLE');
   }

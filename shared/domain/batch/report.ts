@@ -149,7 +149,12 @@ class IssueLog {
       const bits = this.codes[index] ?? UNROUTABLE;
       return bits === UNROUTABLE
         ? { line: this.lines[index] ?? 0, reference, outcome: 'unroutable', codes: [NO_AUTHORISED_RECIPIENT] }
-        : { line: this.lines[index] ?? 0, reference, outcome: 'rejected', codes: REASON_CODES.filter((code) => (bits & (CODE_BIT.get(code) ?? 0)) !== 0).sort() };
+        : {
+            line: this.lines[index] ?? 0,
+            reference,
+            outcome: 'rejected',
+            codes: REASON_CODES.filter((code) => (bits & (CODE_BIT.get(code) ?? 0)) !== 0).sort(),
+          };
     });
   }
 }

@@ -34,7 +34,6 @@ export interface SplitResult {
 
 export const DEFAULT_MAX_REJECTED_SHARE = 0.05;
 
-
 /**
  * Classifies every row of a file, sends each delivered record, minimised, to the sink, and decides
  * whether the file is accepted. Reading errors that refuse the file ({@link FileRefusal}) end it

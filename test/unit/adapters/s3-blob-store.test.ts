@@ -25,7 +25,9 @@ describe('S3BlobStore', () => {
     const store = new S3BlobStore('reports', new S3Client({ region: 'eu-west-1' }));
     s3.on(PutObjectCommand).rejects(preconditionFailed);
     await expect(store.put('2025-11/b.json', '{}')).rejects.toThrow('pre-conditions');
-    s3.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    s3.on(PutObjectCommand).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+    );
     await expect(store.put('2025-11/b.json', '{}', { ifAbsent: true })).rejects.toThrow('Access Denied');
   });
 

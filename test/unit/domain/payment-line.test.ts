@@ -92,7 +92,7 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
     expect(codesOf(row)).toEqual(['MISSING_FIELD']);
   });
 
-  it('keeps a valid line\'s values in the order of the full view', () => {
+  it("keeps a valid line's values in the order of the full view", () => {
     const result = validateRow(validRow({ socialEconomyInitiativeNumber: 'SE-1', socialEconomyInitiativeName: 'Initiative' }), context());
     expect(result.valid && Object.keys(result.line.values)).toEqual(ALL_FIELDS);
   });
@@ -103,8 +103,23 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
   });
 
   it('reports every reason found, once each', () => {
-    const row = validRow({ insz: '12345678901', ocmwKbo: '0431150351', amount: 'x', fileNumber: '', budgetArticle: '', period: '2025-10', reference: 'DUP' });
-    expect(codesOf(row, ['DUP'])).toEqual(['DUPLICATE_REFERENCE', 'INVALID_AMOUNT', 'INVALID_INSZ', 'INVALID_KBO', 'MISSING_FIELD', 'PERIOD_MISMATCH']);
+    const row = validRow({
+      insz: '12345678901',
+      ocmwKbo: '0431150351',
+      amount: 'x',
+      fileNumber: '',
+      budgetArticle: '',
+      period: '2025-10',
+      reference: 'DUP',
+    });
+    expect(codesOf(row, ['DUP'])).toEqual([
+      'DUPLICATE_REFERENCE',
+      'INVALID_AMOUNT',
+      'INVALID_INSZ',
+      'INVALID_KBO',
+      'MISSING_FIELD',
+      'PERIOD_MISMATCH',
+    ]);
   });
 
   it('treats an absent required field as MISSING_FIELD only, and an absent optional one as nothing', () => {

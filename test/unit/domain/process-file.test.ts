@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { processInboundFile, redeliverBatch, BatchInProgressError, type BatchDependencies } from '../../../shared/domain/batch/process-file';
+import {
+  processInboundFile,
+  redeliverBatch,
+  BatchInProgressError,
+  type BatchDependencies,
+} from '../../../shared/domain/batch/process-file';
 import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
 import { assertValidMessage } from '../../support/message-schemas';
@@ -49,7 +54,9 @@ function batch(n: number, prefix = 'R'): Uint8Array {
   const nis = ['11002', '21004', '62063'];
   return bytesOf(
     csvFile(
-      Array.from({ length: n }, (_, i) => validRow({ reference: `${prefix}${i}`, ocmwNis: nis[i % 3], employmentPlace: `Werkplaats ${'é'.repeat(100)} ${i}` })),
+      Array.from({ length: n }, (_, i) =>
+        validRow({ reference: `${prefix}${i}`, ocmwNis: nis[i % 3], employmentPlace: `Werkplaats ${'é'.repeat(100)} ${i}` }),
+      ),
     ),
   );
 }
@@ -139,7 +146,9 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
     expect(retry.kind).toBe('delivered');
 
     for (const recipient of RECIPIENTS) {
-      const byId = new Map(publisher.all(`queue:${recipient}`).map((m) => [m.messageId, JSON.parse(m.body) as { records?: unknown[]; type: string }]));
+      const byId = new Map(
+        publisher.all(`queue:${recipient}`).map((m) => [m.messageId, JSON.parse(m.body) as { records?: unknown[]; type: string }]),
+      );
       const records = [...byId.values()].filter((b) => b.type === 'batch.records').flatMap((b) => b.records ?? []);
       expect(records).toHaveLength(400);
       if (recipient !== 'FOREM') expect(new Set(records.map((r) => (r as { reference: string }).reference)).size).toBe(400);
@@ -176,7 +185,10 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
     const whole = gzipSync(batch(300));
     const truncated = whole.subarray(0, whole.length - 40);
     const outcome = await processInboundFile(file('monthly/2025-11/a.csv.gz', truncated), deps());
-    expect(outcome).toMatchObject({ kind: 'refused', report: { refused: 'UNREADABLE', sha256: createHash('sha256').update(truncated).digest('hex') } });
+    expect(outcome).toMatchObject({
+      kind: 'refused',
+      report: { refused: 'UNREADABLE', sha256: createHash('sha256').update(truncated).digest('hex') },
+    });
     expect(publisher.sent).toBe(0);
     expect(staging.objects.size).toBe(0);
   });
@@ -237,7 +249,11 @@ describe('every message sent, for all inputs', () => {
         manifests = new MemoryManifestStore();
         const text =
           format === 'csv'
-            ? csvFile(rows.map((row) => row ?? { period: 'broken' }).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)]))))
+            ? csvFile(
+                rows
+                  .map((row) => row ?? { period: 'broken' })
+                  .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)]))),
+              )
             : rows.map((row) => (row === null ? '{broken' : JSON.stringify(row))).join('\n');
         const outcome = await processInboundFile(file(`monthly/2025-11/batch.${format}`, bytesOf(text)), deps({ maxRejectedShare: 1 }));
         expect(outcome.kind).toBe('delivered');

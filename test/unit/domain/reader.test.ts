@@ -94,7 +94,10 @@ describe('CSV reading (monthly-batch §2)', () => {
 
   it('accepts a header alone (no rows) and optional columns left out', async () => {
     expect(await rowsOf(bytesOf(csvFile([])), CSV)).toEqual([]);
-    const columns = csvFile([]).trimEnd().split(';').filter((c) => !c.startsWith('socialEconomy'));
+    const columns = csvFile([])
+      .trimEnd()
+      .split(';')
+      .filter((c) => !c.startsWith('socialEconomy'));
     expect(await rowsOf(bytesOf(csvFile([validRow()], { columns })), CSV)).toHaveLength(1);
   });
 
@@ -117,7 +120,12 @@ describe('CSV reading (monthly-batch §2)', () => {
       throw broken;
     }
     for (const kind of [CSV, { format: 'csv', gzip: true } as const]) {
-      const bytes = kind.gzip ? (async function* () { yield gzipSync(bytesOf(csvFile([validRow()]))).subarray(0, 40); throw broken; })() : source();
+      const bytes = kind.gzip
+        ? (async function* () {
+            yield gzipSync(bytesOf(csvFile([validRow()]))).subarray(0, 40);
+            throw broken;
+          })()
+        : source();
       await expect(async () => {
         for await (const _ of readRows(bytes, kind)) void _;
       }).rejects.toBe(broken);
@@ -127,7 +135,11 @@ describe('CSV reading (monthly-batch §2)', () => {
   it('reads the same rows however the bytes are cut into chunks', async () => {
     const file = bytesOf(
       csvFile(
-        [validRow({ ocmwName: 'Ville de Liège "Sud"; cœur' }), validRow({ reference: 'R2', employmentPlace: 'a\r\nb' }), validRow({ reference: 'R3' })],
+        [
+          validRow({ ocmwName: 'Ville de Liège "Sud"; cœur' }),
+          validRow({ reference: 'R2', employmentPlace: 'a\r\nb' }),
+          validRow({ reference: 'R3' }),
+        ],
         { eol: '\r\n', bom: true },
       ),
     );

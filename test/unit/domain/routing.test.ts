@@ -29,14 +29,39 @@ describe('routing from municipality to recipient (monthly-batch §5)', () => {
   });
 
   it('routes the nine German-speaking municipalities to nobody', () => {
-    expect([...GERMAN_SPEAKING_MUNICIPALITIES.keys()].sort()).toEqual(['63001', '63012', '63013', '63023', '63040', '63048', '63061', '63067', '63087']);
+    expect([...GERMAN_SPEAKING_MUNICIPALITIES.keys()].sort()).toEqual([
+      '63001',
+      '63012',
+      '63013',
+      '63023',
+      '63040',
+      '63048',
+      '63061',
+      '63067',
+      '63087',
+    ]);
     for (const nis of GERMAN_SPEAKING_MUNICIPALITIES.keys()) expect(routeMunicipality(nis)).toEqual({ kind: 'no-authorised-recipient' });
   });
 
-  it.each(['10000', '14001', '20001', '22001', '26001', '39001', '47001', '59001', '65001', '74001', '86001', '94001', '99999', '2100', '210040', 'abcde', ''])(
-    '%s is an unknown municipality',
-    (nis) => {
-      expect(routeMunicipality(nis)).toEqual({ kind: 'unknown-municipality' });
-    },
-  );
+  it.each([
+    '10000',
+    '14001',
+    '20001',
+    '22001',
+    '26001',
+    '39001',
+    '47001',
+    '59001',
+    '65001',
+    '74001',
+    '86001',
+    '94001',
+    '99999',
+    '2100',
+    '210040',
+    'abcde',
+    '',
+  ])('%s is an unknown municipality', (nis) => {
+    expect(routeMunicipality(nis)).toEqual({ kind: 'unknown-municipality' });
+  });
 });

@@ -89,7 +89,9 @@ describe('the outcome of each row (monthly-batch §7)', () => {
       performanceEnd: '2025-11-30',
     });
     // An absent optional field is not sent: JSON leaves out what is undefined.
-    expect(Object.keys(JSON.parse(JSON.stringify(sink.records[1]?.record)) as object)).toEqual(RECIPIENT_VIEWS.VDAB.filter((f) => f !== 'socialEconomyInitiativeName'));
+    expect(Object.keys(JSON.parse(JSON.stringify(sink.records[1]?.record)) as object)).toEqual(
+      RECIPIENT_VIEWS.VDAB.filter((f) => f !== 'socialEconomyInitiativeName'),
+    );
     expect(sink.records[1]?.record.amount).toBe('1234.50');
   });
 
@@ -140,6 +142,8 @@ describe('sums of amounts', () => {
     for (let i = 0; i < 200_000; i++) tally.addDelivered('VDAB', 99_999_999_999);
     tally.addDelivered('VDAB', -1);
     expect(tally.totalCents('VDAB')).toBe(200_000n * 99_999_999_999n - 1n);
-    expect(tally.toReport({ batchId: 'b', period: '2025-11', source: 's', sha256: 'h' }, null).perRecipient.VDAB.amountCents).toBe('19999999999799999');
+    expect(tally.toReport({ batchId: 'b', period: '2025-11', source: 's', sha256: 'h' }, null).perRecipient.VDAB.amountCents).toBe(
+      '19999999999799999',
+    );
   });
 });

@@ -1,13 +1,7 @@
 import { Readable } from 'node:stream';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -42,7 +36,14 @@ function body(bytes: Uint8Array, breakAfter?: number) {
 }
 
 function s3Event(key: string): SQSEvent {
-  const notification = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'inbound-bucket' }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } } }] };
+  const notification = {
+    Records: [
+      {
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: 'inbound-bucket' }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } },
+      },
+    ],
+  };
   return {
     Records: [
       {
@@ -75,7 +76,8 @@ beforeAll(async () => {
   process.env[TABLES.disclosures.env] = 'disclosures-table';
   process.env.DISCLOSURE_KEY_LOCAL = 'ab'.repeat(32);
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  for (const recipient of RECIPIENTS) process.env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-${recipient}`;
+  for (const recipient of RECIPIENTS)
+    process.env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-${recipient}`;
   ({ splitBatch } = (await import('../../../functions/split-batch')) as unknown as { splitBatch: typeof splitBatch });
 });
 
@@ -96,7 +98,9 @@ beforeEach(() => {
     return { Body: body(bytes) };
   });
   s3.on(ListObjectsV2Command).callsFake((input: { Bucket: string; Prefix?: string }) => ({
-    Contents: [...objects.keys()].filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix ?? ''}`)).map((k) => ({ Key: k.slice(input.Bucket.length + 1) })),
+    Contents: [...objects.keys()]
+      .filter((k) => k.startsWith(`${input.Bucket}/${input.Prefix ?? ''}`))
+      .map((k) => ({ Key: k.slice(input.Bucket.length + 1) })),
   }));
   s3.on(DeleteObjectsCommand).callsFake((input: { Bucket: string; Delete: { Objects: Array<{ Key: string }> } }) => {
     for (const { Key } of input.Delete.Objects) objects.delete(`${input.Bucket}/${Key}`);
@@ -110,19 +114,24 @@ beforeEach(() => {
     items.set(key, input.Item);
     return {};
   });
-  dynamo.on(UpdateCommand).callsFake((input: { TableName: string; Key: { pk: string }; ExpressionAttributeValues: Record<string, unknown> }) => {
-    const key = `${input.TableName}/${input.Key.pk}/`;
-    const item = items.get(key);
-    if (item && input.ExpressionAttributeValues[':delivered']) items.set(key, { ...item, status: 'DELIVERED' });
-    return {};
-  });
-  dynamo.on(GetCommand).callsFake((input: { TableName: string; Key: { pk: string } }) => ({ Item: items.get(`${input.TableName}/${input.Key.pk}/`) }));
+  dynamo
+    .on(UpdateCommand)
+    .callsFake((input: { TableName: string; Key: { pk: string }; ExpressionAttributeValues: Record<string, unknown> }) => {
+      const key = `${input.TableName}/${input.Key.pk}/`;
+      const item = items.get(key);
+      if (item && input.ExpressionAttributeValues[':delivered']) items.set(key, { ...item, status: 'DELIVERED' });
+      return {};
+    });
+  dynamo
+    .on(GetCommand)
+    .callsFake((input: { TableName: string; Key: { pk: string } }) => ({ Item: items.get(`${input.TableName}/${input.Key.pk}/`) }));
   dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
 });
 
 function acceptAll(entries: readonly SendMessageBatchRequestEntry[], queueUrl: string) {
   const list = delivered.get(queueUrl) ?? [];
-  for (const entry of entries) list.push({ id: String(entry.MessageAttributes?.messageId?.StringValue ?? entry.Id), body: entry.MessageBody ?? '' });
+  for (const entry of entries)
+    list.push({ id: String(entry.MessageAttributes?.messageId?.StringValue ?? entry.Id), body: entry.MessageBody ?? '' });
   delivered.set(queueUrl, list);
   return { Successful: entries.map((e) => ({ Id: e.Id ?? '', MessageId: 'm', MD5OfMessageBody: '' })), Failed: [] };
 }
@@ -136,7 +145,9 @@ function recordsReceived(): number {
   return total;
 }
 
-const FILE = bytesOf(csvFile(Array.from({ length: 90 }, (_, i) => validRow({ reference: `R${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }))));
+const FILE = bytesOf(
+  csvFile(Array.from({ length: 90 }, (_, i) => validRow({ reference: `R${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }))),
+);
 
 describe('split-batch handler', () => {
   it('retries the entries that SendMessageBatch reported failed, and delivers every record', async () => {
@@ -175,7 +186,9 @@ describe('split-batch handler', () => {
   it('publishes nothing when the S3 stream breaks half-way, and reports the notification as failed so SQS retries it', async () => {
     objects.set('inbound-bucket/monthly/2025-11/c.csv', FILE);
     s3.on(GetObjectCommand).callsFake(() => ({ Body: body(FILE, Math.floor(FILE.length / 2)) }));
-    sqs.on(SendMessageBatchCommand).callsFake((input: { QueueUrl: string; Entries: SendMessageBatchRequestEntry[] }) => acceptAll(input.Entries, input.QueueUrl));
+    sqs
+      .on(SendMessageBatchCommand)
+      .callsFake((input: { QueueUrl: string; Entries: SendMessageBatchRequestEntry[] }) => acceptAll(input.Entries, input.QueueUrl));
 
     const response = await splitBatch(s3Event('monthly/2025-11/c.csv'), context);
 

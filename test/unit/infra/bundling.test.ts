@@ -23,7 +23,14 @@ beforeAll(() => {
   const app = new App({ outdir, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Bundling', { env: { account: '111111111111', region: 'eu-west-1' } });
   new HubFunction(stack, 'Fixture', {
-    spec: { name: 'fixture', entry: 'test/unit/infra/fixtures/esm-handler.ts', triggers: [], timeoutSeconds: 10, memoryMb: 128, batchSize: 1 },
+    spec: {
+      name: 'fixture',
+      entry: 'test/unit/infra/fixtures/esm-handler.ts',
+      triggers: [],
+      timeoutSeconds: 10,
+      memoryMb: 128,
+      batchSize: 1,
+    },
     projectRoot: PROJECT_ROOT,
     environment: {},
     logRetention: logs.RetentionDays.ONE_WEEK,
@@ -38,7 +45,8 @@ beforeAll(() => {
     else process.env.DOCKER_HOST = previousDockerHost;
   }
   template = Template.fromStack(stack);
-  const code = (Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string } } }).Properties.Code;
+  const code = (Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string } } }).Properties
+    .Code;
   bundleDir = path.join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -53,7 +61,9 @@ describe('function bundling', () => {
   });
 
   it('bundles the dependencies, the AWS SDK included, into a handler that runs', async () => {
-    const mod = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as { handler: () => Promise<{ rows: number; region: string }> };
+    const mod = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as {
+      handler: () => Promise<{ rows: number; region: string }>;
+    };
     await expect(mod.handler()).resolves.toEqual({ rows: 2, region: 'eu-west-1' });
     expect(readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8')).not.toMatch(/from\s*["']@aws-sdk\//);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { STAGES, accountOfRoleArn, recipientKbosJson, resolveStageConfig, stageConfigProblems, type StageConfig } from '../../../infra/config';
+import {
+  STAGES,
+  accountOfRoleArn,
+  recipientKbosJson,
+  resolveStageConfig,
+  stageConfigProblems,
+  type StageConfig,
+} from '../../../infra/config';
 import { isValidKbo } from '../../../shared/domain/checksums';
 
 const dev = STAGES.dev!;
@@ -19,16 +26,18 @@ describe('stage configuration', () => {
   });
 
   it('refuses an invalid KBO, a malformed role ARN, a role shared by two parties and a role in the hub account', () => {
-    expect(withChanges((c) => ({ ...c, recipients: { ...c.recipients, ACTIRIS: { ...c.recipients.ACTIRIS, kbo: '0242220519' } } }))).toEqual([
-      'ACTIRIS: kbo "0242220519" is not a valid KBO/BCE number',
-    ]);
+    expect(
+      withChanges((c) => ({ ...c, recipients: { ...c.recipients, ACTIRIS: { ...c.recipients.ACTIRIS, kbo: '0242220519' } } })),
+    ).toEqual(['ACTIRIS: kbo "0242220519" is not a valid KBO/BCE number']);
     expect(withChanges((c) => ({ ...c, pps: { roleArn: 'arn:aws:iam::555555555555:user/someone' } }))).toEqual([
       'PPS: roleArn "arn:aws:iam::555555555555:user/someone" is not an IAM role ARN',
     ]);
     expect(withChanges((c) => ({ ...c, recipients: { ...c.recipients, FOREM: { roleArn: c.recipients.VDAB.roleArn } } }))).toEqual([
       `FOREM and VDAB share the role ${dev.recipients.VDAB.roleArn}`,
     ]);
-    expect(withChanges((c) => ({ ...c, pps: { roleArn: 'arn:aws:iam::111111111111:role/pps' } }))).toEqual(["PPS: its role must be in its own account, not the hub's"]);
+    expect(withChanges((c) => ({ ...c, pps: { roleArn: 'arn:aws:iam::111111111111:role/pps' } }))).toEqual([
+      "PPS: its role must be in its own account, not the hub's",
+    ]);
   });
 
   it('bounds the retentions and the alarm hours', () => {
@@ -37,7 +46,9 @@ describe('stage configuration', () => {
     expect(withChanges((c) => ({ ...c, rawFileRetentionDays: 3653 }))).toEqual([]);
     expect(withChanges((c) => ({ ...c, refusedMessageRetentionDays: 0.5 }))).toHaveLength(1);
     expect(withChanges((c) => ({ ...c, oldestMessageAlarmHours: 336 }))).toHaveLength(1);
-    expect(withChanges((c) => ({ ...c, logRetentionDays: 100 }))).toEqual(['logRetentionDays 100 is not a CloudWatch Logs retention value']);
+    expect(withChanges((c) => ({ ...c, logRetentionDays: 100 }))).toEqual([
+      'logRetentionDays 100 is not a CloudWatch Logs retention value',
+    ]);
     expect(withChanges((c) => ({ ...c, maxRejectedShare: 1.5 }))).toHaveLength(1);
   });
 

@@ -15,19 +15,25 @@ afterAll(() => removeOutdir(s));
 
 /** Every acknowledgement in the app: construct path, finding id, reason. */
 function acknowledgements(): Array<{ path: string; id: string; reason: string }> {
-  return s.hub.app.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))),
-  );
+  return s.hub.app.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason }))),
+    );
 }
 
 describe('cdk-nag AwsSolutions', () => {
   it('reports no finding, error or warning, that is not acknowledged, nor any CloudFormation schema problem', () => {
     const reportPath = path.join(s.outdir, 'validation-report.json');
     expect(existsSync(reportPath)).toBe(true);
-    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[] }> };
-    expect(report.pluginReports.find((p) => p.pluginName === 'AwsSolutions')).toEqual(expect.objectContaining({ conclusion: 'success', violations: [] }));
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
+      pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[] }>;
+    };
+    expect(report.pluginReports.find((p) => p.pluginName === 'AwsSolutions')).toEqual(
+      expect.objectContaining({ conclusion: 'success', violations: [] }),
+    );
     // Warnings too, from any plugin (CDK's CloudFormation schema check included).
     for (const plugin of report.pluginReports) expect(plugin.violations, plugin.pluginName).toEqual([]);
   });
@@ -39,7 +45,10 @@ describe('cdk-nag AwsSolutions', () => {
         'Art60Hub-dev-Stateful/BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
         'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       ],
-      ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:InboundBucketArn/monthly/*]'],
+      [
+        'Art60Hub-dev-Stateless/Fn-split-batch/Role',
+        'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:InboundBucketArn/monthly/*]',
+      ],
       ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:StagingBucketArn/*]'],
       ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:ArchiveBucketArn/*]'],
       ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:ReportsBucketArn/*]'],
@@ -58,7 +67,11 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 function synthesizeWithExtraQueue() {
-  const hub = buildHub(DEV, { outdir: path.join(s.outdir, 'non-compliant'), context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const hub = buildHub(DEV, {
+    outdir: path.join(s.outdir, 'non-compliant'),
+    context: { 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
   new Queue(hub.stateful, 'NonCompliant');
   return hub;
 }

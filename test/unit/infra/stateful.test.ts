@@ -6,7 +6,18 @@ import { CONSUMER_ACTIONS, PARTIES, PRODUCER_ACTIONS, type Party } from '../../.
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import { DEFAULT_RAW_FILE_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../../../shared/domain/retention';
 import { QUEUES, TABLES, TTL_ATTRIBUTE, allQueues, type QueueSpec } from '../../../shared/topology';
-import { DEV, ROLE, logicalId, principalRoleArns, resources, removeOutdir, synthesizeHub, type Resource, type Statement, type Synthesized } from './helpers';
+import {
+  DEV,
+  ROLE,
+  logicalId,
+  principalRoleArns,
+  resources,
+  removeOutdir,
+  synthesizeHub,
+  type Resource,
+  type Statement,
+  type Synthesized,
+} from './helpers';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -19,7 +30,9 @@ const bucket = (key: 'inbound' | 'staging' | 'archive' | 'reports') => {
   return { id, resource: resources(s.stateful, 'AWS::S3::Bucket')[id]! };
 };
 const bucketPolicyStatements = (bucketId: string): Statement[] => {
-  const policy = Object.values(resources(s.stateful, 'AWS::S3::BucketPolicy')).find((p) => (p.Properties.Bucket as { Ref: string }).Ref === bucketId);
+  const policy = Object.values(resources(s.stateful, 'AWS::S3::BucketPolicy')).find(
+    (p) => (p.Properties.Bucket as { Ref: string }).Ref === bucketId,
+  );
   if (!policy) throw new Error(`no policy for ${bucketId}`);
   return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
 };
@@ -31,9 +44,13 @@ const queuePolicyStatements = (queueId: string): Statement[] => {
   return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
 };
 const keyStatements = (keyId: string): Statement[] =>
-  ((resources(s.stateful, 'AWS::KMS::Key')[keyId]!.Properties.KeyPolicy as { Statement: Statement[] }).Statement);
+  (resources(s.stateful, 'AWS::KMS::Key')[keyId]!.Properties.KeyPolicy as { Statement: Statement[] }).Statement;
 const rules = (r: Resource) => (r.Properties.LifecycleConfiguration as { Rules: Array<Record<string, unknown>> }).Rules;
-const ABORT_RULE = { Id: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } };
+const ABORT_RULE = {
+  Id: 'abort-incomplete-multipart-uploads',
+  Status: 'Enabled',
+  AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS },
+};
 
 describe('retention of the buckets (return-flows §5)', () => {
   it('expires the archive per recipient prefix: VDAB/ and ACTIRIS/ after 5,475 days, FOREM/ after 3,653, after moving to Glacier IR at day 90', () => {
@@ -50,14 +67,14 @@ describe('retention of the buckets (return-flows §5)', () => {
 
   it('expires every raw inbound file after the configured retention, default 30 days, whatever its prefix', () => {
     expect(DEV.rawFileRetentionDays).toBe(DEFAULT_RAW_FILE_RETENTION_DAYS);
-    expect(rules(bucket('inbound').resource)).toEqual([
-      { Id: 'expire-raw-files', Status: 'Enabled', ExpirationInDays: 30 },
-      ABORT_RULE,
-    ]);
+    expect(rules(bucket('inbound').resource)).toEqual([{ Id: 'expire-raw-files', Status: 'Enabled', ExpirationInDays: 30 }, ABORT_RULE]);
   });
 
   it('sweeps staged records after 2 days and keeps reports as long as the longest recipient retention', () => {
-    expect(rules(bucket('staging').resource)).toEqual([{ Id: 'sweep-staged-records', Status: 'Enabled', ExpirationInDays: STAGING_RETENTION_DAYS }, ABORT_RULE]);
+    expect(rules(bucket('staging').resource)).toEqual([
+      { Id: 'sweep-staged-records', Status: 'Enabled', ExpirationInDays: STAGING_RETENTION_DAYS },
+      ABORT_RULE,
+    ]);
     expect(REPORT_RETENTION_DAYS).toBe(5475);
     expect(rules(bucket('reports').resource)).toEqual([{ Id: 'expire-reports', Status: 'Enabled', ExpirationInDays: 5475 }, ABORT_RULE]);
   });
@@ -74,7 +91,13 @@ describe('retention of the buckets (return-flows §5)', () => {
     const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] };
     const statements = bucketPolicyStatements(id).filter((st) => st.Sid?.startsWith('DenyArchive'));
     expect(statements).toEqual([
-      { Sid: 'DenyArchiveDeletion', Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: objects },
+      {
+        Sid: 'DenyArchiveDeletion',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        Resource: objects,
+      },
       {
         Sid: 'DenyArchiveOverwrite',
         Effect: 'Deny',
@@ -83,7 +106,13 @@ describe('retention of the buckets (return-flows §5)', () => {
         Resource: objects,
         Condition: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
       },
-      { Sid: 'DenyArchiveVersioning', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:PutBucketVersioning', Resource: { 'Fn::GetAtt': [id, 'Arn'] } },
+      {
+        Sid: 'DenyArchiveVersioning',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutBucketVersioning',
+        Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+      },
     ]);
     // No statement anywhere allows deleting an archive object.
     expect(bucketPolicyStatements(id).filter((st) => st.Effect === 'Allow')).toEqual([]);
@@ -95,12 +124,24 @@ describe('bucket security', () => {
     const all = resources(s.stateful, 'AWS::S3::Bucket');
     expect(Object.keys(all)).toHaveLength(5);
     for (const [id, r] of Object.entries(all)) {
-      expect(r.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(r.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
       expect(r.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
-      const sse = (r.Properties.BucketEncryption as { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: Record<string, unknown> }> })
-        .ServerSideEncryptionConfiguration[0]!.ServerSideEncryptionByDefault;
+      const sse = (
+        r.Properties.BucketEncryption as {
+          ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: Record<string, unknown> }>;
+        }
+      ).ServerSideEncryptionConfiguration[0]!.ServerSideEncryptionByDefault;
       if (id === logicalId(s.hub.stateful.accessLogs)) expect(sse).toEqual({ SSEAlgorithm: 'AES256' });
-      else expect(sse).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^(Inbound|Storage)Key/), 'Arn'] } });
+      else
+        expect(sse).toEqual({
+          SSEAlgorithm: 'aws:kms',
+          KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^(Inbound|Storage)Key/), 'Arn'] },
+        });
     }
   });
 
@@ -110,8 +151,20 @@ describe('bucket security', () => {
       const both = [arn, { 'Fn::Join': ['', [arn, '/*']] }];
       expect(bucketPolicyStatements(id)).toEqual(
         expect.arrayContaining([
-          { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: both, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-          { Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: both, Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } },
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Resource: both,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Resource: both,
+            Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+          },
         ]),
       );
     }
@@ -121,7 +174,13 @@ describe('bucket security', () => {
     const { id } = bucket('inbound');
     const allows = bucketPolicyStatements(id).filter((st) => st.Effect === 'Allow');
     expect(allows).toEqual([
-      { Sid: 'PpsWritesMonthlyFiles', Effect: 'Allow', Principal: { AWS: ROLE.PPS }, Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/monthly/*']] } },
+      {
+        Sid: 'PpsWritesMonthlyFiles',
+        Effect: 'Allow',
+        Principal: { AWS: ROLE.PPS },
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/monthly/*']] },
+      },
     ]);
     const inboundKey = keyStatements(logicalId(s.hub.stateful.keys.inbound)).filter((st) => principalRoleArns(st).length > 0);
     expect(inboundKey).toEqual([
@@ -138,13 +197,30 @@ describe('bucket security', () => {
 
   it('lets only the inbound bucket, in this account, notify the batch-notifications queue and use its key', () => {
     const q = s.hub.stateful.queue(QUEUES.batchNotifications);
-    const fromInbound = { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [bucket('inbound').id, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': '111111111111' } };
+    const fromInbound = {
+      ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [bucket('inbound').id, 'Arn'] } },
+      StringEquals: { 'aws:SourceAccount': '111111111111' },
+    };
     const service = (st: Statement) => JSON.stringify(st.Principal).includes('amazonaws.com');
     expect(queuePolicyStatements(logicalId(q.queue)).filter(service)).toEqual([
-      { Sid: 'InboundBucketNotifies', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalId(q.queue), 'Arn'] }, Condition: fromInbound },
+      {
+        Sid: 'InboundBucketNotifies',
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [logicalId(q.queue), 'Arn'] },
+        Condition: fromInbound,
+      },
     ]);
     expect(keyStatements(logicalId(s.hub.stateful.keys.hubQueues)).filter(service)).toEqual([
-      { Sid: 'InboundBucketNotifiesEncrypted', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*', Condition: fromInbound },
+      {
+        Sid: 'InboundBucketNotifiesEncrypted',
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: fromInbound,
+      },
     ]);
   });
 
@@ -169,7 +245,10 @@ describe('tables', () => {
     const id = logicalId(s.hub.stateful.tables[key as keyof typeof TABLES].table);
     const table = resources(s.stateful, 'AWS::DynamoDB::Table')[id]!;
     expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
-    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: PITR_RECOVERY_PERIOD_DAYS });
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+      RecoveryPeriodInDays: PITR_RECOVERY_PERIOD_DAYS,
+    });
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
     expect(table.Properties.SSESpecification).toEqual({
       SSEEnabled: true,
@@ -178,7 +257,10 @@ describe('tables', () => {
     });
     expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.DeletionPolicy).toBe('Retain');
-    const keySchema = [{ AttributeName: spec.partitionKey, KeyType: 'HASH' }, ...('sortKey' in spec ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' }] : [])];
+    const keySchema = [
+      { AttributeName: spec.partitionKey, KeyType: 'HASH' },
+      ...('sortKey' in spec ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' }] : []),
+    ];
     expect(table.Properties.KeySchema).toEqual(keySchema);
     const indexes = (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }> | undefined)?.map((i) => i.IndexName) ?? [];
     expect(indexes).toEqual(('globalIndexes' in spec ? spec.globalIndexes : []).map((i) => i.name));
@@ -188,7 +270,11 @@ describe('tables', () => {
 describe('queues', () => {
   const queueIds = (spec: QueueSpec) => {
     const q = s.hub.stateful.queue(spec);
-    return { queue: logicalId(q.queue), dlq: logicalId(q.deadLetterQueue), key: (q.queue.encryptionMasterKey!.node.defaultChild as { logicalId?: string }) };
+    return {
+      queue: logicalId(q.queue),
+      dlq: logicalId(q.deadLetterQueue),
+      key: q.queue.encryptionMasterKey!.node.defaultChild as { logicalId?: string },
+    };
   };
   const queueResource = (id: string) => resources(s.stateful, 'AWS::SQS::Queue')[id]!;
 
@@ -196,43 +282,48 @@ describe('queues', () => {
     expect(Object.keys(resources(s.stateful, 'AWS::SQS::Queue'))).toHaveLength(2 * allQueues().length);
   });
 
-  it.each(allQueues().map((q) => [q.name, q] as const))('%s: CMK encryption, DLQ after 5 receives, topology retention and visibility, 20 s long polling', (_name, spec) => {
-    const ids = queueIds(spec);
-    const keyArn = { 'Fn::GetAtt': [logicalId(s.hub.stateful.queue(spec).queue.encryptionMasterKey as never), 'Arn'] };
-    const queue = queueResource(ids.queue);
-    expect(queue.Properties).toEqual({
-      KmsMasterKeyId: keyArn,
-      MessageRetentionPeriod: spec.retentionSeconds,
-      VisibilityTimeout: spec.visibilityTimeoutSeconds,
-      ReceiveMessageWaitTimeSeconds: 20,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] }, maxReceiveCount: 5 },
-      Tags: expect.any(Array),
-    });
-    const dlq = queueResource(ids.dlq);
-    expect(dlq.Properties).toEqual({
-      KmsMasterKeyId: keyArn,
-      MessageRetentionPeriod: 14 * 86400,
-      VisibilityTimeout: spec.visibilityTimeoutSeconds,
-      ReceiveMessageWaitTimeSeconds: 20,
-      Tags: expect.any(Array),
-    });
-    // AWS: the DLQ must not keep messages shorter than its source (14 days is the SQS maximum for both).
-    expect(dlq.Properties.MessageRetentionPeriod as number).toBeGreaterThanOrEqual(queue.Properties.MessageRetentionPeriod as number);
-    for (const id of [ids.queue, ids.dlq]) {
-      expect(queuePolicyStatements(id)).toContainEqual({
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 'sqs:*',
-        Resource: { 'Fn::GetAtt': [id, 'Arn'] },
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  it.each(allQueues().map((q) => [q.name, q] as const))(
+    '%s: CMK encryption, DLQ after 5 receives, topology retention and visibility, 20 s long polling',
+    (_name, spec) => {
+      const ids = queueIds(spec);
+      const keyArn = { 'Fn::GetAtt': [logicalId(s.hub.stateful.queue(spec).queue.encryptionMasterKey as never), 'Arn'] };
+      const queue = queueResource(ids.queue);
+      expect(queue.Properties).toEqual({
+        KmsMasterKeyId: keyArn,
+        MessageRetentionPeriod: spec.retentionSeconds,
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        ReceiveMessageWaitTimeSeconds: 20,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] }, maxReceiveCount: 5 },
+        Tags: expect.any(Array),
       });
-    }
-  });
+      const dlq = queueResource(ids.dlq);
+      expect(dlq.Properties).toEqual({
+        KmsMasterKeyId: keyArn,
+        MessageRetentionPeriod: 14 * 86400,
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        ReceiveMessageWaitTimeSeconds: 20,
+        Tags: expect.any(Array),
+      });
+      // AWS: the DLQ must not keep messages shorter than its source (14 days is the SQS maximum for both).
+      expect(dlq.Properties.MessageRetentionPeriod as number).toBeGreaterThanOrEqual(queue.Properties.MessageRetentionPeriod as number);
+      for (const id of [ids.queue, ids.dlq]) {
+        expect(queuePolicyStatements(id)).toContainEqual({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sqs:*',
+          Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        });
+      }
+    },
+  );
 
   it('keeps recipient queues 14 days, and the visibility timeout at least six times the consumer function timeout', () => {
-    for (const r of RECIPIENTS) expect(queueResource(queueIds(QUEUES.recipientOutbound[r]).queue).Properties.MessageRetentionPeriod).toBe(1_209_600);
+    for (const r of RECIPIENTS)
+      expect(queueResource(queueIds(QUEUES.recipientOutbound[r]).queue).Properties.MessageRetentionPeriod).toBe(1_209_600);
     expect(queueResource(queueIds(QUEUES.batchNotifications).queue).Properties.VisibilityTimeout).toBe(6 * 900);
-    for (const r of RETURNING_RECIPIENTS) expect(queueResource(queueIds(QUEUES.recipientInbound[r]).queue).Properties.VisibilityTimeout).toBe(6 * 30);
+    for (const r of RETURNING_RECIPIENTS)
+      expect(queueResource(queueIds(QUEUES.recipientInbound[r]).queue).Properties.VisibilityTimeout).toBe(6 * 30);
     expect(queueResource(queueIds(QUEUES.ppsInbound).queue).Properties.VisibilityTimeout).toBe(6 * 30);
   });
 });
@@ -253,19 +344,35 @@ describe("each party's access to its own channels (return-flows §1)", () => {
   const allowsOf = (queueId: string) => queuePolicyStatements(queueId).filter((st) => st.Effect === 'Allow');
   const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
-  it.each(PARTIES.map((p) => [p] as const))('%s may only receive, delete and change visibility on its outbound queues and their DLQs', (party) => {
-    for (const spec of consumes[party]) {
-      const q = s.hub.stateful.queue(spec);
-      for (const [id, sid] of [[logicalId(q.queue), `${party}ConsumesOwnQueue`], [logicalId(q.deadLetterQueue), `${party}ReadsOwnDeadLetters`]] as const) {
-        expect(allowsOf(id)).toEqual([{ Sid: sid, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: CONSUMER_ACTIONS, Resource: arnOf(id) }]);
+  it.each(PARTIES.map((p) => [p] as const))(
+    '%s may only receive, delete and change visibility on its outbound queues and their DLQs',
+    (party) => {
+      for (const spec of consumes[party]) {
+        const q = s.hub.stateful.queue(spec);
+        for (const [id, sid] of [
+          [logicalId(q.queue), `${party}ConsumesOwnQueue`],
+          [logicalId(q.deadLetterQueue), `${party}ReadsOwnDeadLetters`],
+        ] as const) {
+          expect(allowsOf(id)).toEqual([
+            { Sid: sid, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: CONSUMER_ACTIONS, Resource: arnOf(id) },
+          ]);
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each(PARTIES.map((p) => [p] as const))('%s may only send to its own inbound queue (none for FOREM)', (party) => {
     for (const spec of sendsTo[party]) {
       const id = logicalId(s.hub.stateful.queue(spec).queue);
-      expect(allowsOf(id)).toEqual([{ Sid: `${party}SendsToOwnInboundQueue`, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: 'sqs:SendMessage', Resource: arnOf(id) }]);
+      expect(allowsOf(id)).toEqual([
+        {
+          Sid: `${party}SendsToOwnInboundQueue`,
+          Effect: 'Allow',
+          Principal: { AWS: ROLE[party] },
+          Action: 'sqs:SendMessage',
+          Resource: arnOf(id),
+        },
+      ]);
       expect(PRODUCER_ACTIONS).toEqual(['sqs:SendMessage']);
       // Nobody may read the hub's inbound queues from outside, not even the sender.
       expect(allowsOf(logicalId(s.hub.stateful.queue(spec).deadLetterQueue))).toEqual([]);
@@ -274,15 +381,34 @@ describe("each party's access to its own channels (return-flows §1)", () => {
     expect(Object.keys(QUEUES.recipientInbound)).toEqual(['VDAB', 'ACTIRIS']);
   });
 
-  it.each(PARTIES.map((p) => [p] as const))("%s's queue key lets it decrypt through SQS, and generate data keys only when it sends", (party) => {
-    const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => principalRoleArns(st).length > 0);
-    const viaSqs = { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' } };
-    const expected: Statement[] = [{ Sid: `${party}DecryptsOwnQueuesThroughSqs`, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: 'kms:Decrypt', Resource: '*', Condition: viaSqs }];
-    if (sendsTo[party].length > 0) {
-      expected.push({ Sid: `${party}EncryptsToOwnInboundQueueThroughSqs`, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: 'kms:GenerateDataKey', Resource: '*', Condition: viaSqs });
-    }
-    expect(statements).toEqual(expected);
-  });
+  it.each(PARTIES.map((p) => [p] as const))(
+    "%s's queue key lets it decrypt through SQS, and generate data keys only when it sends",
+    (party) => {
+      const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => principalRoleArns(st).length > 0);
+      const viaSqs = { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' } };
+      const expected: Statement[] = [
+        {
+          Sid: `${party}DecryptsOwnQueuesThroughSqs`,
+          Effect: 'Allow',
+          Principal: { AWS: ROLE[party] },
+          Action: 'kms:Decrypt',
+          Resource: '*',
+          Condition: viaSqs,
+        },
+      ];
+      if (sendsTo[party].length > 0) {
+        expected.push({
+          Sid: `${party}EncryptsToOwnInboundQueueThroughSqs`,
+          Effect: 'Allow',
+          Principal: { AWS: ROLE[party] },
+          Action: 'kms:GenerateDataKey',
+          Resource: '*',
+          Condition: viaSqs,
+        });
+      }
+      expect(statements).toEqual(expected);
+    },
+  );
 
   it("names each party's role only in the policies of that party's own queues and keys", () => {
     const owner = new Map<string, Party>();
@@ -333,15 +459,29 @@ describe('keys and alarm topic', () => {
   });
 
   it('encrypts the alarm topic with a customer-managed key, denies non-TLS publishing and e-mails the configured address', () => {
-    s.stateful.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(s.hub.stateful.keys.operations), 'Arn'] } });
+    s.stateful.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [logicalId(s.hub.stateful.keys.operations), 'Arn'] },
+    });
     s.stateful.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
     s.stateful.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: DEV.alarmEmail });
   });
 
   it('declares no physical name for any resource', () => {
-    const named = ['BucketName', 'QueueName', 'TableName', 'TopicName', 'FunctionName', 'RoleName', 'LogGroupName', 'DashboardName', 'AlarmName'];
+    const named = [
+      'BucketName',
+      'QueueName',
+      'TableName',
+      'TopicName',
+      'FunctionName',
+      'RoleName',
+      'LogGroupName',
+      'DashboardName',
+      'AlarmName',
+    ];
     for (const template of [s.stateful, s.stateless]) {
       for (const r of Object.values(template.toJSON().Resources as Record<string, Resource>)) {
         if (r.Type.startsWith('Custom::')) continue;

@@ -18,14 +18,20 @@ const fnKeys = Object.keys(FUNCTIONS) as FunctionKey[];
 const fnResource = (k: FunctionKey) => resources(s.stateless, 'AWS::Lambda::Function')[logicalId(s.hub.stateless.functions[k].fn)]!;
 const policyOf = (k: FunctionKey): Statement[] => {
   const roleId = logicalId(s.hub.stateless.functions[k].role);
-  const policies = Object.values(resources(s.stateless, 'AWS::IAM::Policy')).filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId));
+  const policies = Object.values(resources(s.stateless, 'AWS::IAM::Policy')).filter((p) =>
+    (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId),
+  );
   expect(policies).toHaveLength(1);
   return (policies[0]!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
 };
 /** How the stateless template refers to a stateful resource: through the stateful stack's exports. */
 const imported = (construct: Parameters<typeof logicalId>[0], attribute: 'Arn' | 'Ref' | 'QueueName') => {
   const id = logicalId(construct);
-  return { 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${STATEFUL}:ExportsOutput${attribute === 'Ref' ? `Ref${id}` : `FnGetAtt${id}${attribute}`}`)) };
+  return {
+    'Fn::ImportValue': expect.stringMatching(
+      new RegExp(`^${STATEFUL}:ExportsOutput${attribute === 'Ref' ? `Ref${id}` : `FnGetAtt${id}${attribute}`}`),
+    ),
+  };
 };
 const queueArn = (spec: QueueSpec) => imported(s.hub.stateful.queue(spec).queue, 'Arn');
 const keyArn = (spec: QueueSpec) => imported(s.hub.stateful.queue(spec).queue.encryptionMasterKey as never, 'Arn');
@@ -102,7 +108,11 @@ describe('functions', () => {
     expect(env).not.toHaveProperty(QUEUES.ocmwOutbound.arnEnv);
     expect(env).not.toHaveProperty(QUEUES.recipientOutbound.FOREM.urlEnv);
     expect(Object.keys(env).filter((n) => n.startsWith('BUCKET_'))).toEqual([]);
-    expect(Object.keys(env).filter((n) => n.startsWith('TABLE_')).sort()).toEqual(['TABLE_CORRECTIONS', 'TABLE_PAYMENT_LINES', 'TABLE_REFUSED_MESSAGES']);
+    expect(
+      Object.keys(env)
+        .filter((n) => n.startsWith('TABLE_'))
+        .sort(),
+    ).toEqual(['TABLE_CORRECTIONS', 'TABLE_PAYMENT_LINES', 'TABLE_REFUSED_MESSAGES']);
   });
 });
 
@@ -113,12 +123,19 @@ describe('least-privilege roles', () => {
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
     Resource: { 'Fn::GetAtt': [logicalId(s.hub.stateless.functions[k].logGroup), 'Arn'] },
   });
-  const key = (id: string, actions: string | string[], resource: unknown) => ({ Sid: id, Effect: 'Allow', Action: actions, Resource: resource });
+  const key = (id: string, actions: string | string[], resource: unknown) => ({
+    Sid: id,
+    Effect: 'Allow',
+    Action: actions,
+    Resource: resource,
+  });
   const disclosureParameter = (): Statement => ({
     Sid: 'ReadDisclosureKeyParameter',
     Effect: 'Allow',
     Action: 'ssm:GetParameter',
-    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEV.disclosureKeyParameterName}`]] },
+    Resource: {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEV.disclosureKeyParameterName}`]],
+    },
   });
   const storageKey = () => imported(s.hub.stateful.keys.storage, 'Arn');
   const tablesKey = () => imported(s.hub.stateful.keys.tables, 'Arn');
@@ -153,7 +170,12 @@ describe('least-privilege roles', () => {
     const correctionsArn = tableArn('corrections');
     expect(policyOf('regionInbound')).toEqual([
       logs('regionInbound'),
-      { Sid: 'ConsumeTriggerQueues', Effect: 'Allow', Action: EVENT_SOURCE_ACTIONS, Resource: [queueArn(QUEUES.recipientInbound.VDAB), queueArn(QUEUES.recipientInbound.ACTIRIS)] },
+      {
+        Sid: 'ConsumeTriggerQueues',
+        Effect: 'Allow',
+        Action: EVENT_SOURCE_ACTIONS,
+        Resource: [queueArn(QUEUES.recipientInbound.VDAB), queueArn(QUEUES.recipientInbound.ACTIRIS)],
+      },
       {
         Sid: 'SendToQueues',
         Effect: 'Allow',
@@ -161,7 +183,12 @@ describe('least-privilege roles', () => {
         Resource: [queueArn(QUEUES.ppsOutbound), queueArn(QUEUES.recipientOutbound.VDAB), queueArn(QUEUES.recipientOutbound.ACTIRIS)],
       },
       { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('paymentLines') },
-      { Sid: 'CorrectionsTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }] },
+      {
+        Sid: 'CorrectionsTable',
+        Effect: 'Allow',
+        Action: TABLE_ACTIONS.readWrite,
+        Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }],
+      },
       { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('refusedMessages') },
       disclosureParameter(),
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.VDAB)),
@@ -181,9 +208,19 @@ describe('least-privilege roles', () => {
         Sid: 'SendToQueues',
         Effect: 'Allow',
         Action: 'sqs:SendMessage',
-        Resource: [queueArn(QUEUES.recipientOutbound.VDAB), queueArn(QUEUES.recipientOutbound.ACTIRIS), queueArn(QUEUES.ppsOutbound), queueArn(QUEUES.ocmwOutbound)],
+        Resource: [
+          queueArn(QUEUES.recipientOutbound.VDAB),
+          queueArn(QUEUES.recipientOutbound.ACTIRIS),
+          queueArn(QUEUES.ppsOutbound),
+          queueArn(QUEUES.ocmwOutbound),
+        ],
       },
-      { Sid: 'CorrectionsTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }] },
+      {
+        Sid: 'CorrectionsTable',
+        Effect: 'Allow',
+        Action: TABLE_ACTIONS.readWrite,
+        Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }],
+      },
       { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('refusedMessages') },
       { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.read, Resource: tableArn('paymentLines') },
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsInbound)),
@@ -210,9 +247,15 @@ describe('least-privilege roles', () => {
   });
 
   it('grants the disclosure key only to split-batch (records disclosures) and region-inbound (checks INSZs), and no s3:DeleteObject outside staging', () => {
-    expect(Object.entries(FUNCTION_ACCESS).filter(([, a]) => a.readsDisclosureKey).map(([k]) => k)).toEqual(['splitBatch', 'regionInbound']);
+    expect(
+      Object.entries(FUNCTION_ACCESS)
+        .filter(([, a]) => a.readsDisclosureKey)
+        .map(([k]) => k),
+    ).toEqual(['splitBatch', 'regionInbound']);
     expect(policyOf('ppsInbound').map((st) => st.Sid)).not.toContain('ReadDisclosureKeyParameter');
-    expect((fnResource('ppsInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(SETTINGS_ENV.disclosureKeyParameter);
+    expect((fnResource('ppsInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(
+      SETTINGS_ENV.disclosureKeyParameter,
+    );
     for (const k of fnKeys) {
       for (const st of policyOf(k)) {
         if ([st.Action].flat().includes('s3:DeleteObject')) expect(st.Resource).toEqual(objects('staging'));
@@ -248,7 +291,9 @@ describe('log groups', () => {
         Statement: Array<{ DataIdentifier: string[]; Operation: Record<string, unknown> }>;
         Configuration: { CustomDataIdentifier: Array<{ Name: string; Regex: string }> };
       };
-      expect(policy.Configuration.CustomDataIdentifier).toEqual([{ Name: BELGIAN_NATIONAL_NUMBER_IDENTIFIER, Regex: BELGIAN_NATIONAL_NUMBER_PATTERN }]);
+      expect(policy.Configuration.CustomDataIdentifier).toEqual([
+        { Name: BELGIAN_NATIONAL_NUMBER_IDENTIFIER, Regex: BELGIAN_NATIONAL_NUMBER_PATTERN },
+      ]);
       expect(policy.Statement.map((st) => [st.DataIdentifier, Object.keys(st.Operation)])).toEqual([
         [[BELGIAN_NATIONAL_NUMBER_IDENTIFIER], ['Audit']],
         [[BELGIAN_NATIONAL_NUMBER_IDENTIFIER], ['Deidentify']],
@@ -258,7 +303,8 @@ describe('log groups', () => {
 
   it('recognises national numbers as written, and not longer digit runs nor amounts', () => {
     const re = new RegExp(BELGIAN_NATIONAL_NUMBER_PATTERN);
-    for (const hit of ['85073003328', '85.07.30-033.28', 'insz 85 07 30 033 28 refused', '{"insz":"00022212345"}']) expect(re.test(hit), hit).toBe(true);
+    for (const hit of ['85073003328', '85.07.30-033.28', 'insz 85 07 30 033 28 refused', '{"insz":"00022212345"}'])
+      expect(re.test(hit), hit).toBe(true);
     for (const miss of ['850730033281', '1234567890', 'amount 1205.50', '2025-11-03T09:15:00Z']) expect(re.test(miss), miss).toBe(false);
   });
 });
@@ -267,7 +313,9 @@ describe('alarms and dashboard', () => {
   const alarms = () => Object.values(resources(s.stateless, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
   let topic: unknown;
   beforeAll(() => {
-    topic = { 'Fn::ImportValue': expect.stringMatching(new RegExp(`^${STATEFUL}:ExportsOutputRef${logicalId(s.hub.stateful.alarmTopic)}`)) };
+    topic = {
+      'Fn::ImportValue': expect.stringMatching(new RegExp(`^${STATEFUL}:ExportsOutputRef${logicalId(s.hub.stateful.alarmTopic)}`)),
+    };
   });
 
   it('alarms when any DLQ is not empty', () => {
@@ -294,9 +342,21 @@ describe('alarms and dashboard', () => {
     expect(ageAlarms.map((a) => a.Dimensions)).toEqual(
       PARTY_OUTBOUND_QUEUES.map((spec) => [{ Name: 'QueueName', Value: imported(s.hub.stateful.queue(spec).queue, 'QueueName') }]),
     );
-    expect(PARTY_OUTBOUND_QUEUES.map((q) => q.name)).toEqual(['outbound-vdab', 'outbound-actiris', 'outbound-forem', 'outbound-pps', 'outbound-ocmw']);
+    expect(PARTY_OUTBOUND_QUEUES.map((q) => q.name)).toEqual([
+      'outbound-vdab',
+      'outbound-actiris',
+      'outbound-forem',
+      'outbound-pps',
+      'outbound-ocmw',
+    ]);
     for (const a of ageAlarms) {
-      expect(a).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: DEV.oldestMessageAlarmHours * 3600, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [topic] });
+      expect(a).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Threshold: DEV.oldestMessageAlarmHours * 3600,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [topic],
+      });
     }
   });
 
@@ -316,8 +376,11 @@ describe('alarms and dashboard', () => {
 
   it('alarms on errors of each function', () => {
     const errorAlarms = alarms().filter((a) => a.MetricName === 'Errors');
-    expect(errorAlarms.map((a) => a.Dimensions)).toEqual(fnKeys.map((k) => [{ Name: 'FunctionName', Value: { Ref: logicalId(s.hub.stateless.functions[k].fn) } }]));
-    for (const a of errorAlarms) expect(a).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1, AlarmActions: [topic] });
+    expect(errorAlarms.map((a) => a.Dimensions)).toEqual(
+      fnKeys.map((k) => [{ Name: 'FunctionName', Value: { Ref: logicalId(s.hub.stateless.functions[k].fn) } }]),
+    );
+    for (const a of errorAlarms)
+      expect(a).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1, AlarmActions: [topic] });
     expect(alarms()).toHaveLength(allQueues().length + PARTY_OUTBOUND_QUEUES.length + 1 + fnKeys.length);
   });
 
@@ -338,13 +401,35 @@ describe('alarms and dashboard', () => {
       }
     }
     // Per recipient: one CloudWatch SEARCH over the recipient dimension of split-batch's metrics.
-    expect(widgets.flatMap((w) => (w.properties.metrics ?? []).map((m) => (m[0] as { expression?: string }).expression).filter(Boolean))).toEqual([
+    expect(
+      widgets.flatMap((w) => (w.properties.metrics ?? []).map((m) => (m[0] as { expression?: string }).expression).filter(Boolean)),
+    ).toEqual([
       `SEARCH('{Art60Hub,recipient,service} service="split-batch" MetricName="RecordsDelivered"', 'Sum', 3600)`,
       `SEARCH('{Art60Hub,recipient,service} service="split-batch" MetricName="RowsWithheld"', 'Sum', 3600)`,
     ]);
-    expect([...drawn].filter((d) => d.startsWith('Art60Hub/')).sort()).toEqual(Object.values(METRIC).map((m) => `Art60Hub/${m}`).sort());
-    for (const m of ['AWS/SQS/ApproximateNumberOfMessagesVisible', 'AWS/SQS/ApproximateAgeOfOldestMessage', 'AWS/Lambda/Errors', 'AWS/Lambda/Duration']) expect(drawn).toContain(m);
-    for (const title of ['Batches per outcome', 'Rows per outcome', 'Records delivered per recipient', 'Rows withheld per recipient', 'Refused files', 'Dead-letter queue depths', "Age of the oldest message on each party's queue (s)", 'Function errors', 'Function duration (p99, ms)']) {
+    expect([...drawn].filter((d) => d.startsWith('Art60Hub/')).sort()).toEqual(
+      Object.values(METRIC)
+        .map((m) => `Art60Hub/${m}`)
+        .sort(),
+    );
+    for (const m of [
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      'AWS/SQS/ApproximateAgeOfOldestMessage',
+      'AWS/Lambda/Errors',
+      'AWS/Lambda/Duration',
+    ])
+      expect(drawn).toContain(m);
+    for (const title of [
+      'Batches per outcome',
+      'Rows per outcome',
+      'Records delivered per recipient',
+      'Rows withheld per recipient',
+      'Refused files',
+      'Dead-letter queue depths',
+      "Age of the oldest message on each party's queue (s)",
+      'Function errors',
+      'Function duration (p99, ms)',
+    ]) {
       expect(body).toContain(title);
     }
   });

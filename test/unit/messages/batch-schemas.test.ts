@@ -115,8 +115,14 @@ function expectInvalid(message: object): void {
 describe('published schema files', () => {
   it('are up to date with the registry (npm run schemas)', () => {
     const documents = buildJsonSchemas();
-    const files = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.json')).sort();
-    expect(files).toEqual(Object.keys(documents).map((n) => `${n}.schema.json`).sort());
+    const files = readdirSync(SCHEMAS_DIR)
+      .filter((f) => f.endsWith('.schema.json'))
+      .sort();
+    expect(files).toEqual(
+      Object.keys(documents)
+        .map((n) => `${n}.schema.json`)
+        .sort(),
+    );
     for (const [name, document] of Object.entries(documents)) {
       expect(readFileSync(join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8'), name).toBe(schemaFileText(document));
     }
@@ -235,7 +241,9 @@ const dateArb = fc
 
 function fieldArbs(recipient: Recipient): Record<RecordField, fc.Arbitrary<string>> {
   return {
-    period: fc.tuple(fc.integer({ min: 1900, max: 2999 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`),
+    period: fc
+      .tuple(fc.integer({ min: 1900, max: 2999 }), fc.integer({ min: 1, max: 12 }))
+      .map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`),
     ocmwKbo: fc.stringMatching(/^[01]\d{9}$/),
     ocmwNis: fc.stringMatching(/^\d{5}$/),
     ocmwName: textArb(120),

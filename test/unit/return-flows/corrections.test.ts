@@ -35,10 +35,21 @@ describe('submitting a correction', () => {
 
     expect(outcome).toEqual({ kind: 'accepted', type: 'correction.request' });
     const stored = corrections.items.get('VDAB#req-1');
-    expect(stored).toMatchObject({ status: 'SUBMITTED', amountCents: 12050, correctionId: correctionIdOf('VDAB', 'req-1'), forwardedToPpsAt: '2025-11-03T10:00:00.000Z' });
+    expect(stored).toMatchObject({
+      status: 'SUBMITTED',
+      amountCents: 12050,
+      correctionId: correctionIdOf('VDAB', 'req-1'),
+      forwardedToPpsAt: '2025-11-03T10:00:00.000Z',
+    });
     const [toPps, ...more] = publisher.bodies(QUEUE_URLS.ppsOutbound);
     expect(more).toEqual([]);
-    expect(toPps).toMatchObject({ type: 'correction.request', correctionId: correctionIdOf('VDAB', 'req-1'), recipient: 'VDAB', amount: '120.50', insz: message.insz });
+    expect(toPps).toMatchObject({
+      type: 'correction.request',
+      correctionId: correctionIdOf('VDAB', 'req-1'),
+      recipient: 'VDAB',
+      amount: '120.50',
+      insz: message.insz,
+    });
     expect(toPps).not.toHaveProperty('requestId');
     expectValidMessage('correction.request.pps', toPps);
     expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toEqual([]);
@@ -112,21 +123,33 @@ describe('submitting a correction', () => {
     const message = correctionMessage({ requestId: 'req-2' });
 
     await processReturnMessage(deps, 'VDAB', received(message));
-    const resent = await processReturnMessage(deps, 'VDAB', received({ ...message, messageId: 'another-id', sentAt: '2025-11-03T11:00:00Z' }));
+    const resent = await processReturnMessage(
+      deps,
+      'VDAB',
+      received({ ...message, messageId: 'another-id', sentAt: '2025-11-03T11:00:00Z' }),
+    );
     const reused = await processReturnMessage(deps, 'VDAB', received({ ...message, messageId: 'third-id', amount: '99.00' }));
 
     expect(resent).toEqual({ kind: 'duplicate', type: 'correction.request' });
     expect(reused).toMatchObject({ kind: 'refused', code: 'DUPLICATE_REQUEST' });
     expect(publisher.bodies(QUEUE_URLS.ppsOutbound)).toHaveLength(1);
     expect(corrections.items.get('VDAB#req-2')?.amountCents).toBe(12050);
-    expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toEqual([expect.objectContaining({ code: 'DUPLICATE_REQUEST', refusedMessageId: 'third-id' })]);
+    expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toEqual([
+      expect.objectContaining({ code: 'DUPLICATE_REQUEST', refusedMessageId: 'third-id' }),
+    ]);
   });
 
   it('keeps requestIds of different requesters apart', async () => {
     const { deps, corrections } = setup();
     await processReturnMessage(deps, 'VDAB', received(correctionMessage({ requestId: 'same' })));
-    await processReturnMessage(deps, 'ACTIRIS', received(correctionMessage({ requestId: 'same', requesterKbo: ACTIRIS_KBO, reference: 'REF-B', fileNumber: 'B-7' })));
-    expect([...corrections.items.values()].map((c) => c.correctionId).sort()).toEqual([correctionIdOf('ACTIRIS', 'same'), correctionIdOf('VDAB', 'same')].sort());
+    await processReturnMessage(
+      deps,
+      'ACTIRIS',
+      received(correctionMessage({ requestId: 'same', requesterKbo: ACTIRIS_KBO, reference: 'REF-B', fileNumber: 'B-7' })),
+    );
+    expect([...corrections.items.values()].map((c) => c.correctionId).sort()).toEqual(
+      [correctionIdOf('ACTIRIS', 'same'), correctionIdOf('VDAB', 'same')].sort(),
+    );
   });
 
   it('repairs a crash between the write and the forward when the request is delivered again', async () => {
@@ -158,22 +181,42 @@ describe("applying the PPS's decision", () => {
     expect(outcome).toEqual({ kind: 'accepted', type: 'correction.decision' });
     const toRequester = publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB);
     expect(toRequester).toEqual([
-      { type: 'correction.outcome', schemaVersion: 1, messageId: outcomeMessageId(correctionId), sentAt: '2025-11-03T10:00:00.000Z', requestId: 'req-A', decision: 'APPROVED' },
+      {
+        type: 'correction.outcome',
+        schemaVersion: 1,
+        messageId: outcomeMessageId(correctionId),
+        sentAt: '2025-11-03T10:00:00.000Z',
+        requestId: 'req-A',
+        decision: 'APPROVED',
+      },
     ]);
     expectValidMessage('correction.outcome', toRequester[0]);
     const toOcmw = publisher.bodies(QUEUE_URLS.ocmwOutbound);
     expect(toOcmw).toHaveLength(1);
-    expect(toOcmw[0]).toMatchObject({ type: 'correction.approved', messageId: approvedMessageId(correctionId), correctionId, ocmwKbo: '0212351212', amount: '120.50', kind: 'RECOVERY' });
+    expect(toOcmw[0]).toMatchObject({
+      type: 'correction.approved',
+      messageId: approvedMessageId(correctionId),
+      correctionId,
+      ocmwKbo: '0212351212',
+      amount: '120.50',
+      kind: 'RECOVERY',
+    });
     expect(toOcmw[0]).not.toHaveProperty('requesterKbo');
     expectValidMessage('correction.approved', toOcmw[0]);
-    expect(corrections.items.get('VDAB#req-A')).toMatchObject({ status: 'FORWARDED_TO_OCMW', decision: 'APPROVED', decidedAt: '2025-11-04T09:00:00Z' });
+    expect(corrections.items.get('VDAB#req-A')).toMatchObject({
+      status: 'FORWARDED_TO_OCMW',
+      decision: 'APPROVED',
+      decidedAt: '2025-11-04T09:00:00Z',
+    });
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.ACTIRIS)).toEqual([]);
   });
 
   it('REJECTED: tells the requester and sends nothing to the OCMW', async () => {
     const { deps, corrections, publisher, correctionId } = await submitted('req-R');
     await processReturnMessage(deps, 'PPS', received(ppsDecisionMessage(correctionId, 'REJECTED')));
-    expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toEqual([expect.objectContaining({ type: 'correction.outcome', requestId: 'req-R', decision: 'REJECTED' })]);
+    expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toEqual([
+      expect.objectContaining({ type: 'correction.outcome', requestId: 'req-R', decision: 'REJECTED' }),
+    ]);
     expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toEqual([]);
     expect(corrections.items.get('VDAB#req-R')?.status).toBe('REJECTED');
   });

@@ -154,7 +154,11 @@ export function makeDeps(now = new Date('2025-11-03T10:00:00Z')) {
   return { deps, lines, corrections, refused, publisher, clock };
 }
 
-export function line(recipient: ReturningRecipient, reference: string, overrides: Partial<PaymentLine> & { insz?: string } = {}): PaymentLine {
+export function line(
+  recipient: ReturningRecipient,
+  reference: string,
+  overrides: Partial<PaymentLine> & { insz?: string } = {},
+): PaymentLine {
   const { insz = INSZ, ...rest } = overrides;
   return {
     recipient,

@@ -48,7 +48,12 @@ function record(body: unknown, queue: string): SQSRecord {
     messageId: `sqs-${n}`,
     receiptHandle: `rh-${n}`,
     body: JSON.stringify(body),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1762161301000', SenderId: 'AIDA', ApproximateFirstReceiveTimestamp: '1762161301500' },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1762161301000',
+      SenderId: 'AIDA',
+      ApproximateFirstReceiveTimestamp: '1762161301500',
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -90,7 +95,9 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 function deliver(recipient: 'VDAB' | 'ACTIRIS', reference: string, overrides: Parameters<typeof line>[2] = {}) {
-  ddbMock.on(GetCommand, { TableName: 'lines-table', Key: { pk: `LINE#${recipient}#${reference}`, sk: 'LINE' } }).resolves({ Item: lineItem(line(recipient, reference, overrides)) });
+  ddbMock
+    .on(GetCommand, { TableName: 'lines-table', Key: { pk: `LINE#${recipient}#${reference}`, sk: 'LINE' } })
+    .resolves({ Item: lineItem(line(recipient, reference, overrides)) });
 }
 
 describe('region-inbound', () => {
@@ -100,7 +107,9 @@ describe('region-inbound', () => {
 
     expect(result.batchItemFailures).toEqual([]);
     const puts = ddbMock.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(puts).toEqual([expect.objectContaining({ TableName: 'lines-table', ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now' })]);
+    expect(puts).toEqual([
+      expect.objectContaining({ TableName: 'lines-table', ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now' }),
+    ]);
     expect(puts[0]?.Item).toMatchObject({ pk: 'LINE#VDAB#REF-1', sk: 'DECISION#d-1', decision: 'VALIDATED' });
     const out = sent();
     expect(out.map((m) => [m.queueUrl, m.typeAttribute, m.body.recipient])).toEqual([[URL('outbound-pps'), 'validation.decision', 'VDAB']]);
@@ -116,8 +125,15 @@ describe('region-inbound', () => {
     expect(result.batchItemFailures).toEqual([]);
     const puts = ddbMock.commandCalls(PutCommand).map((c) => c.args[0].input);
     expect(puts.map((p) => p.TableName)).toEqual(['refused-table']);
-    expect(puts[0]?.Item).toMatchObject({ pk: 'REFUSED#ACTIRIS', channel: 'ACTIRIS', code: 'WRONG_CHANNEL', refusedMessageId: message.messageId });
-    expect(sent().map((m) => [m.queueUrl, m.body.type, m.body.code])).toEqual([[URL('outbound-actiris'), 'message.refused', 'WRONG_CHANNEL']]);
+    expect(puts[0]?.Item).toMatchObject({
+      pk: 'REFUSED#ACTIRIS',
+      channel: 'ACTIRIS',
+      code: 'WRONG_CHANNEL',
+      refusedMessageId: message.messageId,
+    });
+    expect(sent().map((m) => [m.queueUrl, m.body.type, m.body.code])).toEqual([
+      [URL('outbound-actiris'), 'message.refused', 'WRONG_CHANNEL'],
+    ]);
     expectValidMessage('message.refused', sent()[0]?.body);
     expect(refusedMetric.addDimensions).toHaveBeenCalledWith({ channel: 'ACTIRIS', code: 'WRONG_CHANNEL' });
     expect(refusedMetric.addMetric).toHaveBeenCalledWith('ReturnMessagesRefused', 'Count', 1);
@@ -139,7 +155,9 @@ describe('region-inbound', () => {
   });
 
   it('fails a refusal that could not be kept, rather than lose it', async () => {
-    ddbMock.on(PutCommand, { TableName: 'refused-table' }).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    ddbMock
+      .on(PutCommand, { TableName: 'refused-table' })
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     const bad = record('not json', 'inbound-vdab');
     const good = record(decisionMessage({ reference: 'NOPE' }), 'inbound-actiris');
     ddbMock.on(PutCommand, { TableName: 'refused-table', Item: { channel: 'ACTIRIS' } } as never).resolves({});
@@ -157,7 +175,9 @@ describe('region-inbound', () => {
     const first = await region()(event(record(message, 'inbound-vdab')));
     expect(first.batchItemFailures).toEqual([]);
     const stored = ddbMock.commandCalls(PutCommand)[0]!.args[0].input.Item!;
-    ddbMock.on(PutCommand, { TableName: 'corrections-table' }).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    ddbMock
+      .on(PutCommand, { TableName: 'corrections-table' })
+      .rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     ddbMock.on(GetCommand, { TableName: 'corrections-table' }).resolves({ Item: { ...stored, forwardedToPpsAt: '2025-11-03T10:00:00Z' } });
     sqsMock.resetHistory();
 
@@ -205,12 +225,16 @@ describe('pps-inbound', () => {
   };
 
   beforeEach(() => {
-    ddbMock.on(QueryCommand, { IndexName: 'byCorrectionId' }).resolves({ Items: [{ pk: submitted.pk, sk: submitted.sk, correctionId, requester: 'VDAB', requestId: 'req-1' }] });
+    ddbMock
+      .on(QueryCommand, { IndexName: 'byCorrectionId' })
+      .resolves({ Items: [{ pk: submitted.pk, sk: submitted.sk, correctionId, requester: 'VDAB', requestId: 'req-1' }] });
     ddbMock.on(GetCommand, { TableName: 'corrections-table' }).resolves({ Item: submitted });
   });
 
   it('applies an approval with one conditional update, tells VDAB the outcome and the OCMW the correction', async () => {
-    ddbMock.on(UpdateCommand, { ConditionExpression: '#status = :submitted' }).resolves({ Attributes: { ...submitted, status: 'APPROVED', decision: 'APPROVED', decidedAt: '2025-11-04T09:00:00Z' } });
+    ddbMock
+      .on(UpdateCommand, { ConditionExpression: '#status = :submitted' })
+      .resolves({ Attributes: { ...submitted, status: 'APPROVED', decision: 'APPROVED', decidedAt: '2025-11-04T09:00:00Z' } });
 
     const result = await ppsInbound(deps(), ARN('inbound-pps'))(event(record(ppsDecisionMessage(correctionId, 'APPROVED'), 'inbound-pps')));
 
@@ -229,18 +253,27 @@ describe('pps-inbound', () => {
 
   it('answers a second decision, seen as a failed condition, with ALREADY_DECIDED to the PPS and sends nothing else', async () => {
     ddbMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'decided', $metadata: {} }));
-    ddbMock.on(GetCommand, { TableName: 'corrections-table' }).resolves({ Item: { ...submitted, status: 'REJECTED', decision: 'REJECTED', decidedAt: '2025-11-04T08:00:00Z', outcomeSentAt: 'x' } });
+    ddbMock
+      .on(GetCommand, { TableName: 'corrections-table' })
+      .resolves({
+        Item: { ...submitted, status: 'REJECTED', decision: 'REJECTED', decidedAt: '2025-11-04T08:00:00Z', outcomeSentAt: 'x' },
+      });
 
     const result = await ppsInbound(deps(), ARN('inbound-pps'))(event(record(ppsDecisionMessage(correctionId, 'APPROVED'), 'inbound-pps')));
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(sent().map((m) => [m.queueUrl, m.body.type, m.body.code])).toEqual([[URL('outbound-pps'), 'message.refused', 'ALREADY_DECIDED']]);
+    expect(sent().map((m) => [m.queueUrl, m.body.type, m.body.code])).toEqual([
+      [URL('outbound-pps'), 'message.refused', 'ALREADY_DECIDED'],
+    ]);
     expect(ddbMock.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.pk)).toEqual(['REFUSED#PPS']);
   });
 
   it('answers a decision for an id the index does not know with UNKNOWN_CORRECTION', async () => {
     ddbMock.on(QueryCommand, { IndexName: 'byCorrectionId' }).resolves({ Items: [] });
-    const result = await ppsInbound(deps(), ARN('inbound-pps'))(event(record(ppsDecisionMessage('cor-unknown', 'REJECTED'), 'inbound-pps')));
+    const result = await ppsInbound(
+      deps(),
+      ARN('inbound-pps'),
+    )(event(record(ppsDecisionMessage('cor-unknown', 'REJECTED'), 'inbound-pps')));
     expect(result.batchItemFailures).toEqual([]);
     expect(sent().map((m) => m.body.code)).toEqual(['UNKNOWN_CORRECTION']);
   });

@@ -22,7 +22,10 @@ describe('reading a return message off its channel (messages.md)', () => {
   });
 
   it('refuses a body whose type disagrees with the SQS attribute type', () => {
-    expect(parseInbound('VDAB', JSON.stringify(decisionMessage()), 'correction.request')).toMatchObject({ ok: false, code: 'MALFORMED_MESSAGE' });
+    expect(parseInbound('VDAB', JSON.stringify(decisionMessage()), 'correction.request')).toMatchObject({
+      ok: false,
+      code: 'MALFORMED_MESSAGE',
+    });
     expect(parseInbound('VDAB', JSON.stringify(decisionMessage()), 'validation.decision')).toMatchObject({ ok: true });
   });
 

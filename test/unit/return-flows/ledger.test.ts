@@ -14,8 +14,22 @@ const ddbMock = mockClient(ddb);
 const ssmMock = mockClient(SSMClient);
 
 const batch = { batchId: 'b-1', period: '2025-10', receivedAt: new Date('2025-11-01T08:00:00Z') };
-const vdab = (i: number): RecipientRecord => ({ period: '2025-10', ocmwKbo: '0212351212', regulation: 'ART60_7', fileNumber: `F${i}`, insz: INSZ, reference: `R${i}`, amount: '1.00' });
-const forem = (i: number): RecipientRecord => ({ period: '2025-10', ocmwKbo: '0212351212', regulation: 'ART60_7', fileNumber: `F${i}`, insz: INSZ });
+const vdab = (i: number): RecipientRecord => ({
+  period: '2025-10',
+  ocmwKbo: '0212351212',
+  regulation: 'ART60_7',
+  fileNumber: `F${i}`,
+  insz: INSZ,
+  reference: `R${i}`,
+  amount: '1.00',
+});
+const forem = (i: number): RecipientRecord => ({
+  period: '2025-10',
+  ocmwKbo: '0212351212',
+  regulation: 'ART60_7',
+  fileNumber: `F${i}`,
+  insz: INSZ,
+});
 
 function writes(table: string) {
   return ddbMock
@@ -24,7 +38,13 @@ function writes(table: string) {
     .filter((requests) => requests.length > 0);
 }
 const ledger = (maxAttempts = 5) =>
-  new DynamoDeliveryLedger(ddb, { paymentLines: 'lines', disclosures: 'disclosures' }, async () => KEY, () => new Date('2025-11-01T08:10:00Z'), { sleep: async () => {}, maxAttempts });
+  new DynamoDeliveryLedger(
+    ddb,
+    { paymentLines: 'lines', disclosures: 'disclosures' },
+    async () => KEY,
+    () => new Date('2025-11-01T08:10:00Z'),
+    { sleep: async () => {}, maxAttempts },
+  );
 
 beforeEach(() => {
   ddbMock.reset();
@@ -34,7 +54,11 @@ beforeEach(() => {
 
 describe('DynamoDeliveryLedger', () => {
   it('writes VDAB lines and disclosures 25 per call, with the 15-year TTL from receipt and no INSZ in clear', async () => {
-    await ledger().recordDeliveries(batch, 'VDAB', Array.from({ length: 60 }, (_, i) => vdab(i)));
+    await ledger().recordDeliveries(
+      batch,
+      'VDAB',
+      Array.from({ length: 60 }, (_, i) => vdab(i)),
+    );
 
     expect(writes('lines').map((w) => w.length)).toEqual([25, 25, 10]);
     expect(writes('disclosures').map((w) => w.length)).toEqual([25, 25, 10]);
@@ -42,7 +66,14 @@ describe('DynamoDeliveryLedger', () => {
     expect(line).toMatchObject({ pk: 'LINE#VDAB#R0', sk: 'LINE', fileNumber: 'F0', inszHmac: inszHmac(KEY, INSZ), batchId: 'b-1' });
     expect(line.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 5475 * 86_400);
     const disclosure = writes('disclosures')[0]![0]!.PutRequest!.Item!;
-    expect(disclosure).toMatchObject({ pk: inszHmac(KEY, INSZ), recipient: 'VDAB', batchId: 'b-1', regulation: 'ART60_7', legalBasis: 'IVC/KSZG 19/122', deliveredAt: '2025-11-01T08:10:00.000Z' });
+    expect(disclosure).toMatchObject({
+      pk: inszHmac(KEY, INSZ),
+      recipient: 'VDAB',
+      batchId: 'b-1',
+      regulation: 'ART60_7',
+      legalBasis: 'IVC/KSZG 19/122',
+      deliveredAt: '2025-11-01T08:10:00.000Z',
+    });
     expect(JSON.stringify(ddbMock.commandCalls(BatchWriteCommand).map((c) => c.args[0].input))).not.toContain(INSZ);
   });
 
@@ -51,7 +82,9 @@ describe('DynamoDeliveryLedger', () => {
     expect(writes('lines')).toEqual([]);
     const items = writes('disclosures')[0]!.map((r) => r.PutRequest!.Item!);
     expect(items).toHaveLength(2);
-    expect(items.every((i) => i.recipient === 'FOREM' && i.expiresAt === Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400)).toBe(true);
+    expect(items.every((i) => i.recipient === 'FOREM' && i.expiresAt === Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400)).toBe(
+      true,
+    );
   });
 
   it('retries the items DynamoDB leaves unprocessed (throttling) until all are written', async () => {
@@ -65,7 +98,11 @@ describe('DynamoDeliveryLedger', () => {
       return { UnprocessedItems: {} };
     });
 
-    await ledger().recordDeliveries(batch, 'FOREM', Array.from({ length: 10 }, (_, i) => forem(i)));
+    await ledger().recordDeliveries(
+      batch,
+      'FOREM',
+      Array.from({ length: 10 }, (_, i) => forem(i)),
+    );
 
     expect(writes('disclosures').map((w) => w.length)).toEqual([10, 3]);
   });
@@ -84,7 +121,10 @@ describe('the disclosure key', () => {
     ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: hex } });
     const key = await loadDisclosureKey({ DISCLOSURE_KEY_PARAMETER: '/hub/disclosure-key-test', DISCLOSURE_KEY_LOCAL: 'cd'.repeat(32) });
     expect(key.toString('hex')).toBe(hex);
-    expect(ssmMock.commandCalls(GetParameterCommand)[0]?.args[0].input).toMatchObject({ Name: '/hub/disclosure-key-test', WithDecryption: true });
+    expect(ssmMock.commandCalls(GetParameterCommand)[0]?.args[0].input).toMatchObject({
+      Name: '/hub/disclosure-key-test',
+      WithDecryption: true,
+    });
   });
 
   it('reads the local hex key on the laptop', async () => {

@@ -13,7 +13,9 @@ describe('the requester hears the outcome and only the outcome (§15)', () => {
         fc.record({
           requestId: fc.string({ minLength: 1, maxLength: 128 }),
           kind: fc.constantFrom('RECOVERY', 'ARREARS'),
-          amount: fc.integer({ min: 1, max: 99_999_999_999 }).map((cents) => `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`),
+          amount: fc
+            .integer({ min: 1, max: 99_999_999_999 })
+            .map((cents) => `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`),
           budgetArticle: fc.string({ minLength: 1, maxLength: 40 }),
           reference: fc.string({ minLength: 1, maxLength: 64 }),
           fileNumber: fc.string({ minLength: 1, maxLength: 50 }),

@@ -47,10 +47,14 @@ describe('validation decisions (return-flows §2)', () => {
     expect(lines.decisions.size).toBe(0);
     expect(publisher.bodies(QUEUE_URLS.ppsOutbound)).toEqual([]);
     const notices = publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB);
-    expect(notices).toEqual([expect.objectContaining({ type: 'message.refused', refusedMessageId: message.messageId, code: 'UNKNOWN_LINE' })]);
+    expect(notices).toEqual([
+      expect.objectContaining({ type: 'message.refused', refusedMessageId: message.messageId, code: 'UNKNOWN_LINE' }),
+    ]);
     expectValidMessage('message.refused', notices[0]);
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.ACTIRIS)).toEqual([]);
-    expect([...refused.items.values()].map((r) => [r.channel, r.code, r.refusedMessageId])).toEqual([['VDAB', 'UNKNOWN_LINE', message.messageId]]);
+    expect([...refused.items.values()].map((r) => [r.channel, r.code, r.refusedMessageId])).toEqual([
+      ['VDAB', 'UNKNOWN_LINE', message.messageId],
+    ]);
   });
 
   it('refuses a decision whose fileNumber differs from the delivered line with LINE_MISMATCH', async () => {
@@ -82,7 +86,12 @@ describe('validation decisions (return-flows §2)', () => {
 
     const view = await lines.getLine('VDAB', 'REF-1', new Date('2025-11-03T10:00:00Z'));
     expect([view?.status, view?.statusDecisionId]).toEqual(['REFUSED', 'inspection']);
-    expect(lines.history('VDAB', 'REF-1').map((d) => d.decisionId).sort()).toEqual(['first', 'inspection']);
+    expect(
+      lines
+        .history('VDAB', 'REF-1')
+        .map((d) => d.decisionId)
+        .sort(),
+    ).toEqual(['first', 'inspection']);
   });
 
   it('treats a decisionId received again as a no-op: nothing stored or forwarded twice, nothing refused', async () => {
@@ -112,13 +121,21 @@ describe('validation decisions (return-flows §2)', () => {
     const retry = await processReturnMessage(deps, 'VDAB', received(message));
 
     expect(retry.kind).toBe('duplicate');
-    expect(publisher.bodies(QUEUE_URLS.ppsOutbound).map((b) => b.messageId)).toEqual([forwardedDecisionMessageId('VDAB', 'REF-1', 'dec-9')]);
+    expect(publisher.bodies(QUEUE_URLS.ppsOutbound).map((b) => b.messageId)).toEqual([
+      forwardedDecisionMessageId('VDAB', 'REF-1', 'dec-9'),
+    ]);
     expect(lines.history('VDAB', 'REF-1')[0]?.forwardedAt).toBeDefined();
   });
 
   it('orders decisions by instant, not by the text of their offsets', () => {
-    expect(isLaterDecision({ decidedAt: '2025-11-02T12:30:00+01:00', decisionId: 'a' }, { decidedAt: '2025-11-02T11:00:00Z', decisionId: 'b' })).toBe(true);
-    expect(isLaterDecision({ decidedAt: '2025-11-02T12:00:00+02:00', decisionId: 'a' }, { decidedAt: '2025-11-02T11:00:00Z', decisionId: 'b' })).toBe(false);
-    expect(isLaterDecision({ decidedAt: '2025-11-02T11:00:00Z', decisionId: 'b' }, { decidedAt: '2025-11-02T12:00:00+01:00', decisionId: 'a' })).toBe(true);
+    expect(
+      isLaterDecision({ decidedAt: '2025-11-02T12:30:00+01:00', decisionId: 'a' }, { decidedAt: '2025-11-02T11:00:00Z', decisionId: 'b' }),
+    ).toBe(true);
+    expect(
+      isLaterDecision({ decidedAt: '2025-11-02T12:00:00+02:00', decisionId: 'a' }, { decidedAt: '2025-11-02T11:00:00Z', decisionId: 'b' }),
+    ).toBe(false);
+    expect(
+      isLaterDecision({ decidedAt: '2025-11-02T11:00:00Z', decisionId: 'b' }, { decidedAt: '2025-11-02T12:00:00+01:00', decisionId: 'a' }),
+    ).toBe(true);
   });
 });

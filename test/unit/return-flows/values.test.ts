@@ -6,7 +6,9 @@ import { INSZ, KEY } from './fakes';
 
 describe('amounts in cents', () => {
   it('reads decimal euros exactly', () => {
-    expect([eurosToCents('120.5'), eurosToCents('0.01'), eurosToCents('999999999.99'), eurosToCents('-0.00'), eurosToCents('1,5')]).toEqual([12050, 1, 99_999_999_999, 0, null]);
+    expect([eurosToCents('120.5'), eurosToCents('0.01'), eurosToCents('999999999.99'), eurosToCents('-0.00'), eurosToCents('1,5')]).toEqual(
+      [12050, 1, 99_999_999_999, 0, null],
+    );
   });
   it('writes back what it read, with two decimals, for every amount', () => {
     fc.assert(
