@@ -1,15 +1,15 @@
-import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildReturnFlowDeps } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { logger, metrics } from '../shared/observability';
-import { QUEUES } from '../shared/topology';
 import type { ReturnFlowDeps } from '../shared/return-flows/deps';
 import { processReturnMessage } from '../shared/return-flows/process';
 import { receivedMessageOf, reportOutcome } from '../shared/return-flows/sqs';
+import { QUEUES } from '../shared/topology';
 
 /**
  * pps-inbound: the PPS's decisions on corrections, from its inbound queue (the only channel it

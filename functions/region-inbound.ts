@@ -1,7 +1,7 @@
-import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { buildReturnFlowDeps, channelOfQueueArn } from '../shared/adapters/dynamo-return-flow-deps';

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSEvent, SQSRecord, SQSBatchResponse } from 'aws-lambda';
-import { logger, metrics, METRIC } from '../shared/observability';
-import { processInboundFile, type BatchDependencies, type BatchOutcome } from '../shared/domain/batch/process-file';
-import { DEFAULT_MAX_REJECTED_SHARE } from '../shared/domain/batch/split';
-import { S3BlobStore, openS3Object } from '../shared/adapters/s3-blob-store';
-import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
-import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
-import { BUCKETS, FUNCTIONS, QUEUES, SETTINGS_ENV, TABLES } from '../shared/topology';
+import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
+import { openS3Object, S3BlobStore } from '../shared/adapters/s3-blob-store';
+import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
+import { DEFAULT_MAX_REJECTED_SHARE } from '../shared/domain/batch/split';
+import { logger, METRIC, metrics } from '../shared/observability';
 import { systemClock } from '../shared/ports';
+import { BUCKETS, FUNCTIONS, QUEUES, SETTINGS_ENV, TABLES } from '../shared/topology';
 
 /**
  * split-batch: S3 ObjectCreated notifications of the inbound bucket, through an SQS queue, each

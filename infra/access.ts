@@ -1,5 +1,5 @@
 import { RETURNING_RECIPIENTS } from '../shared/domain/recipients';
-import { FUNCTIONS, QUEUES, type FunctionSpec, type QueueSpec } from '../shared/topology';
+import { FUNCTIONS, type FunctionSpec, QUEUES, type QueueSpec } from '../shared/topology';
 import type { BucketKey, TableKey } from './stateful-stack';
 
 /**

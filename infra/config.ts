@@ -80,7 +80,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
   },
 };
 
-const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@\/-]{1,512}$/;
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 
 /** The account of a role ARN, or undefined when it is not one. */
 export function accountOfRoleArn(arn: string): string | undefined {
@@ -139,7 +139,7 @@ export function stageConfigProblems(config: StageConfig): string[] {
     problems.push(`maxRejectedShare ${config.maxRejectedShare} must be between 0 and 1`);
   if (!LOG_RETENTION_VALUES.includes(config.logRetentionDays))
     problems.push(`logRetentionDays ${config.logRetentionDays} is not a CloudWatch Logs retention value`);
-  if (!/^\/[\w.\/-]+$/.test(config.disclosureKeyParameterName))
+  if (!/^\/[\w./-]+$/.test(config.disclosureKeyParameterName))
     problems.push(
       `disclosureKeyParameterName "${config.disclosureKeyParameterName}" must be an SSM path such as /art60-hub/prod/disclosure-hmac-key`,
     );

@@ -5,15 +5,16 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { RECIPIENT_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../shared/domain/retention';
-import { BUCKETS, QUEUES, TABLES, type QueueSpec } from '../shared/topology';
+import { BUCKETS, QUEUES, type QueueSpec, TABLES } from '../shared/topology';
 import type { StageConfig } from './config';
 import { ACCESS_LOG_RETENTION_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from './constants';
 import { HubQueue } from './constructs/hub-queue';
 import { HubTable } from './constructs/hub-table';
 import { SecureBucket } from './constructs/secure-bucket';
+import { required } from './required';
 
 /** The prefix under which the PPS drops its monthly files (monthly-batch §1). */
 export const INBOUND_PREFIX = 'monthly/';
@@ -324,7 +325,7 @@ function notificationsTo(queue: sqs.Queue, bucket: s3.Bucket): s3.IBucketNotific
           conditions: fromThisBucket,
         }),
       );
-      queue.encryptionMasterKey!.addToResourcePolicy(
+      required(queue.encryptionMasterKey, 'the notification queue key').addToResourcePolicy(
         new iam.PolicyStatement({
           sid: 'InboundBucketNotifiesEncrypted',
           principals: [s3Service],

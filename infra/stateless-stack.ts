@@ -3,15 +3,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { BUCKETS, FUNCTIONS, SETTINGS_ENV, TABLES } from '../shared/topology';
-import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, FUNCTION_ACCESS, TABLE_ACTIONS, type FunctionAccess } from './access';
+import type { Construct } from 'constructs';
+import { BUCKETS, type FUNCTIONS, SETTINGS_ENV, TABLES } from '../shared/topology';
+import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, FUNCTION_ACCESS, type FunctionAccess, TABLE_ACTIONS } from './access';
 import { recipientKbosJson } from './config';
 import { METRICS_NAMESPACE } from './constants';
 import { HubFunction } from './constructs/hub-function';
 import { Monitoring } from './monitoring';
 import { acknowledgeObjectWildcard, OBJECT_WILDCARD_REASONS } from './nag';
-import { INBOUND_PREFIX, type BucketKey, type StatefulStack, type TableKey } from './stateful-stack';
+import { required } from './required';
+import { type BucketKey, INBOUND_PREFIX, type StatefulStack, type TableKey } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulStack;
@@ -101,7 +102,7 @@ function grant(hubFunction: HubFunction, access: FunctionAccess, stateful: State
       EVENT_SOURCE_ACTIONS,
       consumed.map((q) => q.queue.queueArn),
     );
-    for (const q of consumed) useKey(q.queue.encryptionMasterKey!, 'kms:Decrypt');
+    for (const q of consumed) useKey(required(q.queue.encryptionMasterKey, `the ${q.spec.name} queue key`), 'kms:Decrypt');
   }
   if (access.sendsTo.length > 0) {
     const targets = access.sendsTo.map((s) => stateful.queue(s));
@@ -110,7 +111,8 @@ function grant(hubFunction: HubFunction, access: FunctionAccess, stateful: State
       ['sqs:SendMessage'],
       targets.map((q) => q.queue.queueArn),
     );
-    for (const q of targets) useKey(q.queue.encryptionMasterKey!, 'kms:GenerateDataKey', 'kms:Decrypt');
+    for (const q of targets)
+      useKey(required(q.queue.encryptionMasterKey, `the ${q.spec.name} queue key`), 'kms:GenerateDataKey', 'kms:Decrypt');
   }
   for (const [b, level] of Object.entries(access.buckets) as Array<[BucketKey, keyof typeof BUCKET_ACTIONS]>) {
     const bucketArn = stateful.exportedBucketArn(b);
@@ -119,7 +121,7 @@ function grant(hubFunction: HubFunction, access: FunctionAccess, stateful: State
     // Object keys are made at run time (by the PPS, per batch); only the bucket and prefix are known.
     acknowledgeObjectWildcard(role, objects, OBJECT_WILDCARD_REASONS[b]);
     if (level === 'readWriteDelete') allow(`${pascal(b)}List`, ['s3:ListBucket'], [bucketArn]);
-    const key = stateful.buckets[b].encryptionKey!;
+    const key = required(stateful.buckets[b].encryptionKey, `the ${b} bucket key`);
     if (level === 'read') useKey(key, 'kms:Decrypt');
     else useKey(key, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
@@ -131,8 +133,9 @@ function grant(hubFunction: HubFunction, access: FunctionAccess, stateful: State
       for (const index of hubTable.spec.globalIndexes ?? []) resources.push(`${hubTable.table.tableArn}/index/${index.name}`);
     }
     allow(`${pascal(t)}Table`, TABLE_ACTIONS[level], resources);
-    useKey(hubTable.table.encryptionKey!, 'kms:Decrypt', 'kms:DescribeKey');
-    if (level !== 'read') useKey(hubTable.table.encryptionKey!, 'kms:Encrypt', 'kms:GenerateDataKey');
+    const tableKey = required(hubTable.table.encryptionKey, `the ${t} table key`);
+    useKey(tableKey, 'kms:Decrypt', 'kms:DescribeKey');
+    if (level !== 'read') useKey(tableKey, 'kms:Encrypt', 'kms:GenerateDataKey');
   }
   if (access.readsDisclosureKey) {
     const stack = Stack.of(hubFunction);

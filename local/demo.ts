@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type DeliveredLine, runReturnFlowDemo } from './return-flow-demo';
 import type { LocalStandIn } from './stand-in';
-import { runReturnFlowDemo, type DeliveredLine } from './return-flow-demo';
 
 /** The delivered lines of a recipient, read back from what its queue received (`<dir>/<R>.ndjson`). */
 async function deliveredLines(outDir: string, recipient: 'VDAB' | 'ACTIRIS', limit: number): Promise<DeliveredLine[]> {

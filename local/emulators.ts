@@ -1,7 +1,7 @@
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { interceptLocalhostDns, startFauxqs, type FauxqsServer } from 'fauxqs';
+import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from 'fauxqs';
 
 /**
  * The two in-process emulators behind the local stand-in: fauxqs (S3 and SQS on one port) and

@@ -1,10 +1,10 @@
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoRefusedMessages, REFUSED_CHANNELS } from '../shared/adapters/dynamo-refused-messages';
 import type { ReturningRecipient } from '../shared/domain/recipients';
-import { QUEUES, SETTINGS_ENV, TABLES, type QueueSpec } from '../shared/topology';
+import { QUEUES, type QueueSpec, SETTINGS_ENV, TABLES } from '../shared/topology';
 import type { LocalStandIn } from './stand-in';
 
 /**

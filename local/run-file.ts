@@ -1,13 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ListObjectsV2Command, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../shared/adapters/aws-clients';
-import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { readRows } from '../shared/domain/batch/reader';
 import { fileKindOf } from '../shared/domain/batch/file-name';
 import { isPeriod } from '../shared/domain/batch/payment-line';
+import { readRows } from '../shared/domain/batch/reader';
 import type { BatchReport } from '../shared/domain/batch/report';
+import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { BUCKETS, QUEUES } from '../shared/topology';
 import type { LocalStandIn } from './stand-in';
 
@@ -39,7 +39,7 @@ export interface LocalRunResult {
  */
 export async function localFilePeriod(path: string, now: Date): Promise<string> {
   const fallback = now.toISOString().slice(0, 7);
-  let kind;
+  let kind: ReturnType<typeof fileKindOf>;
   try {
     kind = fileKindOf(basename(path));
   } catch {

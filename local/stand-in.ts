@@ -1,32 +1,32 @@
-import { CreateBucketCommand, ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
+import { type AttributeDefinition, CreateTableCommand, DynamoDBClient, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import { type _Object, CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityBatchCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
-  type Message,
 } from '@aws-sdk/client-sqs';
-import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { resetAwsClients } from '../shared/adapters/aws-clients';
 import {
+  allQueues,
   BUCKETS,
+  type BucketSpec,
+  deadLetterQueueOf,
   FUNCTIONS,
+  type FunctionSpec,
   QUEUES,
+  type QueueSpec,
   SETTINGS_ENV,
   TABLES,
-  allQueues,
-  deadLetterQueueOf,
-  type BucketSpec,
-  type FunctionSpec,
-  type QueueSpec,
   type TableSpec,
 } from '../shared/topology';
-import { startEmulators, type RunningEmulators } from './emulators';
-import { lambdaContextFor, outcomeOf, sqsEventOf, type InvocationOutcome } from './event-source';
+import { type RunningEmulators, startEmulators } from './emulators';
+import { type InvocationOutcome, lambdaContextFor, outcomeOf, sqsEventOf } from './event-source';
 import { objectCreatedEvent } from './s3-notification';
 
 /**

@@ -16,9 +16,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readRows } from '../shared/domain/batch/reader';
 import { fileKindOf } from '../shared/domain/batch/file-name';
-import { DEFAULT_MAX_REJECTED_SHARE, splitRows, type RecordSink } from '../shared/domain/batch/split';
+import { readRows } from '../shared/domain/batch/reader';
+import { DEFAULT_MAX_REJECTED_SHARE, type RecordSink, splitRows } from '../shared/domain/batch/split';
 
 export type BenchMode = 'baseline' | 'pipeline' | 'end-to-end';
 

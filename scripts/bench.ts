@@ -19,8 +19,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeBatchFile } from './lib/batch-generator';
 import type { BenchMode, ChildResult } from './bench-child';
+import { writeBatchFile } from './lib/batch-generator';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./bench-child.ts', import.meta.url));
@@ -28,7 +28,7 @@ const PERIOD = '2025-11';
 const SEED = 20251101;
 const SIZES = [100_000, 1_000_000] as const;
 /** Runs of (a) and (b) per size: the best counts. */
-const RUNS: Record<(typeof SIZES)[number], number> = { 100_000: 3, 1_000_000: 3 };
+const RUNS: Record<(typeof SIZES)[number], number> = { 100000: 3, 1000000: 3 };
 const TARGETS = { ratio: 0.5, rssGrowth: 1.5, sendCallsPer1000: 2 } as const;
 
 const say = (text = ''): void => void process.stderr.write(`${text}\n`);

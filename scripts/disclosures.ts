@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
-import { DynamoDisclosures, type DisclosureView } from '../shared/adapters/dynamo-disclosures';
+import { type DisclosureView, DynamoDisclosures } from '../shared/adapters/dynamo-disclosures';
 import { isValidInsz, normaliseInsz } from '../shared/domain/checksums';
 import { isRecipient, type Recipient } from '../shared/domain/recipients';
 import { inszHmac, maskInsz } from '../shared/return-flows/disclosures';
@@ -52,10 +52,10 @@ export function formatDisclosures(insz: string, rows: readonly DisclosureView[])
   if (rows.length === 0) return `${header}\n(no recipient received data about this person, or it is past its retention)`;
   const columns = ['recipient', 'deliveredAt', 'period', 'batchId', 'regulation', 'legalBasis'] as const;
   const cells = rows.map((row) => columns.map((c) => String(row[c] ?? '')));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0)));
   const line = (values: readonly string[]) =>
     values
-      .map((v, i) => v.padEnd(widths[i]!))
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
   return [header, line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');

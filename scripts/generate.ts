@@ -26,10 +26,9 @@ function number(value: string | undefined, name: string, fallback?: number): num
   return n;
 }
 
-async function main(): Promise<void> {
-  let values;
+function parseArguments() {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       options: {
         rows: { type: 'string' },
         format: { type: 'string' },
@@ -42,10 +41,14 @@ async function main(): Promise<void> {
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
-    }));
+    }).values;
   } catch (error) {
-    fail((error as Error).message);
+    return fail((error as Error).message);
   }
+}
+
+async function main(): Promise<void> {
+  const values = parseArguments();
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;

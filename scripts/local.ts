@@ -5,8 +5,8 @@
  * recipients' queues fill. See README.md, The local stand-in.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BUCKETS, QUEUES, TABLES, deadLetterQueueOf, allQueues } from '../shared/topology';
-import { FIXED_PORTS, startLocalStandIn, type LocalStandIn } from '../local/stand-in';
+import { FIXED_PORTS, type LocalStandIn, startLocalStandIn } from '../local/stand-in';
+import { allQueues, BUCKETS, deadLetterQueueOf, QUEUES, TABLES } from '../shared/topology';
 
 const ROUND_INTERVAL_MS = 1000;
 

@@ -8,10 +8,11 @@
  * stand-in). Handler logs go to stderr (with --verbose) so that stdout holds only the summary;
  * progress of long files is shown on stderr.
  */
-import { parseArgs } from 'node:util';
+
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {

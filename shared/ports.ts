@@ -1,5 +1,5 @@
-import type { OutboundMessage } from './messages/envelope';
 import type { Recipient, RecipientRecord } from './domain/recipients';
+import type { OutboundMessage } from './messages/envelope';
 
 /**
  * The small interfaces the domain and the handlers depend on. Adapters in shared/adapters

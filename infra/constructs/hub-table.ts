@@ -1,8 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TTL_ATTRIBUTE, type TableSpec } from '../../shared/topology';
+import { type TableSpec, TTL_ATTRIBUTE } from '../../shared/topology';
 
 /** Days of point-in-time recovery: the maximum DynamoDB offers. */
 export const PITR_RECOVERY_PERIOD_DAYS = 35;

@@ -1,9 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from '../constants';
-import { Duration } from 'aws-cdk-lib';
 
 export interface SecureBucketProps {
   /** Customer-managed key for SSE-KMS. Omitted only for the access-log bucket (S3 logging supports SSE-S3 only). */

@@ -143,7 +143,10 @@ export const OCMW_POOL: readonly Ocmw[] = OCMW_SEED.map(([nis, name], i) => ({
 }));
 
 /** Cumulative weights of {@link OCMW_POOL}, to draw an OCMW by weight. */
-const OCMW_CUMULATIVE: readonly number[] = OCMW_SEED.reduce<number[]>((acc, [, , weight]) => [...acc, (acc.at(-1) ?? 0) + weight], []);
+const OCMW_CUMULATIVE: readonly number[] = (() => {
+  let total = 0;
+  return OCMW_SEED.map(([, , weight]) => (total += weight));
+})();
 const OCMW_TOTAL_WEIGHT = OCMW_CUMULATIVE.at(-1) ?? 0;
 
 const PAYMENT_TYPES = ['MONTHLY', 'MONTHLY', 'MONTHLY', 'REGULARISATION', 'END_OF_YEAR_PREMIUM'];
@@ -307,7 +310,7 @@ class RowFactory {
       case 'BAD_KBO': {
         const kbo = row.ocmwKbo ?? '';
         row.ocmwKbo = kbo.slice(0, 8) + pad((Number(kbo.slice(8)) + this.int(1, 96)) % 100, 2);
-        if (row.ocmwKbo === kbo) row.ocmwKbo = kbo.slice(0, 8) + '00';
+        if (row.ocmwKbo === kbo) row.ocmwKbo = `${kbo.slice(0, 8)}00`;
         break;
       }
       case 'UNKNOWN_NIS':

@@ -1,6 +1,6 @@
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { isExpired } from '../domain/retention';
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
+import { isExpired } from '../domain/retention';
 import type { TableSpec } from '../topology';
 
 /** Helpers shared by the DynamoDB adapters. */

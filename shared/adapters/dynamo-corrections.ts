@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
 import type { Correction, CorrectionDecision, CorrectionStore } from '../return-flows/model';

@@ -1,12 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETURNING_RECIPIENTS, type Recipient, type RecipientRecord, type ReturningRecipient } from '../domain/recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
-import { systemClock, type Clock, type DeliveredBatch, type DeliveryLedger } from '../ports';
+import { type Clock, type DeliveredBatch, type DeliveryLedger, systemClock } from '../ports';
 import { disclosureOf, inszHmac } from '../return-flows/disclosures';
 import { TABLES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { loadDisclosureKey } from './disclosure-key';
-import { putAll, tableNameFromEnv, type BatchWriteOptions } from './dynamo-common';
+import { type BatchWriteOptions, putAll, tableNameFromEnv } from './dynamo-common';
 import { disclosureItem } from './dynamo-disclosures';
 import { lineItem, paymentLineOf } from './dynamo-payment-lines';
 

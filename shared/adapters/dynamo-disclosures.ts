@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryUnexpired } from './dynamo-common';
 import type { Recipient } from '../domain/recipients';
 import type { Disclosure } from '../return-flows/disclosures';
+import { queryUnexpired } from './dynamo-common';
 
 /**
  * The record of disclosures (return-flows §4) in the disclosures table: `pk` = HMAC-SHA-256 of the

@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { systemClock, type BatchManifest, type ClaimResult, type Clock, type ManifestStore } from '../ports';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expiresAtEpochSeconds, isExpired, REPORT_RETENTION_DAYS } from '../domain/retention';
+import { type BatchManifest, type ClaimResult, type Clock, type ManifestStore, systemClock } from '../ports';
 import { TTL_ATTRIBUTE } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { isConditionalCheckFailed } from './dynamo-common';

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Regulation, ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
 import type { LineDecision, PaymentLine, PaymentLineStore, PaymentLineView, StoredDecision } from '../return-flows/model';

@@ -1,6 +1,6 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryUnexpired } from './dynamo-common';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel, RefusedMessage, RefusedMessageStore } from '../return-flows/model';
+import { queryUnexpired } from './dynamo-common';
 
 /**
  * Refused return messages, kept for an operator (messages.md; return-flows §5) in the

@@ -1,13 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
 import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../domain/retention';
-import { systemClock, type MessagePublisher } from '../ports';
+import { type MessagePublisher, systemClock } from '../ports';
 import type { ReturnFlowConfig, ReturnFlowDeps } from '../return-flows/deps';
 import { inszHmac } from '../return-flows/disclosures';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
-import { DynamoCorrections } from './dynamo-corrections';
 import { tableNameFromEnv } from './dynamo-common';
+import { DynamoCorrections } from './dynamo-corrections';
 import { DynamoPaymentLines } from './dynamo-payment-lines';
 import { DynamoRefusedMessages } from './dynamo-refused-messages';
 

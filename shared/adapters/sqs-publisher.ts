@@ -33,7 +33,7 @@ export class PublishError extends Error {
     readonly failures: readonly PublishFailure[],
   ) {
     super(
-      `Failed to publish ${failures.length} message(s) to ${queueUrl}: ` + failures.map((f) => `${f.messageId} (${f.code})`).join(', '),
+      `Failed to publish ${failures.length} message(s) to ${queueUrl}: ${failures.map((f) => `${f.messageId} (${f.code})`).join(', ')}`,
     );
   }
 }
@@ -104,8 +104,8 @@ function isRetryableEntry(senderFault: boolean | undefined, code: string | undef
 function entryBytes(message: OutboundMessage): number {
   return (
     Buffer.byteLength(message.body, 'utf8') +
-    Buffer.byteLength('type' + 'String' + message.type, 'utf8') +
-    Buffer.byteLength('messageId' + 'String' + message.messageId, 'utf8')
+    Buffer.byteLength(`typeString${message.type}`, 'utf8') +
+    Buffer.byteLength(`messageIdString${message.messageId}`, 'utf8')
   );
 }
 

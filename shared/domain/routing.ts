@@ -1,5 +1,5 @@
-import type { Recipient } from './recipients';
 import { digitsValue } from './checksums';
+import type { Recipient } from './recipients';
 
 /**
  * From municipality (NIS code) to recipient (spec monthly-batch §5). Data, in one place: a ruling

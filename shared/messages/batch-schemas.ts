@@ -4,9 +4,9 @@ import {
   OPTIONAL_FIELDS,
   RECIPIENT_VIEWS,
   REGULATIONS,
-  receivesAmounts,
   type Recipient,
   type RecordField,
+  receivesAmounts,
 } from '../domain/recipients';
 import { SCHEMA_VERSION } from './envelope';
 

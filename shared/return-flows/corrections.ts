@@ -1,4 +1,5 @@
 import { isValidInsz } from '../domain/checksums';
+import { formatCents, parsePositiveAmountCents } from '../domain/money';
 import { isGranted, type ReturningRecipient } from '../domain/recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
 import { envelope, toOutbound } from '../messages/envelope';
@@ -9,10 +10,9 @@ import type {
   CorrectionRequestInbound,
   CorrectionRequestPps,
 } from '../messages/return-flow-schemas';
-import { formatCents, parsePositiveAmountCents } from '../domain/money';
 import type { ReturnFlowDeps } from './deps';
 import { approvedMessageId, contentHash, correctionIdOf, forwardedCorrectionMessageId, outcomeMessageId } from './ids';
-import { Refusal, type Correction, type CorrectionFields, type CorrectionStatus, type ReturnOutcome } from './model';
+import { type Correction, type CorrectionFields, type CorrectionStatus, Refusal, type ReturnOutcome } from './model';
 
 /**
  * Corrections (return-flows §3): a recipient asks the PPS to recover or pay arrears on a payment

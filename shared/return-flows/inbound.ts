@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import {
+  type CorrectionDecisionMessage,
+  type CorrectionRequestInbound,
   correctionDecisionSchema,
   correctionRequestInboundSchema,
   envelopeSchema,
-  validationDecisionInboundSchema,
-  type CorrectionDecisionMessage,
-  type CorrectionRequestInbound,
   type RefusalCode,
   type ValidationDecisionInbound,
+  validationDecisionInboundSchema,
 } from '../messages/return-flow-schemas';
 import type { Channel } from './model';
 

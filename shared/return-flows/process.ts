@@ -1,8 +1,8 @@
-import type { ReturnFlowDeps } from './deps';
 import { applyCorrectionDecision, submitCorrection } from './corrections';
+import type { ReturnFlowDeps } from './deps';
 import { parseInbound } from './inbound';
-import { Refusal, type Channel, type ReturnOutcome } from './model';
-import { refuseMessage, type ReceivedMessage } from './refusals';
+import { type Channel, Refusal, type ReturnOutcome } from './model';
+import { type ReceivedMessage, refuseMessage } from './refusals';
 import { recordValidationDecision } from './validation-decisions';
 
 /**

@@ -1,5 +1,5 @@
-import type { SQSRecord } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
 import { logger, METRIC, metrics } from '../observability';
 import type { Channel, ReturnOutcome } from './model';
 import type { ReceivedMessage } from './refusals';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startLocalStandIn, type LocalStandIn } from '../../local/stand-in';
 import { runFileLocally } from '../../local/run-file';
+import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { BATCH_COLUMNS, writeBatchFile } from '../../scripts/lib/batch-generator';
 import { formattedInsz, tempDir } from '../support/batch-files';
 

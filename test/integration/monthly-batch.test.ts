@@ -1,23 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
-import { startLocalStandIn, type LocalStandIn, type ReceivedMessage } from '../../local/stand-in';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFileLocally } from '../../local/run-file';
 import { objectCreatedEvent } from '../../local/s3-notification';
+import { type LocalStandIn, type ReceivedMessage, startLocalStandIn } from '../../local/stand-in';
 import { makeInsz, writeBatchFile } from '../../scripts/lib/batch-generator';
-import { BUCKETS, QUEUES } from '../../shared/topology';
+import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
 import type { BatchReport } from '../../shared/domain/batch/report';
-import { assertValidMessage } from '../support/message-schemas';
+import { BUCKETS, QUEUES } from '../../shared/topology';
 import {
   COLUMNS,
   csvLine,
   csvText,
-  fillerRows,
+  type FillerRow,
   filesIn,
+  fillerRows,
   gzip,
+  type HandRow,
   ndjsonLine,
   readNdjson,
   sha256Hex,
@@ -26,9 +27,8 @@ import {
   utf8,
   validRow,
   writeBatch,
-  type FillerRow,
-  type HandRow,
 } from '../support/batch-files';
+import { assertValidMessage } from '../support/message-schemas';
 
 /**
  * The monthly batch end to end (spec monthly-batch.md, messages.md batch.records /

@@ -1,5 +1,9 @@
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeliveredLine, runReturnFlowDemo } from '../../local/return-flow-demo';
+import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
+import { findDisclosures, formatDisclosures } from '../../scripts/disclosures';
+import { listRefused } from '../../scripts/refused-messages';
 import { dynamoDocumentClient, sqsClient } from '../../shared/adapters/aws-clients';
 import { loadDisclosureKey } from '../../shared/adapters/disclosure-key';
 import { createDeliveryLedger } from '../../shared/adapters/dynamo-delivery-ledger';
@@ -8,11 +12,7 @@ import { DynamoPaymentLines } from '../../shared/adapters/dynamo-payment-lines';
 import { DynamoRefusedMessages } from '../../shared/adapters/dynamo-refused-messages';
 import type { RecipientRecord } from '../../shared/domain/recipients';
 import { correctionIdOf } from '../../shared/return-flows';
-import { deadLetterQueueOf, QUEUES, TABLES, type QueueSpec } from '../../shared/topology';
-import { findDisclosures, formatDisclosures } from '../../scripts/disclosures';
-import { listRefused } from '../../scripts/refused-messages';
-import { runReturnFlowDemo, type DeliveredLine } from '../../local/return-flow-demo';
-import { LOCAL_RECIPIENT_KBOS, startLocalStandIn, type LocalStandIn } from '../../local/stand-in';
+import { deadLetterQueueOf, QUEUES, type QueueSpec, TABLES } from '../../shared/topology';
 import { expectValidMessage, outboundSchemaName } from '../unit/return-flows/schema-check';
 
 /**

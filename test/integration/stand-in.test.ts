@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outcomeOf } from '../../local/event-source';
+import { encodeS3EventKey, type S3ObjectCreatedEvent } from '../../local/s3-notification';
+import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, loadFunctionHandler, localQueues, startLocalStandIn } from '../../local/stand-in';
 import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
 import { isValidKbo } from '../../shared/domain/checksums';
-import { BUCKETS, FUNCTIONS, QUEUES, SETTINGS_ENV, TABLES, allQueues, deadLetterQueueOf, type FunctionSpec } from '../../shared/topology';
-import { LOCAL_RECIPIENT_KBOS, loadFunctionHandler, localQueues, startLocalStandIn, type LocalStandIn } from '../../local/stand-in';
-import { encodeS3EventKey, type S3ObjectCreatedEvent } from '../../local/s3-notification';
-import { outcomeOf } from '../../local/event-source';
+import { allQueues, BUCKETS, deadLetterQueueOf, FUNCTIONS, type FunctionSpec, QUEUES, SETTINGS_ENV, TABLES } from '../../shared/topology';
 
 /**
  * The local stand-in against the real emulators: the topology exists as declared, S3

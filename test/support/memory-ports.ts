@@ -1,14 +1,14 @@
+import type { Recipient, RecipientRecord } from '../../shared/domain/recipients';
+import type { OutboundMessage } from '../../shared/messages/envelope';
 import type {
   BatchManifest,
   BlobStore,
   ClaimResult,
-  DeliveryLedger,
   DeliveredBatch,
+  DeliveryLedger,
   ManifestStore,
   MessagePublisher,
 } from '../../shared/ports';
-import type { OutboundMessage } from '../../shared/messages/envelope';
-import type { Recipient, RecipientRecord } from '../../shared/domain/recipients';
 
 /** In-memory stand-ins of the ports, for unit tests of the domain. */
 

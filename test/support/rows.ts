@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ALL_FIELDS, type RecordField } from '../../shared/domain/recipients';
-import { csvText, validRow as handRow, type HandRow } from './batch-files';
+import { csvText, type HandRow, validRow as handRow } from './batch-files';
 
 /**
  * A valid payment line of November 2025 (Antwerp, VDAB, ART60_7, reference `REF-1`, 1234.50 euros):

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BATCH_COLUMNS,
   EXTRA_COLUMN,
+  type GenerateBatchOptions,
   generateBatch,
   makeInsz,
   makeKbo,
   writeBatchFile,
-  type GenerateBatchOptions,
 } from '../../scripts/lib/batch-generator';
 import { isValidInsz, isValidKbo } from '../../shared/domain/checksums';
 import { ALL_FIELDS, REGULATIONS } from '../../shared/domain/recipients';

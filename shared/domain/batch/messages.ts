@@ -1,6 +1,6 @@
-import { MAX_MESSAGE_BYTES, envelope, type Envelope, type OutboundMessage } from '../../messages/envelope';
-import { receivesAmounts, type Recipient, type RecipientRecord } from '../recipients';
+import { type Envelope, envelope, MAX_MESSAGE_BYTES, type OutboundMessage } from '../../messages/envelope';
 import { formatCents } from '../money';
+import { type Recipient, type RecipientRecord, receivesAmounts } from '../recipients';
 
 /**
  * The hub → recipient messages of a batch (spec messages.md): `batch.records`, as many records of

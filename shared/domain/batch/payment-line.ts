@@ -1,7 +1,7 @@
 import { digitsValue, isValidInsz, isValidKbo, normaliseInsz, normaliseKbo } from '../checksums';
-import { ALL_FIELDS, OPTIONAL_FIELDS, type RecordField, type Regulation } from '../recipients';
-import { routeMunicipality, type Route } from '../routing';
 import { formatCents, parseAmountCents } from '../money';
+import { ALL_FIELDS, OPTIONAL_FIELDS, type RecordField, type Regulation } from '../recipients';
+import { type Route, routeMunicipality } from '../routing';
 import type { ReasonCode } from './codes';
 
 /**
@@ -209,7 +209,8 @@ class FieldReader {
   }
 
   fail(code: ReasonCode): void {
-    (this.codes ??= new Set()).add(code);
+    this.codes ??= new Set();
+    this.codes.add(code);
   }
 
   read(raw: unknown, index: number): string | undefined {
@@ -249,7 +250,7 @@ const FIELD_READER = new FieldReader();
 
 // Control characters U+0000–U+001F and U+007F (§2). V8 scans with a compiled regular
 // expression faster than a loop over character codes.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this finds
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Whether `text` holds a control character, U+0000–U+001F or U+007F (§2). */

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { RECIPIENTS, type Recipient, type RecipientRecord } from '../recipients';
+import type { OutboundMessage } from '../../messages/envelope';
 import type { BatchManifest, BlobStore, Clock, DeliveryLedger, ManifestStore, MessagePublisher } from '../../ports';
+import { RECIPIENTS, type Recipient, type RecipientRecord } from '../recipients';
 import { FileRefusal, type RefusalCode } from './codes';
 import { parseInboundKey, periodOfKey } from './file-name';
 import { batchCompletedMessage, batchRecordsMessage, RecordPacker } from './messages';
 import { readRows } from './reader';
 import type { BatchReport } from './report';
 import { BatchTally } from './report';
-import { splitRows, type RecordSink } from './split';
-import type { OutboundMessage } from '../../messages/envelope';
+import { type RecordSink, splitRows } from './split';
 
 /**
  * The monthly batch, end to end, for one inbound file (spec monthly-batch §7–§8): read and stage,
@@ -300,7 +300,7 @@ export async function redeliverBatch(
   deps: Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl'>,
 ): Promise<Record<Recipient, number>> {
   const manifest = await deps.manifests.get(batchId);
-  if (!manifest || manifest.status !== 'DELIVERED' || manifest.period === null) {
+  if (manifest?.status !== 'DELIVERED' || manifest.period === null) {
     throw new Error(`batch ${batchId} was not delivered, so there is nothing to deliver again`);
   }
   const sent: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };

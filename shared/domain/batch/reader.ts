@@ -1,5 +1,5 @@
-import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { ALL_FIELDS, OPTIONAL_FIELDS, type RecordField } from '../recipients';
 import { FileRefusal } from './codes';
 import type { FileKind } from './file-name';

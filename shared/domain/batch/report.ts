@@ -1,4 +1,4 @@
-import { RECIPIENTS, receivesAmounts, type Recipient } from '../recipients';
+import { RECIPIENTS, type Recipient, receivesAmounts } from '../recipients';
 import { NO_AUTHORISED_RECIPIENT, REASON_CODES, type ReasonCode, type RefusalCode } from './codes';
 
 /**

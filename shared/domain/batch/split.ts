@@ -1,10 +1,10 @@
-import { isGranted, type Recipient, type RecipientRecord } from '../recipients';
 import { minimise } from '../minimise';
+import { isGranted, type Recipient, type RecipientRecord } from '../recipients';
 import { FileRefusal, type RefusalCode } from './codes';
 import { validateRow } from './payment-line';
+import type { RawRow } from './reader';
 import { ReferenceSet } from './reference-set';
 import { BatchTally } from './report';
-import type { RawRow } from './reader';
 
 /**
  * The monthly batch's rule for every row (spec monthly-batch §7): rejected, unroutable, withheld

@@ -1,7 +1,7 @@
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { groupIntoCalls, PublishError, SqsPublisher, MAX_BATCH_BYTES } from '../../../shared/adapters/sqs-publisher';
+import { groupIntoCalls, MAX_BATCH_BYTES, PublishError, SqsPublisher } from '../../../shared/adapters/sqs-publisher';
 import { MAX_MESSAGE_BYTES, type OutboundMessage } from '../../../shared/messages/envelope';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/vdab-outbound';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { validateRow, isCalendarDate, type ValidationContext } from '../../../shared/domain/batch/payment-line';
-import { parseAmountCents, formatCents } from '../../../shared/domain/money';
-import { validRow } from '../../support/rows';
+import { isCalendarDate, type ValidationContext, validateRow } from '../../../shared/domain/batch/payment-line';
+import { formatCents, parseAmountCents } from '../../../shared/domain/money';
 import { ALL_FIELDS, OPTIONAL_FIELDS } from '../../../shared/domain/recipients';
+import { validRow } from '../../support/rows';
 
 function context(seen: string[] = []): ValidationContext {
   const references = new Set(seen);

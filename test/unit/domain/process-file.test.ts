@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  type BatchDependencies,
+  BatchInProgressError,
   processInboundFile,
   redeliverBatch,
-  BatchInProgressError,
-  type BatchDependencies,
 } from '../../../shared/domain/batch/process-file';
-import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
-import { assertValidMessage } from '../../support/message-schemas';
+import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { assertValidMessage } from '../../support/message-schemas';
 import { arbitraryRow, bytesOf, csvFile, validRow } from '../../support/rows';
 
 let staging: MemoryBlobStore;

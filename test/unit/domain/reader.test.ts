@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readRows, type RawRow } from '../../../shared/domain/batch/reader';
+import { describe, expect, it } from 'vitest';
 import { FileRefusal } from '../../../shared/domain/batch/codes';
-import { fileKindOf, parseInboundKey } from '../../../shared/domain/batch/file-name';
 import type { FileKind } from '../../../shared/domain/batch/file-name';
+import { fileKindOf, parseInboundKey } from '../../../shared/domain/batch/file-name';
+import { type RawRow, readRows } from '../../../shared/domain/batch/reader';
 import { bytesOf, chunked, csvFile, validRow } from '../../support/rows';
 
 const CSV: FileKind = { format: 'csv', gzip: false };

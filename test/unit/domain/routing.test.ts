@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeMunicipality, GERMAN_SPEAKING_MUNICIPALITIES } from '../../../shared/domain/routing';
+import { GERMAN_SPEAKING_MUNICIPALITIES, routeMunicipality } from '../../../shared/domain/routing';
 
 describe('routing from municipality to recipient (monthly-batch §5)', () => {
   it.each([

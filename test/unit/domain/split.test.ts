@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { splitRows, type RecordSink } from '../../../shared/domain/batch/split';
+import { describe, expect, it } from 'vitest';
 import type { RawRow } from '../../../shared/domain/batch/reader';
 import { BatchTally } from '../../../shared/domain/batch/report';
+import { type RecordSink, splitRows } from '../../../shared/domain/batch/split';
 import { RECIPIENT_VIEWS, RECIPIENTS, type Recipient, type RecipientRecord } from '../../../shared/domain/recipients';
-import { arbitraryRow, validRow } from '../../support/rows';
 import type { HandRow } from '../../support/batch-files';
+import { arbitraryRow, validRow } from '../../support/rows';
 
 const OPTIONS = { filePeriod: '2025-11', now: new Date('2026-11-28T00:00:00Z'), maxRejectedShare: 0.05 };
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  STAGES,
   accountOfRoleArn,
   recipientKbosJson,
   resolveStageConfig,
-  stageConfigProblems,
+  STAGES,
   type StageConfig,
+  stageConfigProblems,
 } from '../../../infra/config';
 import { isValidKbo } from '../../../shared/domain/checksums';
 

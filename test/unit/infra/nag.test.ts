@@ -4,7 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHub } from '../../../infra/hub';
-import { DEV, removeOutdir, synthesizeHub, type Synthesized } from './helpers';
+import { DEV, removeOutdir, type Synthesized, synthesizeHub } from './helpers';
 
 let s: Synthesized;
 beforeAll(() => {

@@ -4,8 +4,8 @@ import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER, BELGIAN_NATIONAL_NUMBER_PATTERN } f
 import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring';
 import type { FunctionKey } from '../../../infra/stateless-stack';
 import { METRIC } from '../../../shared/observability';
-import { FUNCTIONS, QUEUES, SETTINGS_ENV, allQueues, type QueueSpec } from '../../../shared/topology';
-import { DEV, logicalId, resources, removeOutdir, synthesizeHub, type Resource, type Statement, type Synthesized } from './helpers';
+import { allQueues, FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
+import { DEV, logicalId, type Resource, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
 
 let s: Synthesized;
 beforeAll(() => {

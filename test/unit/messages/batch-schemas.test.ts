@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +8,8 @@ import {
   ALL_FIELDS,
   GRANTED_REGULATIONS,
   OPTIONAL_FIELDS,
-  RECIPIENTS,
   RECIPIENT_VIEWS,
+  RECIPIENTS,
   type Recipient,
   type RecordField,
 } from '../../../shared/domain/recipients';

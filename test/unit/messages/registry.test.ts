@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { BATCH_MESSAGE_SCHEMAS } from '../../../shared/messages/batch-schemas';
 import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import { MESSAGE_SCHEMAS, schemaNameFor } from '../../../shared/messages/registry';
 import { RETURN_FLOW_MESSAGE_SCHEMAS } from '../../../shared/messages/return-flow-schemas';
-import { BATCH_MESSAGE_SCHEMAS } from '../../../shared/messages/batch-schemas';
 import { assertValidMessage } from '../../support/message-schemas';
 
 describe('MESSAGE_SCHEMAS', () => {

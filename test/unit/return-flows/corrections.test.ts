@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   approvedMessageId,
-  canTransition,
   CORRECTION_TRANSITIONS,
+  type CorrectionStatus,
+  canTransition,
   correctionIdOf,
   outcomeMessageId,
   processReturnMessage,
-  type CorrectionStatus,
 } from '../../../shared/return-flows';
 import { ACTIRIS_KBO, correctionMessage, line, makeDeps, OTHER_INSZ, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
 import { expectValidMessage } from './schema-check';

@@ -1,14 +1,14 @@
-import { isExpired } from '../../../shared/domain/retention';
 import type { Recipient, Regulation, ReturningRecipient } from '../../../shared/domain/recipients';
+import { isExpired } from '../../../shared/domain/retention';
 import type { OutboundMessage } from '../../../shared/messages/envelope';
 import type { MessagePublisher } from '../../../shared/ports';
 import {
-  canTransition,
-  inszHmac,
-  isLaterDecision,
   type Channel,
   type Correction,
   type CorrectionStore,
+  canTransition,
+  inszHmac,
+  isLaterDecision,
   type PaymentLine,
   type PaymentLineStore,
   type PaymentLineView,

@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ppsInbound } from '../../../functions/pps-inbound';
 import { regionInbound } from '../../../functions/region-inbound';
-import { buildReturnFlowDeps, channelOfQueueArn } from '../../../shared/adapters/dynamo-return-flow-deps';
 import { lineItem } from '../../../shared/adapters/dynamo-payment-lines';
+import { buildReturnFlowDeps, channelOfQueueArn } from '../../../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../../../shared/adapters/sqs-publisher';
 import { metrics } from '../../../shared/observability';
 import { correctionIdOf } from '../../../shared/return-flows';
@@ -253,11 +253,9 @@ describe('pps-inbound', () => {
 
   it('answers a second decision, seen as a failed condition, with ALREADY_DECIDED to the PPS and sends nothing else', async () => {
     ddbMock.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'decided', $metadata: {} }));
-    ddbMock
-      .on(GetCommand, { TableName: 'corrections-table' })
-      .resolves({
-        Item: { ...submitted, status: 'REJECTED', decision: 'REJECTED', decidedAt: '2025-11-04T08:00:00Z', outcomeSentAt: 'x' },
-      });
+    ddbMock.on(GetCommand, { TableName: 'corrections-table' }).resolves({
+      Item: { ...submitted, status: 'REJECTED', decision: 'REJECTED', decidedAt: '2025-11-04T08:00:00Z', outcomeSentAt: 'x' },
+    });
 
     const result = await ppsInbound(deps(), ARN('inbound-pps'))(event(record(ppsDecisionMessage(correctionId, 'APPROVED'), 'inbound-pps')));
 
