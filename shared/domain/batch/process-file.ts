@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { OutboundMessage } from '../../messages/envelope';
 import type { BatchManifest, BlobStore, Clock, DeliveryLedger, ManifestStore, MessagePublisher } from '../../ports';
 import { RECIPIENTS, type Recipient, type RecipientRecord } from '../recipients';
-import { FileRefusal, type RefusalCode } from './codes';
+import { FileRefusal, type FileRefusalCode } from './codes';
 import { parseInboundKey, periodOfKey } from './file-name';
 import { batchCompletedMessage, batchRecordsMessage, RecordPacker } from './messages';
 import { readRows } from './reader';
@@ -165,7 +165,7 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
   const source = new HashingSource(file.open());
   const stager = new RecipientStager(deps.staging, `${attemptId}/`);
 
-  let refused: RefusalCode | null = null;
+  let refused: FileRefusalCode | null = null;
   let tally = new BatchTally();
   let period = periodOfKey(file.key);
   try {

@@ -1,5 +1,5 @@
 import { RECIPIENTS, type Recipient, receivesAmounts } from '../recipients';
-import { NO_AUTHORISED_RECIPIENT, REASON_CODES, type ReasonCode, type RefusalCode } from './codes';
+import { type FileRefusalCode, NO_AUTHORISED_RECIPIENT, REASON_CODES, type ReasonCode } from './codes';
 
 /**
  * The report of one file (spec monthly-batch §8). It holds no national number: a row is named by
@@ -32,7 +32,7 @@ export interface BatchReport {
   readonly rejected: number;
   readonly perRecipient: Readonly<Record<Recipient, RecipientTotals>>;
   readonly issues: readonly ReportIssue[];
-  readonly refused: RefusalCode | null;
+  readonly refused: FileRefusalCode | null;
 }
 
 /** Counts of one file as it is read; turned into a {@link BatchReport} when the file ends. */
@@ -88,7 +88,10 @@ export class BatchTally {
    * The report of this tally. A refused file delivered nothing: its delivered counts are zero, and
    * its other counts and issues are those of the rows read before the refusal.
    */
-  toReport(identity: { batchId: string; period: string | null; source: string; sha256: string }, refused: RefusalCode | null): BatchReport {
+  toReport(
+    identity: { batchId: string; period: string | null; source: string; sha256: string },
+    refused: FileRefusalCode | null,
+  ): BatchReport {
     const deliveredNothing = refused !== null;
     const perRecipient = Object.fromEntries(
       RECIPIENTS.map((recipient) => {

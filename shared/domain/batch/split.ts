@@ -1,6 +1,6 @@
 import { minimise } from '../minimise';
 import { isGranted, type Recipient, type RecipientRecord } from '../recipients';
-import { FileRefusal, type RefusalCode } from './codes';
+import { FileRefusal, type FileRefusalCode } from './codes';
 import { validateRow } from './payment-line';
 import type { RawRow } from './reader';
 import { ReferenceSet } from './reference-set';
@@ -29,7 +29,7 @@ export interface SplitOptions {
 export interface SplitResult {
   readonly tally: BatchTally;
   /** The file-level refusal, or null when the file is accepted. */
-  readonly refused: RefusalCode | null;
+  readonly refused: FileRefusalCode | null;
 }
 
 export const DEFAULT_MAX_REJECTED_SHARE = 0.05;
