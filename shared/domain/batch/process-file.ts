@@ -4,7 +4,7 @@ import type { BatchManifest, BlobStore, Clock, DeliveryLedger, ManifestStore, Me
 import { RECIPIENTS, type Recipient, type RecipientRecord } from '../recipients';
 import { FileRefusal, type FileRefusalCode } from './codes';
 import { parseInboundKey, periodOfKey } from './file-name';
-import { batchCompletedMessage, batchRecordsMessage, RecordPacker } from './messages';
+import { batchCompletedMessage, batchRecordsMessage, RecordPacker } from './packing';
 import { readRows } from './reader';
 import type { BatchReport } from './report';
 import { BatchTally } from './report';

@@ -3,9 +3,9 @@ import { formatCents } from '../money';
 import { type Recipient, type RecipientRecord, receivesAmounts } from '../recipients';
 
 /**
- * The hub → recipient messages of a batch (spec messages.md): `batch.records`, as many records of
- * one recipient as fit one 64 KiB SQS billing unit, and `batch.completed`. Ids are deterministic
- * (batch, recipient, sequence), so a message sent again after a crash has the same id.
+ * Packing a batch into its hub → recipient messages (spec messages.md): `batch.records`, as many
+ * records of one recipient as fit one 64 KiB SQS billing unit, and `batch.completed`. Ids are
+ * deterministic (batch, recipient, sequence), so a message sent again after a crash has the same id.
  */
 
 export interface BatchRecordsMessage extends Envelope<'batch.records'> {
