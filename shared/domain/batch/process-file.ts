@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { OutboundMessage } from '../../messages/envelope';
-import type { BatchManifest, BlobStore, Clock, DeliveryLedger, ManifestStore, MessagePublisher } from '../../ports';
 import { RECIPIENTS, type Recipient, type RecipientRecord } from '../recipients';
 import { FileRefusal, type FileRefusalCode } from './codes';
 import { parseInboundKey, periodOfKey } from './file-name';
 import { batchCompletedMessage, batchRecordsMessage, RecordPacker } from './packing';
+import type { BatchDependencies, BatchManifest, BlobStore } from './ports';
 import { readRows } from './reader';
 import type { BatchReport } from './report';
 import { BatchTally } from './report';
@@ -18,23 +18,7 @@ import { type RecordSink, splitRows } from './split';
  * keys and ledger writes are deterministic, and the manifest is one conditional item.
  */
 
-export interface BatchDependencies {
-  readonly staging: BlobStore;
-  readonly archive: BlobStore;
-  readonly reports: BlobStore;
-  readonly manifests: ManifestStore;
-  readonly ledger: DeliveryLedger;
-  readonly publisher: MessagePublisher;
-  readonly recipientQueueUrl: (recipient: Recipient) => string;
-  readonly clock: Clock;
-  readonly maxRejectedShare: number;
-  /** A fresh id for this attempt (its staging prefix and its lease on the manifest). */
-  readonly newAttemptId: () => string;
-  /** How long an attempt holds a batch while publishing; at least the function's timeout. */
-  readonly leaseMs: number;
-  /** Progress, every so many rows (long files show progress). */
-  readonly onProgress?: (rows: number) => void;
-}
+export type { BatchDependencies } from './ports';
 
 /** An inbound object: its key and a way to read its bytes (twice at most: to hash a refused file whole). */
 export interface InboundFile {
