@@ -58,7 +58,7 @@ export interface BatchManifest {
   readonly attemptId?: string;
   readonly leaseUntil?: string;
   readonly deliveredAt?: string;
-  /** Per recipient: `batch.records` messages and records delivered (for a replay's `batch.completed`). */
+  /** Per recipient, once delivered: its `batch.records` messages, its records and (VDAB, Actiris) their amount. */
   readonly recipients?: Readonly<Record<string, { messages: number; records: number; amountCents?: string }>>;
 }
 
