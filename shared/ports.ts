@@ -13,4 +13,5 @@ export interface MessagePublisher {
 
 /** A clock, injected so that retention and timestamps are testable. */
 export type Clock = () => Date;
+/** The clock of the running system. */
 export const systemClock: Clock = () => new Date();

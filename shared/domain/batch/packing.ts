@@ -16,6 +16,7 @@ export interface BatchRecordsMessage extends Envelope<'batch.records'> {
   readonly records: readonly RecipientRecord[];
 }
 
+/** The last message of a batch to a recipient: how many messages and records (and, for VDAB and Actiris, what amount) it sent. */
 export interface BatchCompletedMessage extends Envelope<'batch.completed'> {
   readonly batchId: string;
   readonly period: string;
@@ -35,10 +36,12 @@ export const ENVELOPE_ROOM_BYTES = 1024;
 /** Bytes left for the `records` array of one `batch.records` message. */
 export const RECORDS_BUDGET_BYTES = MAX_MESSAGE_BYTES - ENVELOPE_ROOM_BYTES;
 
+/** The id of a recipient's `seq`-th `batch.records` message of a batch: the same on every retry. */
 export function recordsMessageId(batchId: string, recipient: Recipient, seq: number): string {
   return `${batchId}:${recipient}:records:${seq}`;
 }
 
+/** The id of a recipient's `batch.completed` message of a batch: the same on every retry. */
 export function completedMessageId(batchId: string, recipient: Recipient): string {
   return `${batchId}:${recipient}:completed`;
 }

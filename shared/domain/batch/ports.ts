@@ -44,6 +44,7 @@ export interface BlobStore {
  */
 export type ManifestStatus = 'PUBLISHING' | 'DELIVERED';
 
+/** One accepted file's bytes in the `batches` table: who holds them and whether they were delivered. */
 export interface BatchManifest {
   /** The content's SHA-256, hex: the manifest's key. */
   readonly sha256: string;
@@ -62,6 +63,7 @@ export interface BatchManifest {
   readonly recipients?: Readonly<Record<string, { messages: number; records: number; amountCents?: string }>>;
 }
 
+/** A claim either holds the batch now (a new manifest, or one taken over) or names the manifest in the way. */
 export type ClaimResult =
   | { readonly claimed: true; readonly manifest: BatchManifest }
   | { readonly claimed: false; readonly existing: BatchManifest };

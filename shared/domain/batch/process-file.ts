@@ -19,6 +19,7 @@ export interface InboundFile {
   readonly open: () => AsyncIterable<Uint8Array>;
 }
 
+/** What became of a file: delivered, refused (both with their report), or a duplicate of bytes already delivered. */
 export type BatchOutcome =
   | { readonly kind: 'delivered'; readonly report: BatchReport; readonly reportKey: string }
   | { readonly kind: 'refused'; readonly report: BatchReport; readonly reportKey: string }

@@ -45,6 +45,8 @@ export class BatchTally {
   readonly records: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
   readonly withheldBy: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
   private readonly amountCents: Record<Recipient, bigint> = { VDAB: 0n, ACTIRIS: 0n, FOREM: 0n };
+  // Sums are kept in a number while they are exact (below 2^53) and moved into the bigint before.
+  private readonly pendingCents: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
   private readonly issueLog = new IssueLog();
 
   /** Notes a rejected row with its reasons. */
@@ -63,8 +65,6 @@ export class BatchTally {
   get issues(): ReportIssue[] {
     return this.issueLog.toArray();
   }
-  // Sums are kept in a number while they are exact (below 2^53) and moved into the bigint before.
-  private readonly pendingCents: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
 
   /** Counts one delivered record and its amount (integer cents, at most ±10^11). */
   addDelivered(recipient: Recipient, amountCents: number): void {
