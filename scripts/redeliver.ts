@@ -14,7 +14,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { values } = parseArgs({ options: { batch: { type: 'string' }, recipient: { type: 'string' } } });
 const { RECIPIENTS, isRecipient } = await import('../shared/domain/recipients');
-const { redeliverBatch } = await import('../shared/domain/batch/process-file');
+const { redeliverBatch } = await import('../shared/domain/batch/redeliver');
 const { S3BlobStore } = await import('../shared/adapters/s3-blob-store');
 const { DynamoManifestStore } = await import('../shared/adapters/dynamo-manifest-store');
 const { SqsPublisher } = await import('../shared/adapters/sqs-publisher');

@@ -1,9 +1,9 @@
-import type { Recipient, RecipientRecord } from './domain/recipients';
 import type { OutboundMessage } from './messages/envelope';
 
 /**
- * The small interfaces the domain and the handlers depend on. Adapters in shared/adapters
- * implement them with the AWS SDK; tests implement them in memory.
+ * The small interfaces that both the monthly batch and the return flows depend on. The batch's
+ * own ports are in domain/batch/ports.ts. Adapters in shared/adapters implement them with the AWS
+ * SDK; tests implement them in memory.
  */
 
 /** Sends messages to one queue. Resolves when every message was accepted; rejects loudly otherwise. */
@@ -13,75 +13,5 @@ export interface MessagePublisher {
 
 /** A clock, injected so that retention and timestamps are testable. */
 export type Clock = () => Date;
+/** The clock of the running system. */
 export const systemClock: Clock = () => new Date();
-
-/** The batch whose records are being delivered. */
-export interface DeliveredBatch {
-  readonly batchId: string;
-  readonly period: string;
-  /** When the hub received the file: every retention clock of what it delivers starts here. */
-  readonly receivedAt: Date;
-}
-
-/**
- * Remembers what the monthly batch delivered, before it is published: the payment lines of VDAB
- * and Actiris (so that their decisions and corrections can be checked against them) and, for every
- * recipient, the record of disclosures. Idempotent: recording the same records again is a no-op
- * (a later delivery of the same reference to the same recipient replaces the line).
- */
-export interface DeliveryLedger {
-  recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void>;
-}
-
-/** Objects in one bucket (staging, archive or reports). Keys are relative to the bucket. */
-export interface BlobStore {
-  /**
-   * Writes an object. With `ifAbsent`, an object that already exists is left as it is (write once):
-   * the call then resolves all the same, since the content under a key is deterministic.
-   */
-  put(key: string, body: string, options?: { ifAbsent?: boolean; contentType?: string }): Promise<void>;
-  getText(key: string): Promise<string>;
-  /** Keys under a prefix, in lexicographic order. */
-  list(prefix: string): Promise<string[]>;
-  delete(keys: readonly string[]): Promise<void>;
-}
-
-/**
- * The states of a batch manifest (monthly-batch §8: the same bytes are delivered once). Only an
- * accepted file has a manifest: a refusal may depend on the key, so it blocks nothing.
- */
-export type ManifestStatus = 'PUBLISHING' | 'DELIVERED';
-
-export interface BatchManifest {
-  /** The content's SHA-256, hex: the manifest's key. */
-  readonly sha256: string;
-  readonly batchId: string;
-  readonly status: ManifestStatus;
-  readonly source: string;
-  readonly period: string | null;
-  readonly reportKey: string;
-  /** When the hub first received the bytes: the retention clock of what it delivers. */
-  readonly receivedAt: string;
-  /** The attempt that holds the batch while publishing, and until when. */
-  readonly attemptId?: string;
-  readonly leaseUntil?: string;
-  readonly deliveredAt?: string;
-  /** Per recipient: `batch.records` messages and records delivered (for a replay's `batch.completed`). */
-  readonly recipients?: Readonly<Record<string, { messages: number; records: number; amountCents?: string }>>;
-}
-
-export type ClaimResult =
-  | { readonly claimed: true; readonly manifest: BatchManifest }
-  | { readonly claimed: false; readonly existing: BatchManifest };
-
-/** Batch manifests, written with single-item conditional writes. */
-export interface ManifestStore {
-  /**
-   * Creates the manifest if no manifest has these bytes' SHA-256, or takes over one left
-   * `PUBLISHING` by an attempt whose lease has run out (a crash). Otherwise answers the existing one.
-   */
-  claim(manifest: BatchManifest, now: Date): Promise<ClaimResult>;
-  /** Marks a claimed manifest delivered; only the attempt that holds it may. */
-  markDelivered(sha256: string, attemptId: string, deliveredAt: Date, recipients: NonNullable<BatchManifest['recipients']>): Promise<void>;
-  get(sha256: string): Promise<BatchManifest | undefined>;
-}

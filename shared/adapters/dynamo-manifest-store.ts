@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { BatchManifest, ClaimResult, ManifestStore } from '../domain/batch/ports';
 import { expiresAtEpochSeconds, isExpired, REPORT_RETENTION_DAYS } from '../domain/retention';
-import { type BatchManifest, type ClaimResult, type Clock, type ManifestStore, systemClock } from '../ports';
+import { type Clock, systemClock } from '../ports';
 import { TTL_ATTRIBUTE } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { isConditionalCheckFailed } from './dynamo-common';

@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { BlobStore } from '../ports';
+import type { BlobStore } from '../domain/batch/ports';
 import { s3Client } from './aws-clients';
 
 /** S3's answer when a conditional write finds the object already there. */

@@ -1,14 +1,7 @@
+import type { BatchManifest, BlobStore, ClaimResult, DeliveredBatch, DeliveryLedger, ManifestStore } from '../../shared/domain/batch/ports';
 import type { Recipient, RecipientRecord } from '../../shared/domain/recipients';
 import type { OutboundMessage } from '../../shared/messages/envelope';
-import type {
-  BatchManifest,
-  BlobStore,
-  ClaimResult,
-  DeliveredBatch,
-  DeliveryLedger,
-  ManifestStore,
-  MessagePublisher,
-} from '../../shared/ports';
+import type { MessagePublisher } from '../../shared/ports';
 
 /** In-memory stand-ins of the ports, for unit tests of the domain. */
 

@@ -24,13 +24,13 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export const NO_AUTHORISED_RECIPIENT = 'NO_AUTHORISED_RECIPIENT' as const;
 
 /** Why a whole file is refused (§7): nothing of it reaches any recipient. */
-export const REFUSAL_CODES = ['UNSUPPORTED_FILE', 'MISSING_COLUMNS', 'UNREADABLE', 'TOO_MANY_REJECTED_ROWS'] as const;
-export type RefusalCode = (typeof REFUSAL_CODES)[number];
+export const FILE_REFUSAL_CODES = ['UNSUPPORTED_FILE', 'MISSING_COLUMNS', 'UNREADABLE', 'TOO_MANY_REJECTED_ROWS'] as const;
+export type FileRefusalCode = (typeof FILE_REFUSAL_CODES)[number];
 
-/** A file-level refusal, thrown by the reader and caught by the pipeline. */
+/** A file-level refusal, thrown where the key or the bytes are read: an answer (the report says why), not a failure to retry. */
 export class FileRefusal extends Error {
   constructor(
-    readonly code: RefusalCode,
+    readonly code: FileRefusalCode,
     detail: string,
   ) {
     super(`${code}: ${detail}`);

@@ -1,40 +1,17 @@
-import { createHash } from 'node:crypto';
-import type { OutboundMessage } from '../../messages/envelope';
-import type { BatchManifest, BlobStore, Clock, DeliveryLedger, ManifestStore, MessagePublisher } from '../../ports';
-import { RECIPIENTS, type Recipient, type RecipientRecord } from '../recipients';
-import { FileRefusal, type RefusalCode } from './codes';
+import { RECIPIENTS } from '../recipients';
+import { FileRefusal, type FileRefusalCode } from './codes';
+import { deliverToRecipient } from './deliver';
 import { parseInboundKey, periodOfKey } from './file-name';
-import { batchCompletedMessage, batchRecordsMessage, RecordPacker } from './messages';
-import { readRows } from './reader';
-import type { BatchReport } from './report';
-import { BatchTally } from './report';
-import { type RecordSink, splitRows } from './split';
+import { HashingSource, sha256Of } from './hashing-source';
+import { reportKeyOf, stagingPrefixOf } from './object-keys';
+import type { BatchDependencies, BatchManifest, BlobStore } from './ports';
+import { type RawRow, readRows } from './reader';
+import { type BatchReport, BatchTally } from './report';
+import { splitRows } from './split';
+import { RecipientStager } from './staging';
 
-/**
- * The monthly batch, end to end, for one inbound file (spec monthly-batch §7–§8): read and stage,
- * decide, and only for an accepted file that these bytes have not delivered before: archive,
- * record the deliveries, publish to each recipient's queue, and report. A refused file publishes
- * nothing and leaves its report. Every step can be repeated after a crash: message ids, archive
- * keys and ledger writes are deterministic, and the manifest is one conditional item.
- */
-
-export interface BatchDependencies {
-  readonly staging: BlobStore;
-  readonly archive: BlobStore;
-  readonly reports: BlobStore;
-  readonly manifests: ManifestStore;
-  readonly ledger: DeliveryLedger;
-  readonly publisher: MessagePublisher;
-  readonly recipientQueueUrl: (recipient: Recipient) => string;
-  readonly clock: Clock;
-  readonly maxRejectedShare: number;
-  /** A fresh id for this attempt (its staging prefix and its lease on the manifest). */
-  readonly newAttemptId: () => string;
-  /** How long an attempt holds a batch while publishing; at least the function's timeout. */
-  readonly leaseMs: number;
-  /** Progress, every so many rows (long files show progress). */
-  readonly onProgress?: (rows: number) => void;
-}
+// The handler builds the dependencies and calls processInboundFile: one import serves both.
+export type { BatchDependencies } from './ports';
 
 /** An inbound object: its key and a way to read its bytes (twice at most: to hash a refused file whole). */
 export interface InboundFile {
@@ -42,6 +19,7 @@ export interface InboundFile {
   readonly open: () => AsyncIterable<Uint8Array>;
 }
 
+/** What became of a file: delivered, refused (both with their report), or a duplicate of bytes already delivered. */
 export type BatchOutcome =
   | { readonly kind: 'delivered'; readonly report: BatchReport; readonly reportKey: string }
   | { readonly kind: 'refused'; readonly report: BatchReport; readonly reportKey: string }
@@ -55,172 +33,59 @@ export class BatchInProgressError extends Error {
   }
 }
 
-/** Records per staged object: a hundred messages of up to 64 KiB, a few MiB an object. */
-const MESSAGES_PER_PART = 100;
-
-export function reportKeyOf(period: string | null, batchId: string): string {
-  return `${period ?? 'unknown-period'}/${batchId}.json`;
-}
-
-export function archivePrefixOf(recipient: Recipient, period: string, batchId: string): string {
-  return `${recipient}/${period}/${batchId}/`;
-}
-
-function partName(index: number): string {
-  return `part-${String(index).padStart(6, '0')}.ndjson`;
-}
-
-/** Hashes bytes as they pass; `digest()` is whole only when the source was read to its end. */
-class HashingSource {
-  private readonly hash = createHash('sha256');
-  complete = false;
-
-  constructor(private readonly source: AsyncIterable<Uint8Array>) {}
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
-    for await (const chunk of this.source) {
-      this.hash.update(chunk);
-      yield chunk;
-    }
-    this.complete = true;
-  }
-
-  digest(): string {
-    return this.hash.digest('hex');
-  }
-}
-
-async function sha256Of(source: AsyncIterable<Uint8Array>): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of source) hash.update(chunk);
-  return hash.digest('hex');
-}
-
 /**
- * Stages each recipient's records, packed into messages' `records` arrays, as objects under
- * `<attempt>/<RECIPIENT>/part-NNNNNN.ndjson` (one array a line), so that nothing reaches a
- * recipient before the whole file is read and accepted.
- */
-class RecipientStager implements RecordSink {
-  private readonly packers = new Map<Recipient, RecordPacker>();
-  private readonly lines = new Map<Recipient, string[]>();
-  readonly parts = new Map<Recipient, string[]>();
-  readonly messages: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
-
-  constructor(
-    private readonly staging: BlobStore,
-    private readonly prefix: string,
-  ) {}
-
-  accept(recipient: Recipient, record: RecipientRecord): void | Promise<void> {
-    let packer = this.packers.get(recipient);
-    if (!packer) {
-      packer = new RecordPacker();
-      this.packers.set(recipient, packer);
-    }
-    const finished = packer.add(JSON.stringify(record));
-    if (finished !== null) return this.addLine(recipient, finished);
-  }
-
-  private addLine(recipient: Recipient, line: string): Promise<void> | undefined {
-    this.messages[recipient] += 1;
-    const lines = this.lines.get(recipient) ?? [];
-    lines.push(line);
-    this.lines.set(recipient, lines);
-    return lines.length >= MESSAGES_PER_PART ? this.writePart(recipient) : undefined;
-  }
-
-  private async writePart(recipient: Recipient): Promise<void> {
-    const lines = this.lines.get(recipient);
-    if (!lines || lines.length === 0) return;
-    this.lines.set(recipient, []);
-    const parts = this.parts.get(recipient) ?? [];
-    const key = `${this.prefix}${recipient}/${partName(parts.length + 1)}`;
-    parts.push(key);
-    this.parts.set(recipient, parts);
-    await this.staging.put(key, lines.join('\n'), { contentType: 'application/x-ndjson' });
-  }
-
-  /** Writes what is still in memory. */
-  async finish(): Promise<void> {
-    for (const [recipient, packer] of this.packers) {
-      const last = packer.flush();
-      if (last !== null) await this.addLine(recipient, last);
-      await this.writePart(recipient);
-    }
-  }
-
-  allKeys(): string[] {
-    return [...this.parts.values()].flat();
-  }
-}
-
-/**
- * Processes one inbound file. Answers what became of it; throws only on transient failures
- * (the source, a store, a queue), so that the notification is retried.
+ * The monthly batch, end to end, for one inbound file (spec monthly-batch §7–§8). Answers what
+ * became of it; throws only on transient failures (the source, a store, a queue), so that the
+ * notification is retried.
+ *
+ * Primary course: the file is read and its delivered records staged; it is accepted; its bytes
+ * claim the manifest; the report is written; each recipient's messages are archived, recorded in
+ * the ledger and published, `batch.completed` last; the manifest is marked delivered and the
+ * staging deleted.
+ *
+ * Alternative courses: a refused file publishes nothing and leaves its report; bytes delivered
+ * before (under any key) are a duplicate and deliver nothing again; bytes another attempt is
+ * publishing throw {@link BatchInProgressError}. A crash at any step is repaired by the retry:
+ * message ids, archive keys and ledger writes are deterministic, and the manifest is one
+ * conditional item whose lease runs out.
  */
 export async function processInboundFile(file: InboundFile, deps: BatchDependencies): Promise<BatchOutcome> {
   const now = deps.clock();
   const attemptId = deps.newAttemptId();
   const source = new HashingSource(file.open());
-  const stager = new RecipientStager(deps.staging, `${attemptId}/`);
+  const stager = new RecipientStager(deps.staging, stagingPrefixOf(attemptId));
 
-  let refused: RefusalCode | null = null;
-  let tally = new BatchTally();
-  let period = periodOfKey(file.key);
-  try {
-    const inbound = parseInboundKey(file.key);
-    period = inbound.period;
-    const rows = readRows(source, inbound.kind);
-    const progressEvery = 100_000;
-    const withProgress = deps.onProgress
-      ? (async function* () {
-          let seen = 0;
-          for await (const batch of rows) {
-            const before = seen;
-            seen += batch.length;
-            if (Math.floor(seen / progressEvery) > Math.floor(before / progressEvery)) deps.onProgress?.(seen);
-            yield batch;
-          }
-        })()
-      : rows;
-    const result = await splitRows(withProgress, { filePeriod: inbound.period, now, maxRejectedShare: deps.maxRejectedShare }, stager);
-    tally = result.tally;
-    refused = result.refused;
-    if (refused === null) await stager.finish();
-  } catch (error) {
-    if (!(error instanceof FileRefusal)) {
-      await deps.staging.delete(stager.allKeys()).catch(() => undefined);
-      throw error;
-    }
-    refused = error.code;
-  }
+  // 1. Read and stage: every row is decided; delivered records wait in staging, unseen.
+  const read = await readAndStage(file.key, source, stager, deps, now);
 
+  // 2. Name the batch by its bytes. A refusal may have stopped reading early: then hash them whole.
   const sha256 = source.complete ? source.digest() : await sha256Of(file.open());
   const batchId = sha256;
-  const reportKey = reportKeyOf(period, batchId);
-  const identity = { batchId, period, source: file.key, sha256 };
+  const reportKey = reportKeyOf(read.period, batchId);
+  const identity = { batchId, period: read.period, source: file.key, sha256 };
 
-  if (refused !== null) {
+  // 3. Refused: nothing is published, and the report says why.
+  if (read.refused !== null) {
     await deps.staging.delete(stager.allKeys());
     // Bytes already delivered stay delivered, under any key. A refusal itself records no manifest:
     // it may depend on the key (its month folder, its extension), so the same bytes put right
     // later must still be processed.
     const existing = await deps.manifests.get(sha256);
     if (existing) return { kind: 'duplicate', existing };
-    const report = tally.toReport(identity, refused);
-    await deps.reports.put(reportKey, JSON.stringify(report, null, 2), { contentType: 'application/json' });
+    const report = read.tally.toReport(identity, read.refused);
+    await putReport(deps.reports, reportKey, report);
     return { kind: 'refused', report, reportKey };
   }
 
-  const acceptedPeriod = period as string;
+  // 4. Accepted: claim the manifest with one conditional write. The same bytes delivered before are
+  //    a duplicate; an attempt holding a live lease makes this one back off.
   const claim = await deps.manifests.claim(
     {
       sha256,
       batchId,
       status: 'PUBLISHING',
       source: file.key,
-      period: acceptedPeriod,
+      period: read.period,
       reportKey,
       receivedAt: now.toISOString(),
       attemptId,
@@ -234,89 +99,83 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
     return { kind: 'duplicate', existing: claim.existing };
   }
 
-  // A crash before this attempt left the manifest behind: the retention clock stays the first one.
-  const receivedAt = new Date(claim.manifest.receivedAt);
-  const report = tally.toReport(identity, null);
-  await deps.reports.put(reportKey, JSON.stringify(report, null, 2), { contentType: 'application/json' });
+  // 5. Write the report.
+  const report = read.tally.toReport(identity, null);
+  await putReport(deps.reports, reportKey, report);
 
-  const recipients: Record<string, { messages: number; records: number; amountCents?: string }> = {};
+  // 6. Deliver to each recipient in turn. After a crash the manifest keeps the first attempt's
+  //    receivedAt: the retention clock starts at the first reception.
+  const batch = { batchId, period: read.period, receivedAt: new Date(claim.manifest.receivedAt) };
+  const delivered: Record<string, { messages: number; records: number; amountCents?: string }> = {};
   for (const recipient of RECIPIENTS) {
     const totals = {
       messages: stager.messages[recipient],
-      records: tally.records[recipient],
-      amountCents: tally.totalCents(recipient),
+      records: read.tally.records[recipient],
+      amountCents: read.tally.totalCents(recipient),
     };
-    await deliverToRecipient(deps, { batchId, period: acceptedPeriod, receivedAt }, recipient, stager.parts.get(recipient) ?? [], totals);
-    recipients[recipient] = {
-      messages: totals.messages,
-      records: totals.records,
-      ...(report.perRecipient[recipient].amountCents !== undefined ? { amountCents: report.perRecipient[recipient].amountCents } : {}),
-    };
+    await deliverToRecipient(deps, batch, recipient, stager.parts.get(recipient) ?? [], totals);
+    const { amountCents } = report.perRecipient[recipient];
+    delivered[recipient] = { messages: totals.messages, records: totals.records, ...(amountCents !== undefined ? { amountCents } : {}) };
   }
 
-  await deps.manifests.markDelivered(sha256, attemptId, deps.clock(), recipients);
+  // 7. Mark the manifest delivered, with what each recipient received; then drop the staging.
+  await deps.manifests.markDelivered(sha256, attemptId, deps.clock(), delivered);
   await deps.staging.delete(stager.allKeys());
   return { kind: 'delivered', report, reportKey };
 }
 
-/**
- * Delivers one recipient's staged parts: each part is archived (write once), its records are
- * recorded in the ledger, then its messages are published; `batch.completed` comes last.
- */
-async function deliverToRecipient(
-  deps: BatchDependencies,
-  batch: { batchId: string; period: string; receivedAt: Date },
-  recipient: Recipient,
-  stagedParts: readonly string[],
-  totals: { messages: number; records: number; amountCents: bigint },
-): Promise<void> {
-  const queueUrl = deps.recipientQueueUrl(recipient);
-  const prefix = archivePrefixOf(recipient, batch.period, batch.batchId);
-  let seq = 0;
-  for (const [index, stagedKey] of stagedParts.entries()) {
-    const arrays = (await deps.staging.getText(stagedKey)).split('\n');
-    const sentAt = deps.clock();
-    const messages: OutboundMessage[] = arrays.map((recordsJson) => batchRecordsMessage(batch, recipient, ++seq, recordsJson, sentAt));
-    await deps.archive.put(`${prefix}${partName(index + 1)}`, messages.map((m) => m.body).join('\n'), {
-      ifAbsent: true,
-      contentType: 'application/x-ndjson',
-    });
-    const records = arrays.flatMap((recordsJson) => JSON.parse(recordsJson) as RecipientRecord[]);
-    await deps.ledger.recordDeliveries(batch, recipient, records);
-    await deps.publisher.publish(queueUrl, messages);
-  }
-  const completed = batchCompletedMessage(batch, recipient, totals, deps.clock());
-  await deps.archive.put(`${prefix}completed.json`, completed.body, { ifAbsent: true, contentType: 'application/json' });
-  await deps.publisher.publish(queueUrl, [completed]);
-}
+/** What reading a file came to: an accepted file always has its period (from its key). */
+type ReadResult =
+  | { readonly refused: null; readonly period: string; readonly tally: BatchTally }
+  | { readonly refused: FileRefusalCode; readonly period: string | null; readonly tally: BatchTally };
 
 /**
- * An operator's explicit request: delivers an archived batch again to one recipient (or all), with
- * the same message ids, so a recipient that already holds them drops them. Answers the messages sent.
+ * Reads the file and stages its delivered records. A refusal is an answer, not an error; any other
+ * failure (the source, the staging bucket) deletes what was staged and is rethrown.
  */
-export async function redeliverBatch(
-  batchId: string,
-  recipients: readonly Recipient[],
-  deps: Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl'>,
-): Promise<Record<Recipient, number>> {
-  const manifest = await deps.manifests.get(batchId);
-  if (manifest?.status !== 'DELIVERED' || manifest.period === null) {
-    throw new Error(`batch ${batchId} was not delivered, so there is nothing to deliver again`);
-  }
-  const sent: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
-  for (const recipient of recipients) {
-    const prefix = archivePrefixOf(recipient, manifest.period, batchId);
-    const keys = await deps.archive.list(prefix);
-    const parts = keys.filter((key) => key.endsWith('.ndjson')).sort();
-    for (const key of [...parts, `${prefix}completed.json`]) {
-      if (!keys.includes(key)) throw new Error(`archive object ${key} is missing`);
-      const messages = (await deps.archive.getText(key)).split('\n').map((body): OutboundMessage => {
-        const parsed = JSON.parse(body) as { messageId: string; type: OutboundMessage['type'] };
-        return { messageId: parsed.messageId, type: parsed.type, body };
-      });
-      await deps.publisher.publish(deps.recipientQueueUrl(recipient), messages);
-      sent[recipient] += messages.length;
+async function readAndStage(
+  key: string,
+  source: AsyncIterable<Uint8Array>,
+  stager: RecipientStager,
+  deps: BatchDependencies,
+  now: Date,
+): Promise<ReadResult> {
+  let tally = new BatchTally();
+  let period = periodOfKey(key);
+  try {
+    const inbound = parseInboundKey(key);
+    period = inbound.period;
+    const rows = withProgress(readRows(source, inbound.kind), deps.onProgress);
+    const result = await splitRows(rows, { filePeriod: inbound.period, now, maxRejectedShare: deps.maxRejectedShare }, stager);
+    tally = result.tally;
+    if (result.refused !== null) return { refused: result.refused, period, tally };
+    await stager.finish();
+    return { refused: null, period: inbound.period, tally };
+  } catch (error) {
+    if (!(error instanceof FileRefusal)) {
+      await deps.staging.delete(stager.allKeys()).catch(() => undefined);
+      throw error;
     }
+    return { refused: error.code, period, tally };
   }
-  return sent;
+}
+
+const PROGRESS_EVERY_ROWS = 100_000;
+
+/** The rows as they come, calling `onProgress` each time another {@link PROGRESS_EVERY_ROWS} were read. */
+function withProgress(rows: AsyncIterable<RawRow[]>, onProgress: ((rows: number) => void) | undefined): AsyncIterable<RawRow[]> {
+  if (!onProgress) return rows;
+  return (async function* () {
+    let seen = 0;
+    for await (const batch of rows) {
+      const before = seen;
+      seen += batch.length;
+      if (Math.floor(seen / PROGRESS_EVERY_ROWS) > Math.floor(before / PROGRESS_EVERY_ROWS)) onProgress(seen);
+      yield batch;
+    }
+  })();
+}
+
+function putReport(reports: BlobStore, reportKey: string, report: BatchReport): Promise<void> {
+  return reports.put(reportKey, JSON.stringify(report, null, 2), { contentType: 'application/json' });
 }

@@ -1,5 +1,5 @@
 import { RECIPIENTS, type Recipient, receivesAmounts } from '../recipients';
-import { NO_AUTHORISED_RECIPIENT, REASON_CODES, type ReasonCode, type RefusalCode } from './codes';
+import { type FileRefusalCode, NO_AUTHORISED_RECIPIENT, REASON_CODES, type ReasonCode } from './codes';
 
 /**
  * The report of one file (spec monthly-batch §8). It holds no national number: a row is named by
@@ -32,7 +32,7 @@ export interface BatchReport {
   readonly rejected: number;
   readonly perRecipient: Readonly<Record<Recipient, RecipientTotals>>;
   readonly issues: readonly ReportIssue[];
-  readonly refused: RefusalCode | null;
+  readonly refused: FileRefusalCode | null;
 }
 
 /** Counts of one file as it is read; turned into a {@link BatchReport} when the file ends. */
@@ -45,6 +45,8 @@ export class BatchTally {
   readonly records: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
   readonly withheldBy: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
   private readonly amountCents: Record<Recipient, bigint> = { VDAB: 0n, ACTIRIS: 0n, FOREM: 0n };
+  // Sums are kept in a number while they are exact (below 2^53) and moved into the bigint before.
+  private readonly pendingCents: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
   private readonly issueLog = new IssueLog();
 
   /** Notes a rejected row with its reasons. */
@@ -63,8 +65,6 @@ export class BatchTally {
   get issues(): ReportIssue[] {
     return this.issueLog.toArray();
   }
-  // Sums are kept in a number while they are exact (below 2^53) and moved into the bigint before.
-  private readonly pendingCents: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
 
   /** Counts one delivered record and its amount (integer cents, at most ±10^11). */
   addDelivered(recipient: Recipient, amountCents: number): void {
@@ -88,7 +88,10 @@ export class BatchTally {
    * The report of this tally. A refused file delivered nothing: its delivered counts are zero, and
    * its other counts and issues are those of the rows read before the refusal.
    */
-  toReport(identity: { batchId: string; period: string | null; source: string; sha256: string }, refused: RefusalCode | null): BatchReport {
+  toReport(
+    identity: { batchId: string; period: string | null; source: string; sha256: string },
+    refused: FileRefusalCode | null,
+  ): BatchReport {
     const deliveredNothing = refused !== null;
     const perRecipient = Object.fromEntries(
       RECIPIENTS.map((recipient) => {

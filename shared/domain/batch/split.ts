@@ -1,10 +1,10 @@
 import { minimise } from '../minimise';
 import { isGranted, type Recipient, type RecipientRecord } from '../recipients';
-import { FileRefusal, type RefusalCode } from './codes';
-import { validateRow } from './payment-line';
+import { FileRefusal, type FileRefusalCode } from './codes';
 import type { RawRow } from './reader';
 import { ReferenceSet } from './reference-set';
 import { BatchTally } from './report';
+import { validateRow } from './row-validation';
 
 /**
  * The monthly batch's rule for every row (spec monthly-batch §7): rejected, unroutable, withheld
@@ -29,7 +29,7 @@ export interface SplitOptions {
 export interface SplitResult {
   readonly tally: BatchTally;
   /** The file-level refusal, or null when the file is accepted. */
-  readonly refused: RefusalCode | null;
+  readonly refused: FileRefusalCode | null;
 }
 
 export const DEFAULT_MAX_REJECTED_SHARE = 0.05;
@@ -50,26 +50,26 @@ export async function splitRows(rows: AsyncIterable<RawRow[]>, options: SplitOpt
   };
   try {
     for await (const batch of rows) {
-      for (const row of batch) {
+      for (const raw of batch) {
         tally.rows += 1;
-        const result = validateRow(row.values, context, row.text);
+        const result = validateRow(raw.values, context, raw.text);
         if (!result.valid) {
-          tally.addRejected(row.line, result.reference, result.codes);
+          tally.addRejected(raw.line, result.reference, result.codes);
           continue;
         }
-        const { line } = result;
-        if (line.route.kind === 'no-authorised-recipient') {
-          tally.addUnroutable(row.line, result.reference);
+        const { row } = result;
+        if (row.route.kind === 'no-authorised-recipient') {
+          tally.addUnroutable(raw.line, result.reference);
           continue;
         }
-        const recipient = line.route.recipient;
-        if (!isGranted(recipient, line.regulation)) {
+        const recipient = row.route.recipient;
+        if (!isGranted(recipient, row.regulation)) {
           tally.withheld += 1;
           tally.withheldBy[recipient] += 1;
           continue;
         }
-        tally.addDelivered(recipient, line.amountCents);
-        const pending = sink.accept(recipient, minimise(recipient, line.values));
+        tally.addDelivered(recipient, row.amountCents);
+        const pending = sink.accept(recipient, minimise(recipient, row.values));
         if (pending) await pending;
       }
     }

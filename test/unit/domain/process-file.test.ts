@@ -2,12 +2,8 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  type BatchDependencies,
-  BatchInProgressError,
-  processInboundFile,
-  redeliverBatch,
-} from '../../../shared/domain/batch/process-file';
+import { type BatchDependencies, BatchInProgressError, processInboundFile } from '../../../shared/domain/batch/process-file';
+import { redeliverBatch } from '../../../shared/domain/batch/redeliver';
 import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
 import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildJsonSchemas, schemaFileText, schemaId } from '../../../scripts/write-schemas';
-import { batchCompletedMessage, batchRecordsMessage } from '../../../shared/domain/batch/messages';
+import { batchCompletedMessage, batchRecordsMessage } from '../../../shared/domain/batch/packing';
 import {
   ALL_FIELDS,
   GRANTED_REGULATIONS,

@@ -5,7 +5,7 @@ import { type Route, routeMunicipality } from '../routing';
 import type { ReasonCode } from './codes';
 
 /**
- * Validation of one row into a payment line (spec monthly-batch §2–§5, §7). Every reason found is
+ * Validation of one row of an inbound file (spec monthly-batch §2–§5, §7). Every reason found is
  * reported, as a set; a field breaks at most one rule (an absent required field is only
  * `MISSING_FIELD`; a value that is not a string, or holds a control character, is only
  * `INVALID_FIELD`).
@@ -15,7 +15,7 @@ import type { ReasonCode } from './codes';
  * A valid row: normalised values (KBO and INSZ as bare digits, trimmed strings, the amount with
  * exactly two decimals), in the order of ALL_FIELDS, and its amount in cents.
  */
-export interface PaymentLine {
+export interface ValidatedRow {
   readonly values: Readonly<Partial<Record<RecordField, string>>>;
   readonly regulation: Regulation;
   readonly route: Route & { kind: 'recipient' | 'no-authorised-recipient' };
@@ -23,7 +23,7 @@ export interface PaymentLine {
 }
 
 export type RowValidation =
-  | { readonly valid: true; readonly line: PaymentLine; readonly reference: string }
+  | { readonly valid: true; readonly row: ValidatedRow; readonly reference: string }
   | { readonly valid: false; readonly codes: ReadonlySet<ReasonCode>; readonly reference: string | null };
 
 /** Length limits (Unicode code points) of the free-text and code columns. */
@@ -89,8 +89,8 @@ function exceedsCodePoints(value: string, max: number): boolean {
 }
 
 /**
- * Validates one row against every rule of §2–§5 and §7 and, when it is valid, normalises it into
- * a payment line. `values` is null for a malformed row (`MALFORMED_ROW`, no reference).
+ * Validates one row against every rule of §2–§5 and §7 and, when it is valid, normalises it.
+ * `values` is null for a malformed row (`MALFORMED_ROW`, no reference).
  */
 export function validateRow(
   values: Readonly<Partial<Record<RecordField, unknown>>> | null,
@@ -188,7 +188,7 @@ export function validateRow(
   return {
     valid: true,
     reference: reference ?? '',
-    line: { values: out, regulation: regulation as Regulation, route, amountCents },
+    row: { values: out, regulation: regulation as Regulation, route, amountCents },
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCalendarDate, type ValidationContext, validateRow } from '../../../shared/domain/batch/payment-line';
+import { isCalendarDate, type ValidationContext, validateRow } from '../../../shared/domain/batch/row-validation';
 import { formatCents, parseAmountCents } from '../../../shared/domain/money';
 import { ALL_FIELDS, OPTIONAL_FIELDS } from '../../../shared/domain/recipients';
 import { validRow } from '../../support/rows';
@@ -27,11 +27,11 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
     const result = validateRow(validRow({ ocmwKbo: ' 0403.019.261 ', insz: '85.07.30-033.28', ocmwName: '  OCMW Antwerpen  ' }), context());
     expect(result.valid).toBe(true);
     if (!result.valid) return;
-    expect(result.line.values.ocmwKbo).toBe('0403019261');
-    expect(result.line.values.insz).toBe('85073003328');
-    expect(result.line.values.ocmwName).toBe('OCMW Antwerpen');
-    expect(result.line.amountCents).toBe(123450);
-    expect(result.line.route).toEqual({ kind: 'recipient', recipient: 'VDAB' });
+    expect(result.row.values.ocmwKbo).toBe('0403019261');
+    expect(result.row.values.insz).toBe('85073003328');
+    expect(result.row.values.ocmwName).toBe('OCMW Antwerpen');
+    expect(result.row.amountCents).toBe(123450);
+    expect(result.row.route).toEqual({ kind: 'recipient', recipient: 'VDAB' });
     expect(validateRow(validRow({ ocmwKbo: '403019261' }), context()).valid).toBe(true);
     expect(validateRow(validRow({ ocmwKbo: '0403 019 261' }), context()).valid).toBe(true);
   });
@@ -83,7 +83,7 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
     ['-012.30', '-12.30'],
   ])('normalises the amount %s to %s', (amount, normalised) => {
     const result = validateRow(validRow({ amount }), context());
-    expect(result.valid && result.line.values.amount).toBe(normalised);
+    expect(result.valid && result.row.values.amount).toBe(normalised);
   });
 
   it.each(ALL_FIELDS.filter((field) => !OPTIONAL_FIELDS.includes(field)))('gives an absent %s only MISSING_FIELD', (field) => {
@@ -94,7 +94,7 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
 
   it("keeps a valid line's values in the order of the full view", () => {
     const result = validateRow(validRow({ socialEconomyInitiativeNumber: 'SE-1', socialEconomyInitiativeName: 'Initiative' }), context());
-    expect(result.valid && Object.keys(result.line.values)).toEqual(ALL_FIELDS);
+    expect(result.valid && Object.keys(result.row.values)).toEqual(ALL_FIELDS);
   });
 
   it('counts lengths in Unicode code points', () => {
@@ -130,8 +130,8 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
   });
 
   it('takes NDJSON values as the spec says: null absent, numbers only for amount', () => {
-    expect(validateRow({ ...validRow(), amount: 100 }, context())).toMatchObject({ valid: true, line: { amountCents: 10000 } });
-    expect(validateRow({ ...validRow(), amount: 1e2 }, context())).toMatchObject({ valid: true, line: { amountCents: 10000 } });
+    expect(validateRow({ ...validRow(), amount: 100 }, context())).toMatchObject({ valid: true, row: { amountCents: 10000 } });
+    expect(validateRow({ ...validRow(), amount: 1e2 }, context())).toMatchObject({ valid: true, row: { amountCents: 10000 } });
     expect(codesOf({ ...validRow(), amount: 12.345 })).toEqual(['INVALID_AMOUNT']);
     expect(codesOf({ ...validRow(), amount: null })).toEqual(['MISSING_FIELD']);
     expect(codesOf({ ...validRow(), socialEconomyInitiativeName: null })).toEqual([]);
@@ -153,7 +153,7 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
 
   it('marks a German-speaking municipality as valid but without an authorised recipient', () => {
     const result = validateRow(validRow({ ocmwNis: '63023' }), context());
-    expect(result).toMatchObject({ valid: true, line: { route: { kind: 'no-authorised-recipient' } } });
+    expect(result).toMatchObject({ valid: true, row: { route: { kind: 'no-authorised-recipient' } } });
   });
 });
 

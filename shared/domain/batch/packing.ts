@@ -3,9 +3,9 @@ import { formatCents } from '../money';
 import { type Recipient, type RecipientRecord, receivesAmounts } from '../recipients';
 
 /**
- * The hub → recipient messages of a batch (spec messages.md): `batch.records`, as many records of
- * one recipient as fit one 64 KiB SQS billing unit, and `batch.completed`. Ids are deterministic
- * (batch, recipient, sequence), so a message sent again after a crash has the same id.
+ * Packing a batch into its hub → recipient messages (spec messages.md): `batch.records`, as many
+ * records of one recipient as fit one 64 KiB SQS billing unit, and `batch.completed`. Ids are
+ * deterministic (batch, recipient, sequence), so a message sent again after a crash has the same id.
  */
 
 export interface BatchRecordsMessage extends Envelope<'batch.records'> {
@@ -16,6 +16,7 @@ export interface BatchRecordsMessage extends Envelope<'batch.records'> {
   readonly records: readonly RecipientRecord[];
 }
 
+/** The last message of a batch to a recipient: how many messages and records (and, for VDAB and Actiris, what amount) it sent. */
 export interface BatchCompletedMessage extends Envelope<'batch.completed'> {
   readonly batchId: string;
   readonly period: string;
@@ -35,10 +36,12 @@ export const ENVELOPE_ROOM_BYTES = 1024;
 /** Bytes left for the `records` array of one `batch.records` message. */
 export const RECORDS_BUDGET_BYTES = MAX_MESSAGE_BYTES - ENVELOPE_ROOM_BYTES;
 
+/** The id of a recipient's `seq`-th `batch.records` message of a batch: the same on every retry. */
 export function recordsMessageId(batchId: string, recipient: Recipient, seq: number): string {
   return `${batchId}:${recipient}:records:${seq}`;
 }
 
+/** The id of a recipient's `batch.completed` message of a batch: the same on every retry. */
 export function completedMessageId(batchId: string, recipient: Recipient): string {
   return `${batchId}:${recipient}:completed`;
 }
