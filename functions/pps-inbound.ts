@@ -5,10 +5,10 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildReturnFlowDeps } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import type { ReturnFlowDeps } from '../shared/domain/return-flows/deps';
+import { processReturnMessage } from '../shared/domain/return-flows/process';
+import { receivedMessageOf, reportOutcome } from '../shared/domain/return-flows/sqs';
 import { logger, metrics } from '../shared/observability';
-import type { ReturnFlowDeps } from '../shared/return-flows/deps';
-import { processReturnMessage } from '../shared/return-flows/process';
-import { receivedMessageOf, reportOutcome } from '../shared/return-flows/sqs';
 import { QUEUES } from '../shared/topology';
 
 /**

@@ -6,10 +6,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { buildReturnFlowDeps, channelOfQueueArn } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import type { ReturnFlowDeps } from '../shared/domain/return-flows/deps';
+import { processReturnMessage } from '../shared/domain/return-flows/process';
+import { receivedMessageOf, reportOutcome } from '../shared/domain/return-flows/sqs';
 import { logger, metrics } from '../shared/observability';
-import type { ReturnFlowDeps } from '../shared/return-flows/deps';
-import { processReturnMessage } from '../shared/return-flows/process';
-import { receivedMessageOf, reportOutcome } from '../shared/return-flows/sqs';
 
 /**
  * region-inbound: the validation decisions and correction requests of VDAB and Actiris, from their

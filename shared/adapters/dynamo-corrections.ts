@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
-import type { Correction, CorrectionDecision, CorrectionStore } from '../return-flows/model';
+import type { Correction, CorrectionDecision, CorrectionStore } from '../domain/return-flows/model';
 import { TABLES } from '../topology';
 import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETURNING_RECIPIENTS, type Recipient, type RecipientRecord, type ReturningRecipient } from '../domain/recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
+import { disclosureOf, inszHmac } from '../domain/return-flows/disclosures';
 import { type Clock, type DeliveredBatch, type DeliveryLedger, systemClock } from '../ports';
-import { disclosureOf, inszHmac } from '../return-flows/disclosures';
 import { TABLES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { loadDisclosureKey } from './disclosure-key';

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Recipient } from '../domain/recipients';
-import type { Disclosure } from '../return-flows/disclosures';
+import type { Disclosure } from '../domain/return-flows/disclosures';
 import { queryUnexpired } from './dynamo-common';
 
 /**

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Regulation, ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
-import type { LineDecision, PaymentLine, PaymentLineStore, PaymentLineView, StoredDecision } from '../return-flows/model';
+import type { LineDecision, PaymentLine, PaymentLineStore, PaymentLineView, StoredDecision } from '../domain/return-flows/model';
 import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 
 /**

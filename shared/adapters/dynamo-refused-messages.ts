@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Channel, RefusedMessage, RefusedMessageStore } from '../return-flows/model';
+import type { Channel, RefusedMessage, RefusedMessageStore } from '../domain/return-flows/model';
 import { queryUnexpired } from './dynamo-common';
 
 /**

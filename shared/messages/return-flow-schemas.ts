@@ -8,7 +8,7 @@ import { SCHEMA_VERSION } from './envelope';
  * Every object is strict: a key that the contract does not name is refused. Values are in their
  * normalised form (KBO and INSZ as bare digits), as the hub itself sends them. Rules that need the
  * clock or a delivered payment line (the INSZ check digits, start ≤ end, "as delivered") are the
- * domain's (shared/return-flows), not the schema's.
+ * domain's (shared/domain/return-flows), not the schema's.
  */
 
 /** Refusal codes for messages sent to the hub (messages.md). */

@@ -7,7 +7,7 @@ import {
   correctionIdOf,
   outcomeMessageId,
   processReturnMessage,
-} from '../../../shared/return-flows';
+} from '../../../shared/domain/return-flows';
 import { ACTIRIS_KBO, correctionMessage, line, makeDeps, OTHER_INSZ, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
 import { expectValidMessage } from './schema-check';
 

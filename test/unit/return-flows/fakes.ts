@@ -1,7 +1,5 @@
 import type { Recipient, Regulation, ReturningRecipient } from '../../../shared/domain/recipients';
 import { isExpired } from '../../../shared/domain/retention';
-import type { OutboundMessage } from '../../../shared/messages/envelope';
-import type { MessagePublisher } from '../../../shared/ports';
 import {
   type Channel,
   type Correction,
@@ -16,7 +14,9 @@ import {
   type RefusedMessageStore,
   type ReturnFlowDeps,
   type StoredDecision,
-} from '../../../shared/return-flows';
+} from '../../../shared/domain/return-flows';
+import type { OutboundMessage } from '../../../shared/messages/envelope';
+import type { MessagePublisher } from '../../../shared/ports';
 
 /** In-memory stores with the semantics of the DynamoDB adapters' conditional writes. */
 

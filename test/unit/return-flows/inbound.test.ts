@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInbound, processReturnMessage } from '../../../shared/return-flows';
+import { parseInbound, processReturnMessage } from '../../../shared/domain/return-flows';
 import { correctionMessage, decisionMessage, line, makeDeps, QUEUE_URLS, received } from './fakes';
 
 describe('reading a return message off its channel (messages.md)', () => {

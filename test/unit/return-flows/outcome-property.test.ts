@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { correctionIdOf, processReturnMessage } from '../../../shared/return-flows';
+import { correctionIdOf, processReturnMessage } from '../../../shared/domain/return-flows';
 import { correctionMessage, line, makeDeps, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
 import { expectValidMessage } from './schema-check';
 

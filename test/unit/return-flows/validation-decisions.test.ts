@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedDecisionMessageId, isLaterDecision, processReturnMessage } from '../../../shared/return-flows';
+import { forwardedDecisionMessageId, isLaterDecision, processReturnMessage } from '../../../shared/domain/return-flows';
 import { decisionMessage, line, makeDeps, QUEUE_URLS, received } from './fakes';
 import { expectValidMessage } from './schema-check';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCents as centsToEuros, parseAmountCents as eurosToCents } from '../../../shared/domain/money';
-import { contentHash, correctionIdOf, disclosureOf, inszHmac, LEGAL_BASIS, maskInsz } from '../../../shared/return-flows';
+import { contentHash, correctionIdOf, disclosureOf, inszHmac, LEGAL_BASIS, maskInsz } from '../../../shared/domain/return-flows';
 import { INSZ, KEY } from './fakes';
 
 describe('amounts in cents', () => {

@@ -1,15 +1,15 @@
-import { isValidInsz } from '../domain/checksums';
-import { formatCents, parsePositiveAmountCents } from '../domain/money';
-import { isGranted, type ReturningRecipient } from '../domain/recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
-import { envelope, toOutbound } from '../messages/envelope';
+import { envelope, toOutbound } from '../../messages/envelope';
 import type {
   CorrectionApprovedMessage,
   CorrectionDecisionMessage,
   CorrectionOutcomeMessage,
   CorrectionRequestInbound,
   CorrectionRequestPps,
-} from '../messages/return-flow-schemas';
+} from '../../messages/return-flow-schemas';
+import { isValidInsz } from '../checksums';
+import { formatCents, parsePositiveAmountCents } from '../money';
+import { isGranted, type ReturningRecipient } from '../recipients';
+import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
 import type { ReturnFlowDeps } from './deps';
 import { approvedMessageId, contentHash, correctionIdOf, forwardedCorrectionMessageId, outcomeMessageId } from './ids';
 import { type Correction, type CorrectionFields, type CorrectionStatus, Refusal, type ReturnOutcome } from './model';

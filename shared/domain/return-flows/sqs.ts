@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
-import { logger, METRIC, metrics } from '../observability';
+import { logger, METRIC, metrics } from '../../observability';
 import type { Channel, ReturnOutcome } from './model';
 import type { ReceivedMessage } from './refusals';
 

@@ -1,7 +1,7 @@
-import type { ReturningRecipient } from '../domain/recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
-import { envelope, toOutbound } from '../messages/envelope';
-import type { ValidationDecisionInbound, ValidationDecisionPps } from '../messages/return-flow-schemas';
+import { envelope, toOutbound } from '../../messages/envelope';
+import type { ValidationDecisionInbound, ValidationDecisionPps } from '../../messages/return-flow-schemas';
+import type { ReturningRecipient } from '../recipients';
+import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
 import type { ReturnFlowDeps } from './deps';
 import { forwardedDecisionMessageId } from './ids';
 import { Refusal, type ReturnOutcome, type StoredDecision } from './model';

@@ -1,6 +1,6 @@
-import { expiresAtEpochSeconds } from '../domain/retention';
-import { envelope, toOutbound } from '../messages/envelope';
-import type { MessageRefusedMessage, RefusalCode } from '../messages/return-flow-schemas';
+import { envelope, toOutbound } from '../../messages/envelope';
+import type { MessageRefusedMessage, RefusalCode } from '../../messages/return-flow-schemas';
+import { expiresAtEpochSeconds } from '../retention';
 import type { ReturnFlowDeps } from './deps';
 import { refusedMessageIdOf } from './ids';
 import type { Channel, RefusedMessage } from './model';

@@ -1,5 +1,5 @@
-import type { Regulation, ReturningRecipient } from '../domain/recipients';
-import type { RefusalCode } from '../messages/return-flow-schemas';
+import type { RefusalCode } from '../../messages/return-flow-schemas';
+import type { Regulation, ReturningRecipient } from '../recipients';
 
 /**
  * The things of the return flows (spec return-flows.md §2, §3) and the small ports through which

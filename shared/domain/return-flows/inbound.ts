@@ -8,7 +8,7 @@ import {
   type RefusalCode,
   type ValidationDecisionInbound,
   validationDecisionInboundSchema,
-} from '../messages/return-flow-schemas';
+} from '../../messages/return-flow-schemas';
 import type { Channel } from './model';
 
 /**

@@ -1,5 +1,5 @@
-import type { ReturningRecipient } from '../domain/recipients';
-import type { Clock, MessagePublisher } from '../ports';
+import type { Clock, MessagePublisher } from '../../ports';
+import type { ReturningRecipient } from '../recipients';
 import type { CorrectionStore, PaymentLineStore, RefusedMessageStore } from './model';
 
 /** Where the return flows send, and what they check against: from the function's environment. */

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { Recipient, RecipientRecord } from '../domain/recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
-import type { DeliveredBatch } from '../ports';
+import type { DeliveredBatch } from '../../ports';
+import type { Recipient, RecipientRecord } from '../recipients';
+import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
 
 /**
  * The record of disclosures (return-flows §4): for every delivered row, which recipient received

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ReturningRecipient } from '../domain/recipients';
+import type { ReturningRecipient } from '../recipients';
 import type { Channel } from './model';
 
 /**
