@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import type { Channel, ReturnOutcome } from '../domain/return-flows/model';
-import type { ReceivedMessage } from '../domain/return-flows/refusals';
+import type { ChannelMessage } from '../domain/return-flows/refusals';
 import { logger, METRIC, metrics } from '../observability';
 
 /**
@@ -10,7 +10,7 @@ import { logger, METRIC, metrics } from '../observability';
  */
 
 /** A return message as its channel delivered it, from an SQS record. */
-export function receivedMessageOf(record: SQSRecord): ReceivedMessage {
+export function receivedMessageOf(record: SQSRecord): ChannelMessage {
   const sent = Number(record.attributes?.SentTimestamp);
   const typeAttribute = record.messageAttributes?.type?.stringValue;
   return {

@@ -12,7 +12,7 @@ import { isGranted, type ReturningRecipient } from '../recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
 import type { ReturnFlowDeps } from './deps';
 import { approvedMessageId, contentHash, correctionIdOf, forwardedCorrectionMessageId, outcomeMessageId } from './ids';
-import { type Correction, type CorrectionFields, type CorrectionStatus, Refusal, type ReturnOutcome } from './model';
+import { type Correction, type CorrectionFields, type CorrectionStatus, MessageRefusal, type ReturnOutcome } from './model';
 
 /**
  * Corrections (return-flows §3): a recipient asks the PPS to recover or pay arrears on a payment
@@ -36,15 +36,15 @@ export function canTransition(from: CorrectionStatus, to: CorrectionStatus): boo
 /**
  * The §3 fields of a request, normalised, after the rules a schema cannot check: the INSZ's check
  * digits (they depend on the date), start ≤ end of the performance period.
- * @throws Refusal INVALID_FIELD
+ * @throws MessageRefusal INVALID_FIELD
  */
 export function correctionFieldsOf(message: CorrectionRequestInbound, now: Date): CorrectionFields {
-  if (!isValidInsz(message.insz, now)) throw new Refusal('INVALID_FIELD', 'insz: invalid INSZ');
+  if (!isValidInsz(message.insz, now)) throw new MessageRefusal('INVALID_FIELD', 'insz: invalid INSZ');
   if (message.performanceStart > message.performanceEnd) {
-    throw new Refusal('INVALID_FIELD', 'performanceEnd: before performanceStart');
+    throw new MessageRefusal('INVALID_FIELD', 'performanceEnd: before performanceStart');
   }
   const amountCents = parsePositiveAmountCents(message.amount);
-  if (amountCents === null) throw new Refusal('INVALID_FIELD', 'amount: not a strictly positive amount');
+  if (amountCents === null) throw new MessageRefusal('INVALID_FIELD', 'amount: not a strictly positive amount');
   return {
     requesterKbo: message.requesterKbo,
     ocmwKbo: message.ocmwKbo,
@@ -109,7 +109,7 @@ export function approvedForOcmw(c: Correction, sentAt: Date): CorrectionApproved
  * the requester is who the channel says and may see the regulation, and that the line was
  * delivered to it as named; stores it SUBMITTED under (requester, requestId); forwards it to the
  * PPS. A resent request (same requestId, same content) is a no-op; other content is refused.
- * @throws Refusal INVALID_FIELD, WRONG_CHANNEL, REGULATION_NOT_GRANTED, UNKNOWN_LINE, LINE_MISMATCH, DUPLICATE_REQUEST
+ * @throws MessageRefusal INVALID_FIELD, WRONG_CHANNEL, REGULATION_NOT_GRANTED, UNKNOWN_LINE, LINE_MISMATCH, DUPLICATE_REQUEST
  */
 export async function submitCorrection(
   deps: ReturnFlowDeps,
@@ -119,20 +119,20 @@ export async function submitCorrection(
   const now = deps.clock();
   const fields = correctionFieldsOf(message, now);
   if (fields.requesterKbo !== deps.config.recipientKbos[requester]) {
-    throw new Refusal('WRONG_CHANNEL', `requesterKbo is not the KBO of ${requester}, whose channel this is`);
+    throw new MessageRefusal('WRONG_CHANNEL', `requesterKbo is not the KBO of ${requester}, whose channel this is`);
   }
   if (!isGranted(requester, fields.regulation)) {
-    throw new Refusal('REGULATION_NOT_GRANTED', `regulation ${fields.regulation} is not granted to ${requester}`);
+    throw new MessageRefusal('REGULATION_NOT_GRANTED', `regulation ${fields.regulation} is not granted to ${requester}`);
   }
   const line = await deps.lines.getLine(requester, fields.reference, now);
-  if (!line) throw new Refusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
+  if (!line) throw new MessageRefusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
   const mismatched = [
     line.fileNumber !== fields.fileNumber ? 'fileNumber' : undefined,
     line.ocmwKbo !== fields.ocmwKbo ? 'ocmwKbo' : undefined,
     line.regulation !== fields.regulation ? 'regulation' : undefined,
     line.inszHmac !== deps.personKey(fields.insz) ? 'insz' : undefined,
   ].filter((field) => field !== undefined);
-  if (mismatched.length > 0) throw new Refusal('LINE_MISMATCH', `${mismatched.join(', ')} differ from the delivered line`);
+  if (mismatched.length > 0) throw new MessageRefusal('LINE_MISMATCH', `${mismatched.join(', ')} differ from the delivered line`);
 
   const correction: Correction = {
     ...fields,
@@ -149,7 +149,7 @@ export async function submitCorrection(
   let current = correction;
   if (!created.created) {
     if (created.existing.contentHash !== correction.contentHash) {
-      throw new Refusal('DUPLICATE_REQUEST', 'requestId was used before with other content');
+      throw new MessageRefusal('DUPLICATE_REQUEST', 'requestId was used before with other content');
     }
     if (created.existing.forwardedToPpsAt !== undefined) return { kind: 'duplicate', type: 'correction.request' };
     current = created.existing; // stored but maybe not forwarded: finish what a crash interrupted
@@ -164,12 +164,12 @@ export async function submitCorrection(
  * requester the outcome; for APPROVED, forwards the correction to the OCMW and records
  * FORWARDED_TO_OCMW. The same decision received again finishes what a crash interrupted and is
  * otherwise a no-op; another decision is refused.
- * @throws Refusal UNKNOWN_CORRECTION, ALREADY_DECIDED
+ * @throws MessageRefusal UNKNOWN_CORRECTION, ALREADY_DECIDED
  */
 export async function applyCorrectionDecision(deps: ReturnFlowDeps, message: CorrectionDecisionMessage): Promise<ReturnOutcome> {
   const now = deps.clock();
   const found = await deps.corrections.findByCorrectionId(message.correctionId, now);
-  if (!found) throw new Refusal('UNKNOWN_CORRECTION', 'no correction has this correctionId');
+  if (!found) throw new MessageRefusal('UNKNOWN_CORRECTION', 'no correction has this correctionId');
   const decided = await deps.corrections.decide(found, message.decision, message.decidedAt, now);
   let current: Correction;
   if (decided.applied) {
@@ -177,7 +177,7 @@ export async function applyCorrectionDecision(deps: ReturnFlowDeps, message: Cor
   } else {
     current = decided.current;
     if (current.decision !== message.decision || current.decidedAt !== message.decidedAt) {
-      throw new Refusal('ALREADY_DECIDED', 'the correction was decided before');
+      throw new MessageRefusal('ALREADY_DECIDED', 'the correction was decided before');
     }
   }
   const decision = current.decision;

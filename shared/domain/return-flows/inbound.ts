@@ -5,7 +5,7 @@ import {
   correctionDecisionSchema,
   correctionRequestInboundSchema,
   envelopeSchema,
-  type RefusalCode,
+  type MessageRefusalCode,
   type ValidationDecisionInbound,
   validationDecisionInboundSchema,
 } from '../../messages/return-flow-schemas';
@@ -32,7 +32,7 @@ export type ParsedInbound =
   | { readonly ok: true; readonly inbound: InboundMessage }
   | {
       readonly ok: false;
-      readonly code: RefusalCode;
+      readonly code: MessageRefusalCode;
       readonly detail: string;
       /** The sender's `messageId`, when the body carried a usable one. */
       readonly messageId?: string;

@@ -1,4 +1,4 @@
-import type { RefusalCode } from '../../messages/return-flow-schemas';
+import type { MessageRefusalCode } from '../../messages/return-flow-schemas';
 import type { Regulation, ReturningRecipient } from '../recipients';
 
 /**
@@ -8,7 +8,7 @@ import type { Regulation, ReturningRecipient } from '../recipients';
  * never returns an expired item.
  */
 
-export type { RefusalCode };
+export type { MessageRefusalCode };
 
 /** Who sent a return message: the channel (queue) it came on, never a field it wrote (§1). */
 export type Channel = ReturningRecipient | 'PPS';
@@ -133,7 +133,7 @@ export interface RefusedMessage {
   readonly channel: Channel;
   /** The sender's `messageId`, or the SQS message id when the body named none. */
   readonly refusedMessageId: string;
-  readonly code: RefusalCode;
+  readonly code: MessageRefusalCode;
   /** Which rule it broke, in words and field names: never a value from the message. */
   readonly detail: string;
   readonly messageType?: string;
@@ -155,13 +155,13 @@ export interface RefusedMessageStore {
 export type ReturnOutcome =
   | { readonly kind: 'accepted'; readonly type: string }
   | { readonly kind: 'duplicate'; readonly type: string }
-  | { readonly kind: 'refused'; readonly code: RefusalCode; readonly detail: string; readonly type?: string };
+  | { readonly kind: 'refused'; readonly code: MessageRefusalCode; readonly detail: string; readonly type?: string };
 
 /** A refusal raised by a rule; the use case turns it into a `refused` outcome. */
-export class Refusal extends Error {
-  override readonly name = 'Refusal';
+export class MessageRefusal extends Error {
+  override readonly name = 'MessageRefusal';
   constructor(
-    readonly code: RefusalCode,
+    readonly code: MessageRefusalCode,
     readonly detail: string,
   ) {
     super(`${code}: ${detail}`);

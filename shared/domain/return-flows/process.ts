@@ -1,8 +1,8 @@
 import { applyCorrectionDecision, submitCorrection } from './corrections';
 import type { ReturnFlowDeps } from './deps';
 import { parseInbound } from './inbound';
-import { type Channel, Refusal, type ReturnOutcome } from './model';
-import { type ReceivedMessage, refuseMessage } from './refusals';
+import { type Channel, MessageRefusal, type ReturnOutcome } from './model';
+import { type ChannelMessage, refuseMessage } from './refusals';
 import { recordValidationDecision } from './validation-decisions';
 
 /**
@@ -10,7 +10,7 @@ import { recordValidationDecision } from './validation-decisions';
  * and refuse it (record, tell the sender) when it breaks a rule. A refusal is handled here and
  * resolves; any other error (throttling, the network) rejects, so that SQS delivers it again.
  */
-export async function processReturnMessage(deps: ReturnFlowDeps, channel: Channel, received: ReceivedMessage): Promise<ReturnOutcome> {
+export async function processReturnMessage(deps: ReturnFlowDeps, channel: Channel, received: ChannelMessage): Promise<ReturnOutcome> {
   const parsed = parseInbound(channel, received.body, received.typeAttribute);
   if (!parsed.ok) {
     await refuseMessage(deps, channel, received, parsed);
@@ -20,17 +20,17 @@ export async function processReturnMessage(deps: ReturnFlowDeps, channel: Channe
   try {
     switch (inbound.type) {
       case 'validation.decision':
-        if (channel === 'PPS') throw new Refusal('WRONG_CHANNEL', 'validation.decision is not sent by PPS');
+        if (channel === 'PPS') throw new MessageRefusal('WRONG_CHANNEL', 'validation.decision is not sent by PPS');
         return await recordValidationDecision(deps, channel, inbound.message);
       case 'correction.request':
-        if (channel === 'PPS') throw new Refusal('WRONG_CHANNEL', 'correction.request is not sent by PPS');
+        if (channel === 'PPS') throw new MessageRefusal('WRONG_CHANNEL', 'correction.request is not sent by PPS');
         return await submitCorrection(deps, channel, inbound.message);
       case 'correction.decision':
-        if (channel !== 'PPS') throw new Refusal('WRONG_CHANNEL', `correction.decision is not sent by ${channel}`);
+        if (channel !== 'PPS') throw new MessageRefusal('WRONG_CHANNEL', `correction.decision is not sent by ${channel}`);
         return await applyCorrectionDecision(deps, inbound.message);
     }
   } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
+    if (!(error instanceof MessageRefusal)) throw error;
     await refuseMessage(deps, channel, received, {
       code: error.code,
       detail: error.detail,

@@ -1,5 +1,5 @@
 import { envelope, toOutbound } from '../../messages/envelope';
-import type { MessageRefusedMessage, RefusalCode } from '../../messages/return-flow-schemas';
+import type { MessageRefusalCode, MessageRefusedMessage } from '../../messages/return-flow-schemas';
 import { expiresAtEpochSeconds } from '../retention';
 import type { ReturnFlowDeps } from './deps';
 import { refusedMessageIdOf } from './ids';
@@ -11,7 +11,7 @@ import type { Channel, RefusedMessage } from './model';
  */
 
 /** The message received, as the channel delivered it. */
-export interface ReceivedMessage {
+export interface ChannelMessage {
   readonly body: string;
   /** The SQS message id: the refused message's id when its body named none. */
   readonly sqsMessageId: string;
@@ -22,7 +22,7 @@ export interface ReceivedMessage {
 }
 
 /** What the sender is told: why, and nothing more. */
-export function refusedNotice(channel: Channel, refusedMessageId: string, code: RefusalCode, sentAt: Date): MessageRefusedMessage {
+export function refusedNotice(channel: Channel, refusedMessageId: string, code: MessageRefusalCode, sentAt: Date): MessageRefusedMessage {
   return { ...envelope('message.refused', refusedMessageIdOf(channel, refusedMessageId), sentAt), refusedMessageId, code };
 }
 
@@ -35,8 +35,8 @@ export function senderQueueUrl(deps: ReturnFlowDeps, channel: Channel): string {
 export async function refuseMessage(
   deps: ReturnFlowDeps,
   channel: Channel,
-  received: ReceivedMessage,
-  refusal: { readonly code: RefusalCode; readonly detail: string; readonly messageId?: string; readonly type?: string },
+  received: ChannelMessage,
+  refusal: { readonly code: MessageRefusalCode; readonly detail: string; readonly messageId?: string; readonly type?: string },
 ): Promise<RefusedMessage> {
   const now = deps.clock();
   const receivedAt = new Date(received.sentTimestampMs);

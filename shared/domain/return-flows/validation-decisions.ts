@@ -4,7 +4,7 @@ import type { ReturningRecipient } from '../recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
 import type { ReturnFlowDeps } from './deps';
 import { forwardedDecisionMessageId } from './ids';
-import { Refusal, type ReturnOutcome, type StoredDecision } from './model';
+import { MessageRefusal, type ReturnOutcome, type StoredDecision } from './model';
 
 /**
  * Validation decisions (return-flows §2): a recipient validates or refuses a payment line it was
@@ -48,7 +48,7 @@ export function decisionForPps(decision: StoredDecision, sentAt: Date): Validati
  * delivered to it and is the one named, stores the decision in the line's history, makes it the
  * line's status unless a later one is, and forwards it to the PPS. A `decisionId` received again
  * is a no-op; a crash between the write and the send is repaired when SQS delivers it again.
- * @throws Refusal UNKNOWN_LINE, LINE_MISMATCH
+ * @throws MessageRefusal UNKNOWN_LINE, LINE_MISMATCH
  */
 export async function recordValidationDecision(
   deps: ReturnFlowDeps,
@@ -57,8 +57,8 @@ export async function recordValidationDecision(
 ): Promise<ReturnOutcome> {
   const now = deps.clock();
   const line = await deps.lines.getLine(recipient, message.reference, now);
-  if (!line) throw new Refusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
-  if (line.fileNumber !== message.fileNumber) throw new Refusal('LINE_MISMATCH', 'fileNumber differs from the delivered line');
+  if (!line) throw new MessageRefusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
+  if (line.fileNumber !== message.fileNumber) throw new MessageRefusal('LINE_MISMATCH', 'fileNumber differs from the delivered line');
 
   const decision: StoredDecision = {
     recipient,
