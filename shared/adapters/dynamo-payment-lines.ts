@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Regulation, ReturningRecipient } from '../domain/recipients';
+import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
 import type { LineDecision, PaymentLine, PaymentLineStore, PaymentLineView, StoredDecision } from '../domain/return-flows/model';
 import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
@@ -121,31 +121,4 @@ export class DynamoPaymentLines implements PaymentLineStore {
       }),
     );
   }
-}
-
-/** The line of a delivered VDAB/Actiris record, or `undefined` when the record has no reference. */
-export function paymentLineOf(
-  recipient: ReturningRecipient,
-  record: Readonly<Partial<Record<string, string>>>,
-  context: {
-    readonly batchId: string;
-    readonly period: string;
-    readonly deliveredAt: string;
-    readonly expiresAt: number;
-    readonly inszHmac: string;
-  },
-): PaymentLine | undefined {
-  if (!record.reference || !record.fileNumber || !record.ocmwKbo || !record.regulation) return undefined;
-  return {
-    recipient,
-    reference: record.reference,
-    fileNumber: record.fileNumber,
-    ocmwKbo: record.ocmwKbo,
-    regulation: record.regulation as Regulation,
-    inszHmac: context.inszHmac,
-    period: record.period ?? context.period,
-    batchId: context.batchId,
-    deliveredAt: context.deliveredAt,
-    expiresAt: context.expiresAt,
-  };
 }
