@@ -6,8 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { buildReturnFlowDeps } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import type { ReturnFlowDeps } from '../shared/domain/return-flows/deps';
-import { processReturnMessage } from '../shared/domain/return-flows/process';
+import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
 import { QUEUES } from '../shared/topology';
 

@@ -7,8 +7,7 @@ import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { buildReturnFlowDeps, channelOfQueueArn } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import type { ReturnFlowDeps } from '../shared/domain/return-flows/deps';
-import { processReturnMessage } from '../shared/domain/return-flows/process';
+import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
 
 /**

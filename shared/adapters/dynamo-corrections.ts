@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
-import type { Correction, CorrectionDecision, CorrectionStore } from '../domain/return-flows/model';
+import type { Correction, CorrectionDecision } from '../domain/return-flows/correction';
+import type { CorrectionStore } from '../domain/return-flows/corrections';
 import { TABLES } from '../topology';
 import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 

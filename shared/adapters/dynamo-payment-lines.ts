@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
-import type { LineDecision, PaymentLine, PaymentLineStore, PaymentLineView, StoredDecision } from '../domain/return-flows/model';
+import type { LineDecision, PaymentLine, PaymentLineView } from '../domain/return-flows/payment-line';
+import type { PaymentLineStore, StoredDecision } from '../domain/return-flows/validation-decisions';
 import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 
 /**

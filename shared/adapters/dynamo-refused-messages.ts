@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Channel, RefusedMessage, RefusedMessageStore } from '../domain/return-flows/model';
+import type { RefusedMessage, RefusedMessageStore } from '../domain/return-flows/refusals';
+import type { Channel } from '../domain/return-flows/return-message';
 import { queryUnexpired } from './dynamo-common';
 
 /**

@@ -1,8 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
 import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../domain/retention';
-import type { ReturnFlowConfig, ReturnFlowDeps } from '../domain/return-flows/deps';
+import type { ReturnFlowConfig } from '../domain/return-flows/config';
 import { inszHmac } from '../domain/return-flows/disclosures';
+import type { ReturnFlowDeps } from '../domain/return-flows/process';
 import { type MessagePublisher, systemClock } from '../ports';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';

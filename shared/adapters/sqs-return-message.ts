@@ -1,7 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
-import type { Channel, ReturnOutcome } from '../domain/return-flows/model';
-import type { ChannelMessage } from '../domain/return-flows/refusals';
+import type { Channel, ChannelMessage, ReturnOutcome } from '../domain/return-flows/return-message';
 import { logger, METRIC, metrics } from '../observability';
 
 /**

@@ -11,7 +11,7 @@ import { SCHEMA_VERSION } from './envelope';
  * domain's (shared/domain/return-flows), not the schema's.
  */
 
-/** MessageRefusal codes for messages sent to the hub (messages.md). */
+/** Refusal codes for messages sent to the hub (messages.md). */
 export const MESSAGE_REFUSAL_CODES = [
   'MALFORMED_MESSAGE',
   'INVALID_FIELD',

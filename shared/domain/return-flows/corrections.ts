@@ -1,18 +1,21 @@
-import { envelope, toOutbound } from '../../messages/envelope';
-import type {
-  CorrectionApprovedMessage,
-  CorrectionDecisionMessage,
-  CorrectionOutcomeMessage,
-  CorrectionRequestInbound,
-  CorrectionRequestPps,
-} from '../../messages/return-flow-schemas';
-import { isValidInsz } from '../checksums';
-import { formatCents, parsePositiveAmountCents } from '../money';
+import { toOutbound } from '../../messages/envelope';
+import type { CorrectionDecisionMessage, CorrectionRequestInbound } from '../../messages/return-flow-schemas';
+import type { Clock, MessagePublisher } from '../../ports';
 import { isGranted, type ReturningRecipient } from '../recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
-import type { ReturnFlowDeps } from './deps';
-import { approvedMessageId, contentHash, correctionIdOf, forwardedCorrectionMessageId, outcomeMessageId } from './ids';
-import { type Correction, type CorrectionFields, type CorrectionStatus, MessageRefusal, type ReturnOutcome } from './model';
+import type { ReturnFlowConfig } from './config';
+import {
+  approvedForOcmw,
+  type Correction,
+  type CorrectionDecision,
+  type CorrectionFields,
+  correctionFieldsOf,
+  correctionForPps,
+  outcomeForRequester,
+} from './correction';
+import { contentHash, correctionIdOf } from './ids';
+import { MessageRefusal, type ReturnOutcome } from './return-message';
+import type { PaymentLineStore } from './validation-decisions';
 
 /**
  * Corrections (return-flows §3): a recipient asks the PPS to recover or pay arrears on a payment
@@ -20,88 +23,37 @@ import { type Correction, type CorrectionFields, type CorrectionStatus, MessageR
  * approved correction goes on to the OCMW.
  */
 
-/** The life of a correction: from each status, where it may go. */
-export const CORRECTION_TRANSITIONS: Readonly<Record<CorrectionStatus, readonly CorrectionStatus[]>> = {
-  SUBMITTED: ['APPROVED', 'REJECTED'],
-  APPROVED: ['FORWARDED_TO_OCMW'],
-  REJECTED: [],
-  FORWARDED_TO_OCMW: [],
-};
-
-/** Whether a correction in status `from` may move to `to`. */
-export function canTransition(from: CorrectionStatus, to: CorrectionStatus): boolean {
-  return CORRECTION_TRANSITIONS[from].includes(to);
+/** The corrections, each changed by one conditional write. A store never returns an expired one. */
+export interface CorrectionStore {
+  /** Stores a SUBMITTED correction if (requester, requestId) is new or expired; else returns the one stored. */
+  create(correction: Correction): Promise<{ readonly created: true } | { readonly created: false; readonly existing: Correction }>;
+  findByCorrectionId(correctionId: string, now: Date): Promise<Correction | undefined>;
+  markForwardedToPps(correction: Correction, at: Date): Promise<void>;
+  /**
+   * The PPS's decision: SUBMITTED → APPROVED | REJECTED, once (a conditional write). When the
+   * correction is no longer SUBMITTED, returns it as it is now.
+   */
+  decide(
+    correction: Correction,
+    decision: CorrectionDecision,
+    decidedAt: string,
+    at: Date,
+  ): Promise<{ readonly applied: true; readonly correction: Correction } | { readonly applied: false; readonly current: Correction }>;
+  markOutcomeSent(correction: Correction, at: Date): Promise<void>;
+  /** APPROVED → FORWARDED_TO_OCMW (a no-op when already there). */
+  markForwardedToOcmw(correction: Correction, at: Date): Promise<void>;
 }
 
-/**
- * The §3 fields of a request, normalised, after the rules a schema cannot check: the INSZ's check
- * digits (they depend on the date), start ≤ end of the performance period.
- * @throws MessageRefusal INVALID_FIELD
- */
-export function correctionFieldsOf(message: CorrectionRequestInbound, now: Date): CorrectionFields {
-  if (!isValidInsz(message.insz, now)) throw new MessageRefusal('INVALID_FIELD', 'insz: invalid INSZ');
-  if (message.performanceStart > message.performanceEnd) {
-    throw new MessageRefusal('INVALID_FIELD', 'performanceEnd: before performanceStart');
-  }
-  const amountCents = parsePositiveAmountCents(message.amount);
-  if (amountCents === null) throw new MessageRefusal('INVALID_FIELD', 'amount: not a strictly positive amount');
-  return {
-    requesterKbo: message.requesterKbo,
-    ocmwKbo: message.ocmwKbo,
-    regulation: message.regulation,
-    fileNumber: message.fileNumber,
-    insz: message.insz,
-    kind: message.kind,
-    effectiveDate: message.effectiveDate,
-    performanceStart: message.performanceStart,
-    performanceEnd: message.performanceEnd,
-    reference: message.reference,
-    amountCents,
-    budgetArticle: message.budgetArticle,
-  };
-}
-
-/** The §3 fields as they go out, the amount as a decimal string with two decimals. */
-function fieldsOut(c: CorrectionFields) {
-  return {
-    requesterKbo: c.requesterKbo,
-    ocmwKbo: c.ocmwKbo,
-    regulation: c.regulation,
-    fileNumber: c.fileNumber,
-    insz: c.insz,
-    kind: c.kind,
-    effectiveDate: c.effectiveDate,
-    performanceStart: c.performanceStart,
-    performanceEnd: c.performanceEnd,
-    reference: c.reference,
-    amount: formatCents(c.amountCents),
-    budgetArticle: c.budgetArticle,
-  };
-}
-
-/** The request as the PPS receives it: the hub's correctionId, the requester, the §3 fields. */
-export function correctionForPps(c: Correction, sentAt: Date): CorrectionRequestPps {
-  return {
-    ...envelope('correction.request', forwardedCorrectionMessageId(c.correctionId), sentAt),
-    correctionId: c.correctionId,
-    recipient: c.requester,
-    ...fieldsOut(c),
-  };
-}
-
-/** What the requester is told: the outcome and only the outcome (§15: "enkel de aanduiding …"). */
-export function outcomeForRequester(
-  c: Pick<Correction, 'correctionId' | 'requestId'>,
-  decision: 'APPROVED' | 'REJECTED',
-  sentAt: Date,
-): CorrectionOutcomeMessage {
-  return { ...envelope('correction.outcome', outcomeMessageId(c.correctionId), sentAt), requestId: c.requestId, decision };
-}
-
-/** The approved correction as the OCMW receives it: the §3 fields but requesterKbo. */
-export function approvedForOcmw(c: Correction, sentAt: Date): CorrectionApprovedMessage {
-  const { requesterKbo: _requesterKbo, ...fields } = fieldsOut(c);
-  return { ...envelope('correction.approved', approvedMessageId(c.correctionId), sentAt), correctionId: c.correctionId, ...fields };
+/** What submitting a correction and applying the PPS's decision need. */
+export interface CorrectionDeps {
+  /** The delivered lines a request is checked against. */
+  readonly lines: PaymentLineStore;
+  readonly corrections: CorrectionStore;
+  readonly publisher: MessagePublisher;
+  readonly clock: Clock;
+  readonly config: ReturnFlowConfig;
+  /** HMAC of an INSZ with the disclosure key: how a line names its person. */
+  readonly personKey: (insz: string) => string;
 }
 
 /**
@@ -112,18 +64,51 @@ export function approvedForOcmw(c: Correction, sentAt: Date): CorrectionApproved
  * @throws MessageRefusal INVALID_FIELD, WRONG_CHANNEL, REGULATION_NOT_GRANTED, UNKNOWN_LINE, LINE_MISMATCH, DUPLICATE_REQUEST
  */
 export async function submitCorrection(
-  deps: ReturnFlowDeps,
+  deps: CorrectionDeps,
   requester: ReturningRecipient,
   message: CorrectionRequestInbound,
 ): Promise<ReturnOutcome> {
   const now = deps.clock();
+
+  // 1. The §3 fields, with the rules a schema cannot check.
   const fields = correctionFieldsOf(message, now);
+
+  // 2. The requester is who its channel says, and may see the regulation.
+  checkRequester(deps, requester, fields);
+
+  // 3. The line was delivered to the requester, as the request names it.
+  await checkDeliveredLine(deps, requester, fields, now);
+
+  // 4. Store it SUBMITTED, once per (requester, requestId).
+  const correction = submittedCorrection(requester, message, fields, now);
+  const created = await deps.corrections.create(correction);
+  let current = correction;
+  if (!created.created) {
+    if (created.existing.contentHash !== correction.contentHash) {
+      throw new MessageRefusal('DUPLICATE_REQUEST', 'requestId was used before with other content');
+    }
+    if (created.existing.forwardedToPpsAt !== undefined) return { kind: 'duplicate', type: 'correction.request' };
+    current = created.existing; // stored but maybe not forwarded: finish what a crash interrupted
+  }
+
+  // 5. Forward it to the PPS, then note that it went.
+  await deps.publisher.publish(deps.config.queueUrls.ppsOutbound, [toOutbound(correctionForPps(current, deps.clock()))]);
+  await deps.corrections.markForwardedToPps(current, deps.clock());
+  return { kind: created.created ? 'accepted' : 'duplicate', type: 'correction.request' };
+}
+
+/** @throws MessageRefusal WRONG_CHANNEL, REGULATION_NOT_GRANTED */
+function checkRequester(deps: CorrectionDeps, requester: ReturningRecipient, fields: CorrectionFields): void {
   if (fields.requesterKbo !== deps.config.recipientKbos[requester]) {
     throw new MessageRefusal('WRONG_CHANNEL', `requesterKbo is not the KBO of ${requester}, whose channel this is`);
   }
   if (!isGranted(requester, fields.regulation)) {
     throw new MessageRefusal('REGULATION_NOT_GRANTED', `regulation ${fields.regulation} is not granted to ${requester}`);
   }
+}
+
+/** @throws MessageRefusal UNKNOWN_LINE, LINE_MISMATCH (naming every field that differs) */
+async function checkDeliveredLine(deps: CorrectionDeps, requester: ReturningRecipient, fields: CorrectionFields, now: Date): Promise<void> {
   const line = await deps.lines.getLine(requester, fields.reference, now);
   if (!line) throw new MessageRefusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
   const mismatched = [
@@ -133,8 +118,16 @@ export async function submitCorrection(
     line.inszHmac !== deps.personKey(fields.insz) ? 'insz' : undefined,
   ].filter((field) => field !== undefined);
   if (mismatched.length > 0) throw new MessageRefusal('LINE_MISMATCH', `${mismatched.join(', ')} differ from the delivered line`);
+}
 
-  const correction: Correction = {
+/** A new correction, SUBMITTED now, kept as long as the requester's retention. */
+function submittedCorrection(
+  requester: ReturningRecipient,
+  message: CorrectionRequestInbound,
+  fields: CorrectionFields,
+  now: Date,
+): Correction {
+  return {
     ...fields,
     correctionId: correctionIdOf(requester, message.requestId),
     requester,
@@ -145,18 +138,6 @@ export async function submitCorrection(
     requestMessageId: message.messageId,
     expiresAt: expiresAtEpochSeconds(now, RECIPIENT_RETENTION_DAYS[requester]),
   };
-  const created = await deps.corrections.create(correction);
-  let current = correction;
-  if (!created.created) {
-    if (created.existing.contentHash !== correction.contentHash) {
-      throw new MessageRefusal('DUPLICATE_REQUEST', 'requestId was used before with other content');
-    }
-    if (created.existing.forwardedToPpsAt !== undefined) return { kind: 'duplicate', type: 'correction.request' };
-    current = created.existing; // stored but maybe not forwarded: finish what a crash interrupted
-  }
-  await deps.publisher.publish(deps.config.queueUrls.ppsOutbound, [toOutbound(correctionForPps(current, deps.clock()))]);
-  await deps.corrections.markForwardedToPps(current, deps.clock());
-  return { kind: created.created ? 'accepted' : 'duplicate', type: 'correction.request' };
 }
 
 /**
@@ -166,31 +147,33 @@ export async function submitCorrection(
  * otherwise a no-op; another decision is refused.
  * @throws MessageRefusal UNKNOWN_CORRECTION, ALREADY_DECIDED
  */
-export async function applyCorrectionDecision(deps: ReturnFlowDeps, message: CorrectionDecisionMessage): Promise<ReturnOutcome> {
+export async function applyCorrectionDecision(deps: CorrectionDeps, message: CorrectionDecisionMessage): Promise<ReturnOutcome> {
   const now = deps.clock();
+
+  // 1. The correction the PPS decides on.
   const found = await deps.corrections.findByCorrectionId(message.correctionId, now);
   if (!found) throw new MessageRefusal('UNKNOWN_CORRECTION', 'no correction has this correctionId');
+
+  // 2. Decide it, once: the same decision again resumes, another one is refused.
   const decided = await deps.corrections.decide(found, message.decision, message.decidedAt, now);
-  let current: Correction;
-  if (decided.applied) {
-    current = decided.correction;
-  } else {
-    current = decided.current;
-    if (current.decision !== message.decision || current.decidedAt !== message.decidedAt) {
-      throw new MessageRefusal('ALREADY_DECIDED', 'the correction was decided before');
-    }
+  const current = decided.applied ? decided.correction : decided.current;
+  if (!decided.applied && (current.decision !== message.decision || current.decidedAt !== message.decidedAt)) {
+    throw new MessageRefusal('ALREADY_DECIDED', 'the correction was decided before');
   }
   const decision = current.decision;
   if (decision === undefined) throw new Error(`correction ${current.correctionId} has status ${current.status} but no decision`);
-  const sentNothing = current.outcomeSentAt !== undefined && (decision === 'REJECTED' || current.status === 'FORWARDED_TO_OCMW');
-  if (!decided.applied && sentNothing) return { kind: 'duplicate', type: 'correction.decision' };
+  const nothingLeftToSend = current.outcomeSentAt !== undefined && (decision === 'REJECTED' || current.status === 'FORWARDED_TO_OCMW');
+  if (!decided.applied && nothingLeftToSend) return { kind: 'duplicate', type: 'correction.decision' };
 
+  // 3. Tell the requester the outcome, once.
   if (current.outcomeSentAt === undefined) {
     await deps.publisher.publish(deps.config.queueUrls.recipientOutbound[current.requester], [
       toOutbound(outcomeForRequester(current, decision, deps.clock())),
     ]);
     await deps.corrections.markOutcomeSent(current, deps.clock());
   }
+
+  // 4. An approved correction goes on to the OCMW, once.
   if (decision === 'APPROVED' && current.status !== 'FORWARDED_TO_OCMW') {
     await deps.publisher.publish(deps.config.queueUrls.ocmwOutbound, [toOutbound(approvedForOcmw(current, deps.clock()))]);
     await deps.corrections.markForwardedToOcmw(current, deps.clock());

@@ -9,7 +9,7 @@ import {
   type ValidationDecisionInbound,
   validationDecisionInboundSchema,
 } from '../../messages/return-flow-schemas';
-import type { Channel } from './model';
+import type { Channel } from './return-message';
 
 /**
  * Reading a return message off its channel (messages.md): JSON, the envelope, a type this channel's

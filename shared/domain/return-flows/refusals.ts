@@ -1,24 +1,56 @@
 import { envelope, toOutbound } from '../../messages/envelope';
 import type { MessageRefusalCode, MessageRefusedMessage } from '../../messages/return-flow-schemas';
+import type { Clock, MessagePublisher } from '../../ports';
 import { expiresAtEpochSeconds } from '../retention';
-import type { ReturnFlowDeps } from './deps';
+import type { ReturnFlowConfig } from './config';
 import { refusedMessageIdOf } from './ids';
-import type { Channel, RefusedMessage } from './model';
+import type { Channel, ChannelMessage } from './return-message';
 
 /**
  * A refused message changes no state and goes nowhere (messages.md): the hub keeps it with its
  * code for an operator, and tells its sender with `message.refused` on the sender's outbound queue.
  */
 
-/** The message received, as the channel delivered it. */
-export interface ChannelMessage {
+/** A refused return message, kept for an operator (messages.md; return-flows §5). */
+export interface RefusedMessage {
+  readonly channel: Channel;
+  /** The sender's `messageId`, or the SQS message id when the body named none. */
+  readonly refusedMessageId: string;
+  readonly code: MessageRefusalCode;
+  /** Which rule it broke, in words and field names: never a value from the message. */
+  readonly detail: string;
+  readonly messageType?: string;
+  /** When SQS received it (stable across retries, so that recording it again is idempotent). */
+  readonly receivedAt: string;
+  readonly recordedAt: string;
+  /** The message as received, for the operator; destroyed with the record. */
   readonly body: string;
-  /** The SQS message id: the refused message's id when its body named none. */
-  readonly sqsMessageId: string;
-  /** When SQS received it (epoch ms): the same on every delivery of it. */
-  readonly sentTimestampMs: number;
-  /** The SQS message attribute `type`, when set. */
-  readonly typeAttribute?: string;
+  /** Epoch seconds (§5); a store never returns an expired refusal. */
+  readonly expiresAt: number;
+}
+
+/** The refused messages, per channel. */
+export interface RefusedMessageStore {
+  /** Idempotent: recording the same refusal again overwrites it with itself. */
+  record(refused: RefusedMessage): Promise<void>;
+  list(channel: Channel, now: Date): Promise<RefusedMessage[]>;
+}
+
+/** What refusing a message needs. */
+export interface RefusalDeps {
+  readonly refused: RefusedMessageStore;
+  readonly publisher: MessagePublisher;
+  readonly clock: Clock;
+  readonly config: ReturnFlowConfig;
+}
+
+/** Why a message is refused, and what of it could be read. */
+export interface RefusalReason {
+  readonly code: MessageRefusalCode;
+  readonly detail: string;
+  /** The sender's `messageId`, when the body carried a usable one. */
+  readonly messageId?: string;
+  readonly type?: string;
 }
 
 /** What the sender is told: why, and nothing more. */
@@ -27,32 +59,39 @@ export function refusedNotice(channel: Channel, refusedMessageId: string, code: 
 }
 
 /** The outbound queue of the sender of a channel. */
-export function senderQueueUrl(deps: ReturnFlowDeps, channel: Channel): string {
-  return channel === 'PPS' ? deps.config.queueUrls.ppsOutbound : deps.config.queueUrls.recipientOutbound[channel];
+export function senderQueueUrl(config: ReturnFlowConfig, channel: Channel): string {
+  return channel === 'PPS' ? config.queueUrls.ppsOutbound : config.queueUrls.recipientOutbound[channel];
 }
 
-/** Keeps a refused message for an operator and tells its sender. Idempotent. */
+/**
+ * Refuses a message: keeps it for an operator, then tells its sender. Idempotent: the refusal is
+ * keyed by when SQS received the message, the same on every delivery of it.
+ */
 export async function refuseMessage(
-  deps: ReturnFlowDeps,
+  deps: RefusalDeps,
   channel: Channel,
-  received: ChannelMessage,
-  refusal: { readonly code: MessageRefusalCode; readonly detail: string; readonly messageId?: string; readonly type?: string },
+  message: ChannelMessage,
+  reason: RefusalReason,
 ): Promise<RefusedMessage> {
   const now = deps.clock();
-  const receivedAt = new Date(received.sentTimestampMs);
+
+  // 1. Keep it for an operator, with the retention of refused messages.
+  const receivedAt = new Date(message.sentTimestampMs);
   const refused: RefusedMessage = {
     channel,
-    refusedMessageId: refusal.messageId ?? received.sqsMessageId,
-    code: refusal.code,
-    detail: refusal.detail,
-    ...(refusal.type !== undefined ? { messageType: refusal.type } : {}),
+    refusedMessageId: reason.messageId ?? message.sqsMessageId,
+    code: reason.code,
+    detail: reason.detail,
+    ...(reason.type !== undefined ? { messageType: reason.type } : {}),
     receivedAt: receivedAt.toISOString(),
     recordedAt: now.toISOString(),
-    body: received.body,
+    body: message.body,
     expiresAt: expiresAtEpochSeconds(receivedAt, deps.config.refusedRetentionDays),
   };
   await deps.refused.record(refused);
-  await deps.publisher.publish(senderQueueUrl(deps, channel), [
+
+  // 2. Tell its sender why, on the sender's outbound queue.
+  await deps.publisher.publish(senderQueueUrl(deps.config, channel), [
     toOutbound(refusedNotice(channel, refused.refusedMessageId, refused.code, deps.clock())),
   ]);
   return refused;

@@ -1,15 +1,56 @@
 import { envelope, toOutbound } from '../../messages/envelope';
 import type { ValidationDecisionInbound, ValidationDecisionPps } from '../../messages/return-flow-schemas';
+import type { Clock, MessagePublisher } from '../../ports';
 import type { ReturningRecipient } from '../recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
-import type { ReturnFlowDeps } from './deps';
+import type { ReturnFlowConfig } from './config';
 import { forwardedDecisionMessageId } from './ids';
-import { MessageRefusal, type ReturnOutcome, type StoredDecision } from './model';
+import type { LineDecision, PaymentLineView } from './payment-line';
+import { MessageRefusal, type ReturnOutcome } from './return-message';
 
 /**
  * Validation decisions (return-flows §2): a recipient validates or refuses a payment line it was
  * delivered; the hub keeps every accepted decision and passes it on to the PPS.
  */
+
+/** One accepted validation decision of a line (its history). */
+export interface StoredDecision {
+  readonly recipient: ReturningRecipient;
+  readonly reference: string;
+  readonly decisionId: string;
+  readonly fileNumber: string;
+  readonly decision: LineDecision;
+  readonly reasonCode?: string;
+  /** As the sender wrote it (ISO 8601 with offset). */
+  readonly decidedAt: string;
+  /** The sender's `messageId`. */
+  readonly messageId: string;
+  readonly receivedAt: string;
+  /** Set once the decision went to the PPS. */
+  readonly forwardedAt?: string;
+  readonly expiresAt: number;
+}
+
+/** The delivered lines and their decisions. A store never returns an expired item. */
+export interface PaymentLineStore {
+  /** The line delivered to `recipient` under `reference`, unless it was never delivered or has expired. */
+  getLine(recipient: ReturningRecipient, reference: string, now: Date): Promise<PaymentLineView | undefined>;
+  /** Stores a decision if its (recipient, reference, decisionId) is new; else returns the one stored. */
+  addDecision(
+    decision: StoredDecision,
+  ): Promise<{ readonly created: true } | { readonly created: false; readonly existing: StoredDecision }>;
+  /** Makes `decision` the line's status unless one with a later `decidedAt` already is (monotone, idempotent). */
+  applyStatus(decision: StoredDecision): Promise<void>;
+  markDecisionForwarded(decision: StoredDecision, at: Date): Promise<void>;
+}
+
+/** What recording a validation decision needs. */
+export interface ValidationDecisionDeps {
+  readonly lines: PaymentLineStore;
+  readonly publisher: MessagePublisher;
+  readonly clock: Clock;
+  readonly config: ReturnFlowConfig;
+}
 
 /**
  * Whether decision `a` is later than `b` for a line's status: the latest `decidedAt` wins, so that
@@ -51,16 +92,41 @@ export function decisionForPps(decision: StoredDecision, sentAt: Date): Validati
  * @throws MessageRefusal UNKNOWN_LINE, LINE_MISMATCH
  */
 export async function recordValidationDecision(
-  deps: ReturnFlowDeps,
+  deps: ValidationDecisionDeps,
   recipient: ReturningRecipient,
   message: ValidationDecisionInbound,
 ): Promise<ReturnOutcome> {
   const now = deps.clock();
+
+  // 1. The line was delivered to this recipient, as the decision names it.
   const line = await deps.lines.getLine(recipient, message.reference, now);
   if (!line) throw new MessageRefusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
   if (line.fileNumber !== message.fileNumber) throw new MessageRefusal('LINE_MISMATCH', 'fileNumber differs from the delivered line');
 
-  const decision: StoredDecision = {
+  // 2. Keep the decision in the line's history, once per decisionId.
+  const decision = storedDecisionOf(recipient, message, now);
+  const added = await deps.lines.addDecision(decision);
+  let current = decision;
+  if (!added.created) {
+    // §2: a decisionId received again is a no-op, whatever it says now.
+    if (!sameDecision(added.existing, decision) || added.existing.forwardedAt !== undefined) {
+      return { kind: 'duplicate', type: 'validation.decision' };
+    }
+    current = added.existing; // stored but maybe not forwarded: finish what a crash interrupted
+  }
+
+  // 3. Make it the line's status, unless a later decision is.
+  await deps.lines.applyStatus(current);
+
+  // 4. Forward it to the PPS, then note that it went.
+  await deps.publisher.publish(deps.config.queueUrls.ppsOutbound, [toOutbound(decisionForPps(current, deps.clock()))]);
+  await deps.lines.markDecisionForwarded(current, deps.clock());
+  return { kind: added.created ? 'accepted' : 'duplicate', type: 'validation.decision' };
+}
+
+/** The decision as kept in the line's history, with the recipient's retention. */
+function storedDecisionOf(recipient: ReturningRecipient, message: ValidationDecisionInbound, now: Date): StoredDecision {
+  return {
     recipient,
     reference: message.reference,
     decisionId: message.decisionId,
@@ -72,17 +138,4 @@ export async function recordValidationDecision(
     receivedAt: now.toISOString(),
     expiresAt: expiresAtEpochSeconds(now, RECIPIENT_RETENTION_DAYS[recipient]),
   };
-  const added = await deps.lines.addDecision(decision);
-  let current = decision;
-  if (!added.created) {
-    // §2: a decisionId received again is a no-op, whatever it says now.
-    if (!sameDecision(added.existing, decision) || added.existing.forwardedAt !== undefined) {
-      return { kind: 'duplicate', type: 'validation.decision' };
-    }
-    current = added.existing; // stored but maybe not forwarded: finish what a crash interrupted
-  }
-  await deps.lines.applyStatus(current);
-  await deps.publisher.publish(deps.config.queueUrls.ppsOutbound, [toOutbound(decisionForPps(current, deps.clock()))]);
-  await deps.lines.markDecisionForwarded(current, deps.clock());
-  return { kind: added.created ? 'accepted' : 'duplicate', type: 'validation.decision' };
 }

@@ -9,7 +9,7 @@ import { regionInbound } from '../../../functions/region-inbound';
 import { lineItem } from '../../../shared/adapters/dynamo-payment-lines';
 import { buildReturnFlowDeps, channelOfQueueArn } from '../../../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../../../shared/adapters/sqs-publisher';
-import { correctionIdOf } from '../../../shared/domain/return-flows';
+import { correctionIdOf } from '../../../shared/domain/return-flows/ids';
 import { metrics } from '../../../shared/observability';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../../../shared/topology';
 import { ACTIRIS_KBO, correctionMessage, decisionMessage, KEY, line, ppsDecisionMessage, VDAB_KBO } from './fakes';

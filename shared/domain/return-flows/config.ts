@@ -1,6 +1,4 @@
-import type { Clock, MessagePublisher } from '../../ports';
 import type { ReturningRecipient } from '../recipients';
-import type { CorrectionStore, PaymentLineStore, RefusedMessageStore } from './model';
 
 /** Where the return flows send, and what they check against: from the function's environment. */
 export interface ReturnFlowConfig {
@@ -14,16 +12,4 @@ export interface ReturnFlowConfig {
   readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>;
   /** Days a refused message is kept for an operator. */
   readonly refusedRetentionDays: number;
-}
-
-/** Everything a return-flow use case needs, injected. */
-export interface ReturnFlowDeps {
-  readonly lines: PaymentLineStore;
-  readonly corrections: CorrectionStore;
-  readonly refused: RefusedMessageStore;
-  readonly publisher: MessagePublisher;
-  readonly clock: Clock;
-  readonly config: ReturnFlowConfig;
-  /** HMAC of an INSZ with the disclosure key: how a line names its person. */
-  readonly personKey: (insz: string) => string;
 }
