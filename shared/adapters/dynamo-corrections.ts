@@ -16,6 +16,7 @@ import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 export const CORRECTION_SK = 'CORRECTION';
 const BY_CORRECTION_ID = TABLES.corrections.globalIndexes[0].name;
 
+/** The partition key of the correction that `requester` asked under `requestId`. */
 export function correctionPk(requester: ReturningRecipient, requestId: string): string {
   return `CORRECTION#${requester}#${requestId}`;
 }
@@ -29,6 +30,7 @@ function fromItem(item: Record<string, unknown>): Correction {
   return rest as unknown as Correction;
 }
 
+/** The corrections port on the corrections table. */
 export class DynamoCorrections implements CorrectionStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,

@@ -18,6 +18,7 @@ export function disclosureItem(d: Disclosure): Record<string, unknown> {
 /** A disclosure as read back: what an operator may see (no key, no national number). */
 export type DisclosureView = Omit<Disclosure, 'personKey' | 'entryKey'>;
 
+/** The record of disclosures, as an operator reads it. */
 export class DynamoDisclosures {
   constructor(
     private readonly client: DynamoDBDocumentClient,

@@ -20,6 +20,7 @@ import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 export const LINE_SK = 'LINE';
 export const STATUS_SK = 'STATUS';
 
+/** The partition key of the line delivered to `recipient` under `reference`: its decisions and status share it. */
 export function linePk(recipient: ReturningRecipient, reference: string): string {
   return `LINE#${recipient}#${reference}`;
 }
@@ -38,6 +39,7 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
+/** The payment-lines port on the payment-lines table. */
 export class DynamoPaymentLines implements PaymentLineStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,

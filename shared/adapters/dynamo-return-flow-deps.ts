@@ -14,8 +14,7 @@ import { DynamoRefusedMessages } from './dynamo-refused-messages';
 
 /**
  * The wiring of the return-flow functions: their configuration from the environment and their
- * DynamoDB adapters. Read on every invocation (cheap), so that nothing stale survives a change of
- * environment; the SDK clients themselves are created once (aws-clients.ts).
+ * DynamoDB adapters, over the SDK clients of aws-clients.ts.
  */
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -68,7 +67,7 @@ export function channelOfQueueArn(arn: string, env: NodeJS.ProcessEnv = process.
   });
 }
 
-/** The return-flow dependencies on DynamoDB and a publisher. */
+/** The return-flow dependencies on DynamoDB and a publisher; a function builds them once per process. */
 export function buildReturnFlowDeps(options: {
   readonly publisher: MessagePublisher;
   /** The disclosure key, when the function checks INSZs against lines (region-inbound). */

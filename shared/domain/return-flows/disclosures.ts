@@ -28,6 +28,7 @@ export function recordHmac(key: Uint8Array, record: RecipientRecord): string {
   return createHmac('sha256', key).update(`record:${canonical}`).digest('hex').slice(0, 32);
 }
 
+/** One delivered row in the record of disclosures; `expiresAt` in epoch seconds (§5). */
 export interface Disclosure {
   /** HMAC of the INSZ. */
   readonly personKey: string;
