@@ -5,10 +5,9 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { buildReturnFlowDeps } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
+import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import type { ReturnFlowDeps } from '../shared/return-flows/deps';
-import { processReturnMessage } from '../shared/return-flows/process';
-import { receivedMessageOf, reportOutcome } from '../shared/return-flows/sqs';
 import { QUEUES } from '../shared/topology';
 
 /**

@@ -6,10 +6,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { buildReturnFlowDeps, channelOfQueueArn } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
+import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import type { ReturnFlowDeps } from '../shared/return-flows/deps';
-import { processReturnMessage } from '../shared/return-flows/process';
-import { receivedMessageOf, reportOutcome } from '../shared/return-flows/sqs';
 
 /**
  * region-inbound: the validation decisions and correction requests of VDAB and Actiris, from their

@@ -13,7 +13,7 @@ import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { type DisclosureView, DynamoDisclosures } from '../shared/adapters/dynamo-disclosures';
 import { isValidInsz, normaliseInsz } from '../shared/domain/checksums';
 import { isRecipient, type Recipient } from '../shared/domain/recipients';
-import { inszHmac, maskInsz } from '../shared/return-flows/disclosures';
+import { inszHmac, maskInsz } from '../shared/domain/return-flows/disclosures';
 import { TABLES } from '../shared/topology';
 
 export interface DisclosuresQuery {

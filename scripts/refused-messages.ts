@@ -10,8 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { DynamoRefusedMessages, REFUSED_CHANNELS } from '../shared/adapters/dynamo-refused-messages';
+import type { RefusedMessage, RefusedMessageStore } from '../shared/domain/return-flows/refusals';
+import type { Channel } from '../shared/domain/return-flows/return-message';
 import { redactLogValue } from '../shared/observability';
-import type { Channel, RefusedMessage, RefusedMessageStore } from '../shared/return-flows/model';
 import { TABLES } from '../shared/topology';
 
 export interface RefusedQuery {

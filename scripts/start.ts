@@ -62,7 +62,7 @@ const { startLocalStandIn } = await import('../local/stand-in');
 const { runFileLocally } = await import('../local/run-file');
 const { RECIPIENTS } = await import('../shared/domain/recipients');
 const { formatCents } = await import('../shared/domain/money');
-const { maskInsz } = await import('../shared/return-flows/disclosures');
+const { maskInsz } = await import('../shared/domain/return-flows/disclosures');
 
 async function summarise(outDir: string, result: Awaited<ReturnType<typeof runFileLocally>>): Promise<void> {
   const { report } = result;

@@ -14,6 +14,7 @@ export const MIN_KEY_BYTES = 32;
 /** How long a fetched key is cached in the Lambda's memory, in seconds. */
 const KEY_CACHE_SECONDS = 300;
 
+/** No usable disclosure key: the hub must not deliver without one. */
 export class DisclosureKeyError extends Error {
   override readonly name = 'DisclosureKeyError';
 }

@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
-import type { Correction, CorrectionDecision, CorrectionStore } from '../return-flows/model';
+import type { Correction, CorrectionDecision } from '../domain/return-flows/correction';
+import type { CorrectionStore } from '../domain/return-flows/corrections';
 import { TABLES } from '../topology';
 import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 
@@ -15,6 +16,7 @@ import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 export const CORRECTION_SK = 'CORRECTION';
 const BY_CORRECTION_ID = TABLES.corrections.globalIndexes[0].name;
 
+/** The partition key of the correction that `requester` asked under `requestId`. */
 export function correctionPk(requester: ReturningRecipient, requestId: string): string {
   return `CORRECTION#${requester}#${requestId}`;
 }
@@ -28,6 +30,7 @@ function fromItem(item: Record<string, unknown>): Correction {
   return rest as unknown as Correction;
 }
 
+/** The corrections port on the corrections table. */
 export class DynamoCorrections implements CorrectionStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,

@@ -2,14 +2,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveredBatch, DeliveryLedger } from '../domain/batch/ports';
 import { RETURNING_RECIPIENTS, type Recipient, type RecipientRecord, type ReturningRecipient } from '../domain/recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
+import { disclosureOf, inszHmac } from '../domain/return-flows/disclosures';
+import { paymentLineOf } from '../domain/return-flows/payment-line';
 import { type Clock, systemClock } from '../ports';
-import { disclosureOf, inszHmac } from '../return-flows/disclosures';
 import { TABLES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { loadDisclosureKey } from './disclosure-key';
 import { type BatchWriteOptions, putAll, tableNameFromEnv } from './dynamo-common';
 import { disclosureItem } from './dynamo-disclosures';
-import { lineItem, paymentLineOf } from './dynamo-payment-lines';
+import { lineItem } from './dynamo-payment-lines';
 
 /**
  * What the monthly batch delivered, written before it is published (ports.ts `DeliveryLedger`):

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Recipient } from '../domain/recipients';
-import type { Disclosure } from '../return-flows/disclosures';
+import type { Disclosure } from '../domain/return-flows/disclosures';
 import { queryUnexpired } from './dynamo-common';
 
 /**
@@ -18,6 +18,7 @@ export function disclosureItem(d: Disclosure): Record<string, unknown> {
 /** A disclosure as read back: what an operator may see (no key, no national number). */
 export type DisclosureView = Omit<Disclosure, 'personKey' | 'entryKey'>;
 
+/** The record of disclosures, as an operator reads it. */
 export class DynamoDisclosures {
   constructor(
     private readonly client: DynamoDBDocumentClient,

@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Regulation, ReturningRecipient } from '../domain/recipients';
+import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
-import type { LineDecision, PaymentLine, PaymentLineStore, PaymentLineView, StoredDecision } from '../return-flows/model';
+import type { LineDecision, PaymentLine, PaymentLineView } from '../domain/return-flows/payment-line';
+import type { PaymentLineStore, StoredDecision } from '../domain/return-flows/validation-decisions';
 import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 
 /**
@@ -19,6 +20,7 @@ import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 export const LINE_SK = 'LINE';
 export const STATUS_SK = 'STATUS';
 
+/** The partition key of the line delivered to `recipient` under `reference`: its decisions and status share it. */
 export function linePk(recipient: ReturningRecipient, reference: string): string {
   return `LINE#${recipient}#${reference}`;
 }
@@ -37,6 +39,7 @@ function stripKeys<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
+/** The payment-lines port on the payment-lines table. */
 export class DynamoPaymentLines implements PaymentLineStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -121,31 +124,4 @@ export class DynamoPaymentLines implements PaymentLineStore {
       }),
     );
   }
-}
-
-/** The line of a delivered VDAB/Actiris record, or `undefined` when the record has no reference. */
-export function paymentLineOf(
-  recipient: ReturningRecipient,
-  record: Readonly<Partial<Record<string, string>>>,
-  context: {
-    readonly batchId: string;
-    readonly period: string;
-    readonly deliveredAt: string;
-    readonly expiresAt: number;
-    readonly inszHmac: string;
-  },
-): PaymentLine | undefined {
-  if (!record.reference || !record.fileNumber || !record.ocmwKbo || !record.regulation) return undefined;
-  return {
-    recipient,
-    reference: record.reference,
-    fileNumber: record.fileNumber,
-    ocmwKbo: record.ocmwKbo,
-    regulation: record.regulation as Regulation,
-    inszHmac: context.inszHmac,
-    period: record.period ?? context.period,
-    batchId: context.batchId,
-    deliveredAt: context.deliveredAt,
-    expiresAt: context.expiresAt,
-  };
 }

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Channel, RefusedMessage, RefusedMessageStore } from '../return-flows/model';
+import type { RefusedMessage, RefusedMessageStore } from '../domain/return-flows/refusals';
+import type { Channel } from '../domain/return-flows/return-message';
 import { queryUnexpired } from './dynamo-common';
 
 /**
@@ -9,8 +10,10 @@ import { queryUnexpired } from './dynamo-common';
  * the same refusal again (a retry) writes the same item.
  */
 
+/** Every channel a return message comes on, and so may be refused on. */
 export const REFUSED_CHANNELS: readonly Channel[] = ['VDAB', 'ACTIRIS', 'PPS'];
 
+/** The refused-messages port on the refused-messages table. */
 export class DynamoRefusedMessages implements RefusedMessageStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -27,11 +30,10 @@ export class DynamoRefusedMessages implements RefusedMessageStore {
   }
 
   async list(channel: Channel, now: Date): Promise<RefusedMessage[]> {
-    const found = (await queryUnexpired(
+    return (await queryUnexpired(
       this.client,
       { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REFUSED#${channel}` } },
       now,
     )) as unknown as RefusedMessage[];
-    return found;
   }
 }

@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
 import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../domain/retention';
+import type { ReturnFlowConfig } from '../domain/return-flows/config';
+import { inszHmac } from '../domain/return-flows/disclosures';
+import type { ReturnFlowDeps } from '../domain/return-flows/process';
 import { type MessagePublisher, systemClock } from '../ports';
-import type { ReturnFlowConfig, ReturnFlowDeps } from '../return-flows/deps';
-import { inszHmac } from '../return-flows/disclosures';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { tableNameFromEnv } from './dynamo-common';
@@ -13,8 +14,7 @@ import { DynamoRefusedMessages } from './dynamo-refused-messages';
 
 /**
  * The wiring of the return-flow functions: their configuration from the environment and their
- * DynamoDB adapters. Read on every invocation (cheap), so that nothing stale survives a change of
- * environment; the SDK clients themselves are created once (aws-clients.ts).
+ * DynamoDB adapters, over the SDK clients of aws-clients.ts.
  */
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -67,7 +67,7 @@ export function channelOfQueueArn(arn: string, env: NodeJS.ProcessEnv = process.
   });
 }
 
-/** The return-flow dependencies on DynamoDB and a publisher. */
+/** The return-flow dependencies on DynamoDB and a publisher; a function builds them once per process. */
 export function buildReturnFlowDeps(options: {
   readonly publisher: MessagePublisher;
   /** The disclosure key, when the function checks INSZs against lines (region-inbound). */

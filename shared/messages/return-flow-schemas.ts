@@ -8,11 +8,11 @@ import { SCHEMA_VERSION } from './envelope';
  * Every object is strict: a key that the contract does not name is refused. Values are in their
  * normalised form (KBO and INSZ as bare digits), as the hub itself sends them. Rules that need the
  * clock or a delivered payment line (the INSZ check digits, start ≤ end, "as delivered") are the
- * domain's (shared/return-flows), not the schema's.
+ * domain's (shared/domain/return-flows), not the schema's.
  */
 
 /** Refusal codes for messages sent to the hub (messages.md). */
-export const REFUSAL_CODES = [
+export const MESSAGE_REFUSAL_CODES = [
   'MALFORMED_MESSAGE',
   'INVALID_FIELD',
   'WRONG_CHANNEL',
@@ -23,7 +23,7 @@ export const REFUSAL_CODES = [
   'ALREADY_DECIDED',
   'DUPLICATE_REQUEST',
 ] as const;
-export type RefusalCode = (typeof REFUSAL_CODES)[number];
+export type MessageRefusalCode = (typeof MESSAGE_REFUSAL_CODES)[number];
 
 /** A message id: the same message sent again carries the same id. */
 export const messageIdSchema = z.string().min(1).max(128);
@@ -49,7 +49,7 @@ export const referenceSchema = z.string().min(1).max(64);
 export const fileNumberSchema = z.string().min(1).max(50);
 export const regulationSchema = z.enum(REGULATIONS);
 export const returningRecipientSchema = z.enum(RETURNING_RECIPIENTS);
-export const refusalCodeSchema = z.enum(REFUSAL_CODES);
+export const messageRefusalCodeSchema = z.enum(MESSAGE_REFUSAL_CODES);
 
 /** The envelope of every message, as loose as needed to read `type` before the body is checked. */
 export const envelopeSchema = z.object({
@@ -142,7 +142,7 @@ export const correctionApprovedSchema = z.strictObject({
 export const messageRefusedSchema = z.strictObject({
   ...envelopeOf('message.refused'),
   refusedMessageId: z.string().min(1).max(128),
-  code: refusalCodeSchema,
+  code: messageRefusalCodeSchema,
 });
 
 export type ValidationDecisionInbound = z.infer<typeof validationDecisionInboundSchema>;

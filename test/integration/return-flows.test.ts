@@ -11,7 +11,7 @@ import { DynamoDisclosures } from '../../shared/adapters/dynamo-disclosures';
 import { DynamoPaymentLines } from '../../shared/adapters/dynamo-payment-lines';
 import { DynamoRefusedMessages } from '../../shared/adapters/dynamo-refused-messages';
 import type { RecipientRecord } from '../../shared/domain/recipients';
-import { correctionIdOf } from '../../shared/return-flows';
+import { correctionIdOf } from '../../shared/domain/return-flows/ids';
 import { deadLetterQueueOf, QUEUES, type QueueSpec, TABLES } from '../../shared/topology';
 import { expectValidMessage, outboundSchemaName } from '../unit/return-flows/schema-check';
 

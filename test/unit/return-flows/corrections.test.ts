@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  approvedMessageId,
-  CORRECTION_TRANSITIONS,
-  type CorrectionStatus,
-  canTransition,
-  correctionIdOf,
-  outcomeMessageId,
-  processReturnMessage,
-} from '../../../shared/return-flows';
+import { CORRECTION_TRANSITIONS, type CorrectionStatus, canTransition } from '../../../shared/domain/return-flows/correction';
+import { approvedMessageId, correctionIdOf, outcomeMessageId } from '../../../shared/domain/return-flows/ids';
+import { processReturnMessage } from '../../../shared/domain/return-flows/process';
 import { ACTIRIS_KBO, correctionMessage, line, makeDeps, OTHER_INSZ, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
 import { expectValidMessage } from './schema-check';
 

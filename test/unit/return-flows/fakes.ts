@@ -1,22 +1,15 @@
 import type { Recipient, Regulation, ReturningRecipient } from '../../../shared/domain/recipients';
 import { isExpired } from '../../../shared/domain/retention';
+import { type Correction, canTransition } from '../../../shared/domain/return-flows/correction';
+import type { CorrectionStore } from '../../../shared/domain/return-flows/corrections';
+import { inszHmac } from '../../../shared/domain/return-flows/disclosures';
+import type { PaymentLine, PaymentLineView } from '../../../shared/domain/return-flows/payment-line';
+import type { ReturnFlowDeps } from '../../../shared/domain/return-flows/process';
+import type { RefusedMessage, RefusedMessageStore } from '../../../shared/domain/return-flows/refusals';
+import type { Channel } from '../../../shared/domain/return-flows/return-message';
+import { isLaterDecision, type PaymentLineStore, type StoredDecision } from '../../../shared/domain/return-flows/validation-decisions';
 import type { OutboundMessage } from '../../../shared/messages/envelope';
 import type { MessagePublisher } from '../../../shared/ports';
-import {
-  type Channel,
-  type Correction,
-  type CorrectionStore,
-  canTransition,
-  inszHmac,
-  isLaterDecision,
-  type PaymentLine,
-  type PaymentLineStore,
-  type PaymentLineView,
-  type RefusedMessage,
-  type RefusedMessageStore,
-  type ReturnFlowDeps,
-  type StoredDecision,
-} from '../../../shared/return-flows';
 
 /** In-memory stores with the semantics of the DynamoDB adapters' conditional writes. */
 

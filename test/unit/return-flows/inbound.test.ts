@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseInbound, processReturnMessage } from '../../../shared/return-flows';
+import { parseInbound } from '../../../shared/domain/return-flows/inbound';
+import { processReturnMessage } from '../../../shared/domain/return-flows/process';
 import { correctionMessage, decisionMessage, line, makeDeps, QUEUE_URLS, received } from './fakes';
 
 describe('reading a return message off its channel (messages.md)', () => {

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DisclosureKeyError, loadDisclosureKey } from '../../../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../../../shared/adapters/dynamo-delivery-ledger';
 import type { RecipientRecord } from '../../../shared/domain/recipients';
-import { inszHmac } from '../../../shared/return-flows';
+import { inszHmac } from '../../../shared/domain/return-flows/disclosures';
 import { INSZ, KEY } from './fakes';
 
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { correctionIdOf, processReturnMessage } from '../../../shared/return-flows';
+import { correctionIdOf } from '../../../shared/domain/return-flows/ids';
+import { processReturnMessage } from '../../../shared/domain/return-flows/process';
 import { correctionMessage, line, makeDeps, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
 import { expectValidMessage } from './schema-check';
 

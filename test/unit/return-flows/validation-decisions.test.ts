@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedDecisionMessageId, isLaterDecision, processReturnMessage } from '../../../shared/return-flows';
+import { forwardedDecisionMessageId } from '../../../shared/domain/return-flows/ids';
+import { processReturnMessage } from '../../../shared/domain/return-flows/process';
+import { isLaterDecision } from '../../../shared/domain/return-flows/validation-decisions';
 import { decisionMessage, line, makeDeps, QUEUE_URLS, received } from './fakes';
 import { expectValidMessage } from './schema-check';
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCents as centsToEuros, parseAmountCents as eurosToCents } from '../../../shared/domain/money';
-import { contentHash, correctionIdOf, disclosureOf, inszHmac, LEGAL_BASIS, maskInsz } from '../../../shared/return-flows';
+import { disclosureOf, inszHmac, LEGAL_BASIS, maskInsz } from '../../../shared/domain/return-flows/disclosures';
+import { contentHash, correctionIdOf } from '../../../shared/domain/return-flows/ids';
 import { INSZ, KEY } from './fakes';
 
 describe('amounts in cents', () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { DeliveredBatch } from '../domain/batch/ports';
-import type { Recipient, RecipientRecord } from '../domain/recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
+import type { DeliveredBatch } from '../batch/ports';
+import type { Recipient, RecipientRecord } from '../recipients';
+import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
 
 /**
  * The record of disclosures (return-flows §4): for every delivered row, which recipient received
@@ -28,6 +28,7 @@ export function recordHmac(key: Uint8Array, record: RecipientRecord): string {
   return createHmac('sha256', key).update(`record:${canonical}`).digest('hex').slice(0, 32);
 }
 
+/** One delivered row in the record of disclosures; `expiresAt` in epoch seconds (§5). */
 export interface Disclosure {
   /** HMAC of the INSZ. */
   readonly personKey: string;

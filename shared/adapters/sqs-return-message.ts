@@ -1,13 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
+import type { Channel, ChannelMessage, ReturnOutcome } from '../domain/return-flows/return-message';
 import { logger, METRIC, metrics } from '../observability';
-import type { Channel, ReturnOutcome } from './model';
-import type { ReceivedMessage } from './refusals';
 
-/** The SQS side of the return-flow functions: a record as a received message, an outcome reported. */
+/**
+ * The SQS side of the return-flow functions: a record as the domain's received message, and an
+ * outcome reported to the logs and metrics. The domain knows neither SQS nor Powertools.
+ */
 
 /** A return message as its channel delivered it, from an SQS record. */
-export function receivedMessageOf(record: SQSRecord): ReceivedMessage {
+export function receivedMessageOf(record: SQSRecord): ChannelMessage {
   const sent = Number(record.attributes?.SentTimestamp);
   const typeAttribute = record.messageAttributes?.type?.stringValue;
   return {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ReturningRecipient } from '../domain/recipients';
-import type { Channel } from './model';
+import type { ReturningRecipient } from '../recipients';
+import type { Channel } from './return-message';
 
 /**
  * Stable ids of what the hub sends (messages.md: the same message sent again carries the same

@@ -5,11 +5,11 @@ import {
   correctionDecisionSchema,
   correctionRequestInboundSchema,
   envelopeSchema,
-  type RefusalCode,
+  type MessageRefusalCode,
   type ValidationDecisionInbound,
   validationDecisionInboundSchema,
-} from '../messages/return-flow-schemas';
-import type { Channel } from './model';
+} from '../../messages/return-flow-schemas';
+import type { Channel } from './return-message';
 
 /**
  * Reading a return message off its channel (messages.md): JSON, the envelope, a type this channel's
@@ -32,7 +32,7 @@ export type ParsedInbound =
   | { readonly ok: true; readonly inbound: InboundMessage }
   | {
       readonly ok: false;
-      readonly code: RefusalCode;
+      readonly code: MessageRefusalCode;
       readonly detail: string;
       /** The sender's `messageId`, when the body carried a usable one. */
       readonly messageId?: string;
