@@ -6,11 +6,13 @@ import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, Upda
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { objectCreatedEvent } from '../../../local/s3-notification';
 import { sqsClient } from '../../../shared/adapters/aws-clients';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { BUCKETS, QUEUES, TABLES } from '../../../shared/topology';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 import { type ServiceStub, serviceError, stubService } from '../../support/sdk-stub';
+import { sqsEvent, sqsRecord } from '../../support/sqs-records';
 
 /**
  * The split-batch handler with its SDK clients mocked: S3 and DynamoDB behave like small in-memory
@@ -39,30 +41,17 @@ function body(bytes: Uint8Array, breakAfter?: number) {
   return Object.assign(source, { transformToString: async () => new TextDecoder().decode(bytes) });
 }
 
+/** The notification S3 sends to the batch-notifications queue when `key` was put, as split-batch receives it. */
 function s3Event(key: string): SQSEvent {
-  const notification = {
-    Records: [
-      {
-        eventName: 'ObjectCreated:Put',
-        s3: { bucket: { name: 'inbound-bucket' }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } },
-      },
-    ],
-  };
-  return {
-    Records: [
-      {
-        messageId: 'notification-1',
-        receiptHandle: 'r',
-        body: JSON.stringify(notification),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 's3', ApproximateFirstReceiveTimestamp: '0' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:eu-west-1:111111111111:batch-notifications',
-        awsRegion: 'eu-west-1',
-      },
-    ],
-  };
+  const notification = objectCreatedEvent({
+    region: 'eu-west-1',
+    bucket: 'inbound-bucket',
+    key,
+    size: 1,
+    eTag: '"e"',
+    eventTime: new Date(),
+  });
+  return sqsEvent(sqsRecord(notification, 'arn:aws:sqs:eu-west-1:111111111111:batch-notifications', { messageId: 'notification-1' }));
 }
 
 const context = { functionName: 'split-batch', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
@@ -81,7 +70,6 @@ beforeAll(async () => {
   process.env[TABLES.paymentLines.env] = 'payment-lines-table';
   process.env[TABLES.disclosures.env] = 'disclosures-table';
   process.env.DISCLOSURE_KEY_LOCAL = 'ab'.repeat(32);
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   for (const recipient of RECIPIENTS)
     process.env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-${recipient}`;
   ({ splitBatch } = (await import('../../../functions/split-batch')) as unknown as { splitBatch: typeof splitBatch });

@@ -8,8 +8,8 @@ import {
   outcomeMessageId,
   processReturnMessage,
 } from '../../../shared/return-flows';
+import { assertValidMessage } from '../../support/message-schemas';
 import { ACTIRIS_KBO, correctionMessage, line, makeDeps, OTHER_INSZ, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
-import { expectValidMessage } from './schema-check';
 
 function setup(now?: Date) {
   const ctx = makeDeps(now);
@@ -51,7 +51,7 @@ describe('submitting a correction', () => {
       insz: message.insz,
     });
     expect(toPps).not.toHaveProperty('requestId');
-    expectValidMessage('correction.request.pps', toPps);
+    assertValidMessage(toPps, 'correction.request.pps');
     expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toEqual([]);
   });
 
@@ -190,7 +190,7 @@ describe("applying the PPS's decision", () => {
         decision: 'APPROVED',
       },
     ]);
-    expectValidMessage('correction.outcome', toRequester[0]);
+    assertValidMessage(toRequester[0], 'correction.outcome');
     const toOcmw = publisher.bodies(QUEUE_URLS.ocmwOutbound);
     expect(toOcmw).toHaveLength(1);
     expect(toOcmw[0]).toMatchObject({
@@ -202,7 +202,7 @@ describe("applying the PPS's decision", () => {
       kind: 'RECOVERY',
     });
     expect(toOcmw[0]).not.toHaveProperty('requesterKbo');
-    expectValidMessage('correction.approved', toOcmw[0]);
+    assertValidMessage(toOcmw[0], 'correction.approved');
     expect(corrections.items.get('VDAB#req-A')).toMatchObject({
       status: 'FORWARDED_TO_OCMW',
       decision: 'APPROVED',
