@@ -150,6 +150,7 @@ export class SqsPublisher implements MessagePublisher {
       );
       failed.push(...undone.map(failureOf));
     } catch (error) {
+      // The SDK client already retried this call whole: its entries fail now, under its error's code.
       const code = errorCode(error);
       failed.push(...pending.map(({ message }) => failureOf({ message, code })));
     }
