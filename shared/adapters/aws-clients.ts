@@ -9,22 +9,33 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * not know whether it talks to AWS or to the local stand-in: only the endpoint differs.
  */
 
+/**
+ * How every client retries a whole call (throttling, 5xx, network errors): the SDK's standard
+ * mode, exponential backoff with full jitter and a retry quota, five attempts in all. This is the
+ * only whole-call retry in the project; entries a batch call leaves undone follow retry-entries.ts.
+ * Five attempts keep the worst throttling backoff (about 15 s) inside the return flows' 30 s timeout.
+ */
+export const SDK_RETRY = { maxAttempts: 5, retryMode: 'standard' } as const;
+
 let s3: S3Client | undefined;
 let sqs: SQSClient | undefined;
 let dynamo: DynamoDBDocumentClient | undefined;
 
+/** The process's S3 client. */
 export function s3Client(): S3Client {
-  s3 ??= new S3Client({});
+  s3 ??= new S3Client({ ...SDK_RETRY });
   return s3;
 }
 
+/** The process's SQS client. */
 export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient({});
+  sqs ??= new SQSClient({ ...SDK_RETRY });
   return sqs;
 }
 
+/** The process's DynamoDB document client; attributes left `undefined` are dropped, not refused. */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({ ...SDK_RETRY }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return dynamo;

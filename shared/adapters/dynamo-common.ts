@@ -2,6 +2,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type Quer
 import pLimit from 'p-limit';
 import { isExpired } from '../domain/retention';
 import type { TableSpec } from '../topology';
+import { type EntryRetryOptions, entryRetryPolicy, retryEntries } from './retry-entries';
 
 /** Helpers shared by the DynamoDB adapters. */
 
@@ -48,25 +49,20 @@ export async function queryUnexpired(
 /** BatchWriteItem takes at most 25 requests. */
 export const BATCH_WRITE_MAX = 25;
 
-export interface BatchWriteOptions {
+export interface BatchWriteOptions extends EntryRetryOptions {
   /** BatchWriteItem calls in flight at once (default 8). */
   readonly concurrency?: number;
-  /** Attempts for the unprocessed items of one call, the first included (default 10). */
-  readonly maxAttempts?: number;
-  readonly baseDelayMs?: number;
-  readonly maxDelayMs?: number;
-  /** Injected by tests so that backoff takes no real time. */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
 
 /**
- * Puts every item, 25 per BatchWriteItem, at most `concurrency` calls at once, retrying the
- * `UnprocessedItems` DynamoDB hands back (throttling) with exponential backoff and full jitter.
+ * Puts every item, 25 per BatchWriteItem, at most `concurrency` calls at once, sending again the
+ * `UnprocessedItems` DynamoDB hands back (throttling) by the policy of retry-entries.ts.
  * Reads `items` lazily, a window at a time, so that a million rows are never all in flight.
  * Puts are idempotent, so a retry of the whole call after a crash writes the same items again.
- * @throws Error when some items stay unprocessed after `maxAttempts`.
+ * @returns how many items were put.
+ * @throws Error when some items stay unprocessed after the last attempt.
  */
 export async function putAll(
   client: DynamoDBDocumentClient,
@@ -75,22 +71,21 @@ export async function putAll(
   options: BatchWriteOptions = {},
 ): Promise<number> {
   const concurrency = options.concurrency ?? 8;
-  const maxAttempts = options.maxAttempts ?? 10;
-  const baseDelayMs = options.baseDelayMs ?? 50;
-  const maxDelayMs = options.maxDelayMs ?? 5_000;
-  const sleep = options.sleep ?? defaultSleep;
+  const retry = entryRetryPolicy(options);
   const limit = pLimit(concurrency);
 
   async function writeChunk(chunk: Record<string, unknown>[]): Promise<void> {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 1; requests.length > 0; attempt += 1) {
-      if (attempt > 1) {
-        if (attempt > maxAttempts)
-          throw new Error(`${requests.length} item(s) still unprocessed in ${tableName} after ${maxAttempts} attempts`);
-        await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 2)));
-      }
-      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (result.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    const requests: PutRequest[] = chunk.map((Item) => ({ PutRequest: { Item } }));
+    const unprocessed = await retryEntries(
+      requests,
+      async (pending) => {
+        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }));
+        return (result.UnprocessedItems?.[tableName] ?? []) as PutRequest[];
+      },
+      retry,
+    );
+    if (unprocessed.length > 0) {
+      throw new Error(`${unprocessed.length} item(s) still unprocessed in ${tableName} after ${retry.maxAttempts} attempts`);
     }
   }
 

@@ -71,7 +71,8 @@ let standIn: LocalStandIn;
 let observability: typeof import('../../shared/observability');
 
 beforeAll(async () => {
-  // Before the stand-in imports the logger (it reads its level on import), so DEBUG lines run too.
+  // Before the stand-in imports the logger (it reads its level on import): logs are on, DEBUG lines
+  // included, here only (test/setup.ts silences them for every other test).
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
   standIn = await startLocalStandIn();
   observability = await import('../../shared/observability');

@@ -13,7 +13,7 @@ import { DynamoRefusedMessages } from '../../shared/adapters/dynamo-refused-mess
 import type { RecipientRecord } from '../../shared/domain/recipients';
 import { correctionIdOf } from '../../shared/domain/return-flows/ids';
 import { deadLetterQueueOf, QUEUES, type QueueSpec, TABLES } from '../../shared/topology';
-import { expectValidMessage, outboundSchemaName } from '../unit/return-flows/schema-check';
+import { assertValidMessage, outboundSchemaName } from '../support/message-schemas';
 
 /**
  * The whole round trip of the return flows through the local stand-in: the real functions on
@@ -157,7 +157,7 @@ describe('return flows through the local stand-in', () => {
     await standIn.drain();
 
     const toPps = await receive(QUEUES.ppsOutbound);
-    for (const m of toPps) expectValidMessage(outboundSchemaName(String(m.type), true), m);
+    for (const m of toPps) assertValidMessage(m, outboundSchemaName(String(m.type), true));
     expect(
       toPps
         .filter((m) => m.type === 'validation.decision')
@@ -209,7 +209,7 @@ describe('return flows through the local stand-in', () => {
     const toActiris2 = await receive(QUEUES.recipientOutbound.ACTIRIS);
     const toOcmw = await receive(QUEUES.ocmwOutbound);
     const toPps2 = await receive(QUEUES.ppsOutbound);
-    for (const m of [...toVdab, ...toActiris2, ...toOcmw, ...toPps2]) expectValidMessage(outboundSchemaName(String(m.type), false), m);
+    for (const m of [...toVdab, ...toActiris2, ...toOcmw, ...toPps2]) assertValidMessage(m, outboundSchemaName(String(m.type), false));
     expect(toVdab).toEqual([
       {
         type: 'correction.outcome',

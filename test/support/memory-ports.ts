@@ -69,12 +69,23 @@ export class MemoryLedger implements DeliveryLedger {
   }
 }
 
-/** Publishes into per-queue arrays; can be told to fail after some messages (a crash half-way). */
+/**
+ * Publishes into per-queue arrays. Fails in the two ways a test needs: a crash half-way
+ * (`failAfter` messages accepted in all, then every send throws) and whole calls refused as SQS
+ * throttling refuses them (`failNext` calls, nothing of them accepted).
+ */
 export class MemoryPublisher implements MessagePublisher {
   readonly queues = new Map<string, OutboundMessage[]>();
-  failAfter = Number.POSITIVE_INFINITY;
+  /** Messages accepted so far, over every queue. */
   sent = 0;
+  failAfter = Number.POSITIVE_INFINITY;
+  failNext = 0;
+
   async publish(queueUrl: string, messages: readonly OutboundMessage[]): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    }
     for (const message of messages) {
       if (this.sent >= this.failAfter) throw new Error('simulated crash while publishing');
       this.sent += 1;
@@ -83,7 +94,14 @@ export class MemoryPublisher implements MessagePublisher {
       this.queues.set(queueUrl, queue);
     }
   }
+
+  /** The messages a queue received, in order. */
   all(queueUrl: string): OutboundMessage[] {
     return this.queues.get(queueUrl) ?? [];
+  }
+
+  /** The parsed bodies a queue received, in order. */
+  bodies(queueUrl: string): Array<Record<string, unknown>> {
+    return this.all(queueUrl).map((m) => JSON.parse(m.body) as Record<string, unknown>);
   }
 }

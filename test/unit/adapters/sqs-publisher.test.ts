@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SDK_RETRY } from '../../../shared/adapters/aws-clients';
+import { ENTRY_RETRY } from '../../../shared/adapters/retry-entries';
 import { groupIntoCalls, MAX_BATCH_BYTES, PublishError, SqsPublisher } from '../../../shared/adapters/sqs-publisher';
 import { MAX_MESSAGE_BYTES, type OutboundMessage } from '../../../shared/messages/envelope';
+import { serviceError, stubService } from '../../support/sdk-stub';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/vdab-outbound';
-const sqsMock = mockClient(SQSClient);
-const client = new SQSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+const clientConfig = { region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } };
+// Replaces this client's `send`: no SDK middleware runs, so only our code's retries are seen.
+const client = new SQSClient(clientConfig);
+const sqsMock = mockClient(client);
 
 function messages(count: number, prefix = 'msg'): OutboundMessage[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -16,10 +22,11 @@ function messages(count: number, prefix = 'msg'): OutboundMessage[] {
   }));
 }
 
-/** Answers every entry as accepted. */
+/** Answers every entry as accepted, with the body's MD5 that the SDK client checks. */
 function acceptAll(input: SendMessageBatchCommandInput) {
+  const md5 = (body = '') => createHash('md5').update(body).digest('hex');
   return {
-    Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `sqs-${e.Id}`, MD5OfMessageBody: 'md5' })),
+    Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `sqs-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) })),
     Failed: [],
   };
 }
@@ -97,35 +104,6 @@ describe('SqsPublisher', () => {
     expect(sleeps).toEqual([50, 100]);
   });
 
-  it('retries a whole call that was throttled, then succeeds', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), {
-      name: 'ThrottlingException',
-      $metadata: { httpStatusCode: 400 },
-    });
-    sqsMock.on(SendMessageBatchCommand).rejectsOnce(throttled).callsFake(acceptAll);
-    const publisher = new SqsPublisher(client, options);
-
-    await publisher.publish(QUEUE, messages(3));
-
-    expect(sentIds()).toEqual([
-      ['msg-1', 'msg-2', 'msg-3'],
-      ['msg-1', 'msg-2', 'msg-3'],
-    ]);
-    expect(publisher.sendCalls).toBe(2);
-    expect(sleeps).toHaveLength(1);
-  });
-
-  it('retries a 5xx and a network error', async () => {
-    const serverError = Object.assign(new Error('boom'), { name: 'SomethingBroke', $metadata: { httpStatusCode: 503 } });
-    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    sqsMock.on(SendMessageBatchCommand).rejectsOnce(serverError).rejectsOnce(reset).callsFake(acceptAll);
-    const publisher = new SqsPublisher(client, options);
-
-    await publisher.publish(QUEUE, messages(2));
-
-    expect(publisher.sendCalls).toBe(3);
-  });
-
   it('rejects with a PublishError naming ids and codes, never bodies, after maxAttempts', async () => {
     sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
       Successful: (input.Entries ?? [])
@@ -151,20 +129,6 @@ describe('SqsPublisher', () => {
     expect(sleeps).toEqual([50, 100, 150]);
   });
 
-  it('rejects after maxAttempts when every call is throttled', async () => {
-    sqsMock.on(SendMessageBatchCommand).rejects(Object.assign(new Error('slow down'), { name: 'RequestThrottled' }));
-    const publisher = new SqsPublisher(client, { ...options, maxAttempts: 3 });
-
-    const error = await publisher.publish(QUEUE, messages(2)).catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(PublishError);
-    expect((error as PublishError).failures).toEqual([
-      { messageId: 'msg-1', code: 'RequestThrottled' },
-      { messageId: 'msg-2', code: 'RequestThrottled' },
-    ]);
-    expect(publisher.sendCalls).toBe(3);
-  });
-
   it('does not retry a sender fault, but still publishes the other messages', async () => {
     sqsMock
       .on(SendMessageBatchCommand)
@@ -185,16 +149,59 @@ describe('SqsPublisher', () => {
     expect(sentIds()).toEqual([['msg-1', 'msg-2', 'msg-3'], ['msg-3']]);
   });
 
-  it('does not retry a call that failed with a non-retryable error', async () => {
+  it('gives up on an entry after the shared policy’s attempts when none is given', async () => {
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
+      Successful: [],
+      Failed: (input.Entries ?? []).map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError' })),
+    }));
+    const publisher = new SqsPublisher(client, options);
+
+    await expect(publisher.publish(QUEUE, messages(1))).rejects.toBeInstanceOf(PublishError);
+
+    expect(publisher.sendCalls).toBe(ENTRY_RETRY.maxAttempts);
+    expect(sleeps).toHaveLength(ENTRY_RETRY.maxAttempts - 1);
+  });
+
+  it('does not try a whole call again that failed (the SDK client already did): the loud PublishError names its code', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    sqsMock.on(SendMessageBatchCommand).rejectsOnce(throttled).callsFake(acceptAll);
+    const publisher = new SqsPublisher(client, { ...options, concurrency: 1 });
+
+    const error = await publisher.publish(QUEUE, messages(12)).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PublishError);
+    expect((error as PublishError).failures).toEqual(messages(10).map((m) => ({ messageId: m.messageId, code: 'ThrottlingException' })));
+    // The other call of the publish still went out; nothing was sent twice and nobody waited.
+    expect(sentIds()).toEqual([messages(10).map((m) => m.messageId), ['msg-11', 'msg-12']]);
+    expect(publisher.sendCalls).toBe(2);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('names a failed call by its Node.js code when its name says nothing (a network error)', async () => {
+    sqsMock.on(SendMessageBatchCommand).rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const publisher = new SqsPublisher(client, options);
+
+    const error = await publisher.publish(QUEUE, messages(2)).catch((e: unknown) => e);
+
+    expect((error as PublishError).failures.map((f) => f.code)).toEqual(['ECONNRESET', 'ECONNRESET']);
+    expect(publisher.sendCalls).toBe(1);
+  });
+
+  it('keeps the entries of a call that failed whole on a retry, under the error’s code', async () => {
     sqsMock
       .on(SendMessageBatchCommand)
+      .resolvesOnce({
+        Successful: [{ Id: '0', MessageId: 'x', MD5OfMessageBody: 'md5' }],
+        Failed: [{ Id: '1', SenderFault: false, Code: 'InternalError' }],
+      })
       .rejects(Object.assign(new Error('no such queue'), { name: 'QueueDoesNotExist', $metadata: { httpStatusCode: 400 } }));
     const publisher = new SqsPublisher(client, options);
 
     const error = await publisher.publish(QUEUE, messages(2)).catch((e: unknown) => e);
 
-    expect((error as PublishError).failures.map((f) => f.code)).toEqual(['QueueDoesNotExist', 'QueueDoesNotExist']);
-    expect(publisher.sendCalls).toBe(1);
+    expect((error as PublishError).failures).toEqual([{ messageId: 'msg-2', code: 'QueueDoesNotExist' }]);
+    expect(sentIds()).toEqual([['msg-1', 'msg-2'], ['msg-2']]);
+    expect(publisher.sendCalls).toBe(2);
   });
 
   it('refuses a message over 64 KiB in UTF-8 bytes before any call', async () => {
@@ -245,6 +252,78 @@ describe('SqsPublisher', () => {
 
     expect(maxInFlight).toBe(3);
     expect(publisher.sendCalls).toBe(10);
+  });
+});
+
+describe('SqsPublisher on a client configured as aws-clients.ts does: whole calls are the SDK’s to retry', () => {
+  /** A client with the project's retry configuration, its service stubbed below the SDK's retries. */
+  function sdkClient(answer: Parameters<typeof stubService>[1]) {
+    const sdk = new SQSClient({ ...clientConfig, ...SDK_RETRY });
+    return { sdk, service: stubService(sdk, answer) };
+  }
+  const accept = (_command: string, input: Record<string, unknown>) => acceptAll(input as unknown as SendMessageBatchCommandInput);
+
+  it('survives a throttled call: the SDK sends it again, the publisher made one call', async () => {
+    let calls = 0;
+    const { sdk, service } = sdkClient((command, input) => {
+      calls += 1;
+      if (calls === 1) throw serviceError('ThrottlingException', 400, 'Rate exceeded');
+      return accept(command, input);
+    });
+    const publisher = new SqsPublisher(sdk, options);
+
+    await publisher.publish(QUEUE, messages(3));
+
+    expect(service.attempts.map((a) => a.command)).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand']);
+    expect(publisher.sendCalls).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('survives a 5xx and a network error the same way', async () => {
+    let calls = 0;
+    const { sdk, service } = sdkClient((command, input) => {
+      calls += 1;
+      if (calls === 1) throw serviceError('SomethingBroke', 503, 'boom');
+      if (calls === 2) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      return accept(command, input);
+    });
+    const publisher = new SqsPublisher(sdk, options);
+
+    await publisher.publish(QUEUE, messages(2));
+
+    expect(service.attempts).toHaveLength(3);
+    expect(publisher.sendCalls).toBe(1);
+  });
+
+  it(`fails loudly after the SDK's ${SDK_RETRY.maxAttempts} attempts when every call fails, without a retry of its own`, async () => {
+    const { sdk, service } = sdkClient(() => {
+      throw serviceError('ServiceUnavailable', 503);
+    });
+    const publisher = new SqsPublisher(sdk, options);
+
+    const error = await publisher.publish(QUEUE, messages(2)).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PublishError);
+    expect((error as PublishError).failures).toEqual([
+      { messageId: 'msg-1', code: 'ServiceUnavailable' },
+      { messageId: 'msg-2', code: 'ServiceUnavailable' },
+    ]);
+    expect(service.attempts).toHaveLength(SDK_RETRY.maxAttempts);
+    expect(publisher.sendCalls).toBe(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('does not retry a call that failed with a non-retryable error, nor does the SDK', async () => {
+    const { sdk, service } = sdkClient(() => {
+      throw serviceError('QueueDoesNotExist', 400, 'no such queue');
+    });
+    const publisher = new SqsPublisher(sdk, options);
+
+    const error = await publisher.publish(QUEUE, messages(2)).catch((e: unknown) => e);
+
+    expect((error as PublishError).failures.map((f) => f.code)).toEqual(['QueueDoesNotExist', 'QueueDoesNotExist']);
+    expect(service.attempts).toHaveLength(1);
+    expect(publisher.sendCalls).toBe(1);
   });
 });
 

@@ -1,22 +1,28 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { objectCreatedEvent } from '../../../local/s3-notification';
+import { sqsClient } from '../../../shared/adapters/aws-clients';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { BUCKETS, QUEUES, TABLES } from '../../../shared/topology';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
+import { type ServiceStub, serviceError, stubService } from '../../support/sdk-stub';
+import { sqsEvent, sqsRecord } from '../../support/sqs-records';
 
 /**
  * The split-batch handler with its SDK clients mocked: S3 and DynamoDB behave like small in-memory
- * services, SQS answers what each test needs (partial failures, throttling).
+ * services, SQS answers what each test needs (partial failures, throttling) below the SQS client's
+ * own retries, so that the SDK's retry strategy runs as it does in the function.
  */
 
 const s3 = mockClient(S3Client);
-const sqs = mockClient(SQSClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
+let sqs: ServiceStub;
 
 let objects: Map<string, Uint8Array>;
 let items: Map<string, Record<string, unknown>>;
@@ -35,30 +41,17 @@ function body(bytes: Uint8Array, breakAfter?: number) {
   return Object.assign(source, { transformToString: async () => new TextDecoder().decode(bytes) });
 }
 
+/** The notification S3 sends to the batch-notifications queue when `key` was put, as split-batch receives it. */
 function s3Event(key: string): SQSEvent {
-  const notification = {
-    Records: [
-      {
-        eventName: 'ObjectCreated:Put',
-        s3: { bucket: { name: 'inbound-bucket' }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/') } },
-      },
-    ],
-  };
-  return {
-    Records: [
-      {
-        messageId: 'notification-1',
-        receiptHandle: 'r',
-        body: JSON.stringify(notification),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 's3', ApproximateFirstReceiveTimestamp: '0' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:eu-west-1:111111111111:batch-notifications',
-        awsRegion: 'eu-west-1',
-      },
-    ],
-  };
+  const notification = objectCreatedEvent({
+    region: 'eu-west-1',
+    bucket: 'inbound-bucket',
+    key,
+    size: 1,
+    eTag: '"e"',
+    eventTime: new Date(),
+  });
+  return sqsEvent(sqsRecord(notification, 'arn:aws:sqs:eu-west-1:111111111111:batch-notifications', { messageId: 'notification-1' }));
 }
 
 const context = { functionName: 'split-batch', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
@@ -67,6 +60,8 @@ let splitBatch: (event: SQSEvent, context: Context) => Promise<{ batchItemFailur
 
 beforeAll(async () => {
   process.env.AWS_REGION = 'eu-west-1';
+  process.env.AWS_ACCESS_KEY_ID = 'test';
+  process.env.AWS_SECRET_ACCESS_KEY = 'test';
   process.env[BUCKETS.inbound.env] = 'inbound-bucket';
   process.env[BUCKETS.staging.env] = 'staging-bucket';
   process.env[BUCKETS.archive.env] = 'archive-bucket';
@@ -75,10 +70,12 @@ beforeAll(async () => {
   process.env[TABLES.paymentLines.env] = 'payment-lines-table';
   process.env[TABLES.disclosures.env] = 'disclosures-table';
   process.env.DISCLOSURE_KEY_LOCAL = 'ab'.repeat(32);
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   for (const recipient of RECIPIENTS)
     process.env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-${recipient}`;
   ({ splitBatch } = (await import('../../../functions/split-batch')) as unknown as { splitBatch: typeof splitBatch });
+  sqs = stubService(sqsClient(), () => {
+    throw new Error('no SQS answer set for this test');
+  });
 });
 
 beforeEach(() => {
@@ -86,7 +83,7 @@ beforeEach(() => {
   items = new Map();
   delivered = new Map();
   s3.reset();
-  sqs.reset();
+  sqs.attempts.length = 0;
   dynamo.reset();
   s3.on(PutObjectCommand).callsFake((input: { Bucket: string; Key: string; Body: string }) => {
     objects.set(`${input.Bucket}/${input.Key}`, bytesOf(input.Body));
@@ -128,12 +125,21 @@ beforeEach(() => {
   dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
 });
 
+type SendInput = { QueueUrl: string; Entries: SendMessageBatchRequestEntry[] };
+
+/** Accepts the entries, with the body's MD5 that the SQS client checks. */
 function acceptAll(entries: readonly SendMessageBatchRequestEntry[], queueUrl: string) {
   const list = delivered.get(queueUrl) ?? [];
   for (const entry of entries)
     list.push({ id: String(entry.MessageAttributes?.messageId?.StringValue ?? entry.Id), body: entry.MessageBody ?? '' });
   delivered.set(queueUrl, list);
-  return { Successful: entries.map((e) => ({ Id: e.Id ?? '', MessageId: 'm', MD5OfMessageBody: '' })), Failed: [] };
+  const md5 = (body = '') => createHash('md5').update(body).digest('hex');
+  return { Successful: entries.map((e) => ({ Id: e.Id ?? '', MessageId: 'm', MD5OfMessageBody: md5(e.MessageBody) })), Failed: [] };
+}
+
+/** Answers every SendMessageBatch by `answer`. */
+function sqsAnswers(answer: (input: SendInput) => unknown): void {
+  sqs.answer = (_command, input) => answer(input as unknown as SendInput);
 }
 
 function recordsReceived(): number {
@@ -153,7 +159,7 @@ describe('split-batch handler', () => {
   it('retries the entries that SendMessageBatch reported failed, and delivers every record', async () => {
     objects.set('inbound-bucket/monthly/2025-11/batch one.csv', FILE);
     let first = true;
-    sqs.on(SendMessageBatchCommand).callsFake((input: { QueueUrl: string; Entries: SendMessageBatchRequestEntry[] }) => {
+    sqsAnswers((input) => {
       if (first) {
         first = false;
         const [failed, ...rest] = input.Entries;
@@ -167,40 +173,43 @@ describe('split-batch handler', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(recordsReceived()).toBe(90);
-    expect(sqs.commandCalls(SendMessageBatchCommand).length).toBe(7); // 3 records + 3 completed, and the one retry
+    expect(sqs.attempts.length).toBe(7); // 3 records + 3 completed, and the one retry
   });
 
-  it('survives throttling of SendMessageBatch', async () => {
+  it('survives throttling of SendMessageBatch: the SQS client sends the throttled call again', async () => {
     objects.set('inbound-bucket/monthly/2025-11/b.csv', FILE);
-    sqs
-      .on(SendMessageBatchCommand)
-      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $retryable: { throttling: true } }))
-      .callsFake((input: { QueueUrl: string; Entries: SendMessageBatchRequestEntry[] }) => acceptAll(input.Entries, input.QueueUrl));
+    let first = true;
+    sqsAnswers((input) => {
+      if (first) {
+        first = false;
+        throw serviceError('ThrottlingException', 400, 'Rate exceeded');
+      }
+      return acceptAll(input.Entries, input.QueueUrl);
+    });
 
     const response = await splitBatch(s3Event('monthly/2025-11/b.csv'), context);
 
     expect(response.batchItemFailures).toEqual([]);
     expect(recordsReceived()).toBe(90);
+    expect(sqs.attempts.length).toBe(7); // 3 records + 3 completed, and the SDK's one retry
   });
 
   it('publishes nothing when the S3 stream breaks half-way, and reports the notification as failed so SQS retries it', async () => {
     objects.set('inbound-bucket/monthly/2025-11/c.csv', FILE);
     s3.on(GetObjectCommand).callsFake(() => ({ Body: body(FILE, Math.floor(FILE.length / 2)) }));
-    sqs
-      .on(SendMessageBatchCommand)
-      .callsFake((input: { QueueUrl: string; Entries: SendMessageBatchRequestEntry[] }) => acceptAll(input.Entries, input.QueueUrl));
+    sqsAnswers((input) => acceptAll(input.Entries, input.QueueUrl));
 
     const response = await splitBatch(s3Event('monthly/2025-11/c.csv'), context);
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'notification-1' }]);
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    expect(sqs.attempts).toHaveLength(0);
     expect([...objects.keys()].filter((k) => k.startsWith('staging-bucket/'))).toEqual([]);
     expect([...objects.keys()].filter((k) => k.startsWith('reports-bucket/'))).toEqual([]);
   });
 
   it('fails the notification loudly when entries keep failing, after archiving but before marking the batch delivered', async () => {
     objects.set('inbound-bucket/monthly/2025-11/d.csv', FILE);
-    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: SendMessageBatchRequestEntry[] }) => ({
+    sqsAnswers((input) => ({
       Successful: [],
       Failed: input.Entries.map((e) => ({ Id: e.Id ?? '', SenderFault: false, Code: 'ServiceUnavailable' })),
     }));

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CORRECTION_TRANSITIONS, type CorrectionStatus, canTransition } from '../../../shared/domain/return-flows/correction';
 import { approvedMessageId, correctionIdOf, outcomeMessageId } from '../../../shared/domain/return-flows/ids';
 import { processReturnMessage } from '../../../shared/domain/return-flows/process';
+import { assertValidMessage } from '../../support/message-schemas';
 import { ACTIRIS_KBO, correctionMessage, line, makeDeps, OTHER_INSZ, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
-import { expectValidMessage } from './schema-check';
 
 function setup(now?: Date) {
   const ctx = makeDeps(now);
@@ -45,7 +45,7 @@ describe('submitting a correction', () => {
       insz: message.insz,
     });
     expect(toPps).not.toHaveProperty('requestId');
-    expectValidMessage('correction.request.pps', toPps);
+    assertValidMessage(toPps, 'correction.request.pps');
     expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toEqual([]);
   });
 
@@ -184,7 +184,7 @@ describe("applying the PPS's decision", () => {
         decision: 'APPROVED',
       },
     ]);
-    expectValidMessage('correction.outcome', toRequester[0]);
+    assertValidMessage(toRequester[0], 'correction.outcome');
     const toOcmw = publisher.bodies(QUEUE_URLS.ocmwOutbound);
     expect(toOcmw).toHaveLength(1);
     expect(toOcmw[0]).toMatchObject({
@@ -196,7 +196,7 @@ describe("applying the PPS's decision", () => {
       kind: 'RECOVERY',
     });
     expect(toOcmw[0]).not.toHaveProperty('requesterKbo');
-    expectValidMessage('correction.approved', toOcmw[0]);
+    assertValidMessage(toOcmw[0], 'correction.approved');
     expect(corrections.items.get('VDAB#req-A')).toMatchObject({
       status: 'FORWARDED_TO_OCMW',
       decision: 'APPROVED',

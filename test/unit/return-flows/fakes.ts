@@ -8,8 +8,7 @@ import type { ReturnFlowDeps } from '../../../shared/domain/return-flows/process
 import type { RefusedMessage, RefusedMessageStore } from '../../../shared/domain/return-flows/refusals';
 import type { Channel } from '../../../shared/domain/return-flows/return-message';
 import { isLaterDecision, type PaymentLineStore, type StoredDecision } from '../../../shared/domain/return-flows/validation-decisions';
-import type { OutboundMessage } from '../../../shared/messages/envelope';
-import type { MessagePublisher } from '../../../shared/ports';
+import { MemoryPublisher } from '../../support/memory-ports';
 
 /** In-memory stores with the semantics of the DynamoDB adapters' conditional writes. */
 
@@ -95,22 +94,6 @@ export class MemoryRefused implements RefusedMessageStore {
   }
   async list(channel: Channel, now: Date) {
     return [...this.items.values()].filter((r) => r.channel === channel && !isExpired(r.expiresAt, now));
-  }
-}
-
-/** A publisher that keeps what was sent, per queue, and can be told to fail the next sends. */
-export class MemoryPublisher implements MessagePublisher {
-  readonly sent: Array<{ queueUrl: string; message: OutboundMessage }> = [];
-  failNext = 0;
-  async publish(queueUrl: string, messages: readonly OutboundMessage[]): Promise<void> {
-    if (this.failNext > 0) {
-      this.failNext -= 1;
-      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-    }
-    for (const message of messages) this.sent.push({ queueUrl, message });
-  }
-  bodies(queueUrl: string): Array<Record<string, unknown>> {
-    return this.sent.filter((s) => s.queueUrl === queueUrl).map((s) => JSON.parse(s.message.body) as Record<string, unknown>);
   }
 }
 

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ppsInbound } from '../../../functions/pps-inbound';
@@ -12,8 +11,9 @@ import { SqsPublisher } from '../../../shared/adapters/sqs-publisher';
 import { correctionIdOf } from '../../../shared/domain/return-flows/ids';
 import { metrics } from '../../../shared/observability';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../../../shared/topology';
+import { assertValidMessage, outboundSchemaName } from '../../support/message-schemas';
+import { sqsEvent, sqsRecord } from '../../support/sqs-records';
 import { ACTIRIS_KBO, correctionMessage, decisionMessage, KEY, line, ppsDecisionMessage, VDAB_KBO } from './fakes';
-import { expectValidMessage, outboundSchemaName } from './schema-check';
 
 const ARN = (name: string) => `arn:aws:sqs:eu-west-1:111122223333:${name}`;
 const URL = (name: string) => `https://sqs.eu-west-1.amazonaws.com/111122223333/${name}`;
@@ -40,28 +40,6 @@ function deps() {
   return buildReturnFlowDeps({ publisher: new SqsPublisher(sqs, { sleep: async () => {} }), disclosureKey: KEY, client: ddb, env });
 }
 const region = () => regionInbound(deps(), (arn) => channelOfQueueArn(arn, env));
-
-let n = 0;
-function record(body: unknown, queue: string): SQSRecord {
-  n += 1;
-  return {
-    messageId: `sqs-${n}`,
-    receiptHandle: `rh-${n}`,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1762161301000',
-      SenderId: 'AIDA',
-      ApproximateFirstReceiveTimestamp: '1762161301500',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: ARN(queue),
-    awsRegion: 'eu-west-1',
-  };
-}
-const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 /** Every message sent, with the queue it went to and its `type` attribute. */
 function sent() {
@@ -103,7 +81,7 @@ function deliver(recipient: 'VDAB' | 'ACTIRIS', reference: string, overrides: Pa
 describe('region-inbound', () => {
   it('records a decision of the VDAB channel and forwards it to the PPS with the SQS attribute type', async () => {
     deliver('VDAB', 'REF-1');
-    const result = await region()(event(record(decisionMessage({ decisionId: 'd-1' }), 'inbound-vdab')));
+    const result = await region()(sqsEvent(sqsRecord(decisionMessage({ decisionId: 'd-1' }), ARN('inbound-vdab'))));
 
     expect(result.batchItemFailures).toEqual([]);
     const puts = ddbMock.commandCalls(PutCommand).map((c) => c.args[0].input);
@@ -113,14 +91,14 @@ describe('region-inbound', () => {
     expect(puts[0]?.Item).toMatchObject({ pk: 'LINE#VDAB#REF-1', sk: 'DECISION#d-1', decision: 'VALIDATED' });
     const out = sent();
     expect(out.map((m) => [m.queueUrl, m.typeAttribute, m.body.recipient])).toEqual([[URL('outbound-pps'), 'validation.decision', 'VDAB']]);
-    for (const m of out) expectValidMessage(outboundSchemaName(String(m.body.type), m.queueUrl === URL('outbound-pps')), m.body);
+    for (const m of out) assertValidMessage(m.body, outboundSchemaName(String(m.body.type), m.queueUrl === URL('outbound-pps')));
   });
 
   it('names the sender by the queue: VDAB’s KBO on Actiris’s queue is WRONG_CHANNEL, kept, counted and answered to Actiris', async () => {
     deliver('ACTIRIS', 'REF-B');
     const message = correctionMessage({ requesterKbo: VDAB_KBO, reference: 'REF-B' });
 
-    const result = await region()(event(record(message, 'inbound-actiris')));
+    const result = await region()(sqsEvent(sqsRecord(message, ARN('inbound-actiris'))));
 
     expect(result.batchItemFailures).toEqual([]);
     const puts = ddbMock.commandCalls(PutCommand).map((c) => c.args[0].input);
@@ -134,7 +112,7 @@ describe('region-inbound', () => {
     expect(sent().map((m) => [m.queueUrl, m.body.type, m.body.code])).toEqual([
       [URL('outbound-actiris'), 'message.refused', 'WRONG_CHANNEL'],
     ]);
-    expectValidMessage('message.refused', sent()[0]?.body);
+    assertValidMessage(sent()[0]?.body, 'message.refused');
     expect(refusedMetric.addDimensions).toHaveBeenCalledWith({ channel: 'ACTIRIS', code: 'WRONG_CHANNEL' });
     expect(refusedMetric.addMetric).toHaveBeenCalledWith('ReturnMessagesRefused', 'Count', 1);
   });
@@ -144,10 +122,10 @@ describe('region-inbound', () => {
     ddbMock
       .on(GetCommand, { TableName: 'lines-table', Key: { pk: 'LINE#VDAB#REF-2', sk: 'LINE' } })
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    const ok = record(decisionMessage({ reference: 'REF-1' }), 'inbound-vdab');
-    const throttled = record(decisionMessage({ reference: 'REF-2' }), 'inbound-vdab');
+    const ok = sqsRecord(decisionMessage({ reference: 'REF-1' }), ARN('inbound-vdab'));
+    const throttled = sqsRecord(decisionMessage({ reference: 'REF-2' }), ARN('inbound-vdab'));
 
-    const result = await region()(event(ok, throttled));
+    const result = await region()(sqsEvent(ok, throttled));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: throttled.messageId }]);
     expect(sent().map((m) => m.body.reference)).toEqual(['REF-1']);
@@ -158,11 +136,11 @@ describe('region-inbound', () => {
     ddbMock
       .on(PutCommand, { TableName: 'refused-table' })
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    const bad = record('not json', 'inbound-vdab');
-    const good = record(decisionMessage({ reference: 'NOPE' }), 'inbound-actiris');
+    const bad = sqsRecord('not json', ARN('inbound-vdab'));
+    const good = sqsRecord(decisionMessage({ reference: 'NOPE' }), ARN('inbound-actiris'));
     ddbMock.on(PutCommand, { TableName: 'refused-table', Item: { channel: 'ACTIRIS' } } as never).resolves({});
 
-    const result = await region()(event(bad, good));
+    const result = await region()(sqsEvent(bad, good));
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
     expect(sent().map((m) => [m.queueUrl, m.body.code])).toEqual([[URL('outbound-actiris'), 'UNKNOWN_LINE']]);
@@ -172,7 +150,7 @@ describe('region-inbound', () => {
   it('treats a correction whose (requester, requestId) exists with the same content as a resend: no second forward', async () => {
     deliver('VDAB', 'REF-1');
     const message = correctionMessage({ requestId: 'req-9' });
-    const first = await region()(event(record(message, 'inbound-vdab')));
+    const first = await region()(sqsEvent(sqsRecord(message, ARN('inbound-vdab'))));
     expect(first.batchItemFailures).toEqual([]);
     const stored = ddbMock.commandCalls(PutCommand)[0]!.args[0].input.Item!;
     ddbMock
@@ -181,7 +159,7 @@ describe('region-inbound', () => {
     ddbMock.on(GetCommand, { TableName: 'corrections-table' }).resolves({ Item: { ...stored, forwardedToPpsAt: '2025-11-03T10:00:00Z' } });
     sqsMock.resetHistory();
 
-    const again = await region()(event(record({ ...message, messageId: 'resent' }, 'inbound-vdab')));
+    const again = await region()(sqsEvent(sqsRecord({ ...message, messageId: 'resent' }, ARN('inbound-vdab'))));
 
     expect(again.batchItemFailures).toEqual([]);
     expect(sent()).toEqual([]);
@@ -189,9 +167,9 @@ describe('region-inbound', () => {
 
   it('fails a record from a queue that is no recipient channel', async () => {
     deliver('VDAB', 'REF-1');
-    const stray = record(decisionMessage(), 'inbound-forem');
-    const ok = record(decisionMessage(), 'inbound-vdab');
-    const result = await region()(event(stray, ok));
+    const stray = sqsRecord(decisionMessage(), ARN('inbound-forem'));
+    const ok = sqsRecord(decisionMessage(), ARN('inbound-vdab'));
+    const result = await region()(sqsEvent(stray, ok));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: stray.messageId }]);
   });
 });
@@ -236,7 +214,10 @@ describe('pps-inbound', () => {
       .on(UpdateCommand, { ConditionExpression: '#status = :submitted' })
       .resolves({ Attributes: { ...submitted, status: 'APPROVED', decision: 'APPROVED', decidedAt: '2025-11-04T09:00:00Z' } });
 
-    const result = await ppsInbound(deps(), ARN('inbound-pps'))(event(record(ppsDecisionMessage(correctionId, 'APPROVED'), 'inbound-pps')));
+    const result = await ppsInbound(
+      deps(),
+      ARN('inbound-pps'),
+    )(sqsEvent(sqsRecord(ppsDecisionMessage(correctionId, 'APPROVED'), ARN('inbound-pps'))));
 
     expect(result.batchItemFailures).toEqual([]);
     const out = sent();
@@ -246,7 +227,7 @@ describe('pps-inbound', () => {
     ]);
     expect(out[0]?.body).toMatchObject({ requestId: 'req-1', decision: 'APPROVED' });
     expect(out[1]?.body).toMatchObject({ correctionId, amount: '42.00', kind: 'ARREARS' });
-    for (const m of out) expectValidMessage(outboundSchemaName(String(m.body.type), false), m.body);
+    for (const m of out) assertValidMessage(m.body, outboundSchemaName(String(m.body.type), false));
     const conditions = ddbMock.commandCalls(UpdateCommand).map((c) => c.args[0].input.ConditionExpression);
     expect(conditions).toEqual(['#status = :submitted', 'attribute_exists(pk)', '#status = :approved']);
   });
@@ -257,7 +238,10 @@ describe('pps-inbound', () => {
       Item: { ...submitted, status: 'REJECTED', decision: 'REJECTED', decidedAt: '2025-11-04T08:00:00Z', outcomeSentAt: 'x' },
     });
 
-    const result = await ppsInbound(deps(), ARN('inbound-pps'))(event(record(ppsDecisionMessage(correctionId, 'APPROVED'), 'inbound-pps')));
+    const result = await ppsInbound(
+      deps(),
+      ARN('inbound-pps'),
+    )(sqsEvent(sqsRecord(ppsDecisionMessage(correctionId, 'APPROVED'), ARN('inbound-pps'))));
 
     expect(result.batchItemFailures).toEqual([]);
     expect(sent().map((m) => [m.queueUrl, m.body.type, m.body.code])).toEqual([
@@ -271,16 +255,16 @@ describe('pps-inbound', () => {
     const result = await ppsInbound(
       deps(),
       ARN('inbound-pps'),
-    )(event(record(ppsDecisionMessage('cor-unknown', 'REJECTED'), 'inbound-pps')));
+    )(sqsEvent(sqsRecord(ppsDecisionMessage('cor-unknown', 'REJECTED'), ARN('inbound-pps'))));
     expect(result.batchItemFailures).toEqual([]);
     expect(sent().map((m) => m.body.code)).toEqual(['UNKNOWN_CORRECTION']);
   });
 
   it('retries a decision whose conditional update was throttled, sending nothing yet', async () => {
     ddbMock.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    const r1 = record(ppsDecisionMessage(correctionId, 'APPROVED'), 'inbound-pps');
-    const r2 = record('{', 'inbound-pps');
-    const result = await ppsInbound(deps(), ARN('inbound-pps'))(event(r1, r2));
+    const r1 = sqsRecord(ppsDecisionMessage(correctionId, 'APPROVED'), ARN('inbound-pps'));
+    const r2 = sqsRecord('{', ARN('inbound-pps'));
+    const result = await ppsInbound(deps(), ARN('inbound-pps'))(sqsEvent(r1, r2));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: r1.messageId }]);
     expect(sent().map((m) => [m.queueUrl, m.body.code])).toEqual([[URL('outbound-pps'), 'MALFORMED_MESSAGE']]);
   });

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { correctionIdOf } from '../../../shared/domain/return-flows/ids';
 import { processReturnMessage } from '../../../shared/domain/return-flows/process';
+import { assertValidMessage } from '../../support/message-schemas';
 import { correctionMessage, line, makeDeps, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
-import { expectValidMessage } from './schema-check';
 
 const ENVELOPE = ['type', 'schemaVersion', 'messageId', 'sentAt'];
 
@@ -35,7 +35,7 @@ describe('the requester hears the outcome and only the outcome (§15)', () => {
           const outcome = toRequester[0]!;
           expect(Object.keys(outcome).sort()).toEqual([...ENVELOPE, 'requestId', 'decision'].sort());
           expect(outcome).toMatchObject({ type: 'correction.outcome', requestId: request.requestId, decision });
-          expectValidMessage('correction.outcome', outcome);
+          assertValidMessage(outcome, 'correction.outcome');
         },
       ),
       { numRuns: 100 },

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { forwardedDecisionMessageId } from '../../../shared/domain/return-flows/ids';
 import { processReturnMessage } from '../../../shared/domain/return-flows/process';
 import { isLaterDecision } from '../../../shared/domain/return-flows/validation-decisions';
+import { assertValidMessage } from '../../support/message-schemas';
 import { decisionMessage, line, makeDeps, QUEUE_URLS, received } from './fakes';
-import { expectValidMessage } from './schema-check';
 
 describe('validation decisions (return-flows §2)', () => {
   it('stores a decision for a line delivered to the channel, makes it the status and forwards it to the PPS with the recipient', async () => {
@@ -35,7 +35,7 @@ describe('validation decisions (return-flows §2)', () => {
         recipient: 'VDAB',
       },
     ]);
-    expectValidMessage('validation.decision.pps', toPps[0]);
+    assertValidMessage(toPps[0], 'validation.decision.pps');
   });
 
   it('refuses a validation for a line delivered to another region with UNKNOWN_LINE, storing and forwarding nothing', async () => {
@@ -52,7 +52,7 @@ describe('validation decisions (return-flows §2)', () => {
     expect(notices).toEqual([
       expect.objectContaining({ type: 'message.refused', refusedMessageId: message.messageId, code: 'UNKNOWN_LINE' }),
     ]);
-    expectValidMessage('message.refused', notices[0]);
+    assertValidMessage(notices[0], 'message.refused');
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.ACTIRIS)).toEqual([]);
     expect([...refused.items.values()].map((r) => [r.channel, r.code, r.refusedMessageId])).toEqual([
       ['VDAB', 'UNKNOWN_LINE', message.messageId],
