@@ -8,12 +8,13 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { RECIPIENT_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../shared/domain/retention';
-import { BUCKETS, QUEUES, type QueueSpec, TABLES } from '../shared/topology';
+import { BUCKETS, type BucketKey, QUEUES, type QueueSpec, TABLES, type TableKey } from '../shared/topology';
 import type { StageConfig } from './config';
 import { ACCESS_LOG_RETENTION_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from './constants';
 import { HubQueue } from './constructs/hub-queue';
 import { HubTable } from './constructs/hub-table';
 import { SecureBucket } from './constructs/secure-bucket';
+import { pascalCase } from './naming';
 import { required } from './required';
 
 /** The prefix under which the PPS drops its monthly files (monthly-batch §1). */
@@ -27,9 +28,6 @@ export const PARTIES: readonly Party[] = [...RECIPIENTS, 'PPS'];
 export const CONSUMER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'];
 /** Actions a party needs to send to its own inbound queue. SendMessage also covers SendMessageBatch. */
 export const PRODUCER_ACTIONS = ['sqs:SendMessage'];
-
-export type TableKey = keyof typeof TABLES;
-export type BucketKey = keyof typeof BUCKETS;
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -69,7 +67,7 @@ export class StatefulStack extends Stack {
     // One key per party's queues: a party's key policy names that party's role only, so no grant on
     // one key can reach another party's messages.
     const partyQueues = Object.fromEntries(
-      PARTIES.map((p) => [p, key(`${pascal(p)}QueuesKey`, `art60 hub: queues of ${p} and their dead letters`)]),
+      PARTIES.map((p) => [p, key(`${pascalCase(p)}QueuesKey`, `art60 hub: queues of ${p} and their dead letters`)]),
     ) as Record<Party, kms.Key>;
     this.keys = {
       inbound: key('InboundKey', 'art60 hub: raw monthly files from the PPS'),
@@ -345,9 +343,5 @@ function notificationsTo(queue: sqs.Queue, bucket: s3.Bucket): s3.IBucketNotific
 
 /** The export name of a bucket's ARN (see {@link StatefulStack.exportedBucketArn}). */
 export function exportedBucketArnName(stackName: string, key: BucketKey): string {
-  return `${stackName}:${key.charAt(0).toUpperCase()}${key.slice(1)}BucketArn`;
-}
-
-function pascal(party: Party): string {
-  return party.charAt(0) + party.slice(1).toLowerCase();
+  return `${stackName}:${pascalCase(key)}BucketArn`;
 }
