@@ -1,42 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { encodeS3EventKey, type S3EventNotification, S3EventNotificationSchema } from '../shared/adapters/s3-notification';
 import { LOCAL_ACCOUNT_ID } from './emulators';
 
 /**
- * The event S3 sends to an SQS queue for `s3:ObjectCreated:Put` (event message structure 2.1),
- * which fauxqs does not send: the local stand-in builds it and sends it itself.
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+ * The notification S3 sends to SQS for `s3:ObjectCreated:Put`, which fauxqs does not send: the
+ * local stand-in builds it in the wire format split-batch reads (shared/adapters/s3-notification.ts).
  */
-export interface S3ObjectCreatedEvent {
-  Records: Array<{
-    eventVersion: '2.1';
-    eventSource: 'aws:s3';
-    awsRegion: string;
-    eventTime: string;
-    eventName: 'ObjectCreated:Put';
-    userIdentity: { principalId: string };
-    requestParameters: { sourceIPAddress: string };
-    responseElements: { 'x-amz-request-id': string; 'x-amz-id-2': string };
-    s3: {
-      s3SchemaVersion: '1.0';
-      configurationId: string;
-      bucket: { name: string; ownerIdentity: { principalId: string }; arn: string };
-      object: { key: string; size: number; eTag: string; sequencer: string };
-    };
-  }>;
-}
-
-/**
- * Encodes an object key the way S3 writes it in event notifications: form-URL encoding (a space
- * becomes `+`, a `+` becomes `%2B`, other reserved and non-ASCII characters are percent-encoded
- * as UTF-8) with `/` left as is. A consumer decodes it with
- * `decodeURIComponent(key.replace(/\+/g, ' '))`.
- */
-export function encodeS3EventKey(key: string): string {
-  return encodeURIComponent(key)
-    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+')
-    .replace(/%2F/g, '/');
-}
 
 let lastSequencer = 0n;
 
@@ -47,7 +16,7 @@ function nextSequencer(): string {
   return lastSequencer.toString(16).toUpperCase().padStart(18, '0');
 }
 
-/** The notification body S3 sends to SQS when `key` was put into `bucket`. */
+/** The notification body S3 sends to SQS when `key` was put into `bucket`, checked against the wire format. */
 export function objectCreatedEvent(input: {
   region: string;
   bucket: string;
@@ -57,9 +26,9 @@ export function objectCreatedEvent(input: {
   eTag: string;
   eventTime: Date;
   configurationId?: string;
-}): S3ObjectCreatedEvent {
+}): S3EventNotification {
   const principalId = `AWS:${LOCAL_ACCOUNT_ID}`;
-  return {
+  return S3EventNotificationSchema.parse({
     Records: [
       {
         eventVersion: '2.1',
@@ -86,5 +55,5 @@ export function objectCreatedEvent(input: {
         },
       },
     ],
-  };
+  } satisfies S3EventNotification);
 }
