@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, TABLE_ACTIONS } from '../../../infra/access';
-import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER, BELGIAN_NATIONAL_NUMBER_PATTERN } from '../../../infra/constructs/hub-function';
+import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER } from '../../../infra/constructs/hub-function';
 import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring';
 import type { FunctionKey } from '../../../infra/stateless-stack';
+import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
 import { METRIC } from '../../../shared/observability';
 import { allQueues, FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
 import { DEV, logicalId, type Resource, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
@@ -297,7 +298,7 @@ describe('log groups', () => {
         Configuration: { CustomDataIdentifier: Array<{ Name: string; Regex: string }> };
       };
       expect(policy.Configuration.CustomDataIdentifier).toEqual([
-        { Name: BELGIAN_NATIONAL_NUMBER_IDENTIFIER, Regex: BELGIAN_NATIONAL_NUMBER_PATTERN },
+        { Name: BELGIAN_NATIONAL_NUMBER_IDENTIFIER, Regex: NATIONAL_NUMBER_CLOUDWATCH_REGEX },
       ]);
       expect(policy.Statement.map((st) => [st.DataIdentifier, Object.keys(st.Operation)])).toEqual([
         [[BELGIAN_NATIONAL_NUMBER_IDENTIFIER], ['Audit']],
@@ -306,9 +307,9 @@ describe('log groups', () => {
     }
   });
 
-  it('recognises national numbers as written, and not longer digit runs nor amounts', () => {
-    const re = new RegExp(BELGIAN_NATIONAL_NUMBER_PATTERN);
-    for (const hit of ['85073003328', '85.07.30-033.28', 'insz 85 07 30 033 28 refused', '{"insz":"00022212345"}'])
+  it('recognises national numbers as written, glued to letters too, and not longer digit runs nor amounts', () => {
+    const re = new RegExp(NATIONAL_NUMBER_CLOUDWATCH_REGEX);
+    for (const hit of ['85073003328', '85.07.30-033.28', 'insz 85 07 30 033 28 refused', '{"insz":"00022212345"}', 'abc85073003328'])
       expect(re.test(hit), hit).toBe(true);
     for (const miss of ['850730033281', '1234567890', 'amount 1205.50', '2025-11-03T09:15:00Z']) expect(re.test(miss), miss).toBe(false);
   });

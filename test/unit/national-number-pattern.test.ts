@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { NATIONAL_NUMBER_CLOUDWATCH_REGEX, nationalNumberRegExp } from '../../shared/national-number-pattern';
+import { redactLogValue } from '../../shared/observability';
+
+/** Every example, each with whether it holds a national number. */
+const EXAMPLES: ReadonlyArray<readonly [text: string, holdsOne: boolean]> = [
+  ['85073003328', true],
+  ['85.07.30-033.28', true],
+  ['85 07 30 033 28', true],
+  ['insz 85 07 30 033 28 refused', true],
+  ['{"insz":"00022212345"}', true],
+  ['abc85073003328', true],
+  ['85073003328abc', true],
+  ['ref:85073003328;', true],
+  ['first 85073003328, then 90010112345', true],
+  ['850730033281', false],
+  ['1850730033281', false],
+  ['1234567890', false],
+  ['amount 1205.50', false],
+  ['2025-11-03T09:15:00Z', false],
+  ['KBO 0887010362', false],
+  ['85..07.30.033.28', false],
+];
+
+describe('the national-number pattern', () => {
+  it.each(EXAMPLES)('JavaScript and CloudWatch agree on %j (%s)', (text, holdsOne) => {
+    expect(nationalNumberRegExp().test(text)).toBe(holdsOne);
+    expect(new RegExp(NATIONAL_NUMBER_CLOUDWATCH_REGEX).test(text)).toBe(holdsOne);
+  });
+
+  it('is redacted by the logger in every example that holds one, and every number of a line', () => {
+    for (const [text, holdsOne] of EXAMPLES) expect(redactLogValue('', text) !== text, text).toBe(holdsOne);
+    expect(redactLogValue('note', 'first 85073003328, then 90010112345')).toBe('first [INSZ], then [INSZ]');
+    expect(redactLogValue('note', 'abc85073003328')).toBe('abc[INSZ]');
+  });
+
+  it('fits what CloudWatch Logs accepts for a custom data identifier: 200 characters, no group, no lookaround', () => {
+    expect(NATIONAL_NUMBER_CLOUDWATCH_REGEX.length).toBeLessThanOrEqual(200);
+    expect(NATIONAL_NUMBER_CLOUDWATCH_REGEX).toMatch(/^[A-Za-z0-9_#=@/;,\- ^$?[\]{}|\\*+.]+$/);
+  });
+});
