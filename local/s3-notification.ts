@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { type _Object, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { encodeS3EventKey, type S3EventNotification, S3EventNotificationSchema } from '../shared/adapters/s3-notification';
 import { LOCAL_ACCOUNT_ID } from './emulators';
 
 /**
  * The notification S3 sends to SQS for `s3:ObjectCreated:Put`, which fauxqs does not send: the
- * local stand-in builds it in the wire format split-batch reads (shared/adapters/s3-notification.ts).
+ * local stand-in builds it in the wire format split-batch reads (shared/adapters/s3-notification.ts)
+ * and sends it itself.
  */
 
 let lastSequencer = 0n;
@@ -56,4 +59,52 @@ export function objectCreatedEvent(input: {
       },
     ],
   } satisfies S3EventNotification);
+}
+
+export interface NewObjectNotifierProps {
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly region: string;
+  readonly bucket: string;
+  readonly queueUrl: string;
+}
+
+/** Plays S3's ObjectCreated:Put notifications of a bucket onto a queue, once per new object. */
+export class NewObjectNotifier {
+  readonly #notified = new Set<string>();
+
+  constructor(private readonly props: NewObjectNotifierProps) {}
+
+  /** Sends a notification for each object not notified before; answers how many were sent. */
+  async notifyNewObjects(): Promise<number> {
+    const { s3, sqs, region, bucket, queueUrl } = this.props;
+    const objects: _Object[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: continuationToken }));
+      objects.push(...(page.Contents ?? []));
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+    // Oldest first, as S3 would have sent them. An object is identified by key, ETag and time:
+    // a put of the same bytes under the same key again is a new event in S3 too.
+    objects.sort((a, b) => (a.LastModified?.getTime() ?? 0) - (b.LastModified?.getTime() ?? 0));
+    let sent = 0;
+    for (const object of objects) {
+      if (object.Key === undefined || object.ETag === undefined) continue;
+      const identity = JSON.stringify([object.Key, object.ETag, object.LastModified?.toISOString() ?? null]);
+      if (this.#notified.has(identity)) continue;
+      const event = objectCreatedEvent({
+        region,
+        bucket,
+        key: object.Key,
+        size: object.Size ?? 0,
+        eTag: object.ETag,
+        eventTime: object.LastModified ?? new Date(),
+      });
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event) }));
+      this.#notified.add(identity);
+      sent += 1;
+    }
+    return sent;
+  }
 }

@@ -4,8 +4,10 @@ import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localQueues } from '../../local/emulated-topology';
 import { outcomeOf } from '../../local/event-source';
-import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, loadFunctionHandler, localQueues, startLocalStandIn } from '../../local/stand-in';
+import { loadFunctionHandler } from '../../local/event-source-mapping';
+import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
 import {
   createdObjectKeys,
