@@ -17,7 +17,10 @@ export function nationalNumberRegExp(): RegExp {
 /**
  * For a CloudWatch Logs custom data identifier, whose regex may hold no group, lookaround, `(` or
  * `<` (at most 200 characters of letters, digits, `_#=@/;,- ` and `^$?[]{}|\*+.`; see
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL-custom-data-identifiers.html):
- * the lookarounds written out as four alternatives. A neighbouring non-digit is masked with it.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL-custom-data-identifiers.html).
+ * The lookarounds become alternatives: at the start of the event, or after a non-digit (masked
+ * with it), and then before a word boundary, or before a letter (masked with it). A letter so
+ * masked is lost to what follows: of `85073003328a90010112345` only the first is masked (the
+ * logger masks both); and a longer run of digits glued to a letter is masked too.
  */
-export const NATIONAL_NUMBER_CLOUDWATCH_REGEX = [`^${BODY}$`, `^${BODY}\\D`, `\\D${BODY}$`, `\\D${BODY}\\D`].join('|');
+export const NATIONAL_NUMBER_CLOUDWATCH_REGEX = [`^${BODY}\\b`, `\\D${BODY}\\b`, `\\D?${BODY}[^\\W\\d]`].join('|');
