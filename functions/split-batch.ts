@@ -44,12 +44,16 @@ function disclosureKeyFrom(source: DisclosureKeySource): () => Promise<Uint8Arra
   return () => loadDisclosureKey(env);
 }
 
+/** Each recipient's queue URL, resolved at cold start so that an undeclared queue fails there. */
+function recipientQueueUrlsOf(config: SplitBatchConfig): Readonly<Record<Recipient, string>> {
+  const urls = {} as Record<Recipient, string>;
+  for (const recipient of RECIPIENTS) urls[recipient] = queueUrlOf(config, QUEUES.recipientOutbound[recipient]);
+  return urls;
+}
+
 /** The AWS adapters of split-batch, from its configuration. */
 export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDependencies {
-  const recipientQueueUrls = Object.fromEntries(RECIPIENTS.map((r) => [r, queueUrlOf(config, QUEUES.recipientOutbound[r])])) as Record<
-    Recipient,
-    string
-  >;
+  const recipientQueueUrls = recipientQueueUrlsOf(config);
   return {
     inboundBucket: config.buckets.inbound,
     openInbound: (key) => openS3Object(config.buckets.inbound, key),

@@ -1,10 +1,10 @@
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from './domain/recipients';
 
 /**
- * The one topology definition: every bucket, queue and table the hub uses, with the settings that
- * matter to behaviour, and the environment variables through which a function finds each of them.
- * The CDK app (infra/) declares these resources from this file, and the local stand-in (local/)
- * creates the same ones in the emulators. Logical names only: physical names are CloudFormation's
+ * The one topology definition: every bucket, queue, table and function of the hub, with the
+ * settings that matter to behaviour, the environment variables through which a function finds each
+ * resource, and what each function uses. The CDK app (infra/) declares these resources from this
+ * file, and the local stand-in (local/) creates the same ones in the emulators. Logical names only: physical names are CloudFormation's
  * in AWS, and the logical name itself on the laptop.
  */
 

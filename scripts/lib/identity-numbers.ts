@@ -22,6 +22,7 @@ export function makeInsz(
   return body + pad(inszCheckDigits(body, opts.century ?? 1900), 2);
 }
 
+/** The check digits of an INSZ's first nine digits (`century` 2000: with the `2` prefix). */
 export function inszCheckDigits(body9: string, century: 1900 | 2000): number {
   const n = Number(body9) + (century === 2000 ? 2_000_000_000 : 0);
   return 97 - (n % 97);

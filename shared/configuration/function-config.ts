@@ -24,6 +24,7 @@ import {
 /** Where the disclosure HMAC key comes from: SSM in AWS, a hex value on the laptop. */
 export type DisclosureKeySource = { readonly parameterName: string } | { readonly localHex: string };
 
+/** The value of each setting, once read. */
 export interface SettingValues {
   readonly maxRejectedShare: number;
   readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>;
@@ -43,6 +44,7 @@ const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValue
   ),
 };
 
+/** What a function reads from its environment, typed by what its declaration says it uses. */
 export interface FunctionConfig<U extends FunctionUses = FunctionUses> {
   readonly buckets: { readonly [K in keyof U['buckets']]-?: string };
   readonly tables: { readonly [K in keyof U['tables']]-?: string };
