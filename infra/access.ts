@@ -1,66 +1,26 @@
-import { RETURNING_RECIPIENTS } from '../shared/domain/recipients';
-import { FUNCTIONS, type FunctionSpec, QUEUES, type QueueSpec } from '../shared/topology';
-import type { BucketKey, TableKey } from './stateful-stack';
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { type VariableSource, variablesOf } from '../shared/function-environment';
+import type { BucketAccess, BucketKey, FunctionDeclaration, TableAccess, TableKey } from '../shared/topology';
+import { recipientKbosJson } from './config';
+import { METRICS_NAMESPACE } from './constants';
+import type { HubFunction } from './constructs/hub-function';
+import { acknowledgeObjectWildcard, OBJECT_WILDCARD_REASONS } from './nag';
+import { pascalCase } from './naming';
+import { required } from './required';
+import { INBOUND_PREFIX, type StatefulStack } from './stateful-stack';
 
 /**
- * What each function may touch: the single table from which both its IAM statements and its
- * environment are derived, so that a function never learns of a resource it may not use.
+ * What each function may touch, derived from what it declares it uses (`FUNCTIONS[k].uses` in
+ * shared/topology.ts): its environment names exactly the resources it is granted, so that a
+ * function never learns of a resource it may not use.
  */
 
-/** Bucket access levels, each a fixed list of S3 actions on the bucket's objects. */
-export type BucketAccess = 'read' | 'readWriteDelete' | 'createOnly';
-/** Table access levels. */
-export type TableAccess = 'read' | 'write' | 'readWrite';
-
-export interface FunctionAccess {
-  readonly spec: FunctionSpec;
-  /** Queues it sends to. (The queues it consumes are spec.triggers.) */
-  readonly sendsTo: readonly QueueSpec[];
-  readonly buckets: Readonly<Partial<Record<BucketKey, BucketAccess>>>;
-  readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
-  /**
-   * Queues whose URL it is given without any grant: the shared return-flow configuration
-   * (shared/adapters/dynamo-return-flow-deps.ts) reads every return-flow queue URL at start.
-   */
-  readonly urlOnly: readonly QueueSpec[];
-  /** Whether it reads the disclosure HMAC key from SSM (split-batch records disclosures; region-inbound checks a line's INSZ). */
-  readonly readsDisclosureKey: boolean;
-}
-
-const returningOutbound = RETURNING_RECIPIENTS.map((r) => QUEUES.recipientOutbound[r]);
-
-export const FUNCTION_ACCESS = {
-  splitBatch: {
-    spec: FUNCTIONS.splitBatch,
-    sendsTo: Object.values(QUEUES.recipientOutbound),
-    buckets: { inbound: 'read', staging: 'readWriteDelete', archive: 'createOnly', reports: 'createOnly' },
-    tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
-    urlOnly: [],
-    readsDisclosureKey: true,
-  },
-  regionInbound: {
-    spec: FUNCTIONS.regionInbound,
-    sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
-    buckets: {},
-    tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
-    urlOnly: [QUEUES.ocmwOutbound],
-    // It compares a message's INSZ with the delivered line's keyed hash (LINE_MISMATCH).
-    readsDisclosureKey: true,
-  },
-  ppsInbound: {
-    spec: FUNCTIONS.ppsInbound,
-    sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
-    buckets: {},
-    tables: { corrections: 'readWrite', refusedMessages: 'readWrite', paymentLines: 'read' },
-    urlOnly: [],
-    readsDisclosureKey: false,
-  },
-} as const satisfies Record<keyof typeof FUNCTIONS, FunctionAccess>;
-
-/** S3 actions of each bucket access level (on objects; `s3:ListBucket` on the bucket for readWriteDelete). */
+/** S3 actions on a bucket's objects for each access level. Nothing lists a bucket: keys are known or kept. */
 export const BUCKET_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
   read: ['s3:GetObject'],
-  // Staged records are listed to be swept when a file is refused or delivered.
+  // Staging: a file's staged parts are written, read back, and deleted by key after a refusal or a delivery.
   readWriteDelete: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
   // Archive and reports: written once, never read back nor deleted by a function.
   createOnly: ['s3:PutObject'],
@@ -82,3 +42,98 @@ export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
 
 /** What the Lambda event source mapping needs to poll a queue on the function's behalf. */
 export const EVENT_SOURCE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
+
+function variableValue(source: VariableSource, stateful: StatefulStack): string {
+  const config = stateful.config;
+  switch (source.kind) {
+    case 'bucket':
+      return stateful.buckets[source.bucket].bucketName;
+    case 'table':
+      return stateful.tables[source.table].table.tableName;
+    case 'queueUrl':
+      return stateful.queue(source.queue).queue.queueUrl;
+    case 'queueArn':
+      return stateful.queue(source.queue).queue.queueArn;
+    case 'disclosureKeyParameter':
+      return config.disclosureKeyParameterName;
+    case 'setting':
+      if (source.setting === 'maxRejectedShare') return String(config.maxRejectedShare);
+      if (source.setting === 'recipientKbos') return recipientKbosJson(config);
+      return String(config.refusedMessageRetentionDays);
+  }
+}
+
+/** A function's environment: Powertools' settings and the variables of exactly what it uses. */
+export function environmentOf(fn: FunctionDeclaration, stateful: StatefulStack): Record<string, string> {
+  const env: Record<string, string> = {
+    POWERTOOLS_SERVICE_NAME: fn.name,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  };
+  for (const { name, source } of variablesOf(fn)) env[name] = variableValue(source, stateful);
+  return env;
+}
+
+/** Adds the function's statements: one per resource group, exact actions, no wildcard where a name is known. */
+export function grantUses(hubFunction: HubFunction, fn: FunctionDeclaration, stateful: StatefulStack): void {
+  const { uses } = fn;
+  const keyActions = new Map<kms.IKey, Set<string>>();
+  const useKey = (key: kms.IKey, ...actions: string[]) => {
+    const set = keyActions.get(key) ?? new Set<string>();
+    for (const a of actions) set.add(a);
+    keyActions.set(key, set);
+  };
+  const allow = (sid: string, actions: readonly string[], resources: string[]) =>
+    hubFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions: [...actions], resources }));
+  const queueKey = (q: ReturnType<StatefulStack['queue']>) => required(q.queue.encryptionMasterKey, `the ${q.spec.name} queue key`);
+
+  if (fn.triggers.length > 0) {
+    const consumed = fn.triggers.map((s) => stateful.queue(s));
+    allow(
+      'ConsumeTriggerQueues',
+      EVENT_SOURCE_ACTIONS,
+      consumed.map((q) => q.queue.queueArn),
+    );
+    for (const q of consumed) useKey(queueKey(q), 'kms:Decrypt');
+  }
+  if (uses.sendsTo.length > 0) {
+    const targets = uses.sendsTo.map((s) => stateful.queue(s));
+    allow(
+      'SendToQueues',
+      ['sqs:SendMessage'],
+      targets.map((q) => q.queue.queueArn),
+    );
+    for (const q of targets) useKey(queueKey(q), 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+  for (const [b, level] of Object.entries(uses.buckets) as Array<[BucketKey, BucketAccess]>) {
+    const objects = `${stateful.exportedBucketArn(b)}/${b === 'inbound' ? INBOUND_PREFIX : ''}*`;
+    allow(`${pascalCase(b)}Objects`, BUCKET_ACTIONS[level], [objects]);
+    // Object keys are made at run time (by the PPS, per batch); only the bucket and prefix are known.
+    acknowledgeObjectWildcard(hubFunction.role, objects, OBJECT_WILDCARD_REASONS[b]);
+    const key = required(stateful.buckets[b].encryptionKey, `the ${b} bucket key`);
+    if (level === 'read') useKey(key, 'kms:Decrypt');
+    else useKey(key, 'kms:GenerateDataKey', 'kms:Decrypt');
+  }
+  for (const [t, level] of Object.entries(uses.tables) as Array<[TableKey, TableAccess]>) {
+    const hubTable = stateful.tables[t];
+    const resources = [hubTable.table.tableArn];
+    // Queries by a global index need the index's ARN; the spec names each index.
+    if (TABLE_ACTIONS[level].includes('dynamodb:Query')) {
+      for (const index of hubTable.spec.globalIndexes ?? []) resources.push(`${hubTable.table.tableArn}/index/${index.name}`);
+    }
+    allow(`${pascalCase(t)}Table`, TABLE_ACTIONS[level], resources);
+    const tableKey = required(hubTable.table.encryptionKey, `the ${t} table key`);
+    useKey(tableKey, 'kms:Decrypt', 'kms:DescribeKey');
+    if (level !== 'read') useKey(tableKey, 'kms:Encrypt', 'kms:GenerateDataKey');
+  }
+  if (uses.disclosureKey) {
+    const name = stateful.config.disclosureKeyParameterName;
+    allow(
+      'ReadDisclosureKeyParameter',
+      ['ssm:GetParameter'],
+      [Stack.of(hubFunction).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') })],
+    );
+    useKey(stateful.keys.disclosureParameter, 'kms:Decrypt');
+  }
+  let i = 0;
+  for (const [key, actions] of keyActions) allow(`UseKey${++i}`, [...actions].sort(), [key.keyArn]);
+}

@@ -61,6 +61,6 @@ export function buildHubInto(app: App, config: StageConfig): Hub {
   Tags.of(app).add('project', 'art60-exchange-hub');
   Tags.of(app).add('stage', config.stageName);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  acknowledgeFindings({ stateful, stateless });
+  acknowledgeFindings(stateful);
   return { app, stateful, stateless };
 }

@@ -1,7 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { BucketKey, StatefulStack } from './stateful-stack';
-import type { StatelessStack } from './stateless-stack';
+import type { BucketKey } from '../shared/topology';
+import type { StatefulStack } from './stateful-stack';
 
 /**
  * cdk-nag (AwsSolutions) acknowledgements: one finding at a time, each with its reason. Every other
@@ -13,9 +13,9 @@ export const OBJECT_WILDCARD_REASONS: Readonly<Record<BucketKey, string>> = {
   inbound:
     'split-batch reads whichever monthly file the PPS dropped: keys (monthly/<YYYY-MM>/<name>) are chosen by the PPS at upload, so only the bucket and the monthly/ prefix are known; read only (s3:GetObject).',
   staging:
-    "Staged records are keyed by a batch id computed at run time; the bucket holds nothing but a file in progress's staged records (swept after 2 days) and split-batch must delete them on refusal and delivery.",
+    'Staged parts are keyed by an attempt id made at run time (<attempt>/<RECIPIENT>/part-NNNNNN.ndjson); the bucket holds nothing but the staged records of files in progress (expired after 2 days), which split-batch deletes by key after a refusal or a delivery.',
   archive:
-    'Archive keys (<RECIPIENT>/<batch>/...) are made per batch at run time; the grant is s3:PutObject only, and the bucket policy denies every principal deletion and any write without If-None-Match.',
+    'Archive keys (<RECIPIENT>/<period>/<batchId>/...) are made per batch at run time; the grant is s3:PutObject only, and the bucket policy denies every principal deletion and any write without If-None-Match.',
   reports:
     'One report per batch, its key made from the batch id at run time; the grant is s3:PutObject only, and reports hold no national number.',
 };
@@ -46,9 +46,9 @@ function renderForNag(scope: IConstruct, resource: string): string {
 /** CDK's S3 notifications custom resource, a singleton of the stateful stack. */
 const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
 
-/** Acknowledgements that concern a whole stack or CDK's own constructs. */
-export function acknowledgeFindings(stacks: { stateful: StatefulStack; stateless: StatelessStack }): void {
-  const handler = stacks.stateful.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
+/** Acknowledgements that concern CDK's own constructs in the stateful stack. */
+export function acknowledgeFindings(stateful: StatefulStack): void {
+  const handler = stateful.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
   if (handler === undefined) throw new Error('The S3 notifications handler moved: review its cdk-nag acknowledgement');
   Validations.of(handler).acknowledge({
     id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

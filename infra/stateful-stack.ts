@@ -4,32 +4,21 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { RECIPIENT_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../shared/domain/retention';
-import { BUCKETS, QUEUES, type QueueSpec, TABLES } from '../shared/topology';
+import { BUCKETS, type BucketKey, QUEUES, type QueueSpec, TABLES, type TableKey } from '../shared/topology';
+import { notificationsTo } from './bucket-notifications';
 import type { StageConfig } from './config';
 import { ACCESS_LOG_RETENTION_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from './constants';
 import { HubQueue } from './constructs/hub-queue';
 import { HubTable } from './constructs/hub-table';
 import { SecureBucket } from './constructs/secure-bucket';
-import { required } from './required';
+import { pascalCase } from './naming';
+import { grantPartyQueues, PARTIES, type Party } from './party-access';
 
 /** The prefix under which the PPS drops its monthly files (monthly-batch §1). */
 export const INBOUND_PREFIX = 'monthly/';
-
-/** A party outside the hub that uses queues: the three recipients and the PPS. */
-export type Party = Recipient | 'PPS';
-export const PARTIES: readonly Party[] = [...RECIPIENTS, 'PPS'];
-
-/** Actions a party needs to consume its own queue: no more (return-flows §1, issue 4). */
-export const CONSUMER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'];
-/** Actions a party needs to send to its own inbound queue. SendMessage also covers SendMessageBatch. */
-export const PRODUCER_ACTIONS = ['sqs:SendMessage'];
-
-export type TableKey = keyof typeof TABLES;
-export type BucketKey = keyof typeof BUCKETS;
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -69,7 +58,7 @@ export class StatefulStack extends Stack {
     // One key per party's queues: a party's key policy names that party's role only, so no grant on
     // one key can reach another party's messages.
     const partyQueues = Object.fromEntries(
-      PARTIES.map((p) => [p, key(`${pascal(p)}QueuesKey`, `art60 hub: queues of ${p} and their dead letters`)]),
+      PARTIES.map((p) => [p, key(`${pascalCase(p)}QueuesKey`, `art60 hub: queues of ${p} and their dead letters`)]),
     ) as Record<Party, kms.Key>;
     this.keys = {
       inbound: key('InboundKey', 'art60 hub: raw monthly files from the PPS'),
@@ -177,9 +166,9 @@ export class StatefulStack extends Stack {
     // --- Cross-account access of the parties (return-flows §1) --------------------------------
     for (const r of RECIPIENTS) {
       const inboundQueue = recipientInbound[r];
-      this.grantParty(r, config.recipients[r].roleArn, partyQueues[r], [recipientOutbound[r]], inboundQueue ? [inboundQueue] : []);
+      grantPartyQueues(r, config.recipients[r].roleArn, partyQueues[r], [recipientOutbound[r]], inboundQueue ? [inboundQueue] : []);
     }
-    this.grantParty('PPS', config.pps.roleArn, partyQueues.PPS, [ppsOutbound, ocmwOutbound], [ppsInbound]);
+    grantPartyQueues('PPS', config.pps.roleArn, partyQueues.PPS, [ppsOutbound, ocmwOutbound], [ppsInbound]);
 
     const pps = new iam.ArnPrincipal(config.pps.roleArn);
     inbound.addToResourcePolicy(
@@ -245,44 +234,6 @@ export class StatefulStack extends Stack {
     return q;
   }
 
-  /**
-   * Lets a party's role consume its outbound queues (and their DLQs) and send to its inbound
-   * queues, with only the KMS use that needs, through SQS only. The role's own account must allow
-   * the same in the role's IAM policy (cross-account access needs both sides).
-   */
-  private grantParty(party: Party, roleArn: string, key: kms.Key, consumes: HubQueue[], sendsTo: HubQueue[]): void {
-    const principal = new iam.ArnPrincipal(roleArn);
-    const allow = (queue: sqs.Queue, sid: string, actions: string[]) =>
-      queue.addToResourcePolicy(new iam.PolicyStatement({ sid, principals: [principal], actions, resources: [queue.queueArn] }));
-    for (const q of consumes) {
-      allow(q.queue, `${party}ConsumesOwnQueue`, CONSUMER_ACTIONS);
-      allow(q.deadLetterQueue, `${party}ReadsOwnDeadLetters`, CONSUMER_ACTIONS);
-    }
-    for (const q of sendsTo) allow(q.queue, `${party}SendsToOwnInboundQueue`, PRODUCER_ACTIONS);
-    const viaSqs = { StringEquals: { 'kms:ViaService': `sqs.${this.region}.amazonaws.com` } };
-    // Receiving decrypts; sending needs a data key and (to reuse a cached data key) Decrypt too.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: `${party}DecryptsOwnQueuesThroughSqs`,
-        principals: [principal],
-        actions: ['kms:Decrypt'],
-        resources: ['*'],
-        conditions: viaSqs,
-      }),
-    );
-    if (sendsTo.length > 0) {
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: `${party}EncryptsToOwnInboundQueueThroughSqs`,
-          principals: [principal],
-          actions: ['kms:GenerateDataKey'],
-          resources: ['*'],
-          conditions: viaSqs,
-        }),
-      );
-    }
-  }
-
   private outputs(): void {
     for (const [name, q] of this.queues) {
       new CfnOutput(this, `QueueUrl-${name}`, { value: q.queue.queueUrl, description: `${q.spec.urlEnv}: ${q.spec.description}` });
@@ -305,49 +256,7 @@ export class StatefulStack extends Stack {
   }
 }
 
-/**
- * S3 notifications of `bucket` to an encrypted `queue`. Like CDK's SqsDestination, but every grant
- * to the S3 service is bound to this bucket and this account (CDK's also adds an unconditioned
- * key statement for s3.amazonaws.com, which any bucket could use as a confused deputy).
- */
-function notificationsTo(queue: sqs.Queue, bucket: s3.Bucket): s3.IBucketNotificationDestination {
-  return {
-    bind: () => {
-      const stack = Stack.of(queue);
-      const fromThisBucket = { ArnEquals: { 'aws:SourceArn': bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': stack.account } };
-      const s3Service = new iam.ServicePrincipal('s3.amazonaws.com');
-      const policy = queue.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'InboundBucketNotifies',
-          principals: [s3Service],
-          actions: ['sqs:SendMessage'],
-          resources: [queue.queueArn],
-          conditions: fromThisBucket,
-        }),
-      );
-      required(queue.encryptionMasterKey, 'the notification queue key').addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'InboundBucketNotifiesEncrypted',
-          principals: [s3Service],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: fromThisBucket,
-        }),
-      );
-      return {
-        arn: queue.queueArn,
-        type: s3.BucketNotificationDestinationType.QUEUE,
-        dependencies: policy.policyDependable ? [policy.policyDependable] : [],
-      };
-    },
-  };
-}
-
 /** The export name of a bucket's ARN (see {@link StatefulStack.exportedBucketArn}). */
 export function exportedBucketArnName(stackName: string, key: BucketKey): string {
-  return `${stackName}:${key.charAt(0).toUpperCase()}${key.slice(1)}BucketArn`;
-}
-
-function pascal(party: Party): string {
-  return party.charAt(0) + party.slice(1).toLowerCase();
+  return `${stackName}:${pascalCase(key)}BucketArn`;
 }

@@ -1,42 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { type _Object, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { encodeS3EventKey, type S3EventNotification, S3EventNotificationSchema } from '../shared/adapters/s3-notification';
 import { LOCAL_ACCOUNT_ID } from './emulators';
 
 /**
- * The event S3 sends to an SQS queue for `s3:ObjectCreated:Put` (event message structure 2.1),
- * which fauxqs does not send: the local stand-in builds it and sends it itself.
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+ * The notification S3 sends to SQS for `s3:ObjectCreated:Put`, which fauxqs does not send: the
+ * local stand-in builds it in the wire format split-batch reads (shared/adapters/s3-notification.ts)
+ * and sends it itself.
  */
-export interface S3ObjectCreatedEvent {
-  Records: Array<{
-    eventVersion: '2.1';
-    eventSource: 'aws:s3';
-    awsRegion: string;
-    eventTime: string;
-    eventName: 'ObjectCreated:Put';
-    userIdentity: { principalId: string };
-    requestParameters: { sourceIPAddress: string };
-    responseElements: { 'x-amz-request-id': string; 'x-amz-id-2': string };
-    s3: {
-      s3SchemaVersion: '1.0';
-      configurationId: string;
-      bucket: { name: string; ownerIdentity: { principalId: string }; arn: string };
-      object: { key: string; size: number; eTag: string; sequencer: string };
-    };
-  }>;
-}
-
-/**
- * Encodes an object key the way S3 writes it in event notifications: form-URL encoding (a space
- * becomes `+`, a `+` becomes `%2B`, other reserved and non-ASCII characters are percent-encoded
- * as UTF-8) with `/` left as is. A consumer decodes it with
- * `decodeURIComponent(key.replace(/\+/g, ' '))`.
- */
-export function encodeS3EventKey(key: string): string {
-  return encodeURIComponent(key)
-    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+')
-    .replace(/%2F/g, '/');
-}
 
 let lastSequencer = 0n;
 
@@ -47,7 +19,7 @@ function nextSequencer(): string {
   return lastSequencer.toString(16).toUpperCase().padStart(18, '0');
 }
 
-/** The notification body S3 sends to SQS when `key` was put into `bucket`. */
+/** The notification body S3 sends to SQS when `key` was put into `bucket`, checked against the wire format. */
 export function objectCreatedEvent(input: {
   region: string;
   bucket: string;
@@ -57,9 +29,9 @@ export function objectCreatedEvent(input: {
   eTag: string;
   eventTime: Date;
   configurationId?: string;
-}): S3ObjectCreatedEvent {
+}): S3EventNotification {
   const principalId = `AWS:${LOCAL_ACCOUNT_ID}`;
-  return {
+  return S3EventNotificationSchema.parse({
     Records: [
       {
         eventVersion: '2.1',
@@ -86,5 +58,53 @@ export function objectCreatedEvent(input: {
         },
       },
     ],
-  };
+  } satisfies S3EventNotification);
+}
+
+export interface NewObjectNotifierProps {
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly region: string;
+  readonly bucket: string;
+  readonly queueUrl: string;
+}
+
+/** Plays S3's ObjectCreated:Put notifications of a bucket onto a queue, once per new object. */
+export class NewObjectNotifier {
+  readonly #notified = new Set<string>();
+
+  constructor(private readonly props: NewObjectNotifierProps) {}
+
+  /** Sends a notification for each object not notified before; answers how many were sent. */
+  async notifyNewObjects(): Promise<number> {
+    const { s3, sqs, region, bucket, queueUrl } = this.props;
+    const objects: _Object[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: continuationToken }));
+      objects.push(...(page.Contents ?? []));
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+    // Oldest first, as S3 would have sent them. An object is identified by key, ETag and time:
+    // a put of the same bytes under the same key again is a new event in S3 too.
+    objects.sort((a, b) => (a.LastModified?.getTime() ?? 0) - (b.LastModified?.getTime() ?? 0));
+    let sent = 0;
+    for (const object of objects) {
+      if (object.Key === undefined || object.ETag === undefined) continue;
+      const identity = JSON.stringify([object.Key, object.ETag, object.LastModified?.toISOString() ?? null]);
+      if (this.#notified.has(identity)) continue;
+      const event = objectCreatedEvent({
+        region,
+        bucket,
+        key: object.Key,
+        size: object.Size ?? 0,
+        eTag: object.ETag,
+        eventTime: object.LastModified ?? new Date(),
+      });
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event) }));
+      this.#notified.add(identity);
+      sent += 1;
+    }
+    return sent;
+  }
 }

@@ -1,33 +1,13 @@
-import { type AttributeDefinition, CreateTableCommand, DynamoDBClient, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
-import { type _Object, CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import {
-  ChangeMessageVisibilityBatchCommand,
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { resetAwsClients } from '../shared/adapters/aws-clients';
-import {
-  allQueues,
-  BUCKETS,
-  type BucketSpec,
-  deadLetterQueueOf,
-  FUNCTIONS,
-  type FunctionSpec,
-  QUEUES,
-  type QueueSpec,
-  SETTINGS_ENV,
-  TABLES,
-  type TableSpec,
-} from '../shared/topology';
+import { BUCKETS, type BucketSpec, QUEUES, type QueueSpec, SETTINGS_ENV, TABLES, type TableSpec } from '../shared/topology';
+import { type CreatedQueue, createTopology, localQueues } from './emulated-topology';
 import { type RunningEmulators, startEmulators } from './emulators';
-import { type InvocationOutcome, lambdaContextFor, outcomeOf, sqsEventOf } from './event-source';
-import { objectCreatedEvent } from './s3-notification';
+import { EnvironmentChanges } from './environment-changes';
+import { EventSourceMappings, type LocalFunction, SQS_BATCH_MAX, wireFunctions } from './event-source-mapping';
+import { NewObjectNotifier } from './s3-notification';
 
 /**
  * The local stand-in of the hub's AWS account: the topology of shared/topology.ts created in
@@ -57,17 +37,6 @@ export const LOCAL_DISCLOSURE_KEY = 'be822d7fb77fdcb7216a3ef7a0afa85169dbbbdd3ee
 
 /** Dummy credentials: the emulators accept any and check none. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
-/** SQS allows at most 10 messages per ReceiveMessage, DeleteMessageBatch and ChangeMessageVisibilityBatch. */
-const SQS_BATCH_MAX = 10;
-
-export type LocalHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
-
-/** A function wired to its triggers with a handler given in code (tests), not loaded from its entry. */
-export interface LocalFunction {
-  readonly spec: FunctionSpec;
-  readonly handler: LocalHandler;
-}
 
 export interface LocalStandInOptions {
   /** Ports of fauxqs and dynalite; by default any free ports. */
@@ -112,95 +81,6 @@ export interface LocalStandIn {
   stop(): Promise<void>;
 }
 
-interface WiredFunction {
-  readonly spec: FunctionSpec;
-  load(): Promise<LocalHandler>;
-}
-
-/** Every queue the stand-in creates: each topology queue and its dead-letter queue. */
-export function localQueues(): QueueSpec[] {
-  return allQueues().flatMap((spec) => [spec, deadLetterQueueOf(spec)]);
-}
-
-/**
- * Imports a function's entry module (path relative to the project root) and returns its
- * `handler`. Only `handler` is used: the stand-in knows nothing else of a function.
- */
-export async function loadFunctionHandler(spec: FunctionSpec): Promise<LocalHandler> {
-  const url = new URL(`../${spec.entry}`, import.meta.url).href;
-  const module = (await import(url)) as { handler?: unknown };
-  if (typeof module.handler !== 'function') throw new Error(`${spec.entry} exports no handler function`);
-  return module.handler as LocalHandler;
-}
-
-function wire(functions: LocalStandInOptions['functions']): WiredFunction[] {
-  if (functions === 'none') return [];
-  if (functions === undefined || functions === 'all') {
-    return Object.values(FUNCTIONS).map((spec): WiredFunction => {
-      let loaded: Promise<LocalHandler> | undefined;
-      return {
-        spec,
-        load: () => {
-          // Imported on first message, after the environment is set: modules read it on import.
-          loaded ??= loadFunctionHandler(spec).catch((error: unknown) => {
-            loaded = undefined; // a failed import is tried again on the next message
-            throw error;
-          });
-          return loaded;
-        },
-      };
-    });
-  }
-  return functions.map(({ spec, handler }) => ({ spec, load: async () => handler }));
-}
-
-function tableDefinition(spec: TableSpec): CreateTableCommand {
-  const keys = (partitionKey: string, sortKey?: string): KeySchemaElement[] => [
-    { AttributeName: partitionKey, KeyType: 'HASH' },
-    ...(sortKey === undefined ? [] : [{ AttributeName: sortKey, KeyType: 'RANGE' as const }]),
-  ];
-  const indexes = spec.globalIndexes ?? [];
-  const attributeNames = new Set<string>();
-  for (const key of [spec.partitionKey, spec.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]) {
-    if (key !== undefined) attributeNames.add(key);
-  }
-  const attributeDefinitions: AttributeDefinition[] = [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
-  return new CreateTableCommand({
-    TableName: spec.name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: attributeDefinitions,
-    KeySchema: keys(spec.partitionKey, spec.sortKey),
-    ...(indexes.length === 0
-      ? {}
-      : {
-          GlobalSecondaryIndexes: indexes.map((index) => ({
-            IndexName: index.name,
-            KeySchema: keys(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' },
-          })),
-        }),
-  });
-}
-
-function queueAttributes(spec: QueueSpec, deadLetterArn: string | undefined): Record<string, string> {
-  const attributes: Record<string, string> = {
-    MessageRetentionPeriod: String(spec.retentionSeconds),
-    VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
-    // Short polling: the stand-in and tests must never wait on an empty queue.
-    ReceiveMessageWaitTimeSeconds: '0',
-  };
-  if (deadLetterArn !== undefined) {
-    attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: spec.maxReceiveCount });
-  }
-  return attributes;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 function messageAttributesAsStrings(message: Message): Record<string, string> {
   return Object.fromEntries(
     Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
@@ -210,26 +90,45 @@ function messageAttributesAsStrings(message: Message): Record<string, string> {
   );
 }
 
-/** Sets and restores process environment variables, remembering each one's value before the first change. */
-class EnvironmentChanges {
-  readonly #previous = new Map<string, string | undefined>();
-
-  set(name: string, value: string): void {
-    if (!this.#previous.has(name)) this.#previous.set(name, process.env[name]);
-    process.env[name] = value;
+/**
+ * What every function finds in its environment on the laptop: every queue's URL and ARN (DLQs
+ * too), every bucket and table, and the settings. One process runs them all, so it is the union.
+ */
+function functionEnvironment(queue: (spec: QueueSpec) => CreatedQueue, metrics: 'disabled' | 'emf'): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const spec of localQueues()) {
+    env[spec.urlEnv] = queue(spec).url;
+    env[spec.arnEnv] = queue(spec).arn;
   }
+  for (const bucket of Object.values(BUCKETS)) env[bucket.env] = bucket.name;
+  for (const table of Object.values(TABLES)) env[table.env] = table.name;
+  env[SETTINGS_ENV.maxRejectedShare] = '0.05';
+  env[SETTINGS_ENV.recipientKbos] = JSON.stringify(LOCAL_RECIPIENT_KBOS);
+  env[SETTINGS_ENV.disclosureKeyLocal] = LOCAL_DISCLOSURE_KEY;
+  env[SETTINGS_ENV.refusedMessageRetentionDays] = '30';
+  env.POWERTOOLS_SERVICE_NAME = 'art60-hub';
+  env.POWERTOOLS_METRICS_NAMESPACE = 'Art60Hub';
+  env.POWERTOOLS_METRICS_DISABLED = metrics === 'emf' ? 'false' : 'true';
+  return Object.freeze(env);
+}
 
-  unset(name: string): void {
-    if (!this.#previous.has(name)) this.#previous.set(name, process.env[name]);
-    delete process.env[name];
-  }
-
-  restore(): void {
-    for (const [name, value] of this.#previous) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
+/** Receives and deletes every message of a queue, as the party that polls it would. */
+async function receiveAll(sqs: SQSClient, url: string): Promise<ReceivedMessage[]> {
+  const received: ReceivedMessage[] = [];
+  for (;;) {
+    const { Messages: messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: SQS_BATCH_MAX, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }),
+    );
+    if (messages.length === 0) return received;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: url,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+    for (const m of messages) {
+      received.push({ messageId: m.MessageId ?? '', body: m.Body ?? '', attributes: messageAttributesAsStrings(m) });
     }
-    this.#previous.clear();
   }
 }
 
@@ -289,53 +188,14 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
     const dynamo = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
     clients.push(s3, sqs, dynamo);
 
-    for (const bucket of Object.values(BUCKETS)) {
-      await s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
-    }
-
-    const queues = new Map<string, { url: string; arn: string }>();
-    const createQueue = async (spec: QueueSpec, deadLetter: QueueSpec | undefined): Promise<void> => {
-      const deadLetterArn = deadLetter === undefined ? undefined : queues.get(deadLetter.name)?.arn;
-      const created = await sqs.send(new CreateQueueCommand({ QueueName: spec.name, Attributes: queueAttributes(spec, deadLetterArn) }));
-      const url = created.QueueUrl;
-      if (url === undefined) throw new Error(`CreateQueue ${spec.name} returned no URL`);
-      const { Attributes: attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
-      const arn = attributes?.QueueArn;
-      if (arn === undefined) throw new Error(`Queue ${spec.name} has no ARN`);
-      queues.set(spec.name, { url, arn });
-    };
-    for (const spec of allQueues()) {
-      const deadLetter = deadLetterQueueOf(spec);
-      await createQueue(deadLetter, undefined);
-      await createQueue(spec, deadLetter);
-    }
-
-    for (const table of Object.values(TABLES)) {
-      await dynamo.send(tableDefinition(table));
-    }
-
-    const lookupQueue = (spec: QueueSpec): { url: string; arn: string } => {
+    const queues = await createTopology({ s3, sqs, dynamo });
+    const lookupQueue = (spec: QueueSpec): CreatedQueue => {
       const found = queues.get(spec.name);
       if (found === undefined) throw new Error(`Queue ${spec.name} is not part of the topology`);
       return found;
     };
 
-    const functionEnv: Record<string, string> = {};
-    for (const spec of localQueues()) {
-      const { url, arn } = lookupQueue(spec);
-      functionEnv[spec.urlEnv] = url;
-      functionEnv[spec.arnEnv] = arn;
-    }
-    for (const bucket of Object.values(BUCKETS)) functionEnv[bucket.env] = bucket.name;
-    for (const table of Object.values(TABLES)) functionEnv[table.env] = table.name;
-    functionEnv[SETTINGS_ENV.maxRejectedShare] = '0.05';
-    functionEnv[SETTINGS_ENV.recipientKbos] = JSON.stringify(LOCAL_RECIPIENT_KBOS);
-    functionEnv[SETTINGS_ENV.disclosureKeyLocal] = LOCAL_DISCLOSURE_KEY;
-    functionEnv[SETTINGS_ENV.refusedMessageRetentionDays] = '30';
-    functionEnv.POWERTOOLS_SERVICE_NAME = 'art60-hub';
-    functionEnv.POWERTOOLS_METRICS_NAMESPACE = 'Art60Hub';
-    functionEnv.POWERTOOLS_METRICS_DISABLED = options.metrics === 'emf' ? 'false' : 'true';
-    Object.freeze(functionEnv);
+    const functionEnv = functionEnvironment(lookupQueue, options.metrics ?? 'disabled');
     // On the laptop the key is in DISCLOSURE_KEY_LOCAL; a parameter name left over from elsewhere
     // would send a function to SSM, which has no local emulator.
     env.unset(SETTINGS_ENV.disclosureKeyParameter);
@@ -344,140 +204,20 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
     // Imported only now: the logger and metrics read their settings from the environment on import.
     const { logger } = await import('../shared/observability');
 
-    const notified = new Set<string>();
-    const notifyNewObjects = async (): Promise<number> => {
-      const objects: _Object[] = [];
-      let continuationToken: string | undefined;
-      do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKETS.inbound.name, ContinuationToken: continuationToken }));
-        objects.push(...(page.Contents ?? []));
-        continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (continuationToken !== undefined);
-      // Oldest first, as S3 would have sent them. An object is identified by key, ETag and time:
-      // a put of the same bytes under the same key again is a new event in S3 too.
-      objects.sort((a, b) => (a.LastModified?.getTime() ?? 0) - (b.LastModified?.getTime() ?? 0));
-      let sent = 0;
-      for (const object of objects) {
-        if (object.Key === undefined || object.ETag === undefined) continue;
-        const identity = JSON.stringify([object.Key, object.ETag, object.LastModified?.toISOString() ?? null]);
-        if (notified.has(identity)) continue;
-        const event = objectCreatedEvent({
-          region,
-          bucket: BUCKETS.inbound.name,
-          key: object.Key,
-          size: object.Size ?? 0,
-          eTag: object.ETag,
-          eventTime: object.LastModified ?? new Date(),
-        });
-        await sqs.send(
-          new SendMessageCommand({ QueueUrl: lookupQueue(QUEUES.batchNotifications).url, MessageBody: JSON.stringify(event) }),
-        );
-        notified.add(identity);
-        sent += 1;
-      }
-      return sent;
-    };
-
-    const settle = async (queue: QueueSpec, messages: readonly Message[], outcome: InvocationOutcome): Promise<void> => {
-      const { url } = lookupQueue(queue);
-      const failed = new Set(outcome.kind === 'failed' ? messages.map((m) => m.MessageId) : outcome.failed);
-      const done = messages.filter((m) => !failed.has(m.MessageId));
-      const retry = messages.filter((m) => failed.has(m.MessageId));
-      for (const batch of chunks(done, SQS_BATCH_MAX)) {
-        const result = await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: url,
-            Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        );
-        if ((result.Failed ?? []).length > 0)
-          logger.warn('Local event source: delete failed', { queue: queue.name, failed: result.Failed });
-      }
-      // Lambda leaves a failed record invisible for the queue's visibility timeout; locally it is
-      // made visible at once so the next round retries it, and the redrive policy still counts
-      // every receive towards the dead-letter queue.
-      for (const batch of chunks(retry, SQS_BATCH_MAX)) {
-        await sqs.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: url,
-            Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
-          }),
-        );
-      }
-    };
-
-    const invoke = async (fn: WiredFunction, queue: QueueSpec, messages: readonly Message[]): Promise<void> => {
-      const event = sqsEventOf(messages, lookupQueue(queue).arn, region);
-      const context = lambdaContextFor(fn.spec, region);
-      let outcome: InvocationOutcome;
-      try {
-        const handler = await fn.load();
-        outcome = outcomeOf(await handler(event, context), event);
-        if (outcome.kind === 'failed') {
-          logger.error('Local event source: unusable batch response, whole batch fails', {
-            function: fn.spec.name,
-            queue: queue.name,
-            reason: outcome.reason,
-          });
-        }
-      } catch (error) {
-        // Lambda logs the error and retries the whole batch; so does the stand-in.
-        outcome = { kind: 'failed', reason: 'handler threw' };
-        logger.error('Local event source: invocation failed, whole batch fails', { function: fn.spec.name, queue: queue.name, error });
-      }
-      await settle(queue, messages, outcome);
-    };
-
-    const wired = wire(options.functions);
-    const drain = async (drainOptions: { maxRounds?: number } = {}): Promise<void> => {
-      const maxRounds = drainOptions.maxRounds ?? 1000;
-      for (let round = 0; round < maxRounds; round += 1) {
-        let received = 0;
-        for (const fn of wired) {
-          for (const queue of fn.spec.triggers) {
-            const { Messages: messages = [] } = await sqs.send(
-              new ReceiveMessageCommand({
-                QueueUrl: lookupQueue(queue).url,
-                MaxNumberOfMessages: Math.min(fn.spec.batchSize, SQS_BATCH_MAX),
-                MessageAttributeNames: ['All'],
-                MessageSystemAttributeNames: ['All'],
-                WaitTimeSeconds: 0,
-              }),
-            );
-            if (messages.length === 0) continue;
-            received += messages.length;
-            await invoke(fn, queue, messages);
-          }
-        }
-        if (received === 0) return;
-      }
-      throw new Error(`drain(): trigger queues still had messages after ${maxRounds} rounds`);
-    };
-
-    const receiveAll = async (spec: QueueSpec): Promise<ReceivedMessage[]> => {
-      const { url } = lookupQueue(spec);
-      const received: ReceivedMessage[] = [];
-      for (;;) {
-        const { Messages: messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: url,
-            MaxNumberOfMessages: SQS_BATCH_MAX,
-            MessageAttributeNames: ['All'],
-            WaitTimeSeconds: 0,
-          }),
-        );
-        if (messages.length === 0) return received;
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: url,
-            Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        );
-        for (const m of messages) {
-          received.push({ messageId: m.MessageId ?? '', body: m.Body ?? '', attributes: messageAttributesAsStrings(m) });
-        }
-      }
-    };
+    const notifier = new NewObjectNotifier({
+      s3,
+      sqs,
+      region,
+      bucket: BUCKETS.inbound.name,
+      queueUrl: lookupQueue(QUEUES.batchNotifications).url,
+    });
+    const mappings = new EventSourceMappings({
+      sqs,
+      region,
+      queue: lookupQueue,
+      functions: wireFunctions(options.functions ?? 'all'),
+      logger,
+    });
 
     let stopped = false;
     return {
@@ -494,9 +234,9 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
         if (!Object.values(BUCKETS).some((b) => b.name === spec.name)) throw new Error(`Bucket ${spec.name} is not part of the topology`);
         return spec.name;
       },
-      notifyNewObjects,
-      drain,
-      receiveAll,
+      notifyNewObjects: () => notifier.notifyNewObjects(),
+      drain: (drainOptions) => mappings.drain(drainOptions),
+      receiveAll: (spec) => receiveAll(sqs, lookupQueue(spec).url),
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { type DisclosureView, DynamoDisclosures } from '../shared/adapters/dynamo-disclosures';
+import { readConfig, text } from '../shared/configuration/read-config';
 import { isValidInsz, normaliseInsz } from '../shared/domain/checksums';
 import { isRecipient, type Recipient } from '../shared/domain/recipients';
 import { inszHmac, maskInsz } from '../shared/domain/return-flows/disclosures';
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   const now = new Date();
   const args = parseDisclosuresArgs(process.argv.slice(2), now);
   const key = await loadDisclosureKey();
-  const table = process.env[TABLES.disclosures.env] ?? TABLES.disclosures.name;
+  const { [TABLES.disclosures.env]: table } = readConfig({ [TABLES.disclosures.env]: text().default(TABLES.disclosures.name) });
   const rows = await findDisclosures(args, new DynamoDisclosures(dynamoDocumentClient(), table), key, now);
   process.stdout.write(args.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatDisclosures(args.insz, rows)}\n`);
 }

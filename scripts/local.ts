@@ -6,17 +6,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FIXED_PORTS, type LocalStandIn, startLocalStandIn } from '../local/stand-in';
+import { readConfig, wholeNumber } from '../shared/configuration/read-config';
 import { allQueues, BUCKETS, deadLetterQueueOf, QUEUES, TABLES } from '../shared/topology';
 
 const ROUND_INTERVAL_MS = 1000;
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${name} must be a port number, got ${JSON.stringify(raw)}`);
-  return port;
-}
+const port = () => wholeNumber(1, 65_535, 'a port number');
 
 function banner(standIn: LocalStandIn, fauxqsPort: number, dynalitePort: number): string {
   const plain = `http://localhost:${fauxqsPort}`;
@@ -65,8 +60,10 @@ function banner(standIn: LocalStandIn, fauxqsPort: number, dynalitePort: number)
 }
 
 async function main(): Promise<void> {
-  const fauxqsPort = portFromEnv('LOCAL_FAUXQS_PORT', FIXED_PORTS.fauxqs);
-  const dynalitePort = portFromEnv('LOCAL_DYNALITE_PORT', FIXED_PORTS.dynalite);
+  const { LOCAL_FAUXQS_PORT: fauxqsPort, LOCAL_DYNALITE_PORT: dynalitePort } = readConfig({
+    LOCAL_FAUXQS_PORT: port().default(FIXED_PORTS.fauxqs),
+    LOCAL_DYNALITE_PORT: port().default(FIXED_PORTS.dynalite),
+  });
   const standIn = await startLocalStandIn({ ports: { fauxqs: fauxqsPort, dynalite: dynalitePort }, functions: 'all', metrics: 'emf' });
   // After the stand-in set the environment: the logger reads its settings on import.
   const { logger } = await import('../shared/observability');

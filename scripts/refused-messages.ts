@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { DynamoRefusedMessages, REFUSED_CHANNELS } from '../shared/adapters/dynamo-refused-messages';
+import { readConfig, text } from '../shared/configuration/read-config';
 import type { RefusedMessage, RefusedMessageStore } from '../shared/domain/return-flows/refusals';
 import type { Channel } from '../shared/domain/return-flows/return-message';
 import { redactLogValue } from '../shared/observability';
@@ -62,7 +63,7 @@ export function formatRefused(rows: readonly RefusedMessage[], withBody: boolean
 
 async function main(): Promise<void> {
   const query = parseRefusedArgs(process.argv.slice(2));
-  const table = process.env[TABLES.refusedMessages.env] ?? TABLES.refusedMessages.name;
+  const { [TABLES.refusedMessages.env]: table } = readConfig({ [TABLES.refusedMessages.env]: text().default(TABLES.refusedMessages.name) });
   const rows = await listRefused(new DynamoRefusedMessages(dynamoDocumentClient(), table), query.channels, new Date());
   process.stdout.write(
     query.json

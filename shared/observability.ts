@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { nationalNumberRegExp } from './national-number-pattern';
 
 /**
  * The one place that creates the Powertools logger and metrics. Every function and script logs
@@ -26,11 +27,8 @@ const REDACTED_KEYS = new Set([
 /** Keys of aggregate, non-personal sums that stay readable (per-recipient totals of a batch). */
 const AGGREGATE_KEYS = new Set(['totalAmountCents']);
 
-/**
- * Eleven digits, with or without the usual dots, dashes or spaces (`85.07.30-033.28`), not part of
- * a longer run of digits: the shape of an INSZ/NISS. Replaced in every string that is logged.
- */
-const NATIONAL_NUMBER = /(?<!\d)\d{2}[.\- ]?\d{2}[.\- ]?\d{2}[.\- ]?\d{3}[.\- ]?\d{2}(?!\d)/g;
+/** Replaced in every string that is logged, whatever its key. */
+const NATIONAL_NUMBER = nationalNumberRegExp();
 
 export const REDACTED = '[REDACTED]';
 

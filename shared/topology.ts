@@ -1,10 +1,10 @@
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from './domain/recipients';
 
 /**
- * The one topology definition: every bucket, queue and table the hub uses, with the settings that
- * matter to behaviour, and the environment variables through which a function finds each of them.
- * The CDK app (infra/) declares these resources from this file, and the local stand-in (local/)
- * creates the same ones in the emulators. Logical names only: physical names are CloudFormation's
+ * The one topology definition: every bucket, queue, table and function of the hub, with the
+ * settings that matter to behaviour, the environment variables through which a function finds each
+ * resource, and what each function uses. The CDK app (infra/) declares these resources from this
+ * file, and the local stand-in (local/) creates the same ones in the emulators. Logical names only: physical names are CloudFormation's
  * in AWS, and the logical name itself on the laptop.
  */
 
@@ -178,6 +178,34 @@ export const SETTINGS_ENV = {
   refusedMessageRetentionDays: 'REFUSED_MESSAGE_RETENTION_DAYS',
 } as const;
 
+export type BucketKey = keyof typeof BUCKETS;
+export type TableKey = keyof typeof TABLES;
+/** Bucket access levels; infra/access.ts turns each into S3 actions. */
+export type BucketAccess = 'read' | 'readWriteDelete' | 'createOnly';
+/** Table access levels; infra/access.ts turns each into DynamoDB actions. */
+export type TableAccess = 'read' | 'write' | 'readWrite';
+/** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
+export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMessageRetentionDays';
+
+/**
+ * What a function uses, and nothing else: the single source of its environment variables, its IAM
+ * grants (infra/) and its configuration schema (shared/configuration/).
+ */
+export interface FunctionUses {
+  /** Queues it sends to: a send grant and each queue's URL. */
+  readonly sendsTo: readonly QueueSpec[];
+  /** The sender of a record is the queue it came on: it is given its triggers' ARNs. */
+  readonly sendersByQueue: boolean;
+  /** Queue URLs it reads without sending to them (no grant). */
+  readonly urlOnly: readonly QueueSpec[];
+  readonly buckets: Readonly<Partial<Record<BucketKey, BucketAccess>>>;
+  readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
+  readonly settings: readonly FunctionSetting[];
+  /** Whether it reads the disclosure HMAC key (SSM in AWS). */
+  readonly disclosureKey: boolean;
+}
+
+/** How a function runs and what triggers it. */
 export interface FunctionSpec {
   /** Logical name; the file `functions/<name>.ts` exports `handler`. */
   readonly name: string;
@@ -190,6 +218,13 @@ export interface FunctionSpec {
   readonly batchSize: number;
 }
 
+/** A function of the hub: how it runs, and what it uses. */
+export interface FunctionDeclaration extends FunctionSpec {
+  readonly uses: FunctionUses;
+}
+
+const returningOutbound = RETURNING_RECIPIENTS.map((r) => QUEUES.recipientOutbound[r]);
+
 export const FUNCTIONS = {
   /** Splits a monthly batch file into minimised records per recipient (monthly-batch). */
   splitBatch: {
@@ -199,6 +234,15 @@ export const FUNCTIONS = {
     timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.splitBatch,
     memoryMb: 1024,
     batchSize: 1,
+    uses: {
+      sendsTo: Object.values(QUEUES.recipientOutbound),
+      sendersByQueue: false,
+      urlOnly: [],
+      buckets: { inbound: 'read', staging: 'readWriteDelete', archive: 'createOnly', reports: 'createOnly' },
+      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
+      settings: ['maxRejectedShare'],
+      disclosureKey: true,
+    },
   },
   /** Validation decisions and correction requests of VDAB and Actiris; the sender is the channel. */
   regionInbound: {
@@ -208,6 +252,17 @@ export const FUNCTIONS = {
     timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.returnFlows,
     memoryMb: 512,
     batchSize: 10,
+    uses: {
+      sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
+      sendersByQueue: true,
+      // The shared return-flow configuration reads every return-flow queue URL at start.
+      urlOnly: [QUEUES.ocmwOutbound],
+      buckets: {},
+      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
+      settings: ['recipientKbos', 'refusedMessageRetentionDays'],
+      // It compares a message's INSZ with the delivered line's keyed hash (LINE_MISMATCH).
+      disclosureKey: true,
+    },
   },
   /** The PPS's decisions on corrections. */
   ppsInbound: {
@@ -217,5 +272,19 @@ export const FUNCTIONS = {
     timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.returnFlows,
     memoryMb: 512,
     batchSize: 10,
+    uses: {
+      sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
+      sendersByQueue: true,
+      urlOnly: [],
+      buckets: {},
+      tables: {
+        corrections: 'readWrite',
+        refusedMessages: 'readWrite',
+        // The shared return-flow dependencies open the payment-lines table too.
+        paymentLines: 'read',
+      },
+      settings: ['recipientKbos', 'refusedMessageRetentionDays'],
+      disclosureKey: false,
+    },
   },
-} as const satisfies Record<string, FunctionSpec>;
+} as const satisfies Record<string, FunctionDeclaration>;

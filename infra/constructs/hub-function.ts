@@ -5,14 +5,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../shared/national-number-pattern';
 import type { FunctionSpec } from '../../shared/topology';
 
 /**
- * A Belgian national number (INSZ/NISS) as it may appear in a log line: eleven digits, with or
- * without the usual separators (`85.07.30-033.28`). The logger already redacts them
- * (shared/observability.ts); this catches whatever slips past it, e.g. an SDK error message.
+ * The custom data identifier of Belgian national numbers (INSZ/NISS) in the log groups. The logger
+ * already redacts them; this catches whatever slips past it, e.g. an SDK error message.
  */
-export const BELGIAN_NATIONAL_NUMBER_PATTERN = String.raw`\b\d{2}[.\- ]?\d{2}[.\- ]?\d{2}[.\- ]?\d{3}[.\- ]?\d{2}\b`;
 export const BELGIAN_NATIONAL_NUMBER_IDENTIFIER = 'BelgianNationalNumber';
 
 /** The runtime: the latest Node.js that aws-cdk-lib knows (cdk-nag AwsSolutions-L1). */
@@ -55,7 +54,7 @@ export class HubFunction extends Construct {
       dataProtectionPolicy: new logs.DataProtectionPolicy({
         name: 'art60-hub-national-numbers',
         description: 'Masks Belgian national numbers (INSZ/NISS) that reach a log line despite the logger redaction',
-        identifiers: [new logs.CustomDataIdentifier(BELGIAN_NATIONAL_NUMBER_IDENTIFIER, BELGIAN_NATIONAL_NUMBER_PATTERN)],
+        identifiers: [new logs.CustomDataIdentifier(BELGIAN_NATIONAL_NUMBER_IDENTIFIER, NATIONAL_NUMBER_CLOUDWATCH_REGEX)],
       }),
     });
 

@@ -4,10 +4,18 @@ import { HeadBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localQueues } from '../../local/emulated-topology';
 import { outcomeOf } from '../../local/event-source';
-import { encodeS3EventKey, type S3ObjectCreatedEvent } from '../../local/s3-notification';
-import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, loadFunctionHandler, localQueues, startLocalStandIn } from '../../local/stand-in';
+import { loadFunctionHandler } from '../../local/event-source-mapping';
+import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
+import {
+  createdObjectKeys,
+  decodeS3EventKey,
+  encodeS3EventKey,
+  type S3EventNotification,
+  S3EventNotificationSchema,
+} from '../../shared/adapters/s3-notification';
 import { isValidKbo } from '../../shared/domain/checksums';
 import { allQueues, BUCKETS, deadLetterQueueOf, FUNCTIONS, type FunctionSpec, QUEUES, SETTINGS_ENV, TABLES } from '../../shared/topology';
 
@@ -184,9 +192,11 @@ describe('notifyNewObjects', () => {
 
     const messages = await standIn.receiveAll(QUEUES.batchNotifications);
     expect(messages).toHaveLength(2);
-    const records = messages.map((m) => (JSON.parse(m.body) as S3ObjectCreatedEvent).Records);
+    const records = messages.map((m) => S3EventNotificationSchema.parse(JSON.parse(m.body)).Records);
     for (const recordList of records) expect(recordList).toHaveLength(1);
-    const byKey = new Map(records.map((r) => [decodeURIComponent(r[0]!.s3.object.key.replace(/\+/g, ' ')), r[0]!]));
+    // What split-batch reads from them: the same keys, decoded.
+    expect(messages.map((m) => createdObjectKeys(m.body, BUCKETS.inbound.name)).sort()).toEqual([...keys].sort().map((k) => [k]));
+    const byKey = new Map(records.map((r) => [decodeS3EventKey(r[0]!.s3.object.key), r[0]!]));
     expect([...byKey.keys()].sort()).toEqual([...keys].sort());
     for (const [i, key] of keys.entries()) {
       const record = byKey.get(key)!;
@@ -210,7 +220,7 @@ describe('notifyNewObjects', () => {
     await s3Client().send(new PutObjectCommand({ Bucket: BUCKETS.inbound.name, Key: 'monthly/2026-01/next.csv', Body: 'x' }));
     expect(await standIn.notifyNewObjects()).toBe(1);
     const next = await standIn.receiveAll(QUEUES.batchNotifications);
-    expect(next.map((m) => (JSON.parse(m.body) as S3ObjectCreatedEvent).Records[0]?.s3.object.key)).toEqual(['monthly/2026-01/next.csv']);
+    expect(next.map((m) => (JSON.parse(m.body) as S3EventNotification).Records[0]?.s3.object.key)).toEqual(['monthly/2026-01/next.csv']);
   });
 });
 

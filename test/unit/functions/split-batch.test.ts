@@ -3,13 +3,16 @@ import { Readable } from 'node:stream';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { objectCreatedEvent } from '../../../local/s3-notification';
+import type { SplitBatchDependencies, splitBatchRecordHandler as SplitBatchRecordHandler } from '../../../functions/split-batch';
 import { sqsClient } from '../../../shared/adapters/aws-clients';
+import { NotAnS3NotificationError, type S3EventNotification, type S3EventRecord } from '../../../shared/adapters/s3-notification';
+import { DEFAULT_MAX_REJECTED_SHARE } from '../../../shared/domain/batch/split';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { BUCKETS, QUEUES, TABLES } from '../../../shared/topology';
+import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 import { type ServiceStub, serviceError, stubService } from '../../support/sdk-stub';
 import { sqsEvent, sqsRecord } from '../../support/sqs-records';
@@ -41,22 +44,44 @@ function body(bytes: Uint8Array, breakAfter?: number) {
   return Object.assign(source, { transformToString: async () => new TextDecoder().decode(bytes) });
 }
 
-/** The notification S3 sends to the batch-notifications queue when `key` was put, as split-batch receives it. */
+/** One record of a notification as S3 writes it: `+` for a space, `%2B` for a plus. */
+function createdRecord(key: string, overrides: { bucket?: string; eventName?: string } = {}): S3EventRecord {
+  const bucket = overrides.bucket ?? 'inbound-bucket';
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: 'eu-west-1',
+    eventTime: '2025-12-01T08:00:00.000Z',
+    eventName: overrides.eventName ?? 'ObjectCreated:Put',
+    userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
+    requestParameters: { sourceIPAddress: '2001:db8::1' },
+    responseElements: { 'x-amz-request-id': 'D82B88E5F771F645', 'x-amz-id-2': 'vlR7PnpV2Ce81l0PRw6jlUpck7Jo5ZsQjryTjKlc5aLWGV' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'monthly-files',
+      bucket: { name: bucket, ownerIdentity: { principalId: 'A3I5XTEXAMAI3E' }, arn: `arn:aws:s3:::${bucket}` },
+      object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 1, eTag: 'e', sequencer: '0A' },
+    },
+  };
+}
+
+const NOTIFICATIONS_QUEUE_ARN = 'arn:aws:sqs:eu-west-1:111111111111:batch-notifications';
+
+/** A message of the batch-notifications queue, as split-batch receives it. */
+function notificationRecord(body: string, messageId = 'notification-1'): SQSRecord {
+  return sqsRecord(body, NOTIFICATIONS_QUEUE_ARN, { messageId });
+}
+
+/** The notification S3 sends to the batch-notifications queue when `key` was put. */
 function s3Event(key: string): SQSEvent {
-  const notification = objectCreatedEvent({
-    region: 'eu-west-1',
-    bucket: 'inbound-bucket',
-    key,
-    size: 1,
-    eTag: '"e"',
-    eventTime: new Date(),
-  });
-  return sqsEvent(sqsRecord(notification, 'arn:aws:sqs:eu-west-1:111111111111:batch-notifications', { messageId: 'notification-1' }));
+  const notification: S3EventNotification = { Records: [createdRecord(key)] };
+  return sqsEvent(notificationRecord(JSON.stringify(notification)));
 }
 
 const context = { functionName: 'split-batch', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
 
-let splitBatch: (event: SQSEvent, context: Context) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+let splitBatch: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+let splitBatchRecordHandler: typeof SplitBatchRecordHandler;
 
 beforeAll(async () => {
   process.env.AWS_REGION = 'eu-west-1';
@@ -72,7 +97,10 @@ beforeAll(async () => {
   process.env.DISCLOSURE_KEY_LOCAL = 'ab'.repeat(32);
   for (const recipient of RECIPIENTS)
     process.env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-${recipient}`;
-  ({ splitBatch } = (await import('../../../functions/split-batch')) as unknown as { splitBatch: typeof splitBatch });
+  // Imported once the environment is set: the module reads its configuration as Lambda's cold start does.
+  const module = await import('../../../functions/split-batch');
+  splitBatch = module.handler;
+  splitBatchRecordHandler = module.splitBatchRecordHandler;
   sqs = stubService(sqsClient(), () => {
     throw new Error('no SQS answer set for this test');
   });
@@ -220,4 +248,91 @@ describe('split-batch handler', () => {
     const manifest = [...items.entries()].find(([k]) => k.startsWith('batches-table/'))?.[1];
     expect(manifest?.status).toBe('PUBLISHING');
   }, 120_000);
+});
+
+describe('split-batch notifications', () => {
+  /** The record handler over in-memory ports; `opened` lists the keys it read. */
+  function inMemory() {
+    const opened: string[] = [];
+    const deps: SplitBatchDependencies = {
+      inboundBucket: 'inbound-bucket',
+      openInbound: (key) => {
+        opened.push(key);
+        return (async function* () {
+          yield FILE;
+        })();
+      },
+      batch: {
+        staging: new MemoryBlobStore(),
+        archive: new MemoryBlobStore(),
+        reports: new MemoryBlobStore(),
+        manifests: new MemoryManifestStore(),
+        ledger: new MemoryLedger(),
+        publisher: new MemoryPublisher(),
+        recipientQueueUrl: (recipient) => `queue-${recipient}`,
+        clock: () => new Date('2025-12-01T08:00:00Z'),
+        maxRejectedShare: DEFAULT_MAX_REJECTED_SHARE,
+        newAttemptId: () => 'attempt-1',
+        leaseMs: 900_000,
+      },
+    };
+    return { handle: splitBatchRecordHandler(deps), opened };
+  }
+
+  it('processes each object created in the inbound bucket, its key decoded, and ignores other buckets and events', async () => {
+    const { handle, opened } = inMemory();
+    const notification: S3EventNotification = {
+      Records: [
+        createdRecord('monthly/2025-11/batch one+final.csv'),
+        createdRecord('monthly/2025-11/elsewhere.csv', { bucket: 'another-bucket' }),
+        createdRecord('monthly/2025-11/removed.csv', { eventName: 'ObjectRemoved:Delete' }),
+      ],
+    };
+
+    const outcomes = await handle(notificationRecord(JSON.stringify(notification)));
+
+    expect(opened).toEqual(['monthly/2025-11/batch one+final.csv']);
+    expect(outcomes.map((o) => o.kind)).toEqual(['delivered']);
+  });
+
+  it("does nothing for S3's test event", async () => {
+    const { handle, opened } = inMemory();
+    const testEvent = {
+      Service: 'Amazon S3',
+      Event: 's3:TestEvent',
+      Time: '2025-12-01T08:00:00.000Z',
+      Bucket: 'inbound-bucket',
+      RequestId: '5582815E1AEA5ADF',
+      HostId: '8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE',
+    };
+
+    expect(await handle(notificationRecord(JSON.stringify(testEvent)))).toEqual([]);
+    expect(opened).toEqual([]);
+  });
+
+  it('fails a body that is not an S3 notification, naming where it breaks', async () => {
+    const { handle, opened } = inMemory();
+    const broken = { Records: [{ ...createdRecord('monthly/2025-11/a.csv'), s3: undefined }] };
+    for (const [body, reason] of [
+      ['not json', 'not JSON'],
+      ['{}', 'no Records'],
+      ['{"Event":"s3:TestEvent"}', 'no Records'],
+      ['{"Records":[]}', 'Records'],
+      [JSON.stringify(broken), 'Records.0.s3'],
+    ] as const) {
+      const failure = handle(notificationRecord(body));
+      await expect(failure, body).rejects.toBeInstanceOf(NotAnS3NotificationError);
+      await expect(failure, body).rejects.toThrow(reason);
+    }
+    expect(opened).toEqual([]);
+  });
+
+  it('reports such a message as a failed item, so that it reaches the dead-letter queue after its retries', async () => {
+    const event: SQSEvent = { Records: [notificationRecord('{"hello":"world"}', 'junk-1')] };
+
+    const response = await splitBatch(event, context);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'junk-1' }]);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
 });

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
 import { PITR_RECOVERY_PERIOD_DAYS } from '../../../infra/constructs/hub-table';
-import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS } from '../../../infra/stateful-stack';
+import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS } from '../../../infra/party-access';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import { DEFAULT_RAW_FILE_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../../../shared/domain/retention';
 import { allQueues, QUEUES, type QueueSpec, TABLES, TTL_ATTRIBUTE } from '../../../shared/topology';

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, FUNCTION_ACCESS, TABLE_ACTIONS } from '../../../infra/access';
-import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER, BELGIAN_NATIONAL_NUMBER_PATTERN } from '../../../infra/constructs/hub-function';
+import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, TABLE_ACTIONS } from '../../../infra/access';
+import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER } from '../../../infra/constructs/hub-function';
 import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring';
 import type { FunctionKey } from '../../../infra/stateless-stack';
+import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
 import { METRIC } from '../../../shared/observability';
 import { allQueues, FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
 import { DEV, logicalId, type Resource, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
@@ -62,57 +63,62 @@ describe('functions', () => {
     }
   });
 
-  it('gives split-batch the environment of exactly the resources it uses', () => {
-    const env = (fnResource('splitBatch').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    const outbound = Object.values(QUEUES.recipientOutbound);
-    expect(Object.keys(env).sort()).toEqual(
-      [
-        'POWERTOOLS_SERVICE_NAME',
-        'POWERTOOLS_METRICS_NAMESPACE',
-        SETTINGS_ENV.maxRejectedShare,
-        SETTINGS_ENV.recipientKbos,
-        SETTINGS_ENV.refusedMessageRetentionDays,
-        SETTINGS_ENV.disclosureKeyParameter,
-        QUEUES.batchNotifications.urlEnv,
-        QUEUES.batchNotifications.arnEnv,
-        ...outbound.flatMap((q) => [q.urlEnv, q.arnEnv]),
-        'BUCKET_INBOUND',
-        'BUCKET_STAGING',
-        'BUCKET_ARCHIVE',
-        'BUCKET_REPORTS',
-        'TABLE_BATCHES',
-        'TABLE_PAYMENT_LINES',
-        'TABLE_DISCLOSURES',
-      ].sort(),
-    );
-    expect(env).toMatchObject({
-      POWERTOOLS_SERVICE_NAME: 'split-batch',
-      POWERTOOLS_METRICS_NAMESPACE: 'Art60Hub',
-      MAX_REJECTED_SHARE: '0.05',
-      RECIPIENT_KBOS: JSON.stringify({ VDAB: DEV.recipients.VDAB.kbo, ACTIRIS: DEV.recipients.ACTIRIS.kbo }),
-      REFUSED_MESSAGE_RETENTION_DAYS: '30',
-      DISCLOSURE_KEY_PARAMETER: DEV.disclosureKeyParameterName,
-      QUEUE_URL_OUTBOUND_VDAB: imported(s.hub.stateful.queue(QUEUES.recipientOutbound.VDAB).queue, 'Ref'),
+  const envOf = (k: FunctionKey) => (fnResource(k).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  const queueRef = (spec: QueueSpec) => imported(s.hub.stateful.queue(spec).queue, 'Ref');
+  const kbos = JSON.stringify({ VDAB: DEV.recipients.VDAB.kbo, ACTIRIS: DEV.recipients.ACTIRIS.kbo });
+  const powertools = (k: FunctionKey) => ({ POWERTOOLS_SERVICE_NAME: FUNCTIONS[k].name, POWERTOOLS_METRICS_NAMESPACE: 'Art60Hub' });
+
+  it("gives split-batch exactly what it reads: its buckets and tables, the recipients' queue URLs, its share and the key's parameter", () => {
+    expect(envOf('splitBatch')).toEqual({
+      ...powertools('splitBatch'),
+      QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
+      QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
+      QUEUE_URL_OUTBOUND_FOREM: queueRef(QUEUES.recipientOutbound.FOREM),
+      BUCKET_INBOUND: imported(s.hub.stateful.buckets.inbound, 'Ref'),
+      BUCKET_STAGING: imported(s.hub.stateful.buckets.staging, 'Ref'),
       BUCKET_ARCHIVE: imported(s.hub.stateful.buckets.archive, 'Ref'),
+      BUCKET_REPORTS: imported(s.hub.stateful.buckets.reports, 'Ref'),
       TABLE_BATCHES: imported(s.hub.stateful.tables.batches.table, 'Ref'),
+      TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
+      TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
+      [SETTINGS_ENV.maxRejectedShare]: '0.05',
+      [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
     });
   });
 
   it('gives region-inbound the ARNs of both inbound queues, so that the channel names the sender, and every return-flow queue URL', () => {
-    const env = (fnResource('regionInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(env.QUEUE_ARN_INBOUND_VDAB).toEqual(queueArn(QUEUES.recipientInbound.VDAB));
-    expect(env.QUEUE_ARN_INBOUND_ACTIRIS).toEqual(queueArn(QUEUES.recipientInbound.ACTIRIS));
-    expect(env[SETTINGS_ENV.disclosureKeyParameter]).toBe(DEV.disclosureKeyParameterName);
-    // The return-flow configuration reads the OCMW queue URL too; region-inbound has no grant on it (see its policy).
-    expect(env.QUEUE_URL_OUTBOUND_OCMW).toEqual(imported(s.hub.stateful.queue(QUEUES.ocmwOutbound).queue, 'Ref'));
-    expect(env).not.toHaveProperty(QUEUES.ocmwOutbound.arnEnv);
-    expect(env).not.toHaveProperty(QUEUES.recipientOutbound.FOREM.urlEnv);
-    expect(Object.keys(env).filter((n) => n.startsWith('BUCKET_'))).toEqual([]);
-    expect(
-      Object.keys(env)
-        .filter((n) => n.startsWith('TABLE_'))
-        .sort(),
-    ).toEqual(['TABLE_CORRECTIONS', 'TABLE_PAYMENT_LINES', 'TABLE_REFUSED_MESSAGES']);
+    expect(envOf('regionInbound')).toEqual({
+      ...powertools('regionInbound'),
+      QUEUE_ARN_INBOUND_VDAB: queueArn(QUEUES.recipientInbound.VDAB),
+      QUEUE_ARN_INBOUND_ACTIRIS: queueArn(QUEUES.recipientInbound.ACTIRIS),
+      QUEUE_URL_OUTBOUND_PPS: queueRef(QUEUES.ppsOutbound),
+      QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
+      QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
+      // The return-flow configuration reads the OCMW queue URL too; region-inbound has no grant on it (see its policy).
+      QUEUE_URL_OUTBOUND_OCMW: queueRef(QUEUES.ocmwOutbound),
+      TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
+      TABLE_CORRECTIONS: imported(s.hub.stateful.tables.corrections.table, 'Ref'),
+      TABLE_REFUSED_MESSAGES: imported(s.hub.stateful.tables.refusedMessages.table, 'Ref'),
+      [SETTINGS_ENV.recipientKbos]: kbos,
+      [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
+      [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
+    });
+  });
+
+  it('gives pps-inbound the ARN of its one channel, the queue URLs it sends to, its tables and settings, and no disclosure key', () => {
+    expect(envOf('ppsInbound')).toEqual({
+      ...powertools('ppsInbound'),
+      QUEUE_ARN_INBOUND_PPS: queueArn(QUEUES.ppsInbound),
+      QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
+      QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
+      QUEUE_URL_OUTBOUND_PPS: queueRef(QUEUES.ppsOutbound),
+      QUEUE_URL_OUTBOUND_OCMW: queueRef(QUEUES.ocmwOutbound),
+      TABLE_CORRECTIONS: imported(s.hub.stateful.tables.corrections.table, 'Ref'),
+      TABLE_REFUSED_MESSAGES: imported(s.hub.stateful.tables.refusedMessages.table, 'Ref'),
+      TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
+      [SETTINGS_ENV.recipientKbos]: kbos,
+      [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
+    });
   });
 });
 
@@ -148,7 +154,6 @@ describe('least-privilege roles', () => {
       { Sid: 'SendToQueues', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: outbound.map(queueArn) },
       { Sid: 'InboundObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objects('inbound', 'monthly/') },
       { Sid: 'StagingObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: objects('staging') },
-      { Sid: 'StagingList', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArnImport('staging') },
       { Sid: 'ArchiveObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('archive') },
       { Sid: 'ReportsObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('reports') },
       { Sid: 'BatchesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('batches') },
@@ -230,10 +235,11 @@ describe('least-privilege roles', () => {
     ]);
   });
 
-  it('uses no wildcard action and no "*" resource in any function policy; S3 object wildcards only below a known bucket', () => {
+  it('uses no wildcard action and no "*" resource in any function policy, lists no bucket; S3 object wildcards only below a known bucket', () => {
     for (const k of fnKeys) {
       for (const st of policyOf(k)) {
         for (const a of [st.Action].flat()) expect(a).not.toContain('*');
+        expect([st.Action].flat()).not.toContain('s3:ListBucket');
         for (const r of [st.Resource].flat()) {
           expect(r).not.toBe('*');
           const text = JSON.stringify(r);
@@ -248,8 +254,8 @@ describe('least-privilege roles', () => {
 
   it('grants the disclosure key only to split-batch (records disclosures) and region-inbound (checks INSZs), and no s3:DeleteObject outside staging', () => {
     expect(
-      Object.entries(FUNCTION_ACCESS)
-        .filter(([, a]) => a.readsDisclosureKey)
+      Object.entries(FUNCTIONS)
+        .filter(([, fn]) => fn.uses.disclosureKey)
         .map(([k]) => k),
     ).toEqual(['splitBatch', 'regionInbound']);
     expect(policyOf('ppsInbound').map((st) => st.Sid)).not.toContain('ReadDisclosureKeyParameter');
@@ -292,7 +298,7 @@ describe('log groups', () => {
         Configuration: { CustomDataIdentifier: Array<{ Name: string; Regex: string }> };
       };
       expect(policy.Configuration.CustomDataIdentifier).toEqual([
-        { Name: BELGIAN_NATIONAL_NUMBER_IDENTIFIER, Regex: BELGIAN_NATIONAL_NUMBER_PATTERN },
+        { Name: BELGIAN_NATIONAL_NUMBER_IDENTIFIER, Regex: NATIONAL_NUMBER_CLOUDWATCH_REGEX },
       ]);
       expect(policy.Statement.map((st) => [st.DataIdentifier, Object.keys(st.Operation)])).toEqual([
         [[BELGIAN_NATIONAL_NUMBER_IDENTIFIER], ['Audit']],
@@ -301,9 +307,9 @@ describe('log groups', () => {
     }
   });
 
-  it('recognises national numbers as written, and not longer digit runs nor amounts', () => {
-    const re = new RegExp(BELGIAN_NATIONAL_NUMBER_PATTERN);
-    for (const hit of ['85073003328', '85.07.30-033.28', 'insz 85 07 30 033 28 refused', '{"insz":"00022212345"}'])
+  it('recognises national numbers as written, glued to letters too, and not longer digit runs nor amounts', () => {
+    const re = new RegExp(NATIONAL_NUMBER_CLOUDWATCH_REGEX);
+    for (const hit of ['85073003328', '85.07.30-033.28', 'insz 85 07 30 033 28 refused', '{"insz":"00022212345"}', 'abc85073003328'])
       expect(re.test(hit), hit).toBe(true);
     for (const miss of ['850730033281', '1234567890', 'amount 1205.50', '2025-11-03T09:15:00Z']) expect(re.test(miss), miss).toBe(false);
   });

@@ -1,0 +1,45 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { BatchOutcome } from '../domain/batch/process-file';
+import { logger, METRIC, metrics } from '../observability';
+
+/**
+ * A file's outcome as operators see it: the business metrics of the dashboard and alarms
+ * (infra/monitoring.ts) and one log line with the report's counts, never a record.
+ */
+export function recordBatchOutcome(key: string, outcome: BatchOutcome): void {
+  if (outcome.kind === 'duplicate') {
+    metrics.addMetric(METRIC.batchesDuplicate, MetricUnit.Count, 1);
+    logger.info('batch already processed: nothing delivered again', {
+      key,
+      batchId: outcome.existing.batchId,
+      status: outcome.existing.status,
+    });
+    return;
+  }
+  const { report } = outcome;
+  metrics.addMetric(outcome.kind === 'delivered' ? METRIC.batchesAccepted : METRIC.batchesRefused, MetricUnit.Count, 1);
+  if (outcome.kind === 'delivered') {
+    metrics.addMetric(METRIC.rowsDelivered, MetricUnit.Count, report.delivered);
+    metrics.addMetric(METRIC.rowsWithheld, MetricUnit.Count, report.withheld);
+    metrics.addMetric(METRIC.rowsUnroutable, MetricUnit.Count, report.unroutable);
+    metrics.addMetric(METRIC.rowsRejected, MetricUnit.Count, report.rejected);
+    for (const [recipient, totals] of Object.entries(report.perRecipient)) {
+      // Its own EMF line: the recipient dimension must not apply to the file's other metrics.
+      const single = metrics.singleMetric();
+      single.addDimension('recipient', recipient);
+      single.addMetric(METRIC.recordsDelivered, MetricUnit.Count, totals.records);
+    }
+  }
+  logger.info(outcome.kind === 'delivered' ? 'batch delivered' : 'batch refused', {
+    key,
+    batchId: report.batchId,
+    period: report.period,
+    refused: report.refused,
+    rows: report.rows,
+    delivered: report.delivered,
+    withheld: report.withheld,
+    unroutable: report.unroutable,
+    rejected: report.rejected,
+    reportKey: outcome.reportKey,
+  });
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_REJECTED_SHARE } from '../domain/batch/split';
+import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
+import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../domain/retention';
+import { type VariableSource, variablesOf } from '../function-environment';
+import { type FunctionDeclaration, type FunctionSetting, type FunctionUses, type QueueSpec, SETTINGS_ENV } from '../topology';
+import {
+  ConfigurationError,
+  type Environment,
+  json,
+  readConfig,
+  secret,
+  share,
+  text,
+  type VariableSchemas,
+  wholeNumber,
+} from './read-config';
+
+/**
+ * A function's configuration, typed and read once at cold start from the variables its
+ * declaration in shared/topology.ts gives it: plain values, ready to hand to its adapters.
+ */
+
+/** Where the disclosure HMAC key comes from: SSM in AWS, a hex value on the laptop. */
+export type DisclosureKeySource = { readonly parameterName: string } | { readonly localHex: string };
+
+/** The value of each setting, once read. */
+export interface SettingValues {
+  readonly maxRejectedShare: number;
+  readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>;
+  readonly refusedMessageRetentionDays: number;
+}
+
+const kbo = z.string().regex(/^[01]\d{9}$/);
+
+const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValues[K], string | undefined> } = {
+  maxRejectedShare: share().default(DEFAULT_MAX_REJECTED_SHARE),
+  recipientKbos: json(
+    z.object(Object.fromEntries(RETURNING_RECIPIENTS.map((r) => [r, kbo])) as Record<ReturningRecipient, typeof kbo>),
+    `JSON with the 10-digit KBO of ${RETURNING_RECIPIENTS.join(' and ')}`,
+  ),
+  refusedMessageRetentionDays: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of days, at least 1').default(
+    DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
+  ),
+};
+
+/** What a function reads from its environment, typed by what its declaration says it uses. */
+export interface FunctionConfig<U extends FunctionUses = FunctionUses> {
+  readonly buckets: { readonly [K in keyof U['buckets']]-?: string };
+  readonly tables: { readonly [K in keyof U['tables']]-?: string };
+  /** The URL of each queue it sends to or reads the URL of, by queue name. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  /** The ARN of each trigger queue, by queue name, when the sender is the queue. */
+  readonly queueArns: Readonly<Record<string, string>>;
+  readonly settings: { readonly [K in U['settings'][number]]: SettingValues[K] };
+  readonly disclosureKey: U['disclosureKey'] extends true ? DisclosureKeySource : undefined;
+}
+
+function schemaOf(source: VariableSource): z.ZodType {
+  if (source.kind === 'setting') return SETTING_SCHEMAS[source.setting];
+  // In AWS the key's parameter; on the laptop DISCLOSURE_KEY_LOCAL instead (checked below).
+  if (source.kind === 'disclosureKeyParameter') return text().optional();
+  return text();
+}
+
+/** The schema of every variable a function reads, derived from its declaration. */
+export function configSchemaOf(fn: FunctionDeclaration): VariableSchemas {
+  const schemas: Record<string, z.ZodType> = {};
+  for (const { name, source } of variablesOf(fn)) schemas[name] = schemaOf(source);
+  if (fn.uses.disclosureKey) schemas[SETTINGS_ENV.disclosureKeyLocal] = secret(text().optional());
+  return schemas;
+}
+
+function disclosureKeySourceOf(values: Readonly<Record<string, unknown>>): DisclosureKeySource {
+  const parameterName = values[SETTINGS_ENV.disclosureKeyParameter];
+  if (typeof parameterName === 'string') return { parameterName };
+  const localHex = values[SETTINGS_ENV.disclosureKeyLocal];
+  if (typeof localHex === 'string') return { localHex };
+  throw new ConfigurationError(
+    `environment variable ${SETTINGS_ENV.disclosureKeyParameter} is not set (on the laptop: ${SETTINGS_ENV.disclosureKeyLocal})`,
+  );
+}
+
+/**
+ * Reads a function's configuration from `env`, once, at cold start.
+ * @throws ConfigurationError naming each missing or invalid variable.
+ */
+export function readFunctionConfig<F extends FunctionDeclaration>(fn: F, env: Environment = process.env): FunctionConfig<F['uses']> {
+  const values = readConfig(configSchemaOf(fn), env) as Readonly<Record<string, unknown>>;
+  const buckets: Record<string, string> = {};
+  const tables: Record<string, string> = {};
+  const queueUrls: Record<string, string> = {};
+  const queueArns: Record<string, string> = {};
+  const settings: Record<string, unknown> = {};
+  for (const { name, source } of variablesOf(fn)) {
+    const value = values[name];
+    if (source.kind === 'bucket') buckets[source.bucket] = String(value);
+    else if (source.kind === 'table') tables[source.table] = String(value);
+    else if (source.kind === 'queueUrl') queueUrls[source.queue.name] = String(value);
+    else if (source.kind === 'queueArn') queueArns[source.queue.name] = String(value);
+    else if (source.kind === 'setting') settings[source.setting] = value;
+  }
+  const disclosureKey = fn.uses.disclosureKey ? disclosureKeySourceOf(values) : undefined;
+  return { buckets, tables, queueUrls, queueArns, settings, disclosureKey } as unknown as FunctionConfig<F['uses']>;
+}
+
+/** The URL of `queue` in a function's configuration. @throws when the function does not declare the queue. */
+export function queueUrlOf(config: Pick<FunctionConfig, 'queueUrls'>, queue: QueueSpec): string {
+  const url = config.queueUrls[queue.name];
+  if (url === undefined) throw new ConfigurationError(`${queue.name} is not a queue this function declares (shared/topology.ts)`);
+  return url;
+}
