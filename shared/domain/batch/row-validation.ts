@@ -1,5 +1,6 @@
 import { digitsValue, isValidInsz, isValidKbo, normaliseInsz, normaliseKbo } from '../checksums';
 import { formatCents, parseAmountCents } from '../money';
+import { isMunicipalityInPeriod } from '../municipalities';
 import { ALL_FIELDS, OPTIONAL_FIELDS, type RecordField, type Regulation } from '../recipients';
 import { type Route, routeMunicipality } from '../routing';
 import type { ReasonCode } from './codes';
@@ -155,7 +156,8 @@ export function validateRow(
   let route: Route | undefined;
   if (out.ocmwNis !== undefined) {
     route = routeMunicipality(out.ocmwNis);
-    if (route.kind === 'unknown-municipality') row.fail('UNKNOWN_MUNICIPALITY');
+    // A code with a recipient is still unknown when it was no municipality in the file's period (§5).
+    if (route.kind === 'unknown-municipality' || !isMunicipalityInPeriod(out.ocmwNis, context.filePeriod)) row.fail('UNKNOWN_MUNICIPALITY');
   }
 
   const regulation = out.regulation;

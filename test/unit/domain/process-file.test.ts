@@ -6,6 +6,7 @@ import { type BatchDependencies, BatchInProgressError, processInboundFile } from
 import { redeliverBatch } from '../../../shared/domain/batch/redeliver';
 import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
 import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
+import { validRow as rowOf } from '../../support/batch-files';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
 import { assertValidMessage } from '../../support/message-schemas';
 import { arbitraryRow, bytesOf, csvFile, validRow } from '../../support/rows';
@@ -217,6 +218,43 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
     const outcome = await processInboundFile(file('monthly/2025-11/empty.ndjson', bytesOf('')), deps());
     expect(outcome.kind).toBe('delivered');
     for (const recipient of RECIPIENTS) expect(bodies(recipient)).toMatchObject([{ type: 'batch.completed', messages: 0, records: 0 }]);
+  });
+});
+
+describe('municipalities as of the month of the key (monthly-batch §5, §7)', () => {
+  /** What became of each row of a file of `period`, one row per NIS code, processed under `monthly/<period>/`. */
+  async function outcomes(period: string, codes: readonly string[]): Promise<Record<string, string>> {
+    const rows = codes.map((ocmwNis) => rowOf(period, `REF-${ocmwNis}`, { ocmwNis }));
+    const outcome = await processInboundFile(file(`monthly/${period}/refnis.csv`, bytesOf(csvFile(rows))), deps({ maxRejectedShare: 0.5 }));
+    if (outcome.kind !== 'delivered') throw new Error(`not delivered: ${outcome.kind}`);
+    const result: Record<string, string> = {};
+    for (const recipient of RECIPIENTS) {
+      for (const body of bodies(recipient).filter((b) => b.type === 'batch.records' && b.batchId === outcome.report.batchId)) {
+        for (const record of body.records as Array<Record<string, string>>) result[record.ocmwNis as string] = recipient;
+      }
+    }
+    for (const issue of outcome.report.issues) result[(issue.reference ?? '').slice(4)] = issue.codes.join(',');
+    return result;
+  }
+
+  it('rejects the code a merger or a re-coding ended, and delivers its successor, from January 2019', async () => {
+    const codes = ['54007', '57096', '12030', '12041', '63023', '11002'];
+    expect(await outcomes('2018-12', codes)).toEqual({
+      '54007': 'FOREM',
+      '57096': 'UNKNOWN_MUNICIPALITY',
+      '12030': 'VDAB',
+      '12041': 'UNKNOWN_MUNICIPALITY',
+      '63023': 'NO_AUTHORISED_RECIPIENT',
+      '11002': 'VDAB',
+    });
+    expect(await outcomes('2019-01', codes)).toEqual({
+      '54007': 'UNKNOWN_MUNICIPALITY',
+      '57096': 'FOREM',
+      '12030': 'UNKNOWN_MUNICIPALITY',
+      '12041': 'VDAB',
+      '63023': 'NO_AUTHORISED_RECIPIENT',
+      '11002': 'VDAB',
+    });
   });
 });
 
