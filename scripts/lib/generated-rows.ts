@@ -107,7 +107,7 @@ export class RowFactory {
   private person(): Person {
     // A person may have several payment lines in a month (a regularisation next to the monthly payment).
     if (this.previous !== undefined && this.chance(0.15)) return this.previous;
-    const ocmw = drawOcmw(this.random);
+    const ocmw = drawOcmw(this.random, this.periodText);
     const born = this.int(1961, 2007);
     const bis = this.chance(0.03) ? this.pick([20, 40] as const) : 0;
     const mm = bis !== 0 && this.chance(0.3) ? 0 : this.int(1, 12);

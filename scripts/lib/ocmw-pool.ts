@@ -1,3 +1,4 @@
+import { isMunicipalityInPeriod } from '../../shared/domain/municipalities';
 import { makeKbo } from './identity-numbers';
 
 export interface Ocmw {
@@ -8,9 +9,10 @@ export interface Ocmw {
 
 /**
  * OCMWs/CPAS of the three regions and of the German-speaking Community, with real NIS codes, and a
- * weight: big cities have more art. 60 §7 employments than small towns.
+ * weight: big cities have more art. 60 §7 employments than small towns. A municipality merged on
+ * 2025-01-01 names the code it has since then, so that every row is valid in its month (§5).
  */
-const OCMW_SEED: ReadonlyArray<readonly [nis: string, name: string, weight: number]> = [
+const OCMW_SEED: ReadonlyArray<readonly [nis: string, name: string, weight: number, codeSince2025?: string]> = [
   // Flemish Region → VDAB
   ['11002', 'OCMW Antwerpen', 6],
   ['12025', 'OCMW Mechelen', 3],
@@ -23,7 +25,7 @@ const OCMW_SEED: ReadonlyArray<readonly [nis: string, name: string, weight: numb
   ['41002', 'OCMW Aalst', 2],
   ['44021', 'OCMW Gent', 5],
   ['71016', 'OCMW Genk', 2],
-  ['71022', 'OCMW Hasselt', 3],
+  ['71022', 'OCMW Hasselt', 3, '71072'],
   // Brussels-Capital Region → ACTIRIS
   ['21004', 'OCMW Brussel / CPAS de Bruxelles', 5],
   ['21001', "OCMW Anderlecht / CPAS d'Anderlecht", 3],
@@ -38,7 +40,7 @@ const OCMW_SEED: ReadonlyArray<readonly [nis: string, name: string, weight: numb
   ['62063', 'CPAS de Liège', 5],
   ['63079', 'CPAS de Verviers', 2],
   ['81001', "CPAS d'Arlon", 2],
-  ['82003', 'CPAS de Bastogne', 2],
+  ['82003', 'CPAS de Bastogne', 2, '82039'],
   ['92094', 'CPAS de Namur', 3],
   // German-speaking Community: no authorised recipient
   ['63023', 'ÖSHZ Eupen', 1],
@@ -54,6 +56,15 @@ export const OCMW_POOL: readonly Ocmw[] = OCMW_SEED.map(([nis, name], i) => ({
   kbo: makeKbo(`02${nis}${i % 10}`),
 }));
 
+/** The pool as of `period`: a merged municipality under the code it had that month. */
+function poolOf(period: string): readonly Ocmw[] {
+  return OCMW_POOL.map((ocmw, i) => {
+    const successor = OCMW_SEED[i]?.[3];
+    return successor !== undefined && !isMunicipalityInPeriod(ocmw.nis, period) ? { ...ocmw, nis: successor } : ocmw;
+  });
+}
+const POOLS = new Map<string, readonly Ocmw[]>();
+
 /** Cumulative weights of {@link OCMW_POOL}, to draw an OCMW by weight. */
 const OCMW_CUMULATIVE: readonly number[] = (() => {
   let total = 0;
@@ -61,9 +72,14 @@ const OCMW_CUMULATIVE: readonly number[] = (() => {
 })();
 const OCMW_TOTAL_WEIGHT = OCMW_CUMULATIVE.at(-1) ?? 0;
 
-/** An OCMW drawn by weight with `random` (uniform in [0, 1)). */
-export function drawOcmw(random: () => number): Ocmw {
+/** An OCMW of `period` (YYYY-MM) drawn by weight with `random` (uniform in [0, 1)). */
+export function drawOcmw(random: () => number, period: string): Ocmw {
+  let pool = POOLS.get(period);
+  if (pool === undefined) {
+    pool = poolOf(period);
+    POOLS.set(period, pool);
+  }
   const target = random() * OCMW_TOTAL_WEIGHT;
   const index = OCMW_CUMULATIVE.findIndex((bound) => target < bound);
-  return OCMW_POOL[index === -1 ? OCMW_POOL.length - 1 : index] as Ocmw;
+  return pool[index === -1 ? pool.length - 1 : index] as Ocmw;
 }

@@ -93,8 +93,7 @@ describe('log redaction (no national number in any log line)', () => {
     expect(observability.logger.getLevelName()).toBe('DEBUG');
     const dir = await tempDir('log-redaction');
     const path = join(dir, 'redaction-2000.csv');
-    // A month before the 2025 mergers: the generator's pool of OCMWs still has Hasselt 71022 and Bastogne 82003.
-    await writeBatchFile(path, { rows: 2_000, format: 'csv', seed: 2_024, period: '2024-01', invalidShare: 0.03 });
+    await writeBatchFile(path, { rows: 2_000, format: 'csv', seed: 2_024, period: '2025-01', invalidShare: 0.03 });
 
     // Every insz value of the input, as written, as digits, and as people write it.
     const inszColumn = BATCH_COLUMNS.indexOf('insz');
@@ -119,7 +118,7 @@ describe('log redaction (no national number in any log line)', () => {
   it('logs no INSZ of the input, in any form, in any line of an end-to-end run at DEBUG level', () => {
     // The capture worked: the handler's own JSON log lines are among the lines.
     const handlerLines = parsedLines(lines).filter(
-      (line) => line.function_name === 'split-batch' && line.key === 'monthly/2024-01/redaction-2000.csv',
+      (line) => line.function_name === 'split-batch' && line.key === 'monthly/2025-01/redaction-2000.csv',
     );
     expect(handlerLines.length).toBeGreaterThan(0);
     expect(result.report.rows).toBe(2_000);
@@ -134,7 +133,7 @@ describe('log redaction (no national number in any log line)', () => {
     expect(delivered).toHaveLength(1);
     expect(delivered[0]).toMatchObject({
       level: 'INFO',
-      key: 'monthly/2024-01/redaction-2000.csv',
+      key: 'monthly/2025-01/redaction-2000.csv',
       batchId: result.report.batchId,
       rows: 2_000,
       delivered: result.report.delivered,

@@ -15,6 +15,7 @@ import {
   writeBatchFile,
 } from '../../scripts/lib/batch-generator';
 import { isValidInsz, isValidKbo } from '../../shared/domain/checksums';
+import { isMunicipalityInPeriod } from '../../shared/domain/municipalities';
 import { ALL_FIELDS, REGULATIONS } from '../../shared/domain/recipients';
 import { GERMAN_SPEAKING_MUNICIPALITIES, routeMunicipality } from '../../shared/domain/routing';
 
@@ -39,7 +40,8 @@ function defects(row: Row, period: string): string[] {
   const found: string[] = [];
   if (!isValidInsz(row.insz ?? '', NOW)) found.push('insz');
   if (!isValidKbo(row.ocmwKbo ?? '')) found.push('kbo');
-  if (routeMunicipality(row.ocmwNis ?? '').kind === 'unknown-municipality') found.push('nis');
+  if (!isMunicipalityInPeriod(row.ocmwNis ?? '', period) || routeMunicipality(row.ocmwNis ?? '').kind === 'unknown-municipality')
+    found.push('nis');
   if (!(REGULATIONS as readonly string[]).includes(row.regulation ?? '')) found.push('regulation');
   if (!/^-?\d{1,9}(\.\d{1,2})?$/.test(row.amount ?? '')) found.push('amount');
   if ((row.performanceEnd ?? '') < (row.performanceStart ?? '')) found.push('range');
@@ -132,6 +134,20 @@ describe('generateBatch', () => {
   it('generates only valid rows when invalidShare is 0', () => {
     for (const row of rows) expect(defects(row, '2025-11')).toEqual([]);
     expect(rows.every((r) => isValidInsz(r.insz!, NOW) && isValidKbo(r.ocmwKbo!))).toBe(true);
+  });
+
+  it('draws a municipality merged on 2025-01-01 under the code it had in the month (§5)', async () => {
+    const codesOf = async (period: string) =>
+      new Set(parseCsv(await text({ rows: 3000, format: 'csv', seed: 11, invalidShare: 0, period })).rows.map((r) => r.ocmwNis));
+    const before = await codesOf('2024-12');
+    const after = await codesOf('2025-01');
+    for (const [period, codes] of [
+      ['2024-12', before],
+      ['2025-01', after],
+    ] as const)
+      for (const nis of codes) expect(isMunicipalityInPeriod(nis ?? '', period), `${nis} in ${period}`).toBe(true);
+    expect([before.has('71022'), before.has('82003'), after.has('71072'), after.has('82039')]).toEqual([true, true, true, true]);
+    expect([before.has('71072'), after.has('71022')]).toEqual([false, false]);
   });
 
   it('keeps references unique and dates inside the period', () => {

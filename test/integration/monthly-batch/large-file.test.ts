@@ -16,8 +16,7 @@ const hub = useMonthlyBatchHub('monthly-batch-large-file');
 
 describe('a large generated file through the queues (messages.md batch.records, batch.completed)', () => {
   it('sends valid messages of at most 64 KiB, seq 1..n, and a batch.completed that matches them and the report', async () => {
-    // A month before the 2025 mergers: the generator's pool of OCMWs still has Hasselt 71022 and Bastogne 82003.
-    const period = '2024-02';
+    const period = '2025-02';
     const path = join(hub.workDir, 't7-large.csv');
     await writeBatchFile(path, { rows: 20_000, format: 'csv', seed: 7_2025, period });
     const bytes = await readFile(path);
