@@ -7,6 +7,7 @@ import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { buildReturnFlowDeps, channelOfQueueArn } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
+import { readDisclosureKeySource } from '../shared/configuration/disclosure-key-source';
 import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
 
@@ -41,7 +42,7 @@ let defaultDeps: Promise<ReturnFlowDeps> | undefined;
 
 /** The adapters, built once per process; the disclosure key is read once (again after a failure). */
 function dependenciesFromEnv(): Promise<ReturnFlowDeps> {
-  defaultDeps ??= loadDisclosureKey()
+  defaultDeps ??= loadDisclosureKey(readDisclosureKeySource())
     .then((disclosureKey) => buildReturnFlowDeps({ publisher: new SqsPublisher(), disclosureKey }))
     .catch((error: unknown) => {
       defaultDeps = undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { readDisclosureKeySource } from '../../../shared/configuration/disclosure-key-source';
 import { configSchemaOf, queueUrlOf, readFunctionConfig } from '../../../shared/configuration/function-config';
 import { ConfigurationError, json, readConfig, secret, share, text, wholeNumber } from '../../../shared/configuration/read-config';
 import { variablesOf } from '../../../shared/function-environment';
@@ -108,6 +109,21 @@ describe('readFunctionConfig', () => {
       localHex: 'ab'.repeat(32),
     });
     expect(problemOf(() => readFunctionConfig(FUNCTIONS.splitBatch, laptop))).toBe(
+      'Error: environment variable DISCLOSURE_KEY_PARAMETER is not set (on the laptop: DISCLOSURE_KEY_LOCAL)',
+    );
+  });
+
+  it('takes the parameter when both are set: a laptop key left in the environment never replaces SSM', () => {
+    const both = { ...SPLIT_BATCH_ENV, DISCLOSURE_KEY_LOCAL: 'cd'.repeat(32) };
+    expect(readFunctionConfig(FUNCTIONS.splitBatch, both).disclosureKey).toEqual({ parameterName: '/art60-hub/dev/disclosure-hmac-key' });
+  });
+
+  it("reads the key's source for a script from the same variables as a function's", () => {
+    expect(readDisclosureKeySource({ DISCLOSURE_KEY_PARAMETER: '/p', DISCLOSURE_KEY_LOCAL: 'cd'.repeat(32) })).toEqual({
+      parameterName: '/p',
+    });
+    expect(readDisclosureKeySource({ DISCLOSURE_KEY_LOCAL: 'cd'.repeat(32) })).toEqual({ localHex: 'cd'.repeat(32) });
+    expect(problemOf(() => readDisclosureKeySource({}))).toBe(
       'Error: environment variable DISCLOSURE_KEY_PARAMETER is not set (on the laptop: DISCLOSURE_KEY_LOCAL)',
     );
   });
