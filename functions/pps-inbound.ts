@@ -6,7 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { buildReturnFlowDeps } from '../shared/adapters/dynamo-return-flow-deps';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
+import { type PpsFlowDeps, processPpsMessage } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
 import { QUEUES } from '../shared/topology';
 
@@ -17,7 +17,7 @@ import { QUEUES } from '../shared/topology';
  */
 
 /** The handler over given dependencies. */
-export function ppsInbound(deps: ReturnFlowDeps, ppsQueueArn?: string) {
+export function ppsInbound(deps: PpsFlowDeps, ppsQueueArn?: string) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const recordHandler = async (record: SQSRecord): Promise<void> => {
       if (ppsQueueArn && record.eventSourceARN !== ppsQueueArn) {
@@ -28,14 +28,14 @@ export function ppsInbound(deps: ReturnFlowDeps, ppsQueueArn?: string) {
         });
         throw new Error(`${record.eventSourceARN} is not the PPS's inbound queue`);
       }
-      reportOutcome('PPS', record.messageId, await processReturnMessage(deps, 'PPS', receivedMessageOf(record)));
+      reportOutcome('PPS', record.messageId, await processPpsMessage(deps, receivedMessageOf(record)));
     };
     return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), context ? { context } : undefined);
   };
 }
 
 /** The bare Lambda function: adapters from the environment (no disclosure key: it checks no INSZ). */
-let defaultDeps: ReturnFlowDeps | undefined;
+let defaultDeps: PpsFlowDeps | undefined;
 
 export async function ppsInboundFromEnv(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   defaultDeps ??= buildReturnFlowDeps({ publisher: new SqsPublisher() });

@@ -8,7 +8,7 @@ import { buildReturnFlowDeps, channelOfQueueArn } from '../shared/adapters/dynam
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
 import { readDisclosureKeySource } from '../shared/configuration/disclosure-key-source';
-import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
+import { processRegionMessage, type RegionFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
 
 /**
@@ -20,7 +20,7 @@ import { logger, metrics } from '../shared/observability';
  */
 
 /** The handler over given dependencies; `channelOf` names the sender of a record's queue. */
-export function regionInbound(deps: ReturnFlowDeps, channelOf: (arn: string) => 'VDAB' | 'ACTIRIS' | undefined) {
+export function regionInbound(deps: RegionFlowDeps, channelOf: (arn: string) => 'VDAB' | 'ACTIRIS' | undefined) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const recordHandler = async (record: SQSRecord): Promise<void> => {
       const channel = channelOf(record.eventSourceARN);
@@ -32,16 +32,16 @@ export function regionInbound(deps: ReturnFlowDeps, channelOf: (arn: string) => 
         });
         throw new Error(`no recipient channel has ARN ${record.eventSourceARN}`);
       }
-      reportOutcome(channel, record.messageId, await processReturnMessage(deps, channel, receivedMessageOf(record)));
+      reportOutcome(channel, record.messageId, await processRegionMessage(deps, channel, receivedMessageOf(record)));
     };
     return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), context ? { context } : undefined);
   };
 }
 
-let defaultDeps: Promise<ReturnFlowDeps> | undefined;
+let defaultDeps: Promise<RegionFlowDeps> | undefined;
 
 /** The adapters, built once per process; the disclosure key is read once (again after a failure). */
-function dependenciesFromEnv(): Promise<ReturnFlowDeps> {
+function dependenciesFromEnv(): Promise<RegionFlowDeps> {
   defaultDeps ??= loadDisclosureKey(readDisclosureKeySource())
     .then((disclosureKey) => buildReturnFlowDeps({ publisher: new SqsPublisher(), disclosureKey }))
     .catch((error: unknown) => {

@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
 import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../domain/retention';
-import type { ReturnFlowConfig } from '../domain/return-flows/config';
+import type { PpsFlowConfig, RegionFlowConfig } from '../domain/return-flows/config';
 import { inszHmac } from '../domain/return-flows/disclosures';
-import type { ReturnFlowDeps } from '../domain/return-flows/process';
+import type { PpsFlowDeps, RegionFlowDeps } from '../domain/return-flows/process';
 import { type MessagePublisher, systemClock } from '../ports';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
@@ -38,7 +38,7 @@ export function recipientKbosFromEnv(env: NodeJS.ProcessEnv = process.env): Reco
 }
 
 /** Queue URLs, recipient KBOs and the refused-message retention, from the environment. */
-export function returnFlowConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ReturnFlowConfig {
+export function returnFlowConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RegionFlowConfig & PpsFlowConfig {
   const retention = Number(env[SETTINGS_ENV.refusedMessageRetentionDays] ?? DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS);
   if (!Number.isInteger(retention) || retention < 1)
     throw new Error(`${SETTINGS_ENV.refusedMessageRetentionDays} must be a whole number of days`);
@@ -74,7 +74,7 @@ export function buildReturnFlowDeps(options: {
   readonly disclosureKey?: Uint8Array;
   readonly client?: DynamoDBDocumentClient;
   readonly env?: NodeJS.ProcessEnv;
-}): ReturnFlowDeps {
+}): RegionFlowDeps & PpsFlowDeps {
   const env = options.env ?? process.env;
   const client = options.client ?? dynamoDocumentClient();
   const key = options.disclosureKey;
@@ -85,7 +85,7 @@ export function buildReturnFlowDeps(options: {
     publisher: options.publisher,
     clock: systemClock,
     config: returnFlowConfigFromEnv(env),
-    personKey: (insz) => {
+    personKey: async (insz) => {
       if (!key) throw new Error('this function was not given the disclosure key');
       return inszHmac(key, insz);
     },
