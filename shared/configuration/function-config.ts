@@ -88,3 +88,11 @@ export function queueUrlOf(config: Pick<FunctionConfig, 'queueUrls'>, queue: Que
   if (url === undefined) throw new ConfigurationError(`${queue.name} is not a queue this function declares (shared/topology.ts)`);
   return url;
 }
+
+/** The ARN of trigger `queue` in a function's configuration. @throws when the function is not triggered by the queue. */
+export function queueArnOf(config: Pick<FunctionConfig, 'queueArns'>, queue: QueueSpec): string {
+  const arn = config.queueArns[queue.name];
+  if (arn === undefined)
+    throw new ConfigurationError(`${queue.name} is not a trigger of this function whose ARN it reads (shared/topology.ts)`);
+  return arn;
+}
