@@ -36,7 +36,7 @@ const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValue
 export interface FunctionConfig<U extends FunctionUses = FunctionUses> {
   readonly buckets: { readonly [K in keyof U['buckets']]-?: string };
   readonly tables: { readonly [K in keyof U['tables']]-?: string };
-  /** The URL of each queue it sends to or reads the URL of, by queue name. */
+  /** The URL of each queue it sends to, by queue name. */
   readonly queueUrls: Readonly<Record<string, string>>;
   /** The ARN of each trigger queue, by queue name, when the sender is the queue. */
   readonly queueArns: Readonly<Record<string, string>>;

@@ -7,7 +7,7 @@ import { logger } from '../../../shared/observability';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../../../shared/topology';
 import { assertValidMessage, outboundSchemaName } from '../../support/message-schemas';
 import { sqsEvent, sqsRecord } from '../../support/sqs-records';
-import { ACTIRIS_KBO, ppsDecisionMessage, VDAB_KBO } from '../return-flows/fakes';
+import { ppsDecisionMessage, VDAB_KBO } from '../return-flows/fakes';
 import { ARN, coldStart, context, ddbMock, resetServices, sent, URL } from './return-flow-harness';
 
 /**
@@ -19,13 +19,11 @@ import { ARN, coldStart, context, ddbMock, resetServices, sent, URL } from './re
 const ENV = {
   [TABLES.corrections.env]: 'corrections-table',
   [TABLES.refusedMessages.env]: 'refused-table',
-  [TABLES.paymentLines.env]: 'lines-table',
   [QUEUES.ppsInbound.arnEnv]: ARN('inbound-pps'),
   [QUEUES.recipientOutbound.VDAB.urlEnv]: URL('outbound-vdab'),
   [QUEUES.recipientOutbound.ACTIRIS.urlEnv]: URL('outbound-actiris'),
   [QUEUES.ppsOutbound.urlEnv]: URL('outbound-pps'),
   [QUEUES.ocmwOutbound.urlEnv]: URL('outbound-ocmw'),
-  [SETTINGS_ENV.recipientKbos]: JSON.stringify({ VDAB: VDAB_KBO, ACTIRIS: ACTIRIS_KBO }),
   [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
 };
 

@@ -24,7 +24,6 @@ const ENV = {
   [QUEUES.recipientOutbound.VDAB.urlEnv]: URL('outbound-vdab'),
   [QUEUES.recipientOutbound.ACTIRIS.urlEnv]: URL('outbound-actiris'),
   [QUEUES.ppsOutbound.urlEnv]: URL('outbound-pps'),
-  [QUEUES.ocmwOutbound.urlEnv]: URL('outbound-ocmw'),
   [SETTINGS_ENV.recipientKbos]: JSON.stringify({ VDAB: VDAB_KBO, ACTIRIS: ACTIRIS_KBO }),
   [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
   [SETTINGS_ENV.disclosureKeyLocal]: KEY.toString('hex'),
