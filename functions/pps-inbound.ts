@@ -2,44 +2,73 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { buildReturnFlowDeps } from '../shared/adapters/dynamo-return-flow-deps';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
+import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
+import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
+import { type FunctionConfig, queueArnOf, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
+import { type PpsFlowDeps, processPpsMessage } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import { QUEUES } from '../shared/topology';
+import { systemClock } from '../shared/ports';
+import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
  * pps-inbound: the PPS's decisions on corrections, from its inbound queue (the only channel it
  * has, so the sender is the PPS). Applies each decision once, tells the requester the outcome, and
- * passes an approved correction on to the OCMW. Refusals are handled, not failures.
+ * passes an approved correction on to the OCMW. Refusals are handled, not failures. Configuration
+ * and adapters are built once per cold start.
  */
 
-/** The handler over given dependencies. */
-export function ppsInbound(deps: ReturnFlowDeps, ppsQueueArn?: string) {
-  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    const recordHandler = async (record: SQSRecord): Promise<void> => {
-      if (ppsQueueArn && record.eventSourceARN !== ppsQueueArn) {
-        // A misconfigured trigger: only the PPS's inbound queue speaks for the PPS.
-        logger.error('record from a queue that is not the PPS channel', {
-          eventSourceARN: record.eventSourceARN,
-          sqsMessageId: record.messageId,
-        });
-        throw new Error(`${record.eventSourceARN} is not the PPS's inbound queue`);
-      }
-      reportOutcome('PPS', record.messageId, await processReturnMessage(deps, 'PPS', receivedMessageOf(record)));
-    };
-    return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), context ? { context } : undefined);
+export type PpsInboundConfig = FunctionConfig<(typeof FUNCTIONS.ppsInbound)['uses']>;
+
+/** What a message of the PPS needs: the ARN of its channel, and the ports of its path. */
+export interface PpsInboundDependencies {
+  /** The PPS's inbound queue: a record from any other queue does not speak for the PPS. */
+  readonly ppsQueueArn: string;
+  readonly returnFlow: PpsFlowDeps;
+}
+
+/** The AWS adapters of pps-inbound, from its configuration (no disclosure key: it checks no INSZ). */
+export function ppsInboundDependencies(config: PpsInboundConfig): PpsInboundDependencies {
+  const client = dynamoDocumentClient();
+  const shared = returnFlowConfigOf(config);
+  return {
+    ppsQueueArn: queueArnOf(config, QUEUES.ppsInbound),
+    returnFlow: {
+      corrections: new DynamoCorrections(client, config.tables.corrections),
+      refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
+      publisher: new SqsPublisher(),
+      clock: systemClock,
+      config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },
+    },
   };
 }
 
-/** The bare Lambda function: adapters from the environment (no disclosure key: it checks no INSZ). */
-let defaultDeps: ReturnFlowDeps | undefined;
-
-export async function ppsInboundFromEnv(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  defaultDeps ??= buildReturnFlowDeps({ publisher: new SqsPublisher() });
-  return ppsInbound(defaultDeps, process.env[QUEUES.ppsInbound.arnEnv])(event, context);
+/**
+ * The handler of one record: the PPS's message to its outcome. Throws, so that SQS delivers it
+ * again (and its DLQ catches poison), on a failure and on a record from any queue but the PPS's.
+ */
+export function ppsInboundRecordHandler(deps: PpsInboundDependencies): (record: SQSRecord) => Promise<void> {
+  return async (record) => {
+    if (record.eventSourceARN !== deps.ppsQueueArn) {
+      // A misconfigured trigger: only the PPS's inbound queue speaks for the PPS.
+      logger.error('record from a queue that is not the PPS channel', {
+        eventSourceARN: record.eventSourceARN,
+        sqsMessageId: record.messageId,
+      });
+      throw new Error(`${record.eventSourceARN} is not the PPS's inbound queue`);
+    }
+    reportOutcome('PPS', record.messageId, await processPpsMessage(deps.returnFlow, receivedMessageOf(record)));
+  };
 }
 
-export const handler = middy(ppsInboundFromEnv).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+const recordHandler = ppsInboundRecordHandler(ppsInboundDependencies(readFunctionConfig(FUNCTIONS.ppsInbound)));
+const processor = new BatchProcessor(EventType.SQS);
+
+// A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.
+export const handler = middy((event: SQSEvent, context: Context) => processPartialResponse(event, recordHandler, processor, { context }))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

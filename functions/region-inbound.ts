@@ -2,57 +2,90 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
-import { buildReturnFlowDeps, channelOfQueueArn } from '../shared/adapters/dynamo-return-flow-deps';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
+import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
+import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
+import { DynamoPaymentLines } from '../shared/adapters/dynamo-payment-lines';
+import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { processReturnMessage, type ReturnFlowDeps } from '../shared/domain/return-flows/process';
+import { type FunctionConfig, queueArnOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
+import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../shared/domain/recipients';
+import { inszHmac } from '../shared/domain/return-flows/disclosures';
+import { processRegionMessage, type RegionFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
+import { systemClock } from '../shared/ports';
+import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
  * region-inbound: the validation decisions and correction requests of VDAB and Actiris, from their
  * own inbound queues. The sender is the queue the record came from (its `eventSourceARN`), never a
  * field of the message (return-flows §1). A refused message is handled (kept, counted, answered
  * with `message.refused`); only a failure (throttling, the network) is a batch item failure, so
- * that SQS delivers that message again and its DLQ catches poison.
+ * that SQS delivers that message again and its DLQ catches poison. Configuration and adapters are
+ * built once per cold start.
  */
 
-/** The handler over given dependencies; `channelOf` names the sender of a record's queue. */
-export function regionInbound(deps: ReturnFlowDeps, channelOf: (arn: string) => 'VDAB' | 'ACTIRIS' | undefined) {
-  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    const recordHandler = async (record: SQSRecord): Promise<void> => {
-      const channel = channelOf(record.eventSourceARN);
-      if (!channel) {
-        // A misconfigured trigger: not a sender's fault, so not a refusal.
-        logger.error('record from a queue that is no recipient channel', {
-          eventSourceARN: record.eventSourceARN,
-          sqsMessageId: record.messageId,
-        });
-        throw new Error(`no recipient channel has ARN ${record.eventSourceARN}`);
-      }
-      reportOutcome(channel, record.messageId, await processReturnMessage(deps, channel, receivedMessageOf(record)));
-    };
-    return processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), context ? { context } : undefined);
+export type RegionInboundConfig = FunctionConfig<(typeof FUNCTIONS.regionInbound)['uses']>;
+
+/** What a message of VDAB or Actiris needs: who sent it, by its queue, and the ports of its path. */
+export interface RegionInboundDependencies {
+  /** The recipient whose inbound queue has this ARN; `undefined` for any other queue. */
+  readonly channelOf: (eventSourceArn: string) => ReturningRecipient | undefined;
+  readonly returnFlow: RegionFlowDeps;
+}
+
+/** The recipient of each inbound queue, by the queue's ARN, resolved at cold start. */
+function channelsByQueueArn(config: RegionInboundConfig): ReadonlyMap<string, ReturningRecipient> {
+  return new Map(RETURNING_RECIPIENTS.map((recipient) => [queueArnOf(config, QUEUES.recipientInbound[recipient]), recipient]));
+}
+
+/** The AWS adapters of region-inbound, from its configuration. */
+export function regionInboundDependencies(config: RegionInboundConfig): RegionInboundDependencies {
+  const client = dynamoDocumentClient();
+  const channels = channelsByQueueArn(config);
+  const disclosureKey = disclosureKeyReader(config.disclosureKey);
+  return {
+    channelOf: (eventSourceArn) => channels.get(eventSourceArn),
+    returnFlow: {
+      lines: new DynamoPaymentLines(client, config.tables.paymentLines),
+      corrections: new DynamoCorrections(client, config.tables.corrections),
+      refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
+      publisher: new SqsPublisher(),
+      clock: systemClock,
+      config: { ...returnFlowConfigOf(config), recipientKbos: config.settings.recipientKbos },
+      // A correction's INSZ is compared with the delivered line's keyed hash (LINE_MISMATCH).
+      personKey: async (insz) => inszHmac(await disclosureKey(), insz),
+    },
   };
 }
 
-let defaultDeps: Promise<ReturnFlowDeps> | undefined;
-
-/** The adapters, built once per process; the disclosure key is read once (again after a failure). */
-function dependenciesFromEnv(): Promise<ReturnFlowDeps> {
-  defaultDeps ??= loadDisclosureKey()
-    .then((disclosureKey) => buildReturnFlowDeps({ publisher: new SqsPublisher(), disclosureKey }))
-    .catch((error: unknown) => {
-      defaultDeps = undefined;
-      throw error;
-    });
-  return defaultDeps;
+/**
+ * The handler of one record: the message of the recipient whose queue it came on, to its outcome.
+ * Throws, so that SQS delivers it again (and its DLQ catches poison), on a failure and on a record
+ * from a queue that is no recipient's channel.
+ */
+export function regionInboundRecordHandler(deps: RegionInboundDependencies): (record: SQSRecord) => Promise<void> {
+  return async (record) => {
+    const channel = deps.channelOf(record.eventSourceARN);
+    if (!channel) {
+      // A misconfigured trigger: not a sender's fault, so not a refusal.
+      logger.error('record from a queue that is no recipient channel', {
+        eventSourceARN: record.eventSourceARN,
+        sqsMessageId: record.messageId,
+      });
+      throw new Error(`no recipient channel has ARN ${record.eventSourceARN}`);
+    }
+    reportOutcome(channel, record.messageId, await processRegionMessage(deps.returnFlow, channel, receivedMessageOf(record)));
+  };
 }
 
-/** The bare Lambda function: adapters from the environment, the disclosure key from SSM or the laptop. */
-export async function regionInboundFromEnv(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  return regionInbound(await dependenciesFromEnv(), (arn) => channelOfQueueArn(arn))(event, context);
-}
+const recordHandler = regionInboundRecordHandler(regionInboundDependencies(readFunctionConfig(FUNCTIONS.regionInbound)));
+const processor = new BatchProcessor(EventType.SQS);
 
-export const handler = middy(regionInboundFromEnv).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+// A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.
+export const handler = middy((event: SQSEvent, context: Context) => processPartialResponse(event, recordHandler, processor, { context }))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -6,18 +6,18 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { recordBatchOutcome } from '../shared/adapters/batch-metrics';
-import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
+import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
 import { openS3Object, S3BlobStore } from '../shared/adapters/s3-blob-store';
 import { createdObjectKeys, NotAnS3NotificationError } from '../shared/adapters/s3-notification';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { type DisclosureKeySource, type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
 import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { logger, metrics } from '../shared/observability';
 import { systemClock } from '../shared/ports';
-import { FUNCTIONS, QUEUES, SETTINGS_ENV } from '../shared/topology';
+import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
  * split-batch: S3 ObjectCreated notifications of the inbound bucket, through an SQS queue, each
@@ -32,16 +32,6 @@ export interface SplitBatchDependencies {
   readonly inboundBucket: string;
   readonly openInbound: (key: string) => AsyncIterable<Uint8Array>;
   readonly batch: BatchDependencies;
-}
-
-/** The disclosure key, read at each use: Powertools caches the SSM parameter for five minutes. */
-function disclosureKeyFrom(source: DisclosureKeySource): () => Promise<Uint8Array> {
-  // loadDisclosureKey still reads an environment: it is given the source's one variable.
-  const env =
-    'parameterName' in source
-      ? { [SETTINGS_ENV.disclosureKeyParameter]: source.parameterName }
-      : { [SETTINGS_ENV.disclosureKeyLocal]: source.localHex };
-  return () => loadDisclosureKey(env);
 }
 
 /** Each recipient's queue URL, resolved at cold start so that an undeclared queue fails there. */
@@ -65,7 +55,7 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       ledger: new DynamoDeliveryLedger(
         dynamoDocumentClient(),
         { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures },
-        disclosureKeyFrom(config.disclosureKey),
+        disclosureKeyReader(config.disclosureKey),
       ),
       publisher: new SqsPublisher(),
       recipientQueueUrl: (recipient) => recipientQueueUrls[recipient],

@@ -1,3 +1,4 @@
+import { readConfig, text } from '../shared/configuration/read-config';
 import { resolveStageConfig } from './config';
 import { buildHubInto, createApp } from './hub';
 
@@ -5,7 +6,10 @@ import { buildHubInto, createApp } from './hub';
  * The CDK app: `npm run synth` (or `cdk synth -c stage=<name>`) writes the cloud assembly to
  * cdk.out, offline: functions are bundled with the local esbuild, no Docker, no AWS call.
  */
-const app = createApp(process.env.CDK_OUTDIR ? {} : { outdir: 'cdk.out' });
+
+// The CDK CLI names its own output directory; run directly (npm run synth), the app writes cdk.out.
+const { CDK_OUTDIR: cliOutdir } = readConfig({ CDK_OUTDIR: text().optional() });
+const app = createApp(cliOutdir ? {} : { outdir: 'cdk.out' });
 const config = resolveStageConfig(app.node.tryGetContext('stage') ?? contextArg(process.argv));
 buildHubInto(app, config);
 app.synth();

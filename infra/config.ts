@@ -1,3 +1,4 @@
+import { type Environment, readConfig, text } from '../shared/configuration/read-config';
 import { isValidKbo } from '../shared/domain/checksums';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from '../shared/domain/recipients';
 import {
@@ -150,8 +151,11 @@ export function stageConfigProblems(config: StageConfig): string[] {
  * The configuration of a stage, validated. The stage comes from `-c stage=<name>`, else the
  * `STAGE` environment variable, else `dev`.
  */
-export function resolveStageConfig(stageFromContext: unknown, env: NodeJS.ProcessEnv = process.env): StageConfig {
-  const name = typeof stageFromContext === 'string' && stageFromContext !== '' ? stageFromContext : env.STAGE || 'dev';
+export function resolveStageConfig(stageFromContext: unknown, env?: Environment): StageConfig {
+  const name =
+    typeof stageFromContext === 'string' && stageFromContext !== ''
+      ? stageFromContext
+      : readConfig({ STAGE: text().default('dev') }, env).STAGE;
   const config = STAGES[name];
   if (config === undefined) throw new Error(`Unknown stage "${name}"; known stages: ${Object.keys(STAGES).join(', ')}`);
   const problems = stageConfigProblems(config);

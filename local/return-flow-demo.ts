@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { createDynamoDocumentClient, createSqsClient } from '../shared/adapters/aws-clients';
 import { DynamoRefusedMessages, REFUSED_CHANNELS } from '../shared/adapters/dynamo-refused-messages';
 import type { ReturningRecipient } from '../shared/domain/recipients';
 import { QUEUES, type QueueSpec, SETTINGS_ENV, TABLES } from '../shared/topology';
@@ -69,8 +68,9 @@ export async function runReturnFlowDemo(
   standIn: LocalStandIn,
   delivered: { readonly vdabReferences: readonly DeliveredLine[]; readonly actirisReferences: readonly DeliveredLine[] },
 ): Promise<ReturnFlowSummary> {
-  const sqs = new SQSClient({ region: standIn.region });
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: standIn.region }));
+  // The parties' own clients (not the hub's), reaching the stand-in through its endpoint variables.
+  const sqs = createSqsClient({ region: standIn.region });
+  const dynamo = createDynamoDocumentClient({ region: standIn.region });
   const kbos = JSON.parse(standIn.functionEnv[SETTINGS_ENV.recipientKbos] ?? '{}') as Record<ReturningRecipient, string>;
   const runId = randomUUID().slice(0, 8);
   const sent = { VDAB: 0, ACTIRIS: 0, PPS: 0 };

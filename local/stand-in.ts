@@ -1,7 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { resetAwsClients } from '../shared/adapters/aws-clients';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { createDynamoDbClient, createS3Client, createSqsClient, resetAwsClients } from '../shared/adapters/aws-clients';
 import { BUCKETS, type BucketSpec, QUEUES, type QueueSpec, SETTINGS_ENV, TABLES, type TableSpec } from '../shared/topology';
 import { type CreatedQueue, createTopology, localQueues } from './emulated-topology';
 import { type RunningEmulators, startEmulators } from './emulators';
@@ -181,11 +179,12 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
     env.set('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
     resetAwsClients();
 
-    // The stand-in's own clients, configured explicitly so they never depend on the environment.
+    // The stand-in's own clients name the emulators explicitly, so they never depend on the
+    // environment; they retry as every client of the hub does (aws-clients.ts).
     const common = { region, credentials: LOCAL_CREDENTIALS };
-    const s3 = new S3Client({ ...common, endpoint: endpoints.s3 });
-    const sqs = new SQSClient({ ...common, endpoint: endpoints.sqs });
-    const dynamo = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
+    const s3 = createS3Client({ ...common, endpoint: endpoints.s3 });
+    const sqs = createSqsClient({ ...common, endpoint: endpoints.sqs });
+    const dynamo = createDynamoDbClient({ ...common, endpoint: endpoints.dynamodb });
     clients.push(s3, sqs, dynamo);
 
     const queues = await createTopology({ s3, sqs, dynamo });

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { type DisclosureView, DynamoDisclosures } from '../shared/adapters/dynamo-disclosures';
+import { readDisclosureKeySource } from '../shared/configuration/disclosure-key-source';
 import { readConfig, text } from '../shared/configuration/read-config';
 import { isValidInsz, normaliseInsz } from '../shared/domain/checksums';
 import { isRecipient, type Recipient } from '../shared/domain/recipients';
@@ -65,7 +66,7 @@ export function formatDisclosures(insz: string, rows: readonly DisclosureView[])
 async function main(): Promise<void> {
   const now = new Date();
   const args = parseDisclosuresArgs(process.argv.slice(2), now);
-  const key = await loadDisclosureKey();
+  const key = await loadDisclosureKey(readDisclosureKeySource());
   const { [TABLES.disclosures.env]: table } = readConfig({ [TABLES.disclosures.env]: text().default(TABLES.disclosures.name) });
   const rows = await findDisclosures(args, new DynamoDisclosures(dynamoDocumentClient(), table), key, now);
   process.stdout.write(args.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatDisclosures(args.insz, rows)}\n`);

@@ -39,7 +39,6 @@ export function variablesOf(fn: FunctionDeclaration): FunctionVariable[] {
       ? fn.triggers.map((queue): FunctionVariable => ({ name: queue.arnEnv, source: { kind: 'queueArn', queue } }))
       : []),
     ...uses.sendsTo.map(queueUrl),
-    ...uses.urlOnly.map(queueUrl),
     ...keysOf(uses.buckets).map((bucket): FunctionVariable => ({ name: BUCKETS[bucket].env, source: { kind: 'bucket', bucket } })),
     ...keysOf(uses.tables).map((table): FunctionVariable => ({ name: TABLES[table].env, source: { kind: 'table', table } })),
     ...uses.settings.map((setting): FunctionVariable => ({ name: SETTINGS_ENV[setting], source: { kind: 'setting', setting } })),

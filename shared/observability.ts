@@ -50,6 +50,9 @@ export const logger = new Logger({
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Art60Hub',
   serviceName,
+  // Its own warnings (e.g. "No application metrics to publish") go through the redacting logger
+  // and its level, not straight to stderr; the EMF lines themselves still go to stdout.
+  logger,
 });
 
 /** Metric names, shared by the functions and the dashboard. */

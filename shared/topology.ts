@@ -196,8 +196,6 @@ export interface FunctionUses {
   readonly sendsTo: readonly QueueSpec[];
   /** The sender of a record is the queue it came on: it is given its triggers' ARNs. */
   readonly sendersByQueue: boolean;
-  /** Queue URLs it reads without sending to them (no grant). */
-  readonly urlOnly: readonly QueueSpec[];
   readonly buckets: Readonly<Partial<Record<BucketKey, BucketAccess>>>;
   readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
   readonly settings: readonly FunctionSetting[];
@@ -237,7 +235,6 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       sendersByQueue: false,
-      urlOnly: [],
       buckets: { inbound: 'read', staging: 'readWriteDelete', archive: 'createOnly', reports: 'createOnly' },
       tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
       settings: ['maxRejectedShare'],
@@ -255,8 +252,6 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
       sendersByQueue: true,
-      // The shared return-flow configuration reads every return-flow queue URL at start.
-      urlOnly: [QUEUES.ocmwOutbound],
       buckets: {},
       tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
       settings: ['recipientKbos', 'refusedMessageRetentionDays'],
@@ -275,15 +270,10 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
       sendersByQueue: true,
-      urlOnly: [],
       buckets: {},
-      tables: {
-        corrections: 'readWrite',
-        refusedMessages: 'readWrite',
-        // The shared return-flow dependencies open the payment-lines table too.
-        paymentLines: 'read',
-      },
-      settings: ['recipientKbos', 'refusedMessageRetentionDays'],
+      // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
+      tables: { corrections: 'readWrite', refusedMessages: 'readWrite' },
+      settings: ['refusedMessageRetentionDays'],
       disclosureKey: false,
     },
   },

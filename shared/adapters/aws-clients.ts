@@ -17,27 +17,55 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  */
 export const SDK_RETRY = { maxAttempts: 5, retryMode: 'standard' } as const;
 
+/**
+ * Where a client connects, when it is not where the standard settings say: the local stand-in's
+ * own clients name the emulator. How a client retries is not part of it: that is {@link SDK_RETRY}.
+ */
+export interface ClientConnection {
+  readonly region?: string;
+  readonly endpoint?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/** A new S3 client with the one retry policy. */
+export function createS3Client(connection: ClientConnection = {}): S3Client {
+  return new S3Client({ ...connection, ...SDK_RETRY });
+}
+
+/** A new SQS client with the one retry policy. */
+export function createSqsClient(connection: ClientConnection = {}): SQSClient {
+  return new SQSClient({ ...connection, ...SDK_RETRY });
+}
+
+/** A new DynamoDB client with the one retry policy (tables are created through it locally). */
+export function createDynamoDbClient(connection: ClientConnection = {}): DynamoDBClient {
+  return new DynamoDBClient({ ...connection, ...SDK_RETRY });
+}
+
+/** A new DynamoDB document client with the one retry policy; attributes left `undefined` are dropped, not refused. */
+export function createDynamoDocumentClient(connection: ClientConnection = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoDbClient(connection), { marshallOptions: { removeUndefinedValues: true } });
+}
+
 let s3: S3Client | undefined;
 let sqs: SQSClient | undefined;
 let dynamo: DynamoDBDocumentClient | undefined;
 
 /** The process's S3 client. */
 export function s3Client(): S3Client {
-  s3 ??= new S3Client({ ...SDK_RETRY });
+  s3 ??= createS3Client();
   return s3;
 }
 
 /** The process's SQS client. */
 export function sqsClient(): SQSClient {
-  sqs ??= new SQSClient({ ...SDK_RETRY });
+  sqs ??= createSqsClient();
   return sqs;
 }
 
 /** The process's DynamoDB document client; attributes left `undefined` are dropped, not refused. */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({ ...SDK_RETRY }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  dynamo ??= createDynamoDocumentClient();
   return dynamo;
 }
 

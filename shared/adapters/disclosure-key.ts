@@ -1,11 +1,13 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import type { DisclosureKeySource } from '../configuration/disclosure-key-source';
 import { SETTINGS_ENV } from '../topology';
 
 /**
  * The key of the HMAC that names a person in the record of disclosures (return-flows §4). It lives
- * outside the table: an SSM SecureString in AWS (its name in `DISCLOSURE_KEY_PARAMETER`), a hex
- * key in `DISCLOSURE_KEY_LOCAL` on the laptop. Without either the hub must not deliver: a record of
- * disclosures keyed by a guessable or missing key would be worthless, so this fails loudly.
+ * outside the table: an SSM SecureString in AWS, a hex key on the laptop; the function's
+ * configuration says which (shared/configuration/disclosure-key-source.ts). Without a usable key
+ * the hub must not deliver: a record of disclosures keyed by a guessable or missing key would be
+ * worthless, so this fails loudly.
  */
 
 /** At least 256 bits: the HMAC-SHA-256 output length (RFC 2104 §3). */
@@ -29,20 +31,36 @@ export function parseHexKey(value: string, source: string): Buffer {
 }
 
 /**
- * The disclosure HMAC key: from the SSM SecureString named by `DISCLOSURE_KEY_PARAMETER` (decrypted,
- * cached five minutes by Powertools), else from `DISCLOSURE_KEY_LOCAL`.
- * @throws DisclosureKeyError when neither is set, or the value is not a hex key of 32 bytes or more.
+ * The disclosure HMAC key from its source: the SSM SecureString (decrypted, cached five minutes by
+ * Powertools), or the laptop's hex key.
+ * @throws DisclosureKeyError when the source names no key, or the value is not a hex key of 32 bytes or more.
  */
-export async function loadDisclosureKey(env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
-  const parameterName = env[SETTINGS_ENV.disclosureKeyParameter];
-  if (parameterName) {
+export async function loadDisclosureKey(source: DisclosureKeySource): Promise<Buffer> {
+  if ('parameterName' in source) {
+    const { parameterName } = source;
     const value = await getParameter(parameterName, { decrypt: true, maxAge: KEY_CACHE_SECONDS });
     if (typeof value !== 'string' || value === '') throw new DisclosureKeyError(`SSM parameter ${parameterName} holds no disclosure key`);
     return parseHexKey(value, `SSM parameter ${parameterName}`);
   }
-  const local = env[SETTINGS_ENV.disclosureKeyLocal];
-  if (local) return parseHexKey(local, SETTINGS_ENV.disclosureKeyLocal);
+  if ('localHex' in source) return parseHexKey(source.localHex, SETTINGS_ENV.disclosureKeyLocal);
+  // The type allows no other source; a value built around it still must not pass unkeyed.
   throw new DisclosureKeyError(
     `No disclosure key: set ${SETTINGS_ENV.disclosureKeyParameter} (SSM SecureString, AWS) or ${SETTINGS_ENV.disclosureKeyLocal} (hex, laptop)`,
   );
+}
+
+/**
+ * The disclosure key as a function reads it, at each use and always through a cache: in AWS the
+ * SSM parameter is fetched again only when Powertools' five-minute cache has run out (so a rotated
+ * key is picked up without a cold start); the laptop's key is parsed once.
+ */
+export function disclosureKeyReader(source: DisclosureKeySource): () => Promise<Uint8Array> {
+  if ('localHex' in source) {
+    let parsed: Promise<Buffer> | undefined;
+    return () => {
+      parsed ??= loadDisclosureKey(source);
+      return parsed;
+    };
+  }
+  return () => loadDisclosureKey(source);
 }

@@ -1,17 +1,9 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { isExpired } from '../domain/retention';
-import type { TableSpec } from '../topology';
 import { type EntryRetryOptions, entryRetryPolicy, retryEntries } from './retry-entries';
 
 /** Helpers shared by the DynamoDB adapters. */
-
-/** The table name a function finds in its environment. */
-export function tableNameFromEnv(spec: TableSpec, env: NodeJS.ProcessEnv = process.env): string {
-  const name = env[spec.env];
-  if (!name) throw new Error(`${spec.env} is not set: the ${spec.name} table is unknown`);
-  return name;
-}
 
 /** Whether an error is DynamoDB's refusal of a conditional write. */
 export function isConditionalCheckFailed(error: unknown): boolean {

@@ -5,10 +5,7 @@ import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/reten
 import { disclosureOf, inszHmac } from '../domain/return-flows/disclosures';
 import { paymentLineOf } from '../domain/return-flows/payment-line';
 import { type Clock, systemClock } from '../ports';
-import { TABLES } from '../topology';
-import { dynamoDocumentClient } from './aws-clients';
-import { loadDisclosureKey } from './disclosure-key';
-import { type BatchWriteOptions, putAll, tableNameFromEnv } from './dynamo-common';
+import { type BatchWriteOptions, putAll } from './dynamo-common';
 import { disclosureItem } from './dynamo-disclosures';
 import { lineItem } from './dynamo-payment-lines';
 
@@ -59,13 +56,4 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       putAll(this.client, this.tables.disclosures, disclosures(), this.writeOptions),
     ]);
   }
-}
-
-/** The ledger of a function: tables from its environment, the key from SSM or the laptop's setting. */
-export function createDeliveryLedger(env: NodeJS.ProcessEnv = process.env): DynamoDeliveryLedger {
-  return new DynamoDeliveryLedger(
-    dynamoDocumentClient(),
-    { paymentLines: tableNameFromEnv(TABLES.paymentLines, env), disclosures: tableNameFromEnv(TABLES.disclosures, env) },
-    () => loadDisclosureKey(env),
-  );
 }

@@ -4,25 +4,13 @@ import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipie
 import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../domain/retention';
 import { type VariableSource, variablesOf } from '../function-environment';
 import { type FunctionDeclaration, type FunctionSetting, type FunctionUses, type QueueSpec, SETTINGS_ENV } from '../topology';
-import {
-  ConfigurationError,
-  type Environment,
-  json,
-  readConfig,
-  secret,
-  share,
-  text,
-  type VariableSchemas,
-  wholeNumber,
-} from './read-config';
+import { DISCLOSURE_KEY_SCHEMAS, type DisclosureKeySource, disclosureKeySourceOf } from './disclosure-key-source';
+import { ConfigurationError, type Environment, json, readConfig, share, text, type VariableSchemas, wholeNumber } from './read-config';
 
 /**
  * A function's configuration, typed and read once at cold start from the variables its
  * declaration in shared/topology.ts gives it: plain values, ready to hand to its adapters.
  */
-
-/** Where the disclosure HMAC key comes from: SSM in AWS, a hex value on the laptop. */
-export type DisclosureKeySource = { readonly parameterName: string } | { readonly localHex: string };
 
 /** The value of each setting, once read. */
 export interface SettingValues {
@@ -48,7 +36,7 @@ const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValue
 export interface FunctionConfig<U extends FunctionUses = FunctionUses> {
   readonly buckets: { readonly [K in keyof U['buckets']]-?: string };
   readonly tables: { readonly [K in keyof U['tables']]-?: string };
-  /** The URL of each queue it sends to or reads the URL of, by queue name. */
+  /** The URL of each queue it sends to, by queue name. */
   readonly queueUrls: Readonly<Record<string, string>>;
   /** The ARN of each trigger queue, by queue name, when the sender is the queue. */
   readonly queueArns: Readonly<Record<string, string>>;
@@ -59,7 +47,7 @@ export interface FunctionConfig<U extends FunctionUses = FunctionUses> {
 function schemaOf(source: VariableSource): z.ZodType {
   if (source.kind === 'setting') return SETTING_SCHEMAS[source.setting];
   // In AWS the key's parameter; on the laptop DISCLOSURE_KEY_LOCAL instead (checked below).
-  if (source.kind === 'disclosureKeyParameter') return text().optional();
+  if (source.kind === 'disclosureKeyParameter') return DISCLOSURE_KEY_SCHEMAS[SETTINGS_ENV.disclosureKeyParameter];
   return text();
 }
 
@@ -67,18 +55,8 @@ function schemaOf(source: VariableSource): z.ZodType {
 export function configSchemaOf(fn: FunctionDeclaration): VariableSchemas {
   const schemas: Record<string, z.ZodType> = {};
   for (const { name, source } of variablesOf(fn)) schemas[name] = schemaOf(source);
-  if (fn.uses.disclosureKey) schemas[SETTINGS_ENV.disclosureKeyLocal] = secret(text().optional());
+  if (fn.uses.disclosureKey) schemas[SETTINGS_ENV.disclosureKeyLocal] = DISCLOSURE_KEY_SCHEMAS[SETTINGS_ENV.disclosureKeyLocal];
   return schemas;
-}
-
-function disclosureKeySourceOf(values: Readonly<Record<string, unknown>>): DisclosureKeySource {
-  const parameterName = values[SETTINGS_ENV.disclosureKeyParameter];
-  if (typeof parameterName === 'string') return { parameterName };
-  const localHex = values[SETTINGS_ENV.disclosureKeyLocal];
-  if (typeof localHex === 'string') return { localHex };
-  throw new ConfigurationError(
-    `environment variable ${SETTINGS_ENV.disclosureKeyParameter} is not set (on the laptop: ${SETTINGS_ENV.disclosureKeyLocal})`,
-  );
 }
 
 /**
@@ -109,4 +87,12 @@ export function queueUrlOf(config: Pick<FunctionConfig, 'queueUrls'>, queue: Que
   const url = config.queueUrls[queue.name];
   if (url === undefined) throw new ConfigurationError(`${queue.name} is not a queue this function declares (shared/topology.ts)`);
   return url;
+}
+
+/** The ARN of trigger `queue` in a function's configuration. @throws when the function is not triggered by the queue. */
+export function queueArnOf(config: Pick<FunctionConfig, 'queueArns'>, queue: QueueSpec): string {
+  const arn = config.queueArns[queue.name];
+  if (arn === undefined)
+    throw new ConfigurationError(`${queue.name} is not a trigger of this function whose ARN it reads (shared/topology.ts)`);
+  return arn;
 }

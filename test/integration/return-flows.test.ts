@@ -5,11 +5,12 @@ import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../.
 import { findDisclosures, formatDisclosures } from '../../scripts/disclosures';
 import { listRefused } from '../../scripts/refused-messages';
 import { dynamoDocumentClient, sqsClient } from '../../shared/adapters/aws-clients';
-import { loadDisclosureKey } from '../../shared/adapters/disclosure-key';
-import { createDeliveryLedger } from '../../shared/adapters/dynamo-delivery-ledger';
+import { disclosureKeyReader, loadDisclosureKey } from '../../shared/adapters/disclosure-key';
+import { DynamoDeliveryLedger } from '../../shared/adapters/dynamo-delivery-ledger';
 import { DynamoDisclosures } from '../../shared/adapters/dynamo-disclosures';
 import { DynamoPaymentLines } from '../../shared/adapters/dynamo-payment-lines';
 import { DynamoRefusedMessages } from '../../shared/adapters/dynamo-refused-messages';
+import { readDisclosureKeySource } from '../../shared/configuration/disclosure-key-source';
 import type { RecipientRecord } from '../../shared/domain/recipients';
 import { correctionIdOf } from '../../shared/domain/return-flows/ids';
 import { deadLetterQueueOf, QUEUES, type QueueSpec, TABLES } from '../../shared/topology';
@@ -125,9 +126,18 @@ const decision = (line: RecipientRecord, decisionId: string, verdict: 'VALIDATED
   decidedAt,
 });
 
+/** What split-batch records of a delivery, in the stand-in's tables, under the key the functions read. */
+function deliveryLedger(): DynamoDeliveryLedger {
+  return new DynamoDeliveryLedger(
+    dynamoDocumentClient(),
+    { paymentLines: standIn.tableName(TABLES.paymentLines), disclosures: standIn.tableName(TABLES.disclosures) },
+    disclosureKeyReader(readDisclosureKeySource()),
+  );
+}
+
 beforeAll(async () => {
   standIn = await startLocalStandIn();
-  const ledger = createDeliveryLedger();
+  const ledger = deliveryLedger();
   await ledger.recordDeliveries(batch, 'VDAB', vdabRecords);
   await ledger.recordDeliveries(batch, 'ACTIRIS', actirisRecords);
   await ledger.recordDeliveries(batch, 'FOREM', [foremRecord(INSZ), foremRecord(OTHER_INSZ)]);
@@ -272,7 +282,7 @@ describe('return flows through the local stand-in', () => {
     const before = await lines.getLine('VDAB', 'V-1', new Date());
     expect(before).toMatchObject({ status: 'VALIDATED', statusDecisionId: 'dec-v1', fileNumber: 'F-V-1' });
 
-    await createDeliveryLedger().recordDeliveries({ ...batch, batchId: 'batch-2025-10-replay' }, 'VDAB', [vdabRecords[0]!]);
+    await deliveryLedger().recordDeliveries({ ...batch, batchId: 'batch-2025-10-replay' }, 'VDAB', [vdabRecords[0]!]);
 
     const after = await lines.getLine('VDAB', 'V-1', new Date());
     expect(after).toMatchObject({ status: 'VALIDATED', statusDecisionId: 'dec-v1', batchId: 'batch-2025-10-replay' });
@@ -281,7 +291,7 @@ describe('return flows through the local stand-in', () => {
   });
 
   it('answers "which recipients received data about this person, and when?" from the record of disclosures', async () => {
-    const key = await loadDisclosureKey();
+    const key = await loadDisclosureKey(readDisclosureKeySource());
     const store = new DynamoDisclosures(dynamoDocumentClient(), standIn.tableName(TABLES.disclosures));
     const rows = await findDisclosures({ insz: INSZ }, store, key, new Date());
     // V-1, V-2, V-4, V-5 (and V-1 again in the replay batch), A-1, A-2, and one FOREM row.

@@ -3,7 +3,7 @@ import type { CorrectionDecisionMessage, CorrectionRequestInbound } from '../../
 import type { Clock, MessagePublisher } from '../../ports';
 import { isGranted, type ReturningRecipient } from '../recipients';
 import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
-import type { ReturnFlowConfig } from './config';
+import type { PpsFlowConfig, RegionFlowConfig } from './config';
 import {
   approvedForOcmw,
   type Correction,
@@ -44,16 +44,24 @@ export interface CorrectionStore {
   markForwardedToOcmw(correction: Correction, at: Date): Promise<void>;
 }
 
-/** What submitting a correction and applying the PPS's decision need. */
-export interface CorrectionDeps {
+/** What submitting a correction request of VDAB or Actiris needs (region-inbound). */
+export interface CorrectionRequestDeps {
   /** The delivered lines a request is checked against. */
   readonly lines: PaymentLineStore;
   readonly corrections: CorrectionStore;
   readonly publisher: MessagePublisher;
   readonly clock: Clock;
-  readonly config: ReturnFlowConfig;
-  /** HMAC of an INSZ with the disclosure key: how a line names its person. */
-  readonly personKey: (insz: string) => string;
+  readonly config: RegionFlowConfig;
+  /** HMAC of an INSZ with the disclosure key: how a line names its person (the key is read when needed). */
+  readonly personKey: (insz: string) => Promise<string>;
+}
+
+/** What applying the PPS's decision on a correction needs (pps-inbound): no payment line, no disclosure key. */
+export interface CorrectionDecisionDeps {
+  readonly corrections: CorrectionStore;
+  readonly publisher: MessagePublisher;
+  readonly clock: Clock;
+  readonly config: PpsFlowConfig;
 }
 
 /**
@@ -64,7 +72,7 @@ export interface CorrectionDeps {
  * @throws MessageRefusal INVALID_FIELD, WRONG_CHANNEL, REGULATION_NOT_GRANTED, UNKNOWN_LINE, LINE_MISMATCH, DUPLICATE_REQUEST
  */
 export async function submitCorrection(
-  deps: CorrectionDeps,
+  deps: CorrectionRequestDeps,
   requester: ReturningRecipient,
   message: CorrectionRequestInbound,
 ): Promise<ReturnOutcome> {
@@ -98,7 +106,7 @@ export async function submitCorrection(
 }
 
 /** @throws MessageRefusal WRONG_CHANNEL, REGULATION_NOT_GRANTED */
-function checkRequester(deps: CorrectionDeps, requester: ReturningRecipient, fields: CorrectionFields): void {
+function checkRequester(deps: CorrectionRequestDeps, requester: ReturningRecipient, fields: CorrectionFields): void {
   if (fields.requesterKbo !== deps.config.recipientKbos[requester]) {
     throw new MessageRefusal('WRONG_CHANNEL', `requesterKbo is not the KBO of ${requester}, whose channel this is`);
   }
@@ -108,14 +116,20 @@ function checkRequester(deps: CorrectionDeps, requester: ReturningRecipient, fie
 }
 
 /** @throws MessageRefusal UNKNOWN_LINE, LINE_MISMATCH (naming every field that differs) */
-async function checkDeliveredLine(deps: CorrectionDeps, requester: ReturningRecipient, fields: CorrectionFields, now: Date): Promise<void> {
+async function checkDeliveredLine(
+  deps: CorrectionRequestDeps,
+  requester: ReturningRecipient,
+  fields: CorrectionFields,
+  now: Date,
+): Promise<void> {
   const line = await deps.lines.getLine(requester, fields.reference, now);
   if (!line) throw new MessageRefusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
+  const personKey = await deps.personKey(fields.insz);
   const mismatched = [
     line.fileNumber !== fields.fileNumber ? 'fileNumber' : undefined,
     line.ocmwKbo !== fields.ocmwKbo ? 'ocmwKbo' : undefined,
     line.regulation !== fields.regulation ? 'regulation' : undefined,
-    line.inszHmac !== deps.personKey(fields.insz) ? 'insz' : undefined,
+    line.inszHmac !== personKey ? 'insz' : undefined,
   ].filter((field) => field !== undefined);
   if (mismatched.length > 0) throw new MessageRefusal('LINE_MISMATCH', `${mismatched.join(', ')} differ from the delivered line`);
 }
@@ -147,7 +161,7 @@ function submittedCorrection(
  * otherwise a no-op; another decision is refused.
  * @throws MessageRefusal UNKNOWN_CORRECTION, ALREADY_DECIDED
  */
-export async function applyCorrectionDecision(deps: CorrectionDeps, message: CorrectionDecisionMessage): Promise<ReturnOutcome> {
+export async function applyCorrectionDecision(deps: CorrectionDecisionDeps, message: CorrectionDecisionMessage): Promise<ReturnOutcome> {
   const now = deps.clock();
 
   // 1. The correction the PPS decides on.

@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dynamoDocumentClient, resetAwsClients, SDK_RETRY, s3Client, sqsClient } from '../../../shared/adapters/aws-clients';
+import {
+  createDynamoDbClient,
+  createDynamoDocumentClient,
+  createS3Client,
+  createSqsClient,
+  dynamoDocumentClient,
+  resetAwsClients,
+  SDK_RETRY,
+  s3Client,
+  sqsClient,
+} from '../../../shared/adapters/aws-clients';
 
 /** The retry settings a client resolved: the attempts and the strategy's mode. */
 async function retrySettings(config: { maxAttempts: () => Promise<number>; retryStrategy: () => Promise<unknown> }) {
@@ -32,6 +42,21 @@ describe('the SDK clients', () => {
     ['DynamoDB', () => dynamoDocumentClient().config],
   ])('%s: every client is configured with that one policy', async (_, config) => {
     expect(await retrySettings(config())).toEqual({ maxAttempts: SDK_RETRY.maxAttempts, mode: SDK_RETRY.retryMode });
+  });
+
+  const local = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
+  it.each([
+    ['S3', () => createS3Client(local).config],
+    ['SQS', () => createSqsClient(local).config],
+    ['DynamoDB', () => createDynamoDbClient(local).config],
+    ['DynamoDB documents', () => createDynamoDocumentClient(local).config],
+  ])('%s: a client made for another endpoint (the local stand-in) connects there and retries by the same policy', async (_, config) => {
+    const resolved = config();
+    expect(await retrySettings(resolved)).toEqual({ maxAttempts: SDK_RETRY.maxAttempts, mode: SDK_RETRY.retryMode });
+    expect(await resolved.region()).toBe('eu-west-1');
+    const endpoint = await (resolved.endpoint as () => Promise<{ hostname: string; port?: number }>)();
+    expect([endpoint.hostname, endpoint.port]).toEqual(['127.0.0.1', 4566]);
   });
 
   it('are made once per process, and again after a reset', () => {

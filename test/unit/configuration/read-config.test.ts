@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { configSchemaOf, queueUrlOf, readFunctionConfig } from '../../../shared/configuration/function-config';
+import { readDisclosureKeySource } from '../../../shared/configuration/disclosure-key-source';
+import { configSchemaOf, queueArnOf, queueUrlOf, readFunctionConfig } from '../../../shared/configuration/function-config';
 import { ConfigurationError, json, readConfig, secret, share, text, wholeNumber } from '../../../shared/configuration/read-config';
 import { variablesOf } from '../../../shared/function-environment';
 import { FUNCTIONS, QUEUES } from '../../../shared/topology';
@@ -112,6 +113,21 @@ describe('readFunctionConfig', () => {
     );
   });
 
+  it('takes the parameter when both are set: a laptop key left in the environment never replaces SSM', () => {
+    const both = { ...SPLIT_BATCH_ENV, DISCLOSURE_KEY_LOCAL: 'cd'.repeat(32) };
+    expect(readFunctionConfig(FUNCTIONS.splitBatch, both).disclosureKey).toEqual({ parameterName: '/art60-hub/dev/disclosure-hmac-key' });
+  });
+
+  it("reads the key's source for a script from the same variables as a function's", () => {
+    expect(readDisclosureKeySource({ DISCLOSURE_KEY_PARAMETER: '/p', DISCLOSURE_KEY_LOCAL: 'cd'.repeat(32) })).toEqual({
+      parameterName: '/p',
+    });
+    expect(readDisclosureKeySource({ DISCLOSURE_KEY_LOCAL: 'cd'.repeat(32) })).toEqual({ localHex: 'cd'.repeat(32) });
+    expect(problemOf(() => readDisclosureKeySource({}))).toBe(
+      'Error: environment variable DISCLOSURE_KEY_PARAMETER is not set (on the laptop: DISCLOSURE_KEY_LOCAL)',
+    );
+  });
+
   it('names the missing or invalid variables of a function', () => {
     const { BUCKET_STAGING: _, ...withoutStaging } = SPLIT_BATCH_ENV;
     expect(problemOf(() => readFunctionConfig(FUNCTIONS.splitBatch, withoutStaging))).toBe(
@@ -122,7 +138,33 @@ describe('readFunctionConfig', () => {
     );
   });
 
-  it('reads the return flows’ settings: the recipients’ KBOs and the retention of refused messages', () => {
+  it('reads the return flows’ settings: the recipients’ KBOs (region-inbound) and the retention of refused messages', () => {
+    const env = {
+      QUEUE_ARN_INBOUND_VDAB: 'arn:inbound-vdab',
+      QUEUE_ARN_INBOUND_ACTIRIS: 'arn:inbound-actiris',
+      QUEUE_URL_OUTBOUND_VDAB: 'u1',
+      QUEUE_URL_OUTBOUND_ACTIRIS: 'u2',
+      QUEUE_URL_OUTBOUND_PPS: 'u3',
+      TABLE_PAYMENT_LINES: 'p',
+      TABLE_CORRECTIONS: 'c',
+      TABLE_REFUSED_MESSAGES: 'r',
+      RECIPIENT_KBOS: JSON.stringify({ VDAB: '0887010362', ACTIRIS: '0242220579' }),
+      DISCLOSURE_KEY_PARAMETER: '/art60-hub/dev/disclosure-hmac-key',
+    };
+    const config = readFunctionConfig(FUNCTIONS.regionInbound, env);
+    expect(config.settings).toEqual({ recipientKbos: { VDAB: '0887010362', ACTIRIS: '0242220579' }, refusedMessageRetentionDays: 30 });
+    expect(config.queueArns).toEqual({ 'inbound-vdab': 'arn:inbound-vdab', 'inbound-actiris': 'arn:inbound-actiris' });
+    expect(queueArnOf(config, QUEUES.recipientInbound.ACTIRIS)).toBe('arn:inbound-actiris');
+    expect(() => queueArnOf(config, QUEUES.ppsInbound)).toThrow(/inbound-pps is not a trigger of this function/);
+    expect(problemOf(() => readFunctionConfig(FUNCTIONS.regionInbound, { ...env, RECIPIENT_KBOS: '{"VDAB":"123"}' }))).toBe(
+      'Error: RECIPIENT_KBOS must be JSON with the 10-digit KBO of VDAB and ACTIRIS, got "{\\"VDAB\\":\\"123\\"}"',
+    );
+    expect(problemOf(() => readFunctionConfig(FUNCTIONS.regionInbound, { ...env, REFUSED_MESSAGE_RETENTION_DAYS: '0' }))).toBe(
+      'Error: REFUSED_MESSAGE_RETENTION_DAYS must be a whole number of days, at least 1, got "0"',
+    );
+  });
+
+  it('reads what pps-inbound uses: its channel, the queues it sends to, two tables, the retention, and no disclosure key', () => {
     const env = {
       QUEUE_ARN_INBOUND_PPS: 'arn:inbound-pps',
       QUEUE_URL_OUTBOUND_VDAB: 'u1',
@@ -131,16 +173,12 @@ describe('readFunctionConfig', () => {
       QUEUE_URL_OUTBOUND_OCMW: 'u4',
       TABLE_CORRECTIONS: 'c',
       TABLE_REFUSED_MESSAGES: 'r',
-      TABLE_PAYMENT_LINES: 'p',
-      RECIPIENT_KBOS: JSON.stringify({ VDAB: '0887010362', ACTIRIS: '0242220579' }),
     };
     const config = readFunctionConfig(FUNCTIONS.ppsInbound, env);
-    expect(config.settings).toEqual({ recipientKbos: { VDAB: '0887010362', ACTIRIS: '0242220579' }, refusedMessageRetentionDays: 30 });
+    expect(config.settings).toEqual({ refusedMessageRetentionDays: 30 });
+    expect(config.tables).toEqual({ corrections: 'c', refusedMessages: 'r' });
     expect(config.queueArns).toEqual({ 'inbound-pps': 'arn:inbound-pps' });
     expect(config.disclosureKey).toBeUndefined();
-    expect(problemOf(() => readFunctionConfig(FUNCTIONS.ppsInbound, { ...env, RECIPIENT_KBOS: '{"VDAB":"123"}' }))).toBe(
-      'Error: RECIPIENT_KBOS must be JSON with the 10-digit KBO of VDAB and ACTIRIS, got "{\\"VDAB\\":\\"123\\"}"',
-    );
     expect(problemOf(() => readFunctionConfig(FUNCTIONS.ppsInbound, { ...env, REFUSED_MESSAGE_RETENTION_DAYS: '0' }))).toBe(
       'Error: REFUSED_MESSAGE_RETENTION_DAYS must be a whole number of days, at least 1, got "0"',
     );

@@ -1,14 +1,14 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
-import { buildReturnFlowDeps, channelOfQueueArn } from '../../../shared/adapters/dynamo-return-flow-deps';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readFunctionConfig } from '../../../shared/configuration/function-config';
 import { type FunctionVariable, variablesOf } from '../../../shared/function-environment';
-import { FUNCTIONS, QUEUES } from '../../../shared/topology';
+import { FUNCTIONS, QUEUES, SETTINGS_ENV } from '../../../shared/topology';
 
 /**
  * Each function is given only the variables its declaration derives (infra sets exactly these):
  * they must be enough for what its code reads at start.
  */
+
+type FunctionKey = keyof typeof FUNCTIONS;
 
 function sampleValue({ name, source }: FunctionVariable): string {
   if (source.kind === 'setting' && source.setting === 'recipientKbos') return JSON.stringify({ VDAB: '0887010362', ACTIRIS: '0242220579' });
@@ -17,22 +17,56 @@ function sampleValue({ name, source }: FunctionVariable): string {
   return `value-of-${name}`;
 }
 
-const environmentOf = (fn: (typeof FUNCTIONS)[keyof typeof FUNCTIONS]) =>
+const environmentOf = (fn: (typeof FUNCTIONS)[FunctionKey]) =>
   Object.fromEntries(variablesOf(fn).map((variable) => [variable.name, sampleValue(variable)]));
 
+/** Each function's module: importing it is its cold start (configuration read, adapters built). */
+const MODULES = {
+  splitBatch: () => import('../../../functions/split-batch'),
+  regionInbound: () => import('../../../functions/region-inbound'),
+  ppsInbound: () => import('../../../functions/pps-inbound'),
+} satisfies Record<FunctionKey, () => Promise<{ handler: unknown }>>;
+
+/** Every variable any function reads, so that a function starts with its own and none of another's. */
+const EVERY_VARIABLE = new Set([
+  ...Object.values(FUNCTIONS).flatMap((fn) => variablesOf(fn).map((variable) => variable.name)),
+  SETTINGS_ENV.disclosureKeyLocal,
+]);
+const environmentBefore = { ...process.env };
+
+/** Sets exactly the variables `fn`'s declaration derives, as the CDK app does. */
+function startWithDeclaredEnvironment(fn: (typeof FUNCTIONS)[FunctionKey]): void {
+  for (const name of EVERY_VARIABLE) delete process.env[name];
+  Object.assign(process.env, environmentOf(fn));
+}
+
+afterAll(() => {
+  for (const name of EVERY_VARIABLE) delete process.env[name];
+  Object.assign(process.env, environmentBefore);
+});
+
 describe('the environment derived from each declaration', () => {
-  it.each(Object.keys(FUNCTIONS) as Array<keyof typeof FUNCTIONS>)('is all that %s reads', (k) => {
+  it.each(Object.keys(FUNCTIONS) as FunctionKey[])('is all that %s reads', (k) => {
     expect(() => readFunctionConfig(FUNCTIONS[k], environmentOf(FUNCTIONS[k]))).not.toThrow();
   });
 
-  it('is enough for the return flows: their tables, queues and settings, and the channels that name the sender', () => {
-    const client = {} as DynamoDBDocumentClient;
-    const publisher = { publish: async () => undefined };
-    for (const fn of [FUNCTIONS.regionInbound, FUNCTIONS.ppsInbound]) {
-      expect(() => buildReturnFlowDeps({ publisher, client, env: environmentOf(fn) }), fn.name).not.toThrow();
-    }
-    const regionEnv = environmentOf(FUNCTIONS.regionInbound);
-    expect(channelOfQueueArn(`arn:aws:sqs:eu-west-1:111111111111:${QUEUES.recipientInbound.ACTIRIS.name}`, regionEnv)).toBe('ACTIRIS');
+  it.each(Object.keys(FUNCTIONS) as FunctionKey[])('is all that %s needs for its cold start', async (k) => {
+    startWithDeclaredEnvironment(FUNCTIONS[k]);
+    await expect(MODULES[k]()).resolves.toHaveProperty('handler');
+  });
+
+  it('is enough for the return flows: their tables, queues and settings, and the channels that name the sender', async () => {
+    startWithDeclaredEnvironment(FUNCTIONS.regionInbound);
+    const { regionInboundDependencies } = await MODULES.regionInbound();
+    const region = regionInboundDependencies(readFunctionConfig(FUNCTIONS.regionInbound, environmentOf(FUNCTIONS.regionInbound)));
+    expect(region.channelOf(`arn:aws:sqs:eu-west-1:111111111111:${QUEUES.recipientInbound.ACTIRIS.name}`)).toBe('ACTIRIS');
+    expect(region.channelOf(`arn:aws:sqs:eu-west-1:111111111111:${QUEUES.ppsInbound.name}`)).toBeUndefined();
+
+    startWithDeclaredEnvironment(FUNCTIONS.ppsInbound);
+    const { ppsInboundDependencies } = await MODULES.ppsInbound();
     expect(environmentOf(FUNCTIONS.ppsInbound)[QUEUES.ppsInbound.arnEnv]).toBe('arn:aws:sqs:eu-west-1:111111111111:inbound-pps');
+    expect(ppsInboundDependencies(readFunctionConfig(FUNCTIONS.ppsInbound, environmentOf(FUNCTIONS.ppsInbound))).ppsQueueArn).toBe(
+      'arn:aws:sqs:eu-west-1:111111111111:inbound-pps',
+    );
   });
 });

@@ -86,7 +86,7 @@ describe('functions', () => {
     });
   });
 
-  it('gives region-inbound the ARNs of both inbound queues, so that the channel names the sender, and every return-flow queue URL', () => {
+  it('gives region-inbound the ARNs of both inbound queues, so that the channel names the sender, and the URLs of the queues it sends to only', () => {
     expect(envOf('regionInbound')).toEqual({
       ...powertools('regionInbound'),
       QUEUE_ARN_INBOUND_VDAB: queueArn(QUEUES.recipientInbound.VDAB),
@@ -94,8 +94,6 @@ describe('functions', () => {
       QUEUE_URL_OUTBOUND_PPS: queueRef(QUEUES.ppsOutbound),
       QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
       QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
-      // The return-flow configuration reads the OCMW queue URL too; region-inbound has no grant on it (see its policy).
-      QUEUE_URL_OUTBOUND_OCMW: queueRef(QUEUES.ocmwOutbound),
       TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
       TABLE_CORRECTIONS: imported(s.hub.stateful.tables.corrections.table, 'Ref'),
       TABLE_REFUSED_MESSAGES: imported(s.hub.stateful.tables.refusedMessages.table, 'Ref'),
@@ -105,7 +103,7 @@ describe('functions', () => {
     });
   });
 
-  it('gives pps-inbound the ARN of its one channel, the queue URLs it sends to, its tables and settings, and no disclosure key', () => {
+  it('gives pps-inbound the ARN of its one channel, the queue URLs it sends to, its two tables and its retention: no payment lines, no KBOs, no disclosure key', () => {
     expect(envOf('ppsInbound')).toEqual({
       ...powertools('ppsInbound'),
       QUEUE_ARN_INBOUND_PPS: queueArn(QUEUES.ppsInbound),
@@ -115,8 +113,6 @@ describe('functions', () => {
       QUEUE_URL_OUTBOUND_OCMW: queueRef(QUEUES.ocmwOutbound),
       TABLE_CORRECTIONS: imported(s.hub.stateful.tables.corrections.table, 'Ref'),
       TABLE_REFUSED_MESSAGES: imported(s.hub.stateful.tables.refusedMessages.table, 'Ref'),
-      TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
-      [SETTINGS_ENV.recipientKbos]: kbos,
       [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
     });
   });
@@ -204,7 +200,7 @@ describe('least-privilege roles', () => {
     ]);
   });
 
-  it('pps-inbound: consumes inbound-pps, reads payment lines, uses corrections and refused messages, sends to VDAB/ACTIRIS, the PPS and the OCMWs', () => {
+  it('pps-inbound: consumes inbound-pps, uses corrections and refused messages (no payment lines), sends to VDAB/ACTIRIS, the PPS and the OCMWs', () => {
     const correctionsArn = tableArn('corrections');
     expect(policyOf('ppsInbound')).toEqual([
       logs('ppsInbound'),
@@ -227,7 +223,6 @@ describe('least-privilege roles', () => {
         Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }],
       },
       { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('refusedMessages') },
-      { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.read, Resource: tableArn('paymentLines') },
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsInbound)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
       key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.ACTIRIS)),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CORRECTION_TRANSITIONS, type CorrectionStatus, canTransition } from '../../../shared/domain/return-flows/correction';
 import { approvedMessageId, correctionIdOf, outcomeMessageId } from '../../../shared/domain/return-flows/ids';
-import { processReturnMessage } from '../../../shared/domain/return-flows/process';
+import { type PpsFlowDeps, processPpsMessage, processRegionMessage } from '../../../shared/domain/return-flows/process';
 import { assertValidMessage } from '../../support/message-schemas';
 import { ACTIRIS_KBO, correctionMessage, line, makeDeps, OTHER_INSZ, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
 
@@ -25,7 +25,7 @@ describe('submitting a correction', () => {
     const { deps, corrections, publisher } = setup();
     const message = correctionMessage({ requestId: 'req-1', amount: '120.5' });
 
-    const outcome = await processReturnMessage(deps, 'VDAB', received(message));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(message));
 
     expect(outcome).toEqual({ kind: 'accepted', type: 'correction.request' });
     const stored = corrections.items.get('VDAB#req-1');
@@ -54,7 +54,7 @@ describe('submitting a correction', () => {
     // VDAB's KBO written in a message that came on Actiris's channel.
     const message = correctionMessage({ reference: 'REF-B', fileNumber: 'B-7' });
 
-    const outcome = await processReturnMessage(deps, 'ACTIRIS', received(message));
+    const outcome = await processRegionMessage(deps, 'ACTIRIS', received(message));
 
     expect(outcome).toMatchObject({ kind: 'refused', code: 'WRONG_CHANNEL' });
     expect(corrections.items.size).toBe(0);
@@ -68,14 +68,14 @@ describe('submitting a correction', () => {
   it('refuses a regulation that is not granted to the requester', async () => {
     const { deps, corrections } = setup();
     const message = correctionMessage({ requesterKbo: ACTIRIS_KBO, reference: 'REF-B', fileNumber: 'B-7', regulation: 'ART61' });
-    const outcome = await processReturnMessage(deps, 'ACTIRIS', received(message));
+    const outcome = await processRegionMessage(deps, 'ACTIRIS', received(message));
     expect(outcome).toMatchObject({ kind: 'refused', code: 'REGULATION_NOT_GRANTED' });
     expect(corrections.items.size).toBe(0);
   });
 
   it('refuses a reference never delivered to the requester with UNKNOWN_LINE', async () => {
     const { deps } = setup();
-    const outcome = await processReturnMessage(deps, 'VDAB', received(correctionMessage({ reference: 'REF-B', fileNumber: 'B-7' })));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(correctionMessage({ reference: 'REF-B', fileNumber: 'B-7' })));
     expect(outcome).toMatchObject({ kind: 'refused', code: 'UNKNOWN_LINE' });
   });
 
@@ -86,7 +86,7 @@ describe('submitting a correction', () => {
     ['regulation', { regulation: 'ART61' }],
   ])('refuses a request whose %s differs from the delivered line with LINE_MISMATCH', async (field, overrides) => {
     const { deps, corrections } = setup();
-    const outcome = await processReturnMessage(deps, 'VDAB', received(correctionMessage(overrides)));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(correctionMessage(overrides)));
     expect(outcome).toMatchObject({ kind: 'refused', code: 'LINE_MISMATCH', detail: `${field} differ from the delivered line` });
     expect(corrections.items.size).toBe(0);
   });
@@ -106,7 +106,7 @@ describe('submitting a correction', () => {
     ['a missing field', { budgetArticle: undefined }],
   ])('refuses %s with INVALID_FIELD', async (_, overrides) => {
     const { deps, corrections, publisher } = setup();
-    const outcome = await processReturnMessage(deps, 'VDAB', received(correctionMessage(overrides)));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(correctionMessage(overrides)));
     expect(outcome).toMatchObject({ kind: 'refused', code: 'INVALID_FIELD' });
     expect(corrections.items.size).toBe(0);
     expect(publisher.bodies(QUEUE_URLS.ppsOutbound)).toEqual([]);
@@ -116,13 +116,13 @@ describe('submitting a correction', () => {
     const { deps, corrections, publisher } = setup();
     const message = correctionMessage({ requestId: 'req-2' });
 
-    await processReturnMessage(deps, 'VDAB', received(message));
-    const resent = await processReturnMessage(
+    await processRegionMessage(deps, 'VDAB', received(message));
+    const resent = await processRegionMessage(
       deps,
       'VDAB',
       received({ ...message, messageId: 'another-id', sentAt: '2025-11-03T11:00:00Z' }),
     );
-    const reused = await processReturnMessage(deps, 'VDAB', received({ ...message, messageId: 'third-id', amount: '99.00' }));
+    const reused = await processRegionMessage(deps, 'VDAB', received({ ...message, messageId: 'third-id', amount: '99.00' }));
 
     expect(resent).toEqual({ kind: 'duplicate', type: 'correction.request' });
     expect(reused).toMatchObject({ kind: 'refused', code: 'DUPLICATE_REQUEST' });
@@ -135,8 +135,8 @@ describe('submitting a correction', () => {
 
   it('keeps requestIds of different requesters apart', async () => {
     const { deps, corrections } = setup();
-    await processReturnMessage(deps, 'VDAB', received(correctionMessage({ requestId: 'same' })));
-    await processReturnMessage(
+    await processRegionMessage(deps, 'VDAB', received(correctionMessage({ requestId: 'same' })));
+    await processRegionMessage(
       deps,
       'ACTIRIS',
       received(correctionMessage({ requestId: 'same', requesterKbo: ACTIRIS_KBO, reference: 'REF-B', fileNumber: 'B-7' })),
@@ -150,10 +150,10 @@ describe('submitting a correction', () => {
     const { deps, corrections, publisher } = setup();
     const message = correctionMessage({ requestId: 'req-crash' });
     publisher.failNext = 1;
-    await expect(processReturnMessage(deps, 'VDAB', received(message))).rejects.toThrow();
+    await expect(processRegionMessage(deps, 'VDAB', received(message))).rejects.toThrow();
     expect(corrections.items.get('VDAB#req-crash')?.forwardedToPpsAt).toBeUndefined();
 
-    await processReturnMessage(deps, 'VDAB', received(message));
+    await processRegionMessage(deps, 'VDAB', received(message));
 
     expect(publisher.bodies(QUEUE_URLS.ppsOutbound)).toHaveLength(1);
     expect(corrections.items.get('VDAB#req-crash')?.forwardedToPpsAt).toBeDefined();
@@ -163,14 +163,14 @@ describe('submitting a correction', () => {
 describe("applying the PPS's decision", () => {
   async function submitted(requestId = 'req-A') {
     const ctx = setup();
-    await processReturnMessage(ctx.deps, 'VDAB', received(correctionMessage({ requestId })));
+    await processRegionMessage(ctx.deps, 'VDAB', received(correctionMessage({ requestId })));
     return { ...ctx, correctionId: correctionIdOf('VDAB', requestId) };
   }
 
   it('APPROVED: tells the requester the outcome only, forwards the correction to the OCMW without requesterKbo, records FORWARDED_TO_OCMW', async () => {
     const { deps, corrections, publisher, correctionId } = await submitted('req-A');
 
-    const outcome = await processReturnMessage(deps, 'PPS', received(ppsDecisionMessage(correctionId, 'APPROVED')));
+    const outcome = await processPpsMessage(deps, received(ppsDecisionMessage(correctionId, 'APPROVED')));
 
     expect(outcome).toEqual({ kind: 'accepted', type: 'correction.decision' });
     const toRequester = publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB);
@@ -205,9 +205,22 @@ describe("applying the PPS's decision", () => {
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.ACTIRIS)).toEqual([]);
   });
 
+  it('needs only its own ports: no payment-line store, no disclosure key, no recipient KBOs', async () => {
+    const { deps, corrections, publisher, correctionId } = await submitted('req-P');
+    const { lines: _lines, personKey: _personKey, config, ...ports } = deps;
+    const { recipientKbos: _kbos, ...ppsConfig } = config;
+    const ppsDeps: PpsFlowDeps = { ...ports, config: ppsConfig };
+
+    const outcome = await processPpsMessage(ppsDeps, received(ppsDecisionMessage(correctionId, 'APPROVED')));
+
+    expect(outcome).toEqual({ kind: 'accepted', type: 'correction.decision' });
+    expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toHaveLength(1);
+    expect(corrections.items.get('VDAB#req-P')?.status).toBe('FORWARDED_TO_OCMW');
+  });
+
   it('REJECTED: tells the requester and sends nothing to the OCMW', async () => {
     const { deps, corrections, publisher, correctionId } = await submitted('req-R');
-    await processReturnMessage(deps, 'PPS', received(ppsDecisionMessage(correctionId, 'REJECTED')));
+    await processPpsMessage(deps, received(ppsDecisionMessage(correctionId, 'REJECTED')));
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toEqual([
       expect.objectContaining({ type: 'correction.outcome', requestId: 'req-R', decision: 'REJECTED' }),
     ]);
@@ -217,10 +230,10 @@ describe("applying the PPS's decision", () => {
 
   it('refuses a second decision with ALREADY_DECIDED and changes nothing', async () => {
     const { deps, corrections, publisher, correctionId } = await submitted('req-2nd');
-    await processReturnMessage(deps, 'PPS', received(ppsDecisionMessage(correctionId, 'REJECTED')));
+    await processPpsMessage(deps, received(ppsDecisionMessage(correctionId, 'REJECTED')));
 
     const second = ppsDecisionMessage(correctionId, 'APPROVED');
-    const outcome = await processReturnMessage(deps, 'PPS', received(second));
+    const outcome = await processPpsMessage(deps, received(second));
 
     expect(outcome).toMatchObject({ kind: 'refused', code: 'ALREADY_DECIDED' });
     expect(corrections.items.get('VDAB#req-2nd')?.status).toBe('REJECTED');
@@ -234,8 +247,8 @@ describe("applying the PPS's decision", () => {
   it('treats the same decision delivered again as a no-op', async () => {
     const { deps, publisher, correctionId } = await submitted('req-again');
     const decision = ppsDecisionMessage(correctionId, 'APPROVED');
-    await processReturnMessage(deps, 'PPS', received(decision));
-    const again = await processReturnMessage(deps, 'PPS', received(decision));
+    await processPpsMessage(deps, received(decision));
+    const again = await processPpsMessage(deps, received(decision));
     expect(again).toEqual({ kind: 'duplicate', type: 'correction.decision' });
     expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toHaveLength(1);
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toHaveLength(1);
@@ -243,7 +256,7 @@ describe("applying the PPS's decision", () => {
 
   it('refuses a decision for an unknown correction with UNKNOWN_CORRECTION', async () => {
     const { deps, publisher } = await submitted();
-    const outcome = await processReturnMessage(deps, 'PPS', received(ppsDecisionMessage('cor-nope', 'APPROVED')));
+    const outcome = await processPpsMessage(deps, received(ppsDecisionMessage('cor-nope', 'APPROVED')));
     expect(outcome).toMatchObject({ kind: 'refused', code: 'UNKNOWN_CORRECTION' });
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toEqual([]);
     expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toEqual([]);
@@ -253,10 +266,10 @@ describe("applying the PPS's decision", () => {
     const { deps, corrections, publisher, correctionId } = await submitted('req-crash2');
     const decision = ppsDecisionMessage(correctionId, 'APPROVED');
     publisher.failNext = 1;
-    await expect(processReturnMessage(deps, 'PPS', received(decision))).rejects.toThrow();
+    await expect(processPpsMessage(deps, received(decision))).rejects.toThrow();
     expect(corrections.items.get('VDAB#req-crash2')?.status).toBe('APPROVED');
 
-    const retry = await processReturnMessage(deps, 'PPS', received(decision));
+    const retry = await processPpsMessage(deps, received(decision));
 
     expect(retry.kind).toBe('duplicate');
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toHaveLength(1);
@@ -266,7 +279,7 @@ describe("applying the PPS's decision", () => {
 
   it('refuses a correction.decision that arrives on a recipient channel with WRONG_CHANNEL', async () => {
     const { deps, corrections, correctionId } = await submitted('req-wc');
-    const outcome = await processReturnMessage(deps, 'VDAB', received(ppsDecisionMessage(correctionId, 'APPROVED')));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(ppsDecisionMessage(correctionId, 'APPROVED')));
     expect(outcome).toMatchObject({ kind: 'refused', code: 'WRONG_CHANNEL' });
     expect(corrections.items.get('VDAB#req-wc')?.status).toBe('SUBMITTED');
   });

@@ -4,7 +4,7 @@ import { type Correction, canTransition } from '../../../shared/domain/return-fl
 import type { CorrectionStore } from '../../../shared/domain/return-flows/corrections';
 import { inszHmac } from '../../../shared/domain/return-flows/disclosures';
 import type { PaymentLine, PaymentLineView } from '../../../shared/domain/return-flows/payment-line';
-import type { ReturnFlowDeps } from '../../../shared/domain/return-flows/process';
+import type { PpsFlowDeps, RegionFlowDeps } from '../../../shared/domain/return-flows/process';
 import type { RefusedMessage, RefusedMessageStore } from '../../../shared/domain/return-flows/refusals';
 import type { Channel } from '../../../shared/domain/return-flows/return-message';
 import { isLaterDecision, type PaymentLineStore, type StoredDecision } from '../../../shared/domain/return-flows/validation-decisions';
@@ -118,14 +118,15 @@ export function makeDeps(now = new Date('2025-11-03T10:00:00Z')) {
   const refused = new MemoryRefused();
   const publisher = new MemoryPublisher();
   const clock = { now };
-  const deps: ReturnFlowDeps = {
+  // Both paths' ports, so that one test can play a correction from its request to the PPS's decision.
+  const deps: RegionFlowDeps & PpsFlowDeps = {
     lines,
     corrections,
     refused,
     publisher,
     clock: () => clock.now,
     config: { queueUrls: QUEUE_URLS, recipientKbos: { VDAB: VDAB_KBO, ACTIRIS: ACTIRIS_KBO }, refusedRetentionDays: 30 },
-    personKey: (insz) => inszHmac(KEY, insz),
+    personKey: async (insz) => inszHmac(KEY, insz),
   };
   return { deps, lines, corrections, refused, publisher, clock };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInbound } from '../../../shared/domain/return-flows/inbound';
-import { processReturnMessage } from '../../../shared/domain/return-flows/process';
+import { processRegionMessage } from '../../../shared/domain/return-flows/process';
 import { correctionMessage, decisionMessage, line, makeDeps, QUEUE_URLS, received } from './fakes';
 
 describe('reading a return message off its channel (messages.md)', () => {
@@ -48,7 +48,7 @@ describe('reading a return message off its channel (messages.md)', () => {
     deps.lines; // nothing delivered: nothing is needed to refuse
     const message = received('garbage');
 
-    const outcome = await processReturnMessage(deps, 'ACTIRIS', message);
+    const outcome = await processRegionMessage(deps, 'ACTIRIS', message);
 
     expect(outcome).toMatchObject({ kind: 'refused', code: 'MALFORMED_MESSAGE' });
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.ACTIRIS)).toEqual([
@@ -64,8 +64,8 @@ describe('reading a return message off its channel (messages.md)', () => {
     const { deps, lines, publisher, refused } = makeDeps();
     lines.put(line('VDAB', 'REF-1'));
     const message = received(decisionMessage({ reference: 'NOPE' }));
-    await processReturnMessage(deps, 'VDAB', message);
-    await processReturnMessage(deps, 'VDAB', message);
+    await processRegionMessage(deps, 'VDAB', message);
+    await processRegionMessage(deps, 'VDAB', message);
     const ids = publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB).map((b) => b.messageId);
     expect(ids).toHaveLength(2);
     expect(new Set(ids).size).toBe(1);

@@ -3,7 +3,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DisclosureKeyError, loadDisclosureKey } from '../../../shared/adapters/disclosure-key';
+import { DisclosureKeyError, disclosureKeyReader, loadDisclosureKey } from '../../../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../../../shared/adapters/dynamo-delivery-ledger';
 import type { RecipientRecord } from '../../../shared/domain/recipients';
 import { inszHmac } from '../../../shared/domain/return-flows/disclosures';
@@ -119,7 +119,7 @@ describe('the disclosure key', () => {
 
   it('reads the SSM SecureString, decrypted, when a parameter is named', async () => {
     ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: hex } });
-    const key = await loadDisclosureKey({ DISCLOSURE_KEY_PARAMETER: '/hub/disclosure-key-test', DISCLOSURE_KEY_LOCAL: 'cd'.repeat(32) });
+    const key = await loadDisclosureKey({ parameterName: '/hub/disclosure-key-test' });
     expect(key.toString('hex')).toBe(hex);
     expect(ssmMock.commandCalls(GetParameterCommand)[0]?.args[0].input).toMatchObject({
       Name: '/hub/disclosure-key-test',
@@ -128,14 +128,25 @@ describe('the disclosure key', () => {
   });
 
   it('reads the local hex key on the laptop', async () => {
-    expect((await loadDisclosureKey({ DISCLOSURE_KEY_LOCAL: hex })).toString('hex')).toBe(hex);
+    expect((await loadDisclosureKey({ localHex: hex })).toString('hex')).toBe(hex);
   });
 
   it.each([
-    ['neither is set', {}],
-    ['the key is too short', { DISCLOSURE_KEY_LOCAL: 'ab'.repeat(16) }],
-    ['the key is not hex', { DISCLOSURE_KEY_LOCAL: 'zz'.repeat(32) }],
-  ])('fails loudly when %s', async (_, env) => {
-    await expect(loadDisclosureKey(env)).rejects.toBeInstanceOf(DisclosureKeyError);
+    ['neither is set', {} as never],
+    ['the key is too short', { localHex: 'ab'.repeat(16) }],
+    ['the key is not hex', { localHex: 'zz'.repeat(32) }],
+  ])('fails loudly when %s', async (_, source) => {
+    await expect(loadDisclosureKey(source)).rejects.toBeInstanceOf(DisclosureKeyError);
+  });
+
+  it('is read at each use through a cache: SSM once per five minutes, the laptop key parsed once', async () => {
+    ssmMock.reset();
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: hex } });
+    const fromSsm = disclosureKeyReader({ parameterName: '/hub/disclosure-key-cached' });
+    for (let i = 0; i < 3; i++) expect(Buffer.from(await fromSsm()).toString('hex')).toBe(hex);
+    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(1);
+
+    const local = disclosureKeyReader({ localHex: hex });
+    expect(await local()).toBe(await local());
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { correctionIdOf } from '../../../shared/domain/return-flows/ids';
-import { processReturnMessage } from '../../../shared/domain/return-flows/process';
+import { processPpsMessage, processRegionMessage } from '../../../shared/domain/return-flows/process';
 import { assertValidMessage } from '../../support/message-schemas';
 import { correctionMessage, line, makeDeps, ppsDecisionMessage, QUEUE_URLS, received } from './fakes';
 
@@ -25,10 +25,10 @@ describe('the requester hears the outcome and only the outcome (§15)', () => {
         async (request, decision) => {
           const { deps, lines, publisher } = makeDeps();
           lines.put(line('VDAB', request.reference, { fileNumber: request.fileNumber }));
-          const submitted = await processReturnMessage(deps, 'VDAB', received(correctionMessage(request)));
+          const submitted = await processRegionMessage(deps, 'VDAB', received(correctionMessage(request)));
           expect(submitted.kind).toBe('accepted');
 
-          await processReturnMessage(deps, 'PPS', received(ppsDecisionMessage(correctionIdOf('VDAB', request.requestId), decision)));
+          await processPpsMessage(deps, received(ppsDecisionMessage(correctionIdOf('VDAB', request.requestId), decision)));
 
           const toRequester = publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB);
           expect(toRequester).toHaveLength(1);

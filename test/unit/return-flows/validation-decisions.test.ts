@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forwardedDecisionMessageId } from '../../../shared/domain/return-flows/ids';
-import { processReturnMessage } from '../../../shared/domain/return-flows/process';
+import { processRegionMessage } from '../../../shared/domain/return-flows/process';
 import { isLaterDecision } from '../../../shared/domain/return-flows/validation-decisions';
 import { assertValidMessage } from '../../support/message-schemas';
 import { decisionMessage, line, makeDeps, QUEUE_URLS, received } from './fakes';
@@ -11,7 +11,7 @@ describe('validation decisions (return-flows §2)', () => {
     lines.put(line('VDAB', 'REF-1'));
     const message = decisionMessage({ decisionId: 'dec-1', reasonCode: 'R12' });
 
-    const outcome = await processReturnMessage(deps, 'VDAB', received(message));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(message));
 
     expect(outcome).toEqual({ kind: 'accepted', type: 'validation.decision' });
     const view = await lines.getLine('VDAB', 'REF-1', new Date('2025-11-03T10:00:00Z'));
@@ -43,7 +43,7 @@ describe('validation decisions (return-flows §2)', () => {
     lines.put(line('ACTIRIS', 'REF-BXL'));
     const message = decisionMessage({ reference: 'REF-BXL' });
 
-    const outcome = await processReturnMessage(deps, 'VDAB', received(message));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(message));
 
     expect(outcome).toMatchObject({ kind: 'refused', code: 'UNKNOWN_LINE' });
     expect(lines.decisions.size).toBe(0);
@@ -63,7 +63,7 @@ describe('validation decisions (return-flows §2)', () => {
     const { deps, lines, publisher } = makeDeps();
     lines.put(line('VDAB', 'REF-1'));
 
-    const outcome = await processReturnMessage(deps, 'VDAB', received(decisionMessage({ fileNumber: 'D-999' })));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(decisionMessage({ fileNumber: 'D-999' })));
 
     expect(outcome).toMatchObject({ kind: 'refused', code: 'LINE_MISMATCH' });
     expect(lines.decisions.size).toBe(0);
@@ -73,7 +73,7 @@ describe('validation decisions (return-flows §2)', () => {
   it('treats a line past its retention as never delivered', async () => {
     const { deps, lines } = makeDeps(new Date('2041-01-01T00:00:00Z'));
     lines.put(line('VDAB', 'REF-1'));
-    const outcome = await processReturnMessage(deps, 'VDAB', received(decisionMessage()));
+    const outcome = await processRegionMessage(deps, 'VDAB', received(decisionMessage()));
     expect(outcome).toMatchObject({ kind: 'refused', code: 'UNKNOWN_LINE' });
   });
 
@@ -83,8 +83,8 @@ describe('validation decisions (return-flows §2)', () => {
     const later = decisionMessage({ decisionId: 'inspection', decision: 'REFUSED', decidedAt: '2025-11-02T12:00:00Z' });
     const earlier = decisionMessage({ decisionId: 'first', decision: 'VALIDATED', decidedAt: '2025-11-02T13:00:00+02:00' });
 
-    await processReturnMessage(deps, 'VDAB', received(later));
-    await processReturnMessage(deps, 'VDAB', received(earlier));
+    await processRegionMessage(deps, 'VDAB', received(later));
+    await processRegionMessage(deps, 'VDAB', received(earlier));
 
     const view = await lines.getLine('VDAB', 'REF-1', new Date('2025-11-03T10:00:00Z'));
     expect([view?.status, view?.statusDecisionId]).toEqual(['REFUSED', 'inspection']);
@@ -101,9 +101,9 @@ describe('validation decisions (return-flows §2)', () => {
     lines.put(line('VDAB', 'REF-1'));
     const message = decisionMessage({ decisionId: 'dec-7' });
 
-    await processReturnMessage(deps, 'VDAB', received(message));
-    const again = await processReturnMessage(deps, 'VDAB', received({ ...message, messageId: 'm-resent' }));
-    const changed = await processReturnMessage(deps, 'VDAB', received({ ...message, decision: 'REFUSED' }));
+    await processRegionMessage(deps, 'VDAB', received(message));
+    const again = await processRegionMessage(deps, 'VDAB', received({ ...message, messageId: 'm-resent' }));
+    const changed = await processRegionMessage(deps, 'VDAB', received({ ...message, decision: 'REFUSED' }));
 
     expect(again).toEqual({ kind: 'duplicate', type: 'validation.decision' });
     expect(changed).toEqual({ kind: 'duplicate', type: 'validation.decision' });
@@ -118,9 +118,9 @@ describe('validation decisions (return-flows §2)', () => {
     const message = decisionMessage({ decisionId: 'dec-9' });
     publisher.failNext = 1;
 
-    await expect(processReturnMessage(deps, 'VDAB', received(message))).rejects.toThrow('throttled');
+    await expect(processRegionMessage(deps, 'VDAB', received(message))).rejects.toThrow('throttled');
     expect(lines.history('VDAB', 'REF-1')[0]?.forwardedAt).toBeUndefined();
-    const retry = await processReturnMessage(deps, 'VDAB', received(message));
+    const retry = await processRegionMessage(deps, 'VDAB', received(message));
 
     expect(retry.kind).toBe('duplicate');
     expect(publisher.bodies(QUEUE_URLS.ppsOutbound).map((b) => b.messageId)).toEqual([
