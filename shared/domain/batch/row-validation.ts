@@ -131,7 +131,8 @@ export function validateRow(
   };
 
   // The reference stood on this row whatever becomes of it (§7 DUPLICATE_REFERENCE), unless the
-  // field is broken by a forbidden character: then INVALID_FIELD is its only code (§2).
+  // field itself is broken (a forbidden character, over 64 characters): then INVALID_FIELD is its
+  // only code (§2). A later row with the same broken text is broken the same way.
   const rawReference = values.reference;
   const reference = typeof rawReference === 'string' && rawReference.length > 0 ? trimmed(rawReference) || null : null;
   if (out.reference !== undefined && context.seenBefore(out.reference)) row.fail('DUPLICATE_REFERENCE');
@@ -196,8 +197,9 @@ export function validateRow(
 /**
  * Reads one field as the spec says: trimmed; empty or null is absent; a JSON number only for
  * `amount`, in its shortest decimal form (`String(n)`: `1e400` is `Infinity`, an INVALID_AMOUNT);
- * any other non-string, or a forbidden character, is INVALID_FIELD and nothing else for that
- * field; a required field absent is MISSING_FIELD.
+ * any other non-string, a forbidden character or a length over the limit is INVALID_FIELD and
+ * nothing else for that field (undefined: not checked further); a required field absent is
+ * MISSING_FIELD.
  */
 class FieldReader {
   codes: Set<ReasonCode> | undefined;
@@ -233,7 +235,10 @@ class FieldReader {
       this.fail('INVALID_FIELD');
       return undefined;
     }
-    if (exceedsCodePoints(value, MAX_LENGTH[index] as number)) this.fail('INVALID_FIELD');
+    if (exceedsCodePoints(value, MAX_LENGTH[index] as number)) {
+      this.fail('INVALID_FIELD'); // too long: broken too, so not checked further (a reference not for duplicates)
+      return undefined;
+    }
     return value;
   }
 }

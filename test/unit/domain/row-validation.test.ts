@@ -213,6 +213,7 @@ describe('the characters of a value (monthly-batch §2)', () => {
   it('does not check a broken reference for duplicates: INVALID_FIELD is its only code', () => {
     expect(codesOf(validRow({ reference: 'R1\u0000' }), ['R1\u0000'])).toEqual(['INVALID_FIELD']);
     expect(codesOf(validRow({ reference: 'R1\ufffe' }), ['R1\ufffe'])).toEqual(['INVALID_FIELD']);
+    expect(codesOf(validRow({ reference: 'r'.repeat(65) }), ['r'.repeat(65)])).toEqual(['INVALID_FIELD']);
     expect(validateRow(validRow({ reference: 'R1\u0000' }), context())).toMatchObject({ valid: false, reference: 'R1\u0000' });
   });
 
