@@ -47,8 +47,9 @@ export function completedMessageId(batchId: string, recipient: Recipient): strin
 }
 
 /**
- * Packs records (already JSON, as {@link queueJson} writes it) into `records` arrays that fit {@link RECORDS_BUDGET_BYTES}, in the
- * order they come. Each finished array is the JSON text `[{…},{…}]`.
+ * Packs records (already JSON, as {@link queueJson} writes it, so that its size is the size on the
+ * queue) into `records` arrays that fit {@link RECORDS_BUDGET_BYTES}, in the order they come. Each
+ * finished array is the JSON text `[{…},{…}]`.
  */
 export class RecordPacker {
   private parts: string[] = [];
