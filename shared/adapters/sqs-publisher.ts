@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
-import { MAX_MESSAGE_BYTES, type OutboundMessage } from '../messages/envelope';
+import { escapeForQueue, MAX_MESSAGE_BYTES, type OutboundMessage } from '../messages/envelope';
 import { logger } from '../observability';
 import type { MessagePublisher } from '../ports';
 import { sqsClient } from './aws-clients';
@@ -63,6 +63,26 @@ function isRetryableEntry(senderFault: boolean | undefined, code: string | undef
   return senderFault !== true;
 }
 
+/**
+ * A character SQS refuses in a message body or a string attribute (the W3C XML set AWS documents:
+ * #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF). SQS answers such an entry
+ * `InvalidMessageContents` (older documentation says it replaced them with U+FFFD instead): either
+ * way the recipient would not receive what the hub meant to send, so such a text is never sent.
+ */
+const SQS_REFUSED_CHARACTER = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
+/** Whether SQS accepts every character of `text` in a message body or string attribute. */
+export function isSqsText(text: string): boolean {
+  return !SQS_REFUSED_CHARACTER.test(text);
+}
+
+/** Why a message can never be sent as it is, or undefined when it can. */
+function unsendable(message: OutboundMessage): string | undefined {
+  if (Buffer.byteLength(message.body, 'utf8') > MAX_MESSAGE_BYTES) return 'MessageTooLarge';
+  if (!isSqsText(message.body) || !isSqsText(message.type) || !isSqsText(message.messageId)) return 'InvalidMessageContents';
+  return undefined;
+}
+
 /** Bytes SQS counts for an entry: the body and the attributes' names, types and values. */
 function entryBytes(message: OutboundMessage): number {
   return (
@@ -101,17 +121,21 @@ export class SqsPublisher implements MessagePublisher {
 
   /**
    * Sends every message to `queueUrl`. Resolves when SQS accepted all of them; rejects with a
-   * {@link PublishError} otherwise. Refuses, before sending anything, a body over
-   * {@link MAX_MESSAGE_BYTES} bytes in UTF-8.
+   * {@link PublishError} otherwise. Every body goes out as {@link escapeForQueue} writes it (a
+   * no-op for the hub's own bodies, which are written so; an archived body of an older version is
+   * mended by it). Refuses, before sending anything, a body over {@link MAX_MESSAGE_BYTES} bytes
+   * in UTF-8 (`MessageTooLarge`) or a message with a character SQS refuses (`InvalidMessageContents`).
    */
-  async publish(queueUrl: string, messages: readonly OutboundMessage[]): Promise<void> {
-    const oversized = messages.filter((m) => Buffer.byteLength(m.body, 'utf8') > MAX_MESSAGE_BYTES);
-    if (oversized.length > 0) {
-      throw new PublishError(
-        queueUrl,
-        oversized.map((m) => ({ messageId: m.messageId, code: 'MessageTooLarge' })),
-      );
-    }
+  async publish(queueUrl: string, given: readonly OutboundMessage[]): Promise<void> {
+    const messages = given.map((m) => {
+      const body = escapeForQueue(m.body);
+      return body === m.body ? m : { ...m, body };
+    });
+    const refused = messages.flatMap((m) => {
+      const code = unsendable(m);
+      return code === undefined ? [] : [{ messageId: m.messageId, code }];
+    });
+    if (refused.length > 0) throw new PublishError(queueUrl, refused);
     if (messages.length === 0) return;
 
     const limit = pLimit(this.concurrency);

@@ -1,4 +1,4 @@
-import { type Envelope, envelope, MAX_MESSAGE_BYTES, type OutboundMessage } from '../../messages/envelope';
+import { type Envelope, envelope, MAX_MESSAGE_BYTES, type OutboundMessage, queueJson } from '../../messages/envelope';
 import { formatCents } from '../money';
 import { type Recipient, type RecipientRecord, receivesAmounts } from '../recipients';
 
@@ -47,8 +47,9 @@ export function completedMessageId(batchId: string, recipient: Recipient): strin
 }
 
 /**
- * Packs records (already JSON) into `records` arrays that fit {@link RECORDS_BUDGET_BYTES}, in the
- * order they come. Each finished array is the JSON text `[{…},{…}]`.
+ * Packs records (already JSON, as {@link queueJson} writes it, so that its size is the size on the
+ * queue) into `records` arrays that fit {@link RECORDS_BUDGET_BYTES}, in the order they come. Each
+ * finished array is the JSON text `[{…},{…}]`.
  */
 export class RecordPacker {
   private parts: string[] = [];
@@ -96,7 +97,7 @@ export function batchRecordsMessage(
     recipient,
     seq,
   };
-  const headJson = JSON.stringify(head);
+  const headJson = queueJson(head);
   const body = `${headJson.slice(0, -1)},"records":${recordsJson}}`;
   if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES) throw new Error('batch.records message exceeds 64 KiB');
   return { messageId: head.messageId, type: 'batch.records', body };
@@ -118,5 +119,5 @@ export function batchCompletedMessage(
     records: totals.records,
     ...(receivesAmounts(recipient) ? { amountCents: totals.amountCents.toString(), amount: formatCents(totals.amountCents) } : {}),
   };
-  return { messageId: message.messageId, type: 'batch.completed', body: JSON.stringify(message) };
+  return { messageId: message.messageId, type: 'batch.completed', body: queueJson(message) };
 }

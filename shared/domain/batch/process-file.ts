@@ -39,9 +39,9 @@ export class BatchInProgressError extends Error {
  * notification is retried.
  *
  * Primary course: the file is read and its delivered records staged; it is accepted; its bytes
- * claim the manifest; the report is written; each recipient's messages are archived, recorded in
- * the ledger and published, `batch.completed` last; the manifest is marked delivered and the
- * staging deleted.
+ * claim the manifest; each recipient's messages are archived, recorded in the ledger and
+ * published, `batch.completed` last; the report is written; the manifest is marked delivered and
+ * the staging deleted.
  *
  * Alternative courses: a refused file publishes nothing and leaves its report; bytes delivered
  * before (under any key) are a duplicate and deliver nothing again; bytes another attempt is
@@ -99,12 +99,10 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
     return { kind: 'duplicate', existing: claim.existing };
   }
 
-  // 5. Write the report.
+  // 5. Deliver to each recipient in turn. After a crash the manifest keeps the first attempt's
+  //    receivedAt: the retention clock starts at the first reception. A publish that fails throws:
+  //    the notification fails and is retried, and nothing says the batch was delivered.
   const report = read.tally.toReport(identity, null);
-  await putReport(deps.reports, reportKey, report);
-
-  // 6. Deliver to each recipient in turn. After a crash the manifest keeps the first attempt's
-  //    receivedAt: the retention clock starts at the first reception.
   const batch = { batchId, period: read.period, receivedAt: new Date(claim.manifest.receivedAt) };
   const delivered: Record<string, { messages: number; records: number; amountCents?: string }> = {};
   for (const recipient of RECIPIENTS) {
@@ -117,6 +115,10 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
     const { amountCents } = report.perRecipient[recipient];
     delivered[recipient] = { messages: totals.messages, records: totals.records, ...(amountCents !== undefined ? { amountCents } : {}) };
   }
+
+  // 6. The report, once the delivery is complete and never before (§8): a report says what
+  //    happened. Written before the manifest is marked, so that a crash in between writes it again.
+  await putReport(deps.reports, reportKey, report);
 
   // 7. Mark the manifest delivered, with what each recipient received; then drop the staging.
   await deps.manifests.markDelivered(sha256, attemptId, deps.clock(), delivered);

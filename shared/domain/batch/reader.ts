@@ -74,7 +74,13 @@ function stripCarriageReturn(line: string): string {
   return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
 }
 
+/**
+ * Whether a line is empty or white space only (§2): white space is exactly what
+ * `String.prototype.trim` removes (U+0085 and U+001C–U+001F are not), so a line of those is a row.
+ */
 function isBlank(line: string): boolean {
+  const first = line.charCodeAt(0);
+  if (first > 32 && first < 127) return false; // the common case: a row starts with a visible ASCII character
   return line.trim().length === 0;
 }
 
@@ -170,12 +176,19 @@ class CsvRecordAssembler {
   }
 }
 
-/** Maps a header to the index of each known column, or refuses the file (`MISSING_COLUMNS`). */
-function columnIndex(header: readonly string[]): ReadonlyArray<readonly [RecordField, number]> {
+type ColumnIndex = ReadonlyArray<readonly [RecordField, number]>;
+
+/**
+ * Maps a header to the index of each known column, or answers the refusal it earns
+ * (`MISSING_COLUMNS`): a header that is not well-formed CSV, a required column missing, a column
+ * named twice.
+ */
+function columnIndex(header: readonly string[] | null): ColumnIndex | FileRefusal {
+  if (!header) return new FileRefusal('MISSING_COLUMNS', 'the header line is not well-formed CSV');
   const names = header.map((name) => name.trim());
-  if (new Set(names).size !== names.length) throw new FileRefusal('MISSING_COLUMNS', 'a column is named twice');
+  if (new Set(names).size !== names.length) return new FileRefusal('MISSING_COLUMNS', 'a column is named twice');
   const missing = REQUIRED_COLUMNS.filter((column) => !names.includes(column));
-  if (missing.length > 0) throw new FileRefusal('MISSING_COLUMNS', `missing columns: ${missing.join(', ')}`);
+  if (missing.length > 0) return new FileRefusal('MISSING_COLUMNS', `missing columns: ${missing.join(', ')}`);
   return names.flatMap((name, index) => (KNOWN_COLUMNS.has(name) ? [[name as RecordField, index] as const] : []));
 }
 
@@ -183,8 +196,11 @@ async function* csvRows(lines: AsyncIterable<string[]>): AsyncGenerator<RawRow[]
   const assembler = new CsvRecordAssembler();
   let lineNumber = 0;
   let recordStart = 0;
-  let columns: ReadonlyArray<readonly [RecordField, number]> | undefined;
+  let columns: ColumnIndex | undefined;
   let width = 0;
+  // A header that refuses the file (MISSING_COLUMNS) does not end the reading: UNREADABLE comes
+  // first wherever it lies (§2), so the rest is still decoded and framed, and no row is made.
+  let headerRefusal: FileRefusal | undefined;
   for await (const batch of lines) {
     const rows: RawRow[] = [];
     for (const rawLine of batch) {
@@ -195,11 +211,15 @@ async function* csvRows(lines: AsyncIterable<string[]>): AsyncGenerator<RawRow[]
         recordStart = lineNumber;
       }
       const record = assembler.feed(line);
-      if (!record) continue;
+      if (!record || headerRefusal) continue;
       if (!columns) {
-        if (!record.cells) throw new FileRefusal('MISSING_COLUMNS', 'the header line is not well-formed CSV');
-        columns = columnIndex(record.cells);
-        width = record.cells.length;
+        const header = columnIndex(record.cells);
+        if (header instanceof FileRefusal) {
+          headerRefusal = header;
+        } else {
+          columns = header;
+          width = record.cells?.length ?? 0;
+        }
         continue;
       }
       const cells = record.cells;
@@ -214,6 +234,7 @@ async function* csvRows(lines: AsyncIterable<string[]>): AsyncGenerator<RawRow[]
     if (rows.length > 0) yield rows;
   }
   if (assembler.pending) throw new FileRefusal('UNREADABLE', 'the file ends inside a quoted field');
+  if (headerRefusal) throw headerRefusal;
   if (!columns) throw new FileRefusal('MISSING_COLUMNS', 'the file has no header line');
 }
 

@@ -8,7 +8,7 @@ import type { ReasonCode } from './codes';
 /**
  * Validation of one row of an inbound file (spec monthly-batch §2–§5, §7). Every reason found is
  * reported, as a set; a field breaks at most one rule (an absent required field is only
- * `MISSING_FIELD`; a value that is not a string, or holds a control character, is only
+ * `MISSING_FIELD`; a value that is not a string, or holds a forbidden character, is only
  * `INVALID_FIELD`).
  */
 
@@ -96,11 +96,11 @@ function exceedsCodePoints(value: string, max: number): boolean {
 export function validateRow(
   values: Readonly<Partial<Record<RecordField, unknown>>> | null,
   context: ValidationContext,
-  /** The row's text when it came from one physical line (CSV): one scan for control characters then serves every field. */
+  /** The row's text when it came from one physical line (CSV): one scan for forbidden characters then serves every field. */
   rowText?: string,
 ): RowValidation {
   if (values === null) return { valid: false, codes: new Set(['MALFORMED_ROW']), reference: null };
-  const row = FIELD_READER.reset(rowText === undefined || hasControlCharacter(rowText));
+  const row = FIELD_READER.reset(rowText === undefined || hasForbiddenCharacter(rowText));
   // One object literal in the order of ALL_FIELDS (the record of a full view, §6), read with
   // named properties: a million rows a file make this the hot path. Absent fields are undefined.
   const out: Partial<Record<RecordField, string>> = {
@@ -131,10 +131,12 @@ export function validateRow(
     socialEconomyInitiativeName: row.read(values.socialEconomyInitiativeName, 24),
   };
 
-  // The reference stood on this row whatever becomes of it (§7 DUPLICATE_REFERENCE).
+  // The reference stood on this row whatever becomes of it (§7 DUPLICATE_REFERENCE), unless the
+  // field itself is broken (a forbidden character, over 64 characters): then INVALID_FIELD is its
+  // only code (§2). A later row with the same broken text is broken the same way.
   const rawReference = values.reference;
   const reference = typeof rawReference === 'string' && rawReference.length > 0 ? trimmed(rawReference) || null : null;
-  if (reference !== null && context.seenBefore(reference)) row.fail('DUPLICATE_REFERENCE');
+  if (out.reference !== undefined && context.seenBefore(out.reference)) row.fail('DUPLICATE_REFERENCE');
 
   if (out.period !== undefined) {
     if (!isPeriod(out.period)) row.fail('INVALID_DATE');
@@ -196,17 +198,19 @@ export function validateRow(
 
 /**
  * Reads one field as the spec says: trimmed; empty or null is absent; a JSON number only for
- * `amount`, in its shortest decimal form; any other non-string, or a control character, is
- * INVALID_FIELD and nothing else for that field; a required field absent is MISSING_FIELD.
+ * `amount`, in its shortest decimal form (`String(n)`: `1e400` is `Infinity`, an INVALID_AMOUNT);
+ * any other non-string, a forbidden character or a length over the limit is INVALID_FIELD and
+ * nothing else for that field (undefined: not checked further); a required field absent is
+ * MISSING_FIELD.
  */
 class FieldReader {
   codes: Set<ReasonCode> | undefined;
-  private checkControl = true;
+  private checkCharacters = true;
 
-  /** Starts a row; `checkControl` false when the whole row is known to hold no control character. */
-  reset(checkControl: boolean): this {
+  /** Starts a row; `checkCharacters` false when the whole row is known to hold no forbidden character. */
+  reset(checkCharacters: boolean): this {
     this.codes = undefined;
-    this.checkControl = checkControl;
+    this.checkCharacters = checkCharacters;
     return this;
   }
 
@@ -219,7 +223,7 @@ class FieldReader {
     let text: string;
     if (typeof raw === 'string') text = raw;
     else if (raw === undefined || raw === null) text = '';
-    else if (index === AMOUNT_INDEX && typeof raw === 'number' && Number.isFinite(raw)) text = String(raw);
+    else if (index === AMOUNT_INDEX && typeof raw === 'number') text = String(raw);
     else {
       this.fail('INVALID_FIELD');
       return undefined;
@@ -229,11 +233,14 @@ class FieldReader {
       if (IS_REQUIRED[index]) this.fail('MISSING_FIELD');
       return undefined;
     }
-    if (this.checkControl && hasControlCharacter(value)) {
+    if (this.checkCharacters && hasForbiddenCharacter(value)) {
       this.fail('INVALID_FIELD');
       return undefined;
     }
-    if (exceedsCodePoints(value, MAX_LENGTH[index] as number)) this.fail('INVALID_FIELD');
+    if (exceedsCodePoints(value, MAX_LENGTH[index] as number)) {
+      this.fail('INVALID_FIELD'); // too long: broken too, so not checked further (a reference not for duplicates)
+      return undefined;
+    }
     return value;
   }
 }
@@ -250,14 +257,21 @@ function isCanonicalAmount(text: string, cents: number): boolean {
 // validateRow is synchronous and not re-entrant: one reader serves every row.
 const FIELD_READER = new FieldReader();
 
-// Control characters U+0000–U+001F and U+007F (§2). V8 scans with a compiled regular
-// expression faster than a loop over character codes.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this finds
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// The characters no value may hold (§2): control characters U+0000–U+001F and U+007F, Unicode
+// noncharacters (U+FDD0–U+FDEF, U+xFFFE and U+xFFFF of every plane) and lone surrogates. SUSPECT
+// is a first pass without the `u` flag (one class of code units: measured as cheap per row as the
+// control-character scan it replaced); it also matches every surrogate, paired or not, so a text
+// it flags is checked again by FORBIDDEN, which reads code points. Only texts with characters
+// outside the BMP (emoji) take that second pass, and pass it unless they hold a noncharacter of
+// planes 1–16 or a lone surrogate.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are part of what this finds
+const SUSPECT = /[\u0000-\u001f\u007f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are part of what this finds
+const FORBIDDEN = /[\u0000-\u001f\u007f\p{Noncharacter_Code_Point}\p{Surrogate}]/u;
 
-/** Whether `text` holds a control character, U+0000–U+001F or U+007F (§2). */
-function hasControlCharacter(text: string): boolean {
-  return CONTROL.test(text);
+/** Whether `text` holds a character no value may hold (§2): a control character, a noncharacter or a lone surrogate. */
+export function hasForbiddenCharacter(text: string): boolean {
+  return SUSPECT.test(text) && FORBIDDEN.test(text);
 }
 
 /** `String.prototype.trim`, skipped when the value starts and ends with a visible ASCII character. */

@@ -1,3 +1,4 @@
+import { queueJson } from '../../messages/envelope';
 import type { Recipient, RecipientRecord } from '../recipients';
 import { partName } from './object-keys';
 import { RecordPacker } from './packing';
@@ -32,7 +33,8 @@ export class RecipientStager implements RecordSink {
       packer = new RecordPacker();
       this.packers.set(recipient, packer);
     }
-    const finished = packer.add(JSON.stringify(record));
+    // Written as the queue carries it (astral characters escaped), so that packing counts its real size.
+    const finished = packer.add(queueJson(record));
     if (finished !== null) return this.addLine(recipient, finished);
   }
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { MESSAGE_TYPES } from '../../messages/envelope';
 import {
   type CorrectionDecisionMessage,
   type CorrectionRequestInbound,
@@ -6,6 +7,7 @@ import {
   correctionRequestInboundSchema,
   envelopeSchema,
   type MessageRefusalCode,
+  messageIdSchema,
   type ValidationDecisionInbound,
   validationDecisionInboundSchema,
 } from '../../messages/return-flow-schemas';
@@ -13,7 +15,9 @@ import type { Channel } from './return-message';
 
 /**
  * Reading a return message off its channel (messages.md): JSON, the envelope, a type this channel's
- * sender may send, then the type's strict schema. Each failure has its refusal code.
+ * sender may send, then the type's strict schema. Each failure has its refusal code, and the checks
+ * run in the order in which the codes win when several apply: MALFORMED_MESSAGE, WRONG_CHANNEL (a
+ * type that another sender sends), INVALID_FIELD; the use cases go on from there.
  */
 
 /** The types each channel's sender may send to the hub. */
@@ -57,9 +61,16 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
-function usableMessageId(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length >= 1 && value.length <= 128 ? value : undefined;
+/**
+ * The body's `messageId` when it is usable, that is when it keeps the envelope's rule (a string of
+ * 1–128 characters), whatever else is wrong with the body. When it is not, `message.refused` names
+ * the SQS message id instead (messages.md).
+ */
+export function usableMessageId(value: unknown): string | undefined {
+  return typeof value === 'string' && messageIdSchema.safeParse(value).success ? value : undefined;
 }
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(MESSAGE_TYPES);
 
 /**
  * Parses the body of a message received on `channel`. `typeAttribute` is the SQS message attribute
@@ -93,9 +104,10 @@ export function parseInbound(channel: Channel, body: string, typeAttribute?: str
     return { ok: false, code: 'MALFORMED_MESSAGE', detail: 'the SQS attribute type differs from the body type', messageId, type };
   }
   if (!CHANNEL_TYPES[channel].includes(type)) {
-    const someoneMaySend = Object.values(CHANNEL_TYPES).some((types) => types.includes(type));
-    // A type that another sender may send claims to be that sender: the channel says otherwise.
-    return someoneMaySend
+    // A type of messages.md that another sender sends (another party, or the hub itself: a
+    // `batch.records` on an inbound queue) claims to be that sender: the channel says otherwise.
+    // Only a type that messages.md does not know is malformed.
+    return KNOWN_TYPES.has(type)
       ? { ok: false, code: 'WRONG_CHANNEL', detail: `${type} is not sent by ${channel}`, messageId, type }
       : { ok: false, code: 'MALFORMED_MESSAGE', detail: 'unknown type', messageId, type };
   }

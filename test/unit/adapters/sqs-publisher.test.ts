@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SDK_RETRY } from '../../../shared/adapters/aws-clients';
 import { ENTRY_RETRY } from '../../../shared/adapters/retry-entries';
-import { groupIntoCalls, MAX_BATCH_BYTES, PublishError, SqsPublisher } from '../../../shared/adapters/sqs-publisher';
-import { MAX_MESSAGE_BYTES, type OutboundMessage } from '../../../shared/messages/envelope';
+import { groupIntoCalls, isSqsText, MAX_BATCH_BYTES, PublishError, SqsPublisher } from '../../../shared/adapters/sqs-publisher';
+import { MAX_MESSAGE_BYTES, type OutboundMessage, queueJson } from '../../../shared/messages/envelope';
+import { anyText } from '../../support/characters';
 import { serviceError, stubService } from '../../support/sdk-stub';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/vdab-outbound';
@@ -217,6 +219,88 @@ describe('SqsPublisher', () => {
     expect((error as PublishError).failures).toEqual([{ messageId: 'big-1', code: 'MessageTooLarge' }]);
     expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
     expect(publisher.sendCalls).toBe(0);
+  });
+
+  it('answers an entry refused for its characters (as fauxqs refuses an emoji) with a PublishError, never a success, and does not retry it', async () => {
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
+      Successful: [],
+      Failed: (input.Entries ?? []).map((e) => ({
+        Id: e.Id,
+        SenderFault: true,
+        Code: 'InvalidMessageContents',
+        Message: 'Invalid characters found.',
+      })),
+    }));
+    const publisher = new SqsPublisher(client, options);
+
+    const error = await publisher.publish(QUEUE, messages(2)).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PublishError);
+    expect((error as PublishError).failures).toEqual([
+      { messageId: 'msg-1', code: 'InvalidMessageContents' },
+      { messageId: 'msg-2', code: 'InvalidMessageContents' },
+    ]);
+    expect(publisher.sendCalls).toBe(1);
+  });
+
+  it.each(['0000', '0001', '0008', '000B', '000C', '001F'])(
+    'refuses, before any call, a body SQS would refuse (a raw U+%s): InvalidMessageContents, nothing sent',
+    async (hex) => {
+      sqsMock.on(SendMessageBatchCommand).callsFake(acceptAll);
+      const publisher = new SqsPublisher(client, options);
+      const bad: OutboundMessage = {
+        messageId: 'bad-1',
+        type: 'batch.records',
+        body: `{"a":"x${String.fromCharCode(Number.parseInt(hex, 16))}"}`,
+      };
+
+      const error = await publisher.publish(QUEUE, [...messages(2), bad]).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(PublishError);
+      expect((error as PublishError).failures).toEqual([{ messageId: 'bad-1', code: 'InvalidMessageContents' }]);
+      expect(publisher.sendCalls).toBe(0);
+    },
+  );
+
+  it('sends characters outside the BMP as JSON escapes: the same JSON value, only BMP characters on the wire', async () => {
+    sqsMock.on(SendMessageBatchCommand).callsFake(acceptAll);
+    const publisher = new SqsPublisher(client, options);
+    const value = { type: 'batch.records', ocmwName: 'OCMW 😀', place: '🇧🇪 Liège', noncharacter: '\u{10fffe}' };
+    // A body written raw (as an archive of an older version holds it) goes out escaped all the same.
+    await publisher.publish(QUEUE, [{ messageId: 'm-1', type: 'batch.records', body: JSON.stringify(value) }]);
+    const sent = sqsMock.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries?.[0]?.MessageBody ?? '';
+    expect(sent).toContain('OCMW \\ud83d\\ude00');
+    expect(sent).not.toMatch(/[\ud800-\udfff]/);
+    expect(JSON.parse(sent)).toEqual(value);
+  });
+
+  it('property: whatever a message holds, every body that reaches a send call is within SQS’s set, BMP only, and the same JSON value', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(anyText, fc.oneof(anyText, fc.array(anyText, { maxLength: 3 })), { maxKeys: 4 }), async (value) => {
+        sqsMock.reset();
+        sqsMock.on(SendMessageBatchCommand).callsFake(acceptAll);
+        const publisher = new SqsPublisher(client, options);
+        const body = queueJson(value);
+        await publisher.publish(QUEUE, [{ messageId: 'p-1', type: 'batch.records', body }]);
+        const sent = sqsMock.commandCalls(SendMessageBatchCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+        expect(sent).toHaveLength(1);
+        const wire = sent[0]?.MessageBody ?? '';
+        expect(isSqsText(wire)).toBe(true);
+        expect(wire).not.toMatch(/[\ud800-\udfff\ufffe\uffff]/);
+        expect(JSON.parse(wire)).toEqual(value);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('knows SQS’s character set: #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF', () => {
+    const refused: number[] = [];
+    for (let unit = 0; unit <= 0xffff; unit += 1) if (!isSqsText(String.fromCharCode(unit))) refused.push(unit);
+    const expected = Array.from({ length: 0x10000 }, (_, u) => u).filter(
+      (u) => !(u === 0x9 || u === 0xa || u === 0xd || (u >= 0x20 && u <= 0xd7ff) || (u >= 0xe000 && u <= 0xfffd)),
+    );
+    expect(refused).toEqual(expected); // lone surrogates included
+    expect(isSqsText('😀 \u{10000} \u{10ffff}')).toBe(true);
   });
 
   it('accepts a message of exactly 64 KiB', async () => {

@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { isSqsText, PublishError } from '../../../shared/adapters/sqs-publisher';
 import { type BatchDependencies, BatchInProgressError, processInboundFile } from '../../../shared/domain/batch/process-file';
 import { redeliverBatch } from '../../../shared/domain/batch/redeliver';
 import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
 import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
+import type { MessagePublisher } from '../../../shared/ports';
 import { validRow as rowOf } from '../../support/batch-files';
+import { anyText, breaksCharacterRule } from '../../support/characters';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
 import { assertValidMessage } from '../../support/message-schemas';
 import { arbitraryRow, bytesOf, csvFile, validRow } from '../../support/rows';
@@ -106,6 +109,22 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
     expect(ledger.calls[0]?.batch.receivedAt.toISOString()).toBe('2025-12-03T09:00:00.000Z');
   });
 
+  it('packs records by their size on the queue, characters outside the BMP escaped: every message within 64 KiB', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) =>
+      validRow({ reference: `E${i}`, ocmwName: '😀'.repeat(120), employmentPlace: '🇧🇪'.repeat(60) }),
+    );
+    const outcome = await processInboundFile(file('monthly/2025-11/emoji.csv', bytesOf(csvFile(rows))), deps());
+    expect(outcome.kind).toBe('delivered');
+    const messages = publisher.all('queue:VDAB');
+    expect(messages.length).toBeGreaterThan(2);
+    for (const message of messages) {
+      expect(Buffer.byteLength(message.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+      expect(message.body).not.toMatch(/[\ud800-\udfff]/);
+    }
+    const records = bodies('VDAB').flatMap((b) => (b.type === 'batch.records' ? (b.records as Array<{ ocmwName: string }>) : []));
+    expect(records.map((r) => r.ocmwName)).toEqual(rows.map(() => '😀'.repeat(120)));
+  });
+
   it('delivers the same bytes once, under any key', async () => {
     const bytes = batch(30);
     await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
@@ -154,6 +173,37 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
     expect(manifest?.status).toBe('DELIVERED');
     // The retention clock stays the first reception's.
     expect(manifest?.receivedAt).toBe('2025-12-03T09:00:00.000Z');
+  });
+
+  it('says nothing was delivered when a publish fails: no report, the manifest not DELIVERED, the notification fails', async () => {
+    // As the local SQS answered an entry it refused (InvalidMessageContents): the publisher rejects.
+    const refusing: MessagePublisher = {
+      publish: async (queueUrl, messages) => {
+        if (queueUrl === 'queue:VDAB') {
+          throw new PublishError(
+            queueUrl,
+            messages.map((m) => ({ messageId: m.messageId, code: 'InvalidMessageContents' })),
+          );
+        }
+        await publisher.publish(queueUrl, messages);
+      },
+    };
+    const bytes = bytesOf(csvFile([validRow({ ocmwName: 'OCMW 😀' })]));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+    await expect(processInboundFile(file('monthly/2025-11/a.csv', bytes), deps({ publisher: refusing }))).rejects.toBeInstanceOf(
+      PublishError,
+    );
+    expect(reports.objects.size).toBe(0);
+    expect(manifests.manifests.get(sha256)?.status).toBe('PUBLISHING');
+    expect(publisher.all('queue:VDAB')).toEqual([]);
+
+    // The notification comes back after the lease: this time the queue takes the messages.
+    clockMs += 90 * 60_000;
+    const retry = await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
+    expect(retry).toMatchObject({ kind: 'delivered', report: { delivered: 1, perRecipient: { VDAB: { records: 1 } } } });
+    expect([...reports.objects.keys()]).toEqual([`2025-11/${sha256}.json`]);
+    expect(manifests.manifests.get(sha256)?.status).toBe('DELIVERED');
   });
 
   it('does not publish while another attempt holds the batch', async () => {
@@ -302,6 +352,97 @@ describe('every message sent, for all inputs', () => {
         expect(total).toBeGreaterThanOrEqual(RECIPIENTS.length);
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('which refusal a file gets when several apply, wherever the faults lie (monthly-batch §2)', () => {
+  it('property: UNSUPPORTED_FILE, then UNREADABLE, then MISSING_COLUMNS, then TOO_MANY_REJECTED_ROWS', async () => {
+    const header = csvFile([]).trimEnd();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          unsupported: fc.boolean(),
+          missingColumn: fc.boolean(),
+          rejected: fc.integer({ min: 0, max: 6 }),
+          invalidUtf8At: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+          unclosedQuote: fc.boolean(),
+          gzip: fc.boolean(),
+          truncated: fc.boolean(),
+        }),
+        async (plan) => {
+          publisher = new MemoryPublisher();
+          manifests = new MemoryManifestStore();
+          const rows = Array.from({ length: 40 }, (_, i) => validRow({ reference: `R${i}`, ...(i < plan.rejected ? { insz: '1' } : {}) }));
+          const lines = csvFile(rows).trimEnd().split('\n').slice(1);
+          const parts: Uint8Array[] = [bytesOf(`${plan.missingColumn ? header.replace(';insz', '') : header}\n`)];
+          lines.forEach((line, i) => {
+            if (i === plan.invalidUtf8At) parts.push(new Uint8Array([0xe2, 0x28, 0xa1, 0x0a]));
+            parts.push(bytesOf(`${line}\n`));
+          });
+          if (plan.invalidUtf8At === lines.length) parts.push(new Uint8Array([0xe2, 0x28, 0xa1, 0x0a]));
+          if (plan.unclosedQuote) parts.push(bytesOf('2025-11;"never closed\n'));
+          let bytes: Uint8Array = Buffer.concat(parts);
+          if (plan.gzip) bytes = gzipSync(bytes);
+          const truncated = plan.gzip && plan.truncated;
+          if (truncated) bytes = bytes.subarray(0, bytes.length - 12);
+          const key = `monthly/2025-11/a.${plan.unsupported ? 'txt' : 'csv'}${plan.gzip ? '.gz' : ''}`;
+
+          const outcome = await processInboundFile(file(key, bytes), deps());
+
+          const expected = plan.unsupported
+            ? 'UNSUPPORTED_FILE'
+            : plan.invalidUtf8At !== undefined || plan.unclosedQuote || truncated
+              ? 'UNREADABLE'
+              : plan.missingColumn
+                ? 'MISSING_COLUMNS'
+                : plan.rejected / 40 > 0.05
+                  ? 'TOO_MANY_REJECTED_ROWS'
+                  : null;
+          expect(outcome.kind === 'delivered' ? null : outcome.kind === 'refused' ? outcome.report.refused : outcome.kind).toBe(expected);
+          if (expected !== null) expect(publisher.sent).toBe(0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('every character a value may hold reaches the recipient unchanged (monthly-batch §2)', () => {
+  it('property: a value with a forbidden character is rejected INVALID_FIELD; any other arrives as the same string, in bodies SQS accepts', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyText, fc.constantFrom('csv', 'ndjson'), async (text, format) => {
+        publisher = new MemoryPublisher();
+        manifests = new MemoryManifestStore();
+        const name = `OCMW ${text}`;
+        const row = validRow({ ocmwName: name });
+        // csvFile quotes a value holding `;`, a quote or a line end (RFC 4180).
+        const content = format === 'csv' ? csvFile([row]) : JSON.stringify(row);
+        // UTF-8 cannot hold a lone surrogate: a CSV file's bytes carry U+FFFD in its place.
+        const carried = format === 'csv' ? Buffer.from(name, 'utf8').toString('utf8') : name;
+
+        const outcome = await processInboundFile(file(`monthly/2025-11/a.${format}`, bytesOf(content)), deps({ maxRejectedShare: 1 }));
+
+        if (outcome.kind !== 'delivered') throw new Error(`not delivered: ${outcome.kind}`);
+        for (const recipient of RECIPIENTS) {
+          for (const message of publisher.all(`queue:${recipient}`)) {
+            expect(isSqsText(message.body)).toBe(true);
+            expect(message.body).not.toMatch(/[\ud800-\udfff\ufffe\uffff]/);
+          }
+        }
+        const records = bodies('VDAB')
+          .filter((b) => b.type === 'batch.records')
+          .flatMap((b) => b.records as Array<Record<string, unknown>>);
+        if (breaksCharacterRule(carried.trim())) {
+          expect(outcome.report.issues).toEqual([
+            { line: format === 'csv' ? 2 : 1, reference: 'REF-1', outcome: 'rejected', codes: ['INVALID_FIELD'] },
+          ]);
+          expect(records).toEqual([]);
+        } else {
+          expect(records.map((r) => r.ocmwName)).toEqual([carried.trim()]);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -5,6 +5,7 @@ import { FileRefusal } from '../../../shared/domain/batch/codes';
 import type { FileKind } from '../../../shared/domain/batch/file-name';
 import { fileKindOf, parseInboundKey } from '../../../shared/domain/batch/file-name';
 import { type RawRow, readRows } from '../../../shared/domain/batch/reader';
+import { NOT_WHITE_SPACE, WHITE_SPACE } from '../../support/characters';
 import { bytesOf, chunked, csvFile, validRow } from '../../support/rows';
 
 const CSV: FileKind = { format: 'csv', gzip: false };
@@ -180,5 +181,148 @@ describe('NDJSON reading (monthly-batch §2)', () => {
 
   it('accepts an empty file (no rows)', async () => {
     expect(await rowsOf(bytesOf(''), NDJSON)).toEqual([]);
+  });
+});
+
+describe('blank lines and white space (monthly-batch §2)', () => {
+  const HEADER = csvFile([]).trimEnd();
+  const csvRow = (reference: string): string => csvFile([validRow({ reference })]).split('\n')[1] ?? '';
+  const ndjsonRow = (reference: string): string => JSON.stringify(validRow({ reference }));
+  const whiteSpaceLine = fc
+    .array(fc.constantFrom(...WHITE_SPACE.filter((c) => c !== '\n')), { maxLength: 4 })
+    .map((chars) => chars.join(''));
+
+  it('skips blank and white-space-only lines before the CSV header too, and counts them', async () => {
+    const text = `\n   \r\n\t\u00a0\u3000\ufeff\u2028\u2029\n${HEADER}\n\u000b\u000c\n${csvRow('R1')}\n`;
+    const rows = await rowsOf(bytesOf(text), CSV);
+    expect(rows.map((row) => [row.line, row.values?.reference])).toEqual([[6, 'R1']]);
+  });
+
+  it.each(NOT_WHITE_SPACE.map((c) => [(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0'), c]))(
+    'takes a line of U+%s for a line, not white space: a header, or a malformed row',
+    async (_, character) => {
+      expect(await refusalOf(bytesOf(`${character}\n${HEADER}\n${csvRow('R1')}\n`), CSV)).toBe('MISSING_COLUMNS');
+      const csv = await rowsOf(bytesOf(`${HEADER}\n${character}\n${csvRow('R1')}\n`), CSV);
+      expect(csv.map((row) => [row.line, row.values === null])).toEqual([
+        [2, true],
+        [3, false],
+      ]);
+      const ndjson = await rowsOf(bytesOf(`${character}\n${ndjsonRow('R1')}\n`), NDJSON);
+      expect(ndjson.map((row) => [row.line, row.values === null])).toEqual([
+        [1, true],
+        [2, false],
+      ]);
+    },
+  );
+
+  it('property: white-space-only lines anywhere, before the header too, are skipped and keep the physical line numbers', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.option(whiteSpaceLine, { nil: undefined }), { minLength: 1, maxLength: 12 }), async (plan) => {
+        // `undefined` is a data row, a string a white-space line; the CSV header goes before the first data row.
+        const csvLines: string[] = [];
+        const ndjsonLines: string[] = [];
+        const expected: Array<[number, string]> = [];
+        let headerDone = false;
+        plan.forEach((blank, index) => {
+          if (blank !== undefined) {
+            csvLines.push(blank);
+            ndjsonLines.push(blank);
+            return;
+          }
+          if (!headerDone) {
+            csvLines.push(HEADER);
+            headerDone = true;
+          }
+          const reference = `R${index}`;
+          csvLines.push(csvRow(reference));
+          ndjsonLines.push(ndjsonRow(reference));
+          expected.push([csvLines.length, reference]);
+        });
+        if (!headerDone) csvLines.push(HEADER);
+        const csv = await rowsOf(bytesOf(`${csvLines.join('\n')}\n`), CSV);
+        expect(csv.map((row) => [row.line, row.values?.reference])).toEqual(expected);
+        const ndjson = await rowsOf(bytesOf(ndjsonLines.join('\n')), NDJSON);
+        expect(ndjson.map((row) => row.values?.reference)).toEqual(expected.map(([, reference]) => reference));
+        expect(ndjson.map((row) => ndjsonLines[row.line - 1])).toEqual(expected.map(([, reference]) => ndjsonRow(reference)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('CSV quoting exactly (monthly-batch §2)', () => {
+  const columns = csvFile([]).trimEnd().split(';');
+  const NAME = columns.indexOf('ocmwName');
+  /** A file whose one data row has `cell` as its raw ocmwName cell (and, optionally, a row after it). */
+  const fileWith = (cell: string, after = true): string => {
+    const row = (reference: string) => columns.map((c, i) => (i === NAME ? cell : (validRow({ reference })[c] ?? '')));
+    const next = columns.map((c) => validRow({ reference: 'NEXT' })[c] ?? '').join(';');
+    return `${columns.join(';')}\n${row('R1').join(';')}\n${after ? `${next}\n` : ''}`;
+  };
+
+  it.each([
+    ['"OCMW ""Antwerpen""; centrum"', 'OCMW "Antwerpen"; centrum'],
+    ['""', ''],
+    ['""""', '"'],
+    [' "OCMW"', ' "OCMW"'], // its first character is a space: not quoted, the quotes are ordinary
+    ['OC"MW', 'OC"MW'],
+    ['OCMW"', 'OCMW"'],
+    ['OC""MW', 'OC""MW'],
+  ])('reads the cell %s as %s', async (cell, value) => {
+    const rows = await rowsOf(bytesOf(fileWith(cell)), CSV);
+    expect(rows.map((row) => [row.line, row.values?.ocmwName, row.values?.reference])).toEqual([
+      [2, value, 'R1'],
+      [3, 'OCMW Antwerpen', 'NEXT'],
+    ]);
+  });
+
+  it.each(['"OCMW"x', '"OCMW" ', '"OCMW"\t', '"OCMW"""x', '"OC"MW"'])(
+    'makes a row MALFORMED when anything but ; or the line end follows the closing quote: %s',
+    async (cell) => {
+      const rows = await rowsOf(bytesOf(fileWith(cell)), CSV);
+      expect(rows.map((row) => [row.line, row.values === null])).toEqual([
+        [2, true],
+        [3, false],
+      ]);
+    },
+  );
+
+  it('lets a quoted cell span lines, blank ones included, and numbers the next row physically', async () => {
+    const rows = await rowsOf(bytesOf(fileWith('"OCMW\r\n\r\n   \nAntwerpen"')), CSV);
+    expect(rows.map((row) => [row.line, row.values?.ocmwName])).toEqual([
+      [2, 'OCMW\n\n   \nAntwerpen'],
+      [6, 'OCMW Antwerpen'],
+    ]);
+  });
+
+  it('takes a quoted last cell before the line end, LF or CRLF', async () => {
+    const text = `${columns.join(';')};note\r\n${columns.map((c) => validRow()[c] ?? '').join(';')};"a;b"\r\n`;
+    expect(await rowsOf(bytesOf(text), CSV)).toMatchObject([{ line: 2, values: { reference: 'REF-1' } }]);
+  });
+});
+
+describe('which refusal a file gets when several apply (monthly-batch §2)', () => {
+  const HEADER = csvFile([]).trimEnd();
+  const withoutInsz = HEADER.replace(';insz', '');
+  /** Many rows, so that the fault at the end lies chunks away from the header. */
+  const manyRows = Array.from({ length: 2000 }, (_, i) => csvFile([validRow({ reference: `R${i}` })]).split('\n')[1]).join('\n');
+  const invalidUtf8 = (text: string) => new Uint8Array([...bytesOf(text), 0xc3, 0x28, 0x0a]);
+
+  it.each([
+    ['a header without a column', withoutInsz],
+    ['a header that is not well-formed CSV', HEADER.replace('period', '"period"x')],
+    ['a column named twice', `${HEADER};insz`],
+    ['blank lines, then a data row where the header should be', '\n   '],
+  ])('UNREADABLE before MISSING_COLUMNS: %s, invalid UTF-8 at the end', async (_, header) => {
+    const text = `${header}\n${manyRows}\n`;
+    expect(await refusalOf(bytesOf(text), CSV)).toBe('MISSING_COLUMNS');
+    expect(await refusalOf(invalidUtf8(text), CSV)).toBe('UNREADABLE');
+    expect(await refusalOf(bytesOf(`${text}2025-11;"never closed\n`), CSV)).toBe('UNREADABLE');
+  });
+
+  it('UNREADABLE before MISSING_COLUMNS in a gzip file cut short, the fault after the header', async () => {
+    const gzipped = gzipSync(bytesOf(`${withoutInsz}\n${manyRows}\n`));
+    expect(await refusalOf(gzipped, { format: 'csv', gzip: true })).toBe('MISSING_COLUMNS');
+    expect(await refusalOf(gzipped.subarray(0, gzipped.length - 12), { format: 'csv', gzip: true })).toBe('UNREADABLE');
   });
 });

@@ -1,7 +1,18 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCalendarDate, type ValidationContext, validateRow } from '../../../shared/domain/batch/row-validation';
+import { hasForbiddenCharacter, isCalendarDate, type ValidationContext, validateRow } from '../../../shared/domain/batch/row-validation';
 import { formatCents, parseAmountCents } from '../../../shared/domain/money';
 import { ALL_FIELDS, OPTIONAL_FIELDS } from '../../../shared/domain/recipients';
+import {
+  ALLOWED_SAMPLES,
+  anyText,
+  breaksCharacterRule,
+  FORBIDDEN_SAMPLES,
+  isControl,
+  isNoncharacter,
+  NOT_WHITE_SPACE,
+  WHITE_SPACE,
+} from '../../support/characters';
 import { validRow } from '../../support/rows';
 
 function context(seen: string[] = []): ValidationContext {
@@ -140,6 +151,16 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
     expect(codesOf({ ...validRow(), workSchedule: { hours: 38 } })).toEqual(['INVALID_FIELD']);
   });
 
+  it('takes a JSON number amount by its String(n): 1e400 is Infinity, an INVALID_AMOUNT and nothing else', () => {
+    const huge = JSON.parse('{"amount":1e400}').amount as number;
+    expect(String(huge)).toBe('Infinity');
+    expect(codesOf({ ...validRow(), amount: huge })).toEqual(['INVALID_AMOUNT']);
+    expect(codesOf({ ...validRow(), amount: -huge })).toEqual(['INVALID_AMOUNT']);
+    expect(codesOf({ ...validRow(), amount: 1e21 })).toEqual(['INVALID_AMOUNT']); // "1e+21"
+    expect(codesOf({ ...validRow(), amount: 5e-7 })).toEqual(['INVALID_AMOUNT']); // "5e-7"
+    expect(validateRow({ ...validRow(), amount: -0 }, context())).toMatchObject({ valid: true, row: { values: { amount: '0.00' } } });
+  });
+
   it('rejects a reference that stood on an earlier row, whatever became of that row', () => {
     const ctx = context();
     expect(validateRow(validRow({ reference: 'R9', insz: 'bad' }), ctx).valid).toBe(false);
@@ -154,6 +175,94 @@ describe('row validation (monthly-batch §2–§5, §7)', () => {
   it('marks a German-speaking municipality as valid but without an authorised recipient', () => {
     const result = validateRow(validRow({ ocmwNis: '63023' }), context());
     expect(result).toMatchObject({ valid: true, row: { route: { kind: 'no-authorised-recipient' } } });
+  });
+});
+
+describe('the characters of a value (monthly-batch §2)', () => {
+  const CHECKED_FIELDS = ['period', 'ocmwKbo', 'ocmwNis', 'ocmwName', 'insz', 'reference', 'amount', 'performanceStart', 'workSchedule'];
+
+  it.each(FORBIDDEN_SAMPLES.map((c) => [`U+${[...c].map((p) => p.codePointAt(0)?.toString(16).toUpperCase()).join(' U+')}`, c]))(
+    'gives a value holding %s INVALID_FIELD, and only that, whatever the field',
+    (_, character) => {
+      for (const field of CHECKED_FIELDS) {
+        const value = `${validRow()[field]}${character}x`;
+        expect([field, codesOf(validRow({ [field]: value }))]).toEqual([field, ['INVALID_FIELD']]);
+        expect([field, codesOf(validRow({ [field]: `${character}` }))]).toEqual([field, ['INVALID_FIELD']]);
+      }
+    },
+  );
+
+  it.each(ALLOWED_SAMPLES.map((c) => [`U+${[...c].map((p) => p.codePointAt(0)?.toString(16).toUpperCase()).join(' U+')}`, c]))(
+    'carries a value holding %s unchanged',
+    (_, character) => {
+      const ocmwName = `OCMW ${character} Antwerpen${character}`;
+      expect(validateRow(validRow({ ocmwName, employmentPlace: character }), context())).toMatchObject({
+        valid: true,
+        row: { values: { ocmwName, employmentPlace: character } },
+      });
+    },
+  );
+
+  it('checks the characters after trimming: white space at the edges goes, the same inside is a control character', () => {
+    expect(validateRow(validRow({ reference: '\t R1 \r\n' }), context())).toMatchObject({ valid: true, reference: 'R1' });
+    expect(codesOf(validRow({ reference: 'R\t1' }))).toEqual(['INVALID_FIELD']);
+    expect(codesOf(validRow({ ocmwName: '\u001c' }))).toEqual(['INVALID_FIELD']); // not white space: not MISSING_FIELD
+    expect(codesOf(validRow({ ocmwName: '\u0085' }))).toEqual([]);
+  });
+
+  it('does not check a broken reference for duplicates: INVALID_FIELD is its only code', () => {
+    expect(codesOf(validRow({ reference: 'R1\u0000' }), ['R1\u0000'])).toEqual(['INVALID_FIELD']);
+    expect(codesOf(validRow({ reference: 'R1\ufffe' }), ['R1\ufffe'])).toEqual(['INVALID_FIELD']);
+    expect(codesOf(validRow({ reference: 'r'.repeat(65) }), ['r'.repeat(65)])).toEqual(['INVALID_FIELD']);
+    expect(validateRow(validRow({ reference: 'R1\u0000' }), context())).toMatchObject({ valid: false, reference: 'R1\u0000' });
+  });
+
+  it('uses the row text of a CSV line only to skip the per-field scan, never to fail a field it does not hold', () => {
+    const clean = validRow({ ocmwName: 'OCMW 😀' });
+    const text = `${Object.values(clean).join(';')};a note\u0001 in an unknown column`;
+    expect(validateRow(clean, context(), text).valid).toBe(true);
+    expect(validateRow(clean, context(), Object.values(clean).join(';')).valid).toBe(true);
+    const broken = validRow({ workSchedule: 'FULL\ufdd0TIME' });
+    expect(validateRow(broken, context(), Object.values(broken).join(';'))).toMatchObject({
+      valid: false,
+      codes: new Set(['INVALID_FIELD']),
+    });
+  });
+
+  it('forbids exactly the control characters, the 66 noncharacters and the lone surrogates: every code point checked', () => {
+    const forbidden: number[] = [];
+    for (let codePoint = 0; codePoint <= 0x10ffff; codePoint += 1) {
+      if (codePoint >= 0xd800 && codePoint <= 0xdfff) continue;
+      const text = `a${String.fromCodePoint(codePoint)}b`;
+      if (hasForbiddenCharacter(text)) forbidden.push(codePoint);
+    }
+    expect(forbidden).toEqual(Array.from({ length: 0x110000 }, (_, c) => c).filter((c) => isControl(c) || isNoncharacter(c)));
+    expect(forbidden).toHaveLength(33 + 66);
+    const loneAllowed: number[] = [];
+    for (let unit = 0xd800; unit <= 0xdfff; unit += 1) if (!hasForbiddenCharacter(`a${String.fromCharCode(unit)}b`)) loneAllowed.push(unit);
+    expect(loneAllowed).toEqual([]);
+  });
+
+  it('knows white space as String.prototype.trim does, and nothing else', () => {
+    const trimmedAway: string[] = [];
+    for (let unit = 0; unit <= 0xffff; unit += 1) if (String.fromCharCode(unit).trim() === '') trimmedAway.push(String.fromCharCode(unit));
+    expect(trimmedAway).toEqual(WHITE_SPACE);
+    for (const character of NOT_WHITE_SPACE) expect(character.trim()).toBe(character);
+  });
+
+  it('property: a value with a forbidden character is INVALID_FIELD and only that; any other value is carried trimmed and unchanged', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom('ocmwName', 'employmentPlace', 'socialEconomyInitiativeName'), (text, field) => {
+        const value = `N${text}`; // never empty, never longer than 120 code points
+        const result = validateRow(validRow({ [field]: value }), context());
+        if (breaksCharacterRule(value.trim())) {
+          expect(result).toMatchObject({ valid: false, codes: new Set(['INVALID_FIELD']) });
+        } else {
+          expect(result).toMatchObject({ valid: true, row: { values: { [field]: value.trim() } } });
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
