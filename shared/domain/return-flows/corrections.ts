@@ -2,7 +2,7 @@ import { toOutbound } from '../../messages/envelope';
 import type { CorrectionDecisionMessage, CorrectionRequestInbound } from '../../messages/return-flow-schemas';
 import type { Clock, MessagePublisher } from '../../ports';
 import { isGranted, type ReturningRecipient } from '../recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
+import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../retention';
 import type { PpsFlowConfig, RegionFlowConfig } from './config';
 import {
   approvedForOcmw,
@@ -69,12 +69,14 @@ export interface CorrectionDecisionDeps {
  * the requester is who the channel says and may see the regulation, and that the line was
  * delivered to it as named; stores it SUBMITTED under (requester, requestId); forwards it to the
  * PPS. A resent request (same requestId, same content) is a no-op; other content is refused.
+ * @param arrivedAt when the request reached the hub (SQS's `SentTimestamp`): the correction's retention clock
  * @throws MessageRefusal INVALID_FIELD, WRONG_CHANNEL, REGULATION_NOT_GRANTED, UNKNOWN_LINE, LINE_MISMATCH, DUPLICATE_REQUEST
  */
 export async function submitCorrection(
   deps: CorrectionRequestDeps,
   requester: ReturningRecipient,
   message: CorrectionRequestInbound,
+  arrivedAt: Date,
 ): Promise<ReturnOutcome> {
   const now = deps.clock();
 
@@ -88,7 +90,7 @@ export async function submitCorrection(
   await checkDeliveredLine(deps, requester, fields, now);
 
   // 4. Store it SUBMITTED, once per (requester, requestId).
-  const correction = submittedCorrection(requester, message, fields, now);
+  const correction = submittedCorrection(requester, message, fields, now, arrivedAt);
   const created = await deps.corrections.create(correction);
   let current = correction;
   if (!created.created) {
@@ -134,12 +136,13 @@ async function checkDeliveredLine(
   if (mismatched.length > 0) throw new MessageRefusal('LINE_MISMATCH', `${mismatched.join(', ')} differ from the delivered line`);
 }
 
-/** A new correction, SUBMITTED now, kept as long as the requester's retention. */
+/** A new correction, SUBMITTED now, kept the requester's retention from when the request arrived (return-flows §5). */
 function submittedCorrection(
   requester: ReturningRecipient,
   message: CorrectionRequestInbound,
   fields: CorrectionFields,
   now: Date,
+  arrivedAt: Date,
 ): Correction {
   return {
     ...fields,
@@ -150,7 +153,7 @@ function submittedCorrection(
     status: 'SUBMITTED',
     submittedAt: now.toISOString(),
     requestMessageId: message.messageId,
-    expiresAt: expiresAtEpochSeconds(now, RECIPIENT_RETENTION_DAYS[requester]),
+    expiresAt: expiresAtEpochSeconds(arrivedAt, RECIPIENT_TTL_DAYS[requester]),
   };
 }
 

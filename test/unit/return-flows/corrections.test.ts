@@ -254,6 +254,12 @@ describe("applying the PPS's decision", () => {
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toHaveLength(1);
   });
 
+  it('keeps a correction the requester’s retention from when the request arrived (5,440 days: backups count as keeping)', async () => {
+    const { corrections } = await submitted('req-clock');
+    // received() says SQS got the request at 09:15:01; the hub processed it at 10:00.
+    expect(corrections.items.get('VDAB#req-clock')?.expiresAt).toBe(Date.parse('2025-11-03T09:15:01Z') / 1000 + 5440 * 86_400);
+  });
+
   it('refuses a decision for an unknown correction with UNKNOWN_CORRECTION', async () => {
     const { deps, publisher } = await submitted();
     const outcome = await processPpsMessage(deps, received(ppsDecisionMessage('cor-nope', 'APPROVED')));
