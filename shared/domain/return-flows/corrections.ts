@@ -158,10 +158,26 @@ function submittedCorrection(
 }
 
 /**
+ * Whether a decision received now is the one the correction holds (return-flows §3: "the same
+ * decision sent again (same `decision` and `decidedAt`, under any `messageId`)"). `decidedAt` is an
+ * instant: written with another offset or precision (`…T13:58:00+01:00`, `…T12:58:00.000Z`) it is
+ * the same `decidedAt`. The envelope (`messageId`, `sentAt`) is not part of the decision.
+ */
+export function isSameCorrectionDecision(
+  held: Pick<Correction, 'decision' | 'decidedAt'>,
+  received: Pick<CorrectionDecisionMessage, 'decision' | 'decidedAt'>,
+): boolean {
+  return (
+    held.decision === received.decision && held.decidedAt !== undefined && Date.parse(held.decidedAt) === Date.parse(received.decidedAt)
+  );
+}
+
+/**
  * Applies the PPS's decision on a correction: SUBMITTED → APPROVED | REJECTED, once; tells the
  * requester the outcome; for APPROVED, forwards the correction to the OCMW and records
- * FORWARDED_TO_OCMW. The same decision received again finishes what a crash interrupted and is
- * otherwise a no-op; another decision is refused.
+ * FORWARDED_TO_OCMW. The same decision received again, under any messageId, finishes what a crash
+ * interrupted and is otherwise a no-op: nothing already sent is sent again. A different decision
+ * (another `decision`, or the same one at another `decidedAt`) is a second decision, refused.
  * @throws MessageRefusal UNKNOWN_CORRECTION, ALREADY_DECIDED
  */
 export async function applyCorrectionDecision(deps: CorrectionDecisionDeps, message: CorrectionDecisionMessage): Promise<ReturnOutcome> {
@@ -174,8 +190,8 @@ export async function applyCorrectionDecision(deps: CorrectionDecisionDeps, mess
   // 2. Decide it, once: the same decision again resumes, another one is refused.
   const decided = await deps.corrections.decide(found, message.decision, message.decidedAt, now);
   const current = decided.applied ? decided.correction : decided.current;
-  if (!decided.applied && (current.decision !== message.decision || current.decidedAt !== message.decidedAt)) {
-    throw new MessageRefusal('ALREADY_DECIDED', 'the correction was decided before');
+  if (!decided.applied && !isSameCorrectionDecision(current, message)) {
+    throw new MessageRefusal('ALREADY_DECIDED', 'the correction was decided before, differently');
   }
   const decision = current.decision;
   if (decision === undefined) throw new Error(`correction ${current.correctionId} has status ${current.status} but no decision`);
