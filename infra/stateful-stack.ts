@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { RECIPIENT_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../shared/domain/retention';
+import { RECIPIENT_ARCHIVE_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../shared/domain/retention';
 import { BUCKETS, type BucketKey, QUEUES, type QueueSpec, TABLES, type TableKey } from '../shared/topology';
 import { notificationsTo } from './bucket-notifications';
 import type { StageConfig } from './config';
@@ -93,7 +93,7 @@ export class StatefulStack extends Stack {
       lifecycleRules: RECIPIENTS.map((r) => ({
         id: `expire-${r.toLowerCase()}`,
         prefix: `${r}/`,
-        expiration: Duration.days(RECIPIENT_RETENTION_DAYS[r]),
+        expiration: Duration.days(RECIPIENT_ARCHIVE_DAYS[r]),
         transitions: [
           {
             storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,

@@ -3,12 +3,14 @@ import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../shared/adapters/aws-clients';
-import { fileKindOf } from '../shared/domain/batch/file-name';
+import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
+import { fileKindOf, NO_PERIOD_LOCAL_PREFIX } from '../shared/domain/batch/file-name';
+import { sha256Of } from '../shared/domain/batch/hashing-source';
 import { readRows } from '../shared/domain/batch/reader';
 import type { BatchReport } from '../shared/domain/batch/report';
 import { isPeriod } from '../shared/domain/batch/row-validation';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { BUCKETS, QUEUES } from '../shared/topology';
+import { BUCKETS, QUEUES, TABLES } from '../shared/topology';
 import type { LocalStandIn } from './stand-in';
 
 /**
@@ -22,7 +24,11 @@ export interface RecipientDelivery {
   readonly records: number;
   /** Distinct `batch.records` messages received. */
   readonly messages: number;
-  /** Whether `batch.completed` arrived and its counts match what was received. */
+  /**
+   * Whether the recipient holds all the batch sent it: its `batch.completed` arrived and counts
+   * exactly what was received; for an accepted file without a period, which sends nothing (§7),
+   * whether nothing arrived. Never for a refused file.
+   */
   readonly complete: boolean;
 }
 
@@ -33,17 +39,44 @@ export interface LocalRunResult {
 }
 
 /**
- * The file's period for a local file (§7): the `period` of the first row whose `period` is
- * well-formed. A file with none (or that cannot be read) goes under the current month, where the
- * handler will refuse or accept it on its merits.
+ * An accepted file whose delivery did not complete (§9: a queue kept refusing a message, say):
+ * some recipient lacks part of the batch. `<dir>` holds what each queue did receive, and no
+ * `report.json`: a report says what happened, and this did not finish.
  */
-export async function localFilePeriod(path: string, now: Date): Promise<string> {
-  const fallback = now.toISOString().slice(0, 7);
+export class IncompleteDeliveryError extends Error {
+  override readonly name = 'IncompleteDeliveryError';
+  constructor(
+    readonly key: string,
+    /** The recipients whose delivery did not complete. */
+    readonly incomplete: readonly Recipient[],
+    readonly deliveries: Readonly<Record<Recipient, RecipientDelivery>>,
+  ) {
+    super(`the delivery of ${key} did not complete for ${incomplete.join(', ')}: those recipients did not receive the whole batch`);
+  }
+}
+
+/** The local command's exit codes (§9): a refused file and an incomplete delivery both end non-zero. */
+export const LOCAL_RUN_EXIT_CODES = { delivered: 0, error: 1, refused: 2, incomplete: 3 } as const;
+
+/** The exit code of a local run, from its result or the error it ended with. */
+export function localRunExitCode(outcome: { readonly result: LocalRunResult } | { readonly error: unknown }): number {
+  if ('error' in outcome) {
+    return outcome.error instanceof IncompleteDeliveryError ? LOCAL_RUN_EXIT_CODES.incomplete : LOCAL_RUN_EXIT_CODES.error;
+  }
+  return outcome.result.report.refused === null ? LOCAL_RUN_EXIT_CODES.delivered : LOCAL_RUN_EXIT_CODES.refused;
+}
+
+/**
+ * The file's period for a local file (§7): the `period` of the first row whose `period` is
+ * well-formed, or null when no row has one (an empty file, a file whose rows have none, a file
+ * whose name is not a batch file's or that cannot be read before such a row).
+ */
+export async function localFilePeriod(path: string): Promise<string | null> {
   let kind: ReturnType<typeof fileKindOf>;
   try {
     kind = fileKindOf(basename(path));
   } catch {
-    return fallback;
+    return null; // not a batch file: it has no rows (the handler refuses it UNSUPPORTED_FILE)
   }
   const stream = createReadStream(path);
   try {
@@ -58,7 +91,16 @@ export async function localFilePeriod(path: string, now: Date): Promise<string> 
   } finally {
     stream.destroy();
   }
-  return fallback;
+  return null;
+}
+
+/**
+ * The inbound key of a local file: under its period's month folder, where S3's rule (the key's
+ * month) and the local rule (the first well-formed period) agree; a file without a period under
+ * the local prefix whose period is null.
+ */
+export function localFileKey(period: string | null, name: string): string {
+  return period === null ? `${NO_PERIOD_LOCAL_PREFIX}${name}` : `monthly/${period}/${name}`;
 }
 
 async function putFile(bucket: string, key: string, path: string): Promise<void> {
@@ -66,18 +108,26 @@ async function putFile(bucket: string, key: string, path: string): Promise<void>
   await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size }));
 }
 
-async function readReport(bucket: string, source: string): Promise<BatchReport> {
+/** The report of the file put under `source`, if one was written. */
+async function findReport(bucket: string, source: string): Promise<BatchReport | undefined> {
   const listing = await s3Client().send(new ListObjectsV2Command({ Bucket: bucket }));
   for (const object of listing.Contents ?? []) {
     const response = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
     const report = JSON.parse((await response.Body?.transformToString('utf-8')) ?? '{}') as BatchReport;
     if (report.source === source) return report;
   }
-  throw new Error(`no report was written for ${source}`);
+  return undefined;
+}
+
+/** What one recipient's queue held: its records, its distinct `batch.records` and its `batch.completed`. */
+interface Received {
+  readonly records: number;
+  readonly messages: number;
+  readonly completed: { readonly messages: number; readonly records: number } | undefined;
 }
 
 /** Receives a recipient's queue into `<dir>/<RECIPIENT>.ndjson`, dropping duplicates by message id. */
-async function drainRecipient(standIn: LocalStandIn, recipient: Recipient, path: string): Promise<RecipientDelivery> {
+async function drainRecipient(standIn: LocalStandIn, recipient: Recipient, path: string): Promise<Received> {
   const file = await open(path, 'w');
   const seen = new Set<string>();
   const seqs = new Set<number>();
@@ -104,30 +154,63 @@ async function drainRecipient(standIn: LocalStandIn, recipient: Recipient, path:
   } finally {
     await file.close();
   }
-  const complete = completed !== undefined && completed.messages === seqs.size && completed.records === records;
-  return { records, messages: seqs.size, complete };
+  return { records, messages: seqs.size, completed };
+}
+
+/**
+ * Whether a recipient holds the whole batch (see {@link RecipientDelivery.complete}), judged by
+ * what its queue received, so that a delivery that stopped half-way names only the recipients it
+ * did not finish, whether or not a report was written.
+ */
+function isComplete(report: BatchReport | undefined, got: Received): boolean {
+  if (report !== undefined && report.refused !== null) return false;
+  // A file without a period delivers nothing and sends no message at all (§7).
+  if (report !== undefined && report.period === null) return got.messages === 0 && got.records === 0 && got.completed === undefined;
+  return got.completed !== undefined && got.completed.messages === got.messages && got.completed.records === got.records;
 }
 
 /**
  * Processes one file through the local stand-in and writes `<outDir>/<RECIPIENT>.ndjson` and
  * `<outDir>/report.json`. A refused file leaves no recipient file in `outDir`.
+ * @throws IncompleteDeliveryError when the file was accepted but some recipient did not get all of it
+ * @throws Error when these bytes were delivered before (nothing is delivered again, no new report), or the file was not processed
  */
-export async function runFileLocally(standIn: LocalStandIn, path: string, outDir: string, now = new Date()): Promise<LocalRunResult> {
+export async function runFileLocally(standIn: LocalStandIn, path: string, outDir: string): Promise<LocalRunResult> {
   await mkdir(outDir, { recursive: true });
-  const period = await localFilePeriod(path, now);
-  const key = `monthly/${period}/${basename(path)}`;
+  const key = localFileKey(await localFilePeriod(path), basename(path));
   const inbound = standIn.bucketName(BUCKETS.inbound);
   await putFile(inbound, key, path);
   await standIn.notifyNewObjects();
   await standIn.drain();
 
-  const report = await readReport(standIn.bucketName(BUCKETS.reports), key);
+  const report = await findReport(standIn.bucketName(BUCKETS.reports), key);
   const deliveries = {} as Record<Recipient, RecipientDelivery>;
   for (const recipient of RECIPIENTS) {
     const target = join(outDir, `${recipient}.ndjson`);
-    deliveries[recipient] = await drainRecipient(standIn, recipient, target);
-    if (report.refused !== null) await rm(target, { force: true });
+    const got = await drainRecipient(standIn, recipient, target);
+    deliveries[recipient] = { records: got.records, messages: got.messages, complete: isComplete(report, got) };
+    if (report?.refused) await rm(target, { force: true });
   }
-  await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const reportPath = join(outDir, 'report.json');
+  if (report?.refused) {
+    await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    return { key, report, deliveries };
+  }
+
+  // Not refused: accepted, and complete only when every recipient holds the whole batch.
+  const incomplete = RECIPIENTS.filter((recipient) => !deliveries[recipient].complete);
+  if (report === undefined || incomplete.length > 0) {
+    await rm(reportPath, { force: true });
+    const manifest = await new DynamoManifestStore(standIn.tableName(TABLES.batches)).get(await sha256Of(createReadStream(path)));
+    if (report === undefined && manifest?.status === 'DELIVERED') {
+      throw new Error(
+        `these bytes were delivered before as batch ${manifest.batchId} (${manifest.source}): nothing is delivered again and no report written`,
+      );
+    }
+    // Neither refused nor accepted: the handler failed before it decided (see --verbose).
+    if (report === undefined && manifest === undefined) throw new Error(`no report was written for ${key}: the file was not processed`);
+    throw new IncompleteDeliveryError(key, incomplete.length > 0 ? incomplete : RECIPIENTS, deliveries);
+  }
+  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   return { key, report, deliveries };
 }

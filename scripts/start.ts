@@ -59,7 +59,7 @@ process.stderr.write = divertLogLines(stderrWrite as (...args: unknown[]) => boo
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const { startLocalStandIn } = await import('../local/stand-in');
-const { runFileLocally } = await import('../local/run-file');
+const { IncompleteDeliveryError, localRunExitCode, runFileLocally } = await import('../local/run-file');
 const { RECIPIENTS } = await import('../shared/domain/recipients');
 const { formatCents } = await import('../shared/domain/money');
 const { maskInsz } = await import('../shared/domain/return-flows/disclosures');
@@ -97,15 +97,34 @@ async function summarise(outDir: string, result: Awaited<ReturnType<typeof runFi
   say(`written: ${outDir}/{VDAB,ACTIRIS,FOREM}.ndjson and report.json`);
 }
 
+/** Says which recipients did not receive the whole batch: a run never ends green with half a file delivered (§9). */
+function summariseIncomplete(error: InstanceType<typeof IncompleteDeliveryError>, outDir: string): void {
+  say(`source ${error.key}`);
+  for (const recipient of RECIPIENTS) {
+    const delivery = error.deliveries[recipient];
+    say(
+      `  ${recipient.padEnd(8)} ${String(delivery.records).padStart(8)} records in ${delivery.messages} messages received, ${delivery.complete ? 'complete' : 'INCOMPLETE'}`,
+    );
+  }
+  say(`INCOMPLETE: the delivery did not complete for ${error.incomplete.join(', ')} (see --verbose for why).`);
+  say(`written: ${outDir}/{VDAB,ACTIRIS,FOREM}.ndjson (what each queue received); no report.json`);
+}
+
 const standIn = await startLocalStandIn();
 let exitCode = 0;
 try {
   if (values.file) {
     if (!values.out) throw new Error('--out <dir> is required with --file');
     const outDir = resolve(values.out);
-    const result = await runFileLocally(standIn, resolve(values.file), outDir);
-    await summarise(outDir, result);
-    if (result.report.refused !== null) exitCode = 2;
+    try {
+      const result = await runFileLocally(standIn, resolve(values.file), outDir);
+      await summarise(outDir, result);
+      exitCode = localRunExitCode({ result });
+    } catch (error) {
+      if (!(error instanceof IncompleteDeliveryError)) throw error;
+      summariseIncomplete(error, outDir);
+      exitCode = localRunExitCode({ error });
+    }
   } else {
     const { writeBatchFile } = await import('./lib/batch-generator');
     const { runDemoReturnFlows } = await import('../local/demo');
@@ -122,7 +141,7 @@ try {
   }
 } catch (error) {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  exitCode = 1;
+  exitCode = localRunExitCode({ error });
 } finally {
   await standIn.stop();
 }

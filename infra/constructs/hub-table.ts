@@ -2,10 +2,8 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { PITR_RECOVERY_PERIOD_DAYS } from '../../shared/domain/retention';
 import { type TableSpec, TTL_ATTRIBUTE } from '../../shared/topology';
-
-/** Days of point-in-time recovery: the maximum DynamoDB offers. */
-export const PITR_RECOVERY_PERIOD_DAYS = 35;
 
 export interface HubTableProps {
   readonly spec: TableSpec;
@@ -14,8 +12,9 @@ export interface HubTableProps {
 
 /**
  * A table of the topology: on-demand, customer-managed KMS encryption, TTL on `expiresAt` (epoch
- * seconds; every item's deadline, return-flows §5), point-in-time recovery, deletion protection,
- * retained when the stack goes.
+ * seconds; every item's deadline, return-flows §5), point-in-time recovery for exactly the window
+ * that the retention module counts as keeping (shared/domain/retention.ts: every TTL is shortened by
+ * it), deletion protection, retained when the stack goes.
  */
 export class HubTable extends Construct {
   readonly spec: TableSpec;

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveredBatch, DeliveryLedger } from '../domain/batch/ports';
 import { RETURNING_RECIPIENTS, type Recipient, type RecipientRecord, type ReturningRecipient } from '../domain/recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../domain/retention';
+import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../domain/retention';
 import { disclosureOf, inszHmac } from '../domain/return-flows/disclosures';
 import { paymentLineOf } from '../domain/return-flows/payment-line';
 import { type Clock, systemClock } from '../ports';
@@ -29,7 +29,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
   async recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void> {
     const key = await this.key();
     const deliveredAt = this.clock();
-    const expiresAt = expiresAtEpochSeconds(batch.receivedAt, RECIPIENT_RETENTION_DAYS[recipient]);
+    const expiresAt = expiresAtEpochSeconds(batch.receivedAt, RECIPIENT_TTL_DAYS[recipient]);
     const returning = (RETURNING_RECIPIENTS as readonly string[]).includes(recipient);
 
     function* lines() {

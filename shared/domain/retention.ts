@@ -2,31 +2,82 @@ import type { Recipient } from './recipients';
 
 /**
  * How long the hub keeps what (spec return-flows §5; deliberation §16, §25). Each item's clock
- * starts when the hub received it.
+ * starts when the hub received it: what a batch delivered when the hub first received the batch
+ * file, a decision or correction when it arrived. Backups count as keeping: a deleted DynamoDB item
+ * stays restorable for the point-in-time-recovery window, so the TTL of a DynamoDB item is the
+ * limit less that window and less DynamoDB's deletion lag.
  */
+
+const DAYS_PER_YEAR = 365;
+
+/** The shortest span of 15 years: only three leap days fall in it (5,478 days). Anything kept "at most 15 years" is gone before it ends. */
+export const SHORTEST_FIFTEEN_YEARS_DAYS = 15 * DAYS_PER_YEAR + 3;
+
+/** The longest span of 10 years: three leap days fall in it (3,653 days). Anything kept "10 years from receipt" lasts through it. */
+export const LONGEST_TEN_YEARS_DAYS = 10 * DAYS_PER_YEAR + 3;
 
 /**
- * "At most 15 years" (VDAB, Actiris). The shortest 15-year span is 5,478 days (only three leap
- * days in it); S3 rounds an expiry up to the next midnight UTC and deletes asynchronously, so the
- * rule must fire well before: 15 × 365 = 5,475 days.
+ * DynamoDB point-in-time recovery keeps a deleted item restorable this long (35 days, the default
+ * and the maximum). The tables are configured with exactly this window (infra/constructs/hub-table.ts),
+ * and every TTL below counts it as keeping.
  */
-export const AT_MOST_FIFTEEN_YEARS_DAYS = 15 * 365;
+export const PITR_RECOVERY_PERIOD_DAYS = 35;
 
 /**
- * "10 years from receipt" (FOREM): the data must last through the longest 10-year span, which
- * holds three leap days: 10 × 365 + 3 = 3,653 days.
+ * DynamoDB TTL deletes an expired item in the background, typically within about two days; the spec
+ * has us count 3. (Reads filter expired items out themselves, {@link isExpired}.)
  */
-export const TEN_YEARS_FROM_RECEIPT_DAYS = 10 * 365 + 3;
+export const DYNAMODB_TTL_LAG_DAYS = 3;
 
-/** Retention of each recipient's data (archive, payment lines, decisions, corrections, disclosures). */
-export const RECIPIENT_RETENTION_DAYS: Readonly<Record<Recipient, number>> = {
+/** Days after an item's expiry until every copy of it is gone: the TTL lag, then the recovery window. */
+export const DYNAMODB_COPIES_OUTLIVE_TTL_DAYS = DYNAMODB_TTL_LAG_DAYS + PITR_RECOVERY_PERIOD_DAYS;
+
+/**
+ * For FOREM, every copy, backups included, is gone within this many days after the 3,653rd day
+ * (return-flows §5).
+ */
+export const FOREM_COPIES_GONE_WITHIN_DAYS = 40;
+
+/**
+ * "At most 15 years" (VDAB, Actiris) in S3, where nothing keeps a copy: S3 rounds an expiry up to
+ * the next midnight UTC and deletes asynchronously, so the rule fires three days inside the
+ * shortest span: 15 × 365 = 5,475 days. The archive's lifecycle rules use it.
+ */
+export const AT_MOST_FIFTEEN_YEARS_DAYS = 15 * DAYS_PER_YEAR;
+
+/**
+ * "10 years from receipt" (FOREM): the data lasts through the longest 10-year span, 3,653 days,
+ * in S3 (the archive's lifecycle rule) and as a DynamoDB TTL alike.
+ */
+export const TEN_YEARS_FROM_RECEIPT_DAYS = LONGEST_TEN_YEARS_DAYS;
+
+/**
+ * "At most 15 years" as a DynamoDB TTL: the TTL, DynamoDB's deletion lag and the recovery window
+ * together end by the shortest 15-year span: 5,478 − 3 − 35 = 5,440 days.
+ */
+export const AT_MOST_FIFTEEN_YEARS_TTL_DAYS = SHORTEST_FIFTEEN_YEARS_DAYS - DYNAMODB_COPIES_OUTLIVE_TTL_DAYS;
+
+/** How long each recipient's archive objects (S3 lifecycle, counted from their creation) are kept. */
+export const RECIPIENT_ARCHIVE_DAYS: Readonly<Record<Recipient, number>> = {
   VDAB: AT_MOST_FIFTEEN_YEARS_DAYS,
   ACTIRIS: AT_MOST_FIFTEEN_YEARS_DAYS,
   FOREM: TEN_YEARS_FROM_RECEIPT_DAYS,
 };
 
-/** Batch manifests and reports hold no national number and describe data of up to 15 years. */
-export const REPORT_RETENTION_DAYS = Math.max(...Object.values(RECIPIENT_RETENTION_DAYS));
+/**
+ * The DynamoDB TTL, in days from the item's clock, of every item about a recipient: payment lines
+ * and disclosures (from the batch file's first reception), decisions and corrections (from their
+ * arrival). FOREM's 3,653 days plus 3 of lag and 35 of recovery end on day 3,691, within the 40
+ * days after the 3,653rd that §5 allows.
+ */
+export const RECIPIENT_TTL_DAYS: Readonly<Record<Recipient, number>> = {
+  VDAB: AT_MOST_FIFTEEN_YEARS_TTL_DAYS,
+  ACTIRIS: AT_MOST_FIFTEEN_YEARS_TTL_DAYS,
+  FOREM: TEN_YEARS_FROM_RECEIPT_DAYS,
+};
+
+/** Batch manifests and reports hold no national number and describe data kept up to the longest archive retention. */
+export const REPORT_RETENTION_DAYS = Math.max(...Object.values(RECIPIENT_ARCHIVE_DAYS));
 
 /** The PPS's raw inbound file: only as long as needed to process and audit it (configurable). */
 export const DEFAULT_RAW_FILE_RETENTION_DAYS = 30;
@@ -40,8 +91,8 @@ export const STAGING_RETENTION_DAYS = 2;
 const DAY_MS = 86_400_000;
 
 /**
- * The DynamoDB TTL (epoch seconds) of an item received at `receivedAt` and kept `days` days.
- * DynamoDB deletes within about two days after it; reads filter expired items out themselves.
+ * The DynamoDB TTL (epoch seconds) of an item whose clock started at `receivedAt` and that is kept
+ * `days` days. DynamoDB deletes within about two days after it; reads filter expired items out themselves.
  */
 export function expiresAtEpochSeconds(receivedAt: Date, days: number): number {
   return Math.floor((receivedAt.getTime() + days * DAY_MS) / 1000);

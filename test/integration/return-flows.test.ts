@@ -213,6 +213,13 @@ describe('return flows through the local stand-in', () => {
       decision: 'APPROVED',
       decidedAt: '2025-11-05T10:00:00Z',
     });
+    // The PPS sends its approval again under a new messageId: a no-op (§3), no refusal, nothing sent again.
+    await send(QUEUES.ppsInbound, {
+      type: 'correction.decision',
+      correctionId: correctionIdOf('VDAB', 'req-recovery'),
+      decision: 'APPROVED',
+      decidedAt: '2025-11-04T10:00:00+01:00',
+    });
     await standIn.drain();
 
     const toVdab = await receive(QUEUES.recipientOutbound.VDAB);

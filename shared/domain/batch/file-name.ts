@@ -24,10 +24,23 @@ export function fileKindOf(name: string): FileKind {
 const MONTHLY_KEY = /^monthly\/(\d{4}-(?:0[1-9]|1[0-2]))\/([^/]+)$/;
 
 /**
- * The period and kind of an S3 key. The key must be `monthly/<YYYY-MM>/<name>`, the name directly
- * in the month's folder; anything else is `UNSUPPORTED_FILE`.
+ * Where the local run (§9) puts a local file none of whose rows has a well-formed `period`: such a
+ * file's period is null (§7). A local file with a period goes under `monthly/<period>/`, where the
+ * key's rule gives the same answer. No such key reaches split-batch in AWS: the PPS may write only
+ * under `monthly/`, and only `monthly/` is notified to split-batch and readable by it.
  */
-export function parseInboundKey(key: string): { period: string; name: string; kind: FileKind } {
+export const NO_PERIOD_LOCAL_PREFIX = 'local/no-period/';
+
+const NO_PERIOD_LOCAL_KEY = /^local\/no-period\/([^/]+)$/;
+
+/**
+ * The period and kind of an inbound key. The key must be `monthly/<YYYY-MM>/<name>`, the name
+ * directly in the month's folder; anything else is `UNSUPPORTED_FILE`. The one exception is the
+ * local run's key for a file without a period ({@link NO_PERIOD_LOCAL_PREFIX}), whose period is null.
+ */
+export function parseInboundKey(key: string): { period: string | null; name: string; kind: FileKind } {
+  const local = NO_PERIOD_LOCAL_KEY.exec(key);
+  if (local?.[1]) return { period: null, name: local[1], kind: fileKindOf(local[1]) };
   const match = MONTHLY_KEY.exec(key);
   if (!match?.[1] || !match[2]) throw new FileRefusal('UNSUPPORTED_FILE', 'the key is not monthly/<YYYY-MM>/<name>');
   return { period: match[1], name: match[2], kind: fileKindOf(match[2]) };

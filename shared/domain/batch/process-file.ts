@@ -103,7 +103,10 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
   //    receivedAt: the retention clock starts at the first reception. A publish that fails throws:
   //    the notification fails and is retried, and nothing says the batch was delivered.
   const report = read.tally.toReport(identity, null);
-  const batch = { batchId, period: read.period, receivedAt: new Date(claim.manifest.receivedAt) };
+  //    A local file without a period (§7) had every row rejected (none has a well-formed period):
+  //    it delivers nothing and sends nothing, not even `batch.completed`, which names a month.
+  const { period } = read;
+  const receivedAt = new Date(claim.manifest.receivedAt);
   const delivered: Record<string, { messages: number; records: number; amountCents?: string }> = {};
   for (const recipient of RECIPIENTS) {
     const totals = {
@@ -111,7 +114,9 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
       records: read.tally.records[recipient],
       amountCents: read.tally.totalCents(recipient),
     };
-    await deliverToRecipient(deps, batch, recipient, stager.parts.get(recipient) ?? [], totals);
+    if (period === null && totals.records > 0) throw new Error('a batch without a period cannot have delivered records');
+    if (period !== null)
+      await deliverToRecipient(deps, { batchId, period, receivedAt }, recipient, stager.parts.get(recipient) ?? [], totals);
     const { amountCents } = report.perRecipient[recipient];
     delivered[recipient] = { messages: totals.messages, records: totals.records, ...(amountCents !== undefined ? { amountCents } : {}) };
   }
@@ -126,10 +131,12 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
   return { kind: 'delivered', report, reportKey };
 }
 
-/** What reading a file came to: an accepted file always has its period (from its key). */
-type ReadResult =
-  | { readonly refused: null; readonly period: string; readonly tally: BatchTally }
-  | { readonly refused: FileRefusalCode; readonly period: string | null; readonly tally: BatchTally };
+/** What reading a file came to; its period is null only for a local file none of whose rows has one (§7). */
+interface ReadResult {
+  readonly refused: FileRefusalCode | null;
+  readonly period: string | null;
+  readonly tally: BatchTally;
+}
 
 /**
  * Reads the file and stages its delivered records. A refusal is an answer, not an error; any other

@@ -65,8 +65,8 @@ export function isPeriod(value: string): boolean {
 }
 
 export interface ValidationContext {
-  /** The file's period (§7); a well-formed `period` that differs is `PERIOD_MISMATCH`. */
-  readonly filePeriod: string;
+  /** The file's period (§7), null when it has none; a well-formed `period` that differs is `PERIOD_MISMATCH`. */
+  readonly filePeriod: string | null;
   /** Processing time, for the INSZ century rule. */
   readonly now: Date;
   /** Remembers every reference seen earlier in the file; returns whether it was seen before. */

@@ -18,8 +18,8 @@ export interface RecordSink {
 }
 
 export interface SplitOptions {
-  /** The file's period (the S3 key's `<YYYY-MM>`). */
-  readonly filePeriod: string;
+  /** The file's period (the S3 key's `<YYYY-MM>`); null for a local file none of whose rows has one (§7). */
+  readonly filePeriod: string | null;
   /** Processing time (INSZ century rule). */
   readonly now: Date;
   /** Share of rejected rows above which the file is refused (default 0.05). */

@@ -2,7 +2,7 @@ import { toOutbound } from '../../messages/envelope';
 import type { CorrectionDecisionMessage, CorrectionRequestInbound } from '../../messages/return-flow-schemas';
 import type { Clock, MessagePublisher } from '../../ports';
 import { isGranted, type ReturningRecipient } from '../recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
+import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../retention';
 import type { PpsFlowConfig, RegionFlowConfig } from './config';
 import {
   approvedForOcmw,
@@ -69,12 +69,14 @@ export interface CorrectionDecisionDeps {
  * the requester is who the channel says and may see the regulation, and that the line was
  * delivered to it as named; stores it SUBMITTED under (requester, requestId); forwards it to the
  * PPS. A resent request (same requestId, same content) is a no-op; other content is refused.
+ * @param arrivedAt when the request reached the hub (SQS's `SentTimestamp`): the correction's retention clock
  * @throws MessageRefusal INVALID_FIELD, WRONG_CHANNEL, REGULATION_NOT_GRANTED, UNKNOWN_LINE, LINE_MISMATCH, DUPLICATE_REQUEST
  */
 export async function submitCorrection(
   deps: CorrectionRequestDeps,
   requester: ReturningRecipient,
   message: CorrectionRequestInbound,
+  arrivedAt: Date,
 ): Promise<ReturnOutcome> {
   const now = deps.clock();
 
@@ -88,7 +90,7 @@ export async function submitCorrection(
   await checkDeliveredLine(deps, requester, fields, now);
 
   // 4. Store it SUBMITTED, once per (requester, requestId).
-  const correction = submittedCorrection(requester, message, fields, now);
+  const correction = submittedCorrection(requester, message, fields, now, arrivedAt);
   const created = await deps.corrections.create(correction);
   let current = correction;
   if (!created.created) {
@@ -134,12 +136,13 @@ async function checkDeliveredLine(
   if (mismatched.length > 0) throw new MessageRefusal('LINE_MISMATCH', `${mismatched.join(', ')} differ from the delivered line`);
 }
 
-/** A new correction, SUBMITTED now, kept as long as the requester's retention. */
+/** A new correction, SUBMITTED now, kept the requester's retention from when the request arrived (return-flows §5). */
 function submittedCorrection(
   requester: ReturningRecipient,
   message: CorrectionRequestInbound,
   fields: CorrectionFields,
   now: Date,
+  arrivedAt: Date,
 ): Correction {
   return {
     ...fields,
@@ -150,15 +153,31 @@ function submittedCorrection(
     status: 'SUBMITTED',
     submittedAt: now.toISOString(),
     requestMessageId: message.messageId,
-    expiresAt: expiresAtEpochSeconds(now, RECIPIENT_RETENTION_DAYS[requester]),
+    expiresAt: expiresAtEpochSeconds(arrivedAt, RECIPIENT_TTL_DAYS[requester]),
   };
+}
+
+/**
+ * Whether a decision received now is the one the correction holds (return-flows §3: "the same
+ * decision sent again (same `decision` and `decidedAt`, under any `messageId`)"). `decidedAt` is an
+ * instant: written with another offset or precision (`…T13:58:00+01:00`, `…T12:58:00.000Z`) it is
+ * the same `decidedAt`. The envelope (`messageId`, `sentAt`) is not part of the decision.
+ */
+export function isSameCorrectionDecision(
+  held: Pick<Correction, 'decision' | 'decidedAt'>,
+  received: Pick<CorrectionDecisionMessage, 'decision' | 'decidedAt'>,
+): boolean {
+  return (
+    held.decision === received.decision && held.decidedAt !== undefined && Date.parse(held.decidedAt) === Date.parse(received.decidedAt)
+  );
 }
 
 /**
  * Applies the PPS's decision on a correction: SUBMITTED → APPROVED | REJECTED, once; tells the
  * requester the outcome; for APPROVED, forwards the correction to the OCMW and records
- * FORWARDED_TO_OCMW. The same decision received again finishes what a crash interrupted and is
- * otherwise a no-op; another decision is refused.
+ * FORWARDED_TO_OCMW. The same decision received again, under any messageId, finishes what a crash
+ * interrupted and is otherwise a no-op: nothing already sent is sent again. A different decision
+ * (another `decision`, or the same one at another `decidedAt`) is a second decision, refused.
  * @throws MessageRefusal UNKNOWN_CORRECTION, ALREADY_DECIDED
  */
 export async function applyCorrectionDecision(deps: CorrectionDecisionDeps, message: CorrectionDecisionMessage): Promise<ReturnOutcome> {
@@ -171,8 +190,8 @@ export async function applyCorrectionDecision(deps: CorrectionDecisionDeps, mess
   // 2. Decide it, once: the same decision again resumes, another one is refused.
   const decided = await deps.corrections.decide(found, message.decision, message.decidedAt, now);
   const current = decided.applied ? decided.correction : decided.current;
-  if (!decided.applied && (current.decision !== message.decision || current.decidedAt !== message.decidedAt)) {
-    throw new MessageRefusal('ALREADY_DECIDED', 'the correction was decided before');
+  if (!decided.applied && !isSameCorrectionDecision(current, message)) {
+    throw new MessageRefusal('ALREADY_DECIDED', 'the correction was decided before, differently');
   }
   const decision = current.decision;
   if (decision === undefined) throw new Error(`correction ${current.correctionId} has status ${current.status} but no decision`);

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { DeliveredBatch } from '../batch/ports';
 import type { Recipient, RecipientRecord } from '../recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
+import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../retention';
 
 /**
  * The record of disclosures (return-flows §4): for every delivered row, which recipient received
@@ -62,7 +62,7 @@ export function disclosureOf(
     legalBasis: LEGAL_BASIS,
     deliveredAt: deliveredAt.toISOString(),
     // The clock starts when the hub received what it delivered (§5).
-    expiresAt: expiresAtEpochSeconds(batch.receivedAt, RECIPIENT_RETENTION_DAYS[recipient]),
+    expiresAt: expiresAtEpochSeconds(batch.receivedAt, RECIPIENT_TTL_DAYS[recipient]),
   };
 }
 

@@ -31,13 +31,18 @@ export function processRegionMessage(deps: RegionFlowDeps, channel: ReturningRec
   return processOnChannel(deps, channel, message, async (inbound) => {
     switch (inbound.type) {
       case 'validation.decision':
-        return recordValidationDecision(deps, channel, inbound.message);
+        return recordValidationDecision(deps, channel, inbound.message, arrivalOf(message));
       case 'correction.request':
-        return submitCorrection(deps, channel, inbound.message);
+        return submitCorrection(deps, channel, inbound.message, arrivalOf(message));
       case 'correction.decision':
         throw new MessageRefusal('WRONG_CHANNEL', `correction.decision is not sent by ${channel}`);
     }
   });
+}
+
+/** When the hub received a message: SQS's `SentTimestamp`, the same on every delivery, so a retry keeps the retention clock (return-flows §5). */
+function arrivalOf(message: ChannelMessage): Date {
+  return new Date(message.sentTimestampMs);
 }
 
 /**

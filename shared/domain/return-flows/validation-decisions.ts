@@ -2,7 +2,7 @@ import { envelope, toOutbound } from '../../messages/envelope';
 import type { ValidationDecisionInbound, ValidationDecisionPps } from '../../messages/return-flow-schemas';
 import type { Clock, MessagePublisher } from '../../ports';
 import type { ReturningRecipient } from '../recipients';
-import { expiresAtEpochSeconds, RECIPIENT_RETENTION_DAYS } from '../retention';
+import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../retention';
 import type { ReturnFlowConfig } from './config';
 import { forwardedDecisionMessageId } from './ids';
 import type { LineDecision, PaymentLineView } from './payment-line';
@@ -89,12 +89,14 @@ export function decisionForPps(decision: StoredDecision, sentAt: Date): Validati
  * delivered to it and is the one named, stores the decision in the line's history, makes it the
  * line's status unless a later one is, and forwards it to the PPS. A `decisionId` received again
  * is a no-op; a crash between the write and the send is repaired when SQS delivers it again.
+ * @param arrivedAt when the message reached the hub (SQS's `SentTimestamp`, the same on every delivery): the decision's retention clock
  * @throws MessageRefusal UNKNOWN_LINE, LINE_MISMATCH
  */
 export async function recordValidationDecision(
   deps: ValidationDecisionDeps,
   recipient: ReturningRecipient,
   message: ValidationDecisionInbound,
+  arrivedAt: Date,
 ): Promise<ReturnOutcome> {
   const now = deps.clock();
 
@@ -104,7 +106,7 @@ export async function recordValidationDecision(
   if (line.fileNumber !== message.fileNumber) throw new MessageRefusal('LINE_MISMATCH', 'fileNumber differs from the delivered line');
 
   // 2. Keep the decision in the line's history, once per decisionId.
-  const decision = storedDecisionOf(recipient, message, now);
+  const decision = storedDecisionOf(recipient, message, arrivedAt);
   const added = await deps.lines.addDecision(decision);
   let current = decision;
   if (!added.created) {
@@ -124,8 +126,12 @@ export async function recordValidationDecision(
   return { kind: added.created ? 'accepted' : 'duplicate', type: 'validation.decision' };
 }
 
-/** The decision as kept in the line's history, with the recipient's retention. */
-function storedDecisionOf(recipient: ReturningRecipient, message: ValidationDecisionInbound, now: Date): StoredDecision {
+/**
+ * The decision as kept in the line's history, with the recipient's retention counted from when it
+ * arrived (return-flows §5), not from when it was processed: a message that waited on its queue
+ * (a retry, a redrive) keeps its clock.
+ */
+function storedDecisionOf(recipient: ReturningRecipient, message: ValidationDecisionInbound, arrivedAt: Date): StoredDecision {
   return {
     recipient,
     reference: message.reference,
@@ -135,7 +141,7 @@ function storedDecisionOf(recipient: ReturningRecipient, message: ValidationDeci
     ...(message.reasonCode !== undefined ? { reasonCode: message.reasonCode } : {}),
     decidedAt: message.decidedAt,
     messageId: message.messageId,
-    receivedAt: now.toISOString(),
-    expiresAt: expiresAtEpochSeconds(now, RECIPIENT_RETENTION_DAYS[recipient]),
+    receivedAt: arrivedAt.toISOString(),
+    expiresAt: expiresAtEpochSeconds(arrivedAt, RECIPIENT_TTL_DAYS[recipient]),
   };
 }

@@ -30,12 +30,10 @@ import { RECIPIENT_NAMES, useMonthlyBatchHub } from '../../support/monthly-batch
 const hub = useMonthlyBatchHub('monthly-batch-refused-files');
 
 describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
-  const asOf = new Date('2025-06-15T12:00:00Z');
-
   async function expectRefused(name: string, content: Uint8Array | string, code: string): Promise<BatchReport> {
     const path = await writeBatch(hub.workDir, name, content);
     const outDir = join(hub.workDir, `out-${name}`);
-    const result = await runFileLocally(hub.standIn, path, outDir, asOf);
+    const result = await runFileLocally(hub.standIn, path, outDir);
     expect(result.report.refused).toBe(code);
     expect(result.report.delivered).toBe(0);
     expect(result.report.perRecipient).toEqual({
@@ -83,7 +81,8 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
 
   it('refuses a .txt file as UNSUPPORTED_FILE', async () => {
     const report = await expectRefused('t5-notes.txt', csvText(COLUMNS, [validRow('2025-06', 'T5-TXT')]), 'UNSUPPORTED_FILE');
-    expect(report).toMatchObject({ rows: 0, period: '2025-06', source: 'monthly/2025-06/t5-notes.txt', issues: [] });
+    // Not a batch file, so it has no rows, and no row has a period: a local file's period is null (§7).
+    expect(report).toMatchObject({ rows: 0, period: null, source: 'local/no-period/t5-notes.txt', issues: [] });
   });
 
   it('refuses a CSV without the insz column as MISSING_COLUMNS', async () => {

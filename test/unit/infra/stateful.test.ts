@@ -1,10 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
-import { PITR_RECOVERY_PERIOD_DAYS } from '../../../infra/constructs/hub-table';
 import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS } from '../../../infra/party-access';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
-import { DEFAULT_RAW_FILE_RETENTION_DAYS, REPORT_RETENTION_DAYS, STAGING_RETENTION_DAYS } from '../../../shared/domain/retention';
+import {
+  DEFAULT_RAW_FILE_RETENTION_DAYS,
+  PITR_RECOVERY_PERIOD_DAYS,
+  REPORT_RETENTION_DAYS,
+  STAGING_RETENTION_DAYS,
+} from '../../../shared/domain/retention';
 import { allQueues, QUEUES, type QueueSpec, TABLES, TTL_ATTRIBUTE } from '../../../shared/topology';
 import {
   DEV,
@@ -249,6 +253,8 @@ describe('tables', () => {
       PointInTimeRecoveryEnabled: true,
       RecoveryPeriodInDays: PITR_RECOVERY_PERIOD_DAYS,
     });
+    // The window the TTLs of shared/domain/retention.ts count as keeping (return-flows §5).
+    expect(table.Properties.PointInTimeRecoverySpecification).toMatchObject({ RecoveryPeriodInDays: 35 });
     expect(table.Properties.DeletionProtectionEnabled).toBe(true);
     expect(table.Properties.SSESpecification).toEqual({
       SSEEnabled: true,
@@ -264,6 +270,22 @@ describe('tables', () => {
     expect(table.Properties.KeySchema).toEqual(keySchema);
     const indexes = (table.Properties.GlobalSecondaryIndexes as Array<{ IndexName: string }> | undefined)?.map((i) => i.IndexName) ?? [];
     expect(indexes).toEqual(('globalIndexes' in spec ? spec.globalIndexes : []).map((i) => i.name));
+  });
+});
+
+describe('no copy outlives its limit (return-flows §5: backups count as keeping)', () => {
+  it('keeps no copy of a table or a bucket beyond point-in-time recovery: no backup plan, replica, stream or replication', () => {
+    for (const template of [s.stateful, s.stateless]) {
+      const types = Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type);
+      expect(types.filter((t) => t.startsWith('AWS::Backup::') || t === 'AWS::DynamoDB::GlobalTable')).toEqual([]);
+    }
+    for (const table of Object.values(resources(s.stateful, 'AWS::DynamoDB::Table'))) {
+      expect(table.Properties.Replicas).toBeUndefined();
+      // A stream would let a consumer copy items out of the table's retention.
+      expect(table.Properties.StreamSpecification).toBeUndefined();
+      expect(table.Properties.KinesisStreamSpecification).toBeUndefined();
+    }
+    for (const b of Object.values(resources(s.stateful, 'AWS::S3::Bucket'))) expect(b.Properties.ReplicationConfiguration).toBeUndefined();
   });
 });
 

@@ -254,6 +254,73 @@ describe("applying the PPS's decision", () => {
     expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toHaveLength(1);
   });
 
+  it('treats the same decision and decidedAt under a new messageId as a no-op: no refusal, nothing sent again', async () => {
+    const { deps, corrections, publisher, correctionId } = await submitted('req-new-id');
+    const first = ppsDecisionMessage(correctionId, 'APPROVED');
+    await processPpsMessage(deps, received(first));
+    const item = corrections.items.get('VDAB#req-new-id');
+
+    const resent = ppsDecisionMessage(correctionId, 'APPROVED', { sentAt: '2025-11-05T07:00:00Z' });
+    expect(resent.messageId).not.toBe(first.messageId);
+    const outcome = await processPpsMessage(deps, received(resent));
+
+    expect(outcome).toEqual({ kind: 'duplicate', type: 'correction.decision' });
+    expect(corrections.items.get('VDAB#req-new-id')).toEqual(item);
+    expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toHaveLength(1);
+    expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toHaveLength(1);
+    expect(publisher.bodies(QUEUE_URLS.ppsOutbound).filter((b) => b.type === 'message.refused')).toEqual([]);
+  });
+
+  it('reads decidedAt as an instant: the same instant written with another offset is the same decision', async () => {
+    const { deps, publisher, correctionId } = await submitted('req-offset');
+    await processPpsMessage(deps, received(ppsDecisionMessage(correctionId, 'REJECTED', { decidedAt: '2025-11-04T10:00:00+01:00' })));
+
+    const outcome = await processPpsMessage(
+      deps,
+      received(ppsDecisionMessage(correctionId, 'REJECTED', { decidedAt: '2025-11-04T09:00:00.000Z' })),
+    );
+
+    expect(outcome).toEqual({ kind: 'duplicate', type: 'correction.decision' });
+    expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toHaveLength(1);
+    expect(publisher.bodies(QUEUE_URLS.ppsOutbound).filter((b) => b.type === 'message.refused')).toEqual([]);
+  });
+
+  it('refuses the same decision at another decidedAt with ALREADY_DECIDED: it is a second decision', async () => {
+    const { deps, corrections, publisher, correctionId } = await submitted('req-later');
+    await processPpsMessage(deps, received(ppsDecisionMessage(correctionId, 'APPROVED')));
+    const before = corrections.items.get('VDAB#req-later');
+
+    const later = ppsDecisionMessage(correctionId, 'APPROVED', { decidedAt: '2025-11-05T09:00:00Z' });
+    const outcome = await processPpsMessage(deps, received(later));
+
+    expect(outcome).toMatchObject({ kind: 'refused', code: 'ALREADY_DECIDED' });
+    expect(corrections.items.get('VDAB#req-later')).toEqual(before);
+    expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toHaveLength(1);
+    expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toHaveLength(1);
+    expect(publisher.bodies(QUEUE_URLS.ppsOutbound).filter((b) => b.type === 'message.refused')).toEqual([
+      expect.objectContaining({ refusedMessageId: later.messageId, code: 'ALREADY_DECIDED' }),
+    ]);
+  });
+
+  it('finishes what a crash interrupted when the same decision comes back under a new messageId', async () => {
+    const { deps, corrections, publisher, correctionId } = await submitted('req-crash-new-id');
+    publisher.failNext = 1;
+    await expect(processPpsMessage(deps, received(ppsDecisionMessage(correctionId, 'APPROVED')))).rejects.toThrow();
+
+    const resent = await processPpsMessage(deps, received(ppsDecisionMessage(correctionId, 'APPROVED')));
+
+    expect(resent.kind).toBe('duplicate');
+    expect(publisher.bodies(QUEUE_URLS.recipientOutbound.VDAB)).toHaveLength(1);
+    expect(publisher.bodies(QUEUE_URLS.ocmwOutbound)).toHaveLength(1);
+    expect(corrections.items.get('VDAB#req-crash-new-id')?.status).toBe('FORWARDED_TO_OCMW');
+  });
+
+  it('keeps a correction the requester’s retention from when the request arrived (5,440 days: backups count as keeping)', async () => {
+    const { corrections } = await submitted('req-clock');
+    // received() says SQS got the request at 09:15:01; the hub processed it at 10:00.
+    expect(corrections.items.get('VDAB#req-clock')?.expiresAt).toBe(Date.parse('2025-11-03T09:15:01Z') / 1000 + 5440 * 86_400);
+  });
+
   it('refuses a decision for an unknown correction with UNKNOWN_CORRECTION', async () => {
     const { deps, publisher } = await submitted();
     const outcome = await processPpsMessage(deps, received(ppsDecisionMessage('cor-nope', 'APPROVED')));

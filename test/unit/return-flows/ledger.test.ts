@@ -53,7 +53,7 @@ beforeEach(() => {
 });
 
 describe('DynamoDeliveryLedger', () => {
-  it('writes VDAB lines and disclosures 25 per call, with the 15-year TTL from receipt and no INSZ in clear', async () => {
+  it('writes VDAB lines and disclosures 25 per call, with the 15-year TTL from receipt (5,440 days: backups count as keeping) and no INSZ in clear', async () => {
     await ledger().recordDeliveries(
       batch,
       'VDAB',
@@ -64,7 +64,7 @@ describe('DynamoDeliveryLedger', () => {
     expect(writes('disclosures').map((w) => w.length)).toEqual([25, 25, 10]);
     const line = writes('lines')[0]![0]!.PutRequest!.Item!;
     expect(line).toMatchObject({ pk: 'LINE#VDAB#R0', sk: 'LINE', fileNumber: 'F0', inszHmac: inszHmac(KEY, INSZ), batchId: 'b-1' });
-    expect(line.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 5475 * 86_400);
+    expect(line.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 5440 * 86_400);
     const disclosure = writes('disclosures')[0]![0]!.PutRequest!.Item!;
     expect(disclosure).toMatchObject({
       pk: inszHmac(KEY, INSZ),

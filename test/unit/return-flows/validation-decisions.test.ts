@@ -70,6 +70,16 @@ describe('validation decisions (return-flows §2)', () => {
     expect(publisher.bodies(QUEUE_URLS.ppsOutbound)).toEqual([]);
   });
 
+  it('keeps a decision the recipient’s retention from when it arrived, not from when it was processed (5,440 days)', async () => {
+    const { deps, lines } = makeDeps(new Date('2025-11-05T10:00:00Z'));
+    lines.put(line('VDAB', 'REF-1'));
+    await processRegionMessage(deps, 'VDAB', received(decisionMessage()));
+    const [stored] = [...lines.decisions.values()];
+    // received() says SQS got it at 2025-11-03T09:15:01Z; it waited two days on its queue.
+    expect(stored).toMatchObject({ receivedAt: '2025-11-03T09:15:01.000Z' });
+    expect(stored?.expiresAt).toBe(Date.parse('2025-11-03T09:15:01Z') / 1000 + 5440 * 86_400);
+  });
+
   it('treats a line past its retention as never delivered', async () => {
     const { deps, lines } = makeDeps(new Date('2041-01-01T00:00:00Z'));
     lines.put(line('VDAB', 'REF-1'));

@@ -45,11 +45,11 @@ describe('the record of disclosures (§4)', () => {
     expect(d).toMatchObject({ recipient: 'FOREM', batchId: 'batch-1', period: '2025-10', regulation: 'ART60_7', legalBasis: LEGAL_BASIS });
   });
 
-  it('keeps FOREM’s disclosures 3,653 days and VDAB’s 5,475 days from receipt', () => {
+  it('keeps FOREM’s disclosures 3,653 days and VDAB’s 5,440 days (backups count as keeping) from receipt', () => {
     const forem = disclosureOf(KEY, batch, 'FOREM', record, new Date())!;
     const vdab = disclosureOf(KEY, batch, 'VDAB', record, new Date())!;
     expect(forem.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400);
-    expect(vdab.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 5475 * 86_400);
+    expect(vdab.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 5440 * 86_400);
   });
 
   it('gives the same row the same item on a retry and another row another item', () => {

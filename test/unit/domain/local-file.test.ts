@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { NO_PERIOD_LOCAL_PREFIX, parseInboundKey } from '../../../shared/domain/batch/file-name';
+import { processInboundFile } from '../../../shared/domain/batch/process-file';
+import type { Recipient } from '../../../shared/domain/recipients';
+import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { bytesOf, csvFile, validRow } from '../../support/rows';
+
+/** A local file none of whose rows has a well-formed period (monthly-batch §7, §9): its period is null. */
+
+describe('the key of a local file without a period', () => {
+  it('has period null and its format from its name; anything else outside monthly/<YYYY-MM>/ stays UNSUPPORTED_FILE', () => {
+    expect(NO_PERIOD_LOCAL_PREFIX).toBe('local/no-period/');
+    expect(parseInboundKey('local/no-period/batch.ndjson.gz')).toEqual({
+      period: null,
+      name: 'batch.ndjson.gz',
+      kind: { format: 'ndjson', gzip: true },
+    });
+    for (const key of ['local/no-period/notes.txt', 'local/no-period/a/b.csv', 'local/batch.csv', 'monthly/batch.csv']) {
+      expect(() => parseInboundKey(key)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_FILE' }));
+    }
+  });
+});
+
+describe('processing a file without a period', () => {
+  const deps = () => ({
+    staging: new MemoryBlobStore(),
+    archive: new MemoryBlobStore(),
+    reports: new MemoryBlobStore(),
+    manifests: new MemoryManifestStore(),
+    ledger: new MemoryLedger(),
+    publisher: new MemoryPublisher(),
+    recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
+    clock: () => new Date('2025-12-03T09:00:00Z'),
+    maxRejectedShare: 1,
+    newAttemptId: () => 'attempt-1',
+    leaseMs: 60_000,
+  });
+  const file = (bytes: Uint8Array) => ({
+    key: `${NO_PERIOD_LOCAL_PREFIX}rows.csv`,
+    open: async function* () {
+      yield bytes;
+    },
+  });
+
+  it('rejects every row (none has a period), delivers nothing and sends nothing, not even batch.completed', async () => {
+    const rows = [validRow({ reference: 'P1', period: '' }), validRow({ reference: 'P2', period: '2025/11' })];
+    const d = deps();
+    // With every row allowed to be rejected, the file is accepted: an accepted file without a period.
+    const outcome = await processInboundFile(file(bytesOf(csvFile(rows))), d);
+
+    expect(outcome.kind).toBe('delivered');
+    if (outcome.kind !== 'delivered') return;
+    expect(outcome.report).toMatchObject({ period: null, refused: null, rows: 2, rejected: 2, delivered: 0 });
+    expect(outcome.report.issues.map((i) => i.codes)).toEqual([['MISSING_FIELD'], ['INVALID_DATE']]);
+    expect(outcome.reportKey).toBe(`unknown-period/${outcome.report.batchId}.json`);
+    expect(d.publisher.sent).toBe(0);
+    expect(d.ledger.calls).toEqual([]);
+    expect([...d.archive.objects.keys()]).toEqual([]);
+    expect([...d.manifests.manifests.values()]).toEqual([
+      expect.objectContaining({
+        status: 'DELIVERED',
+        period: null,
+        recipients: {
+          VDAB: { messages: 0, records: 0, amountCents: '0' },
+          ACTIRIS: { messages: 0, records: 0, amountCents: '0' },
+          FOREM: { messages: 0, records: 0 },
+        },
+      }),
+    ]);
+  });
+});

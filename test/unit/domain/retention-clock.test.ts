@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type BatchDependencies, processInboundFile } from '../../../shared/domain/batch/process-file';
+import { redeliverBatch } from '../../../shared/domain/batch/redeliver';
+import type { Recipient } from '../../../shared/domain/recipients';
+import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { bytesOf, csvFile, validRow } from '../../support/rows';
+
+/**
+ * The clock of what a batch delivered (return-flows §5): it starts when the hub first received the
+ * batch file, and a retry that takes the batch over after a crash, or an operator's re-delivery,
+ * does not restart it.
+ */
+
+let manifests: MemoryManifestStore;
+let ledger: MemoryLedger;
+let publisher: MemoryPublisher;
+let archive: MemoryBlobStore;
+let clockMs: number;
+let attempts = 0;
+
+function deps(): BatchDependencies {
+  return {
+    staging: new MemoryBlobStore(),
+    archive,
+    reports: new MemoryBlobStore(),
+    manifests,
+    ledger,
+    publisher,
+    recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
+    clock: () => new Date(clockMs),
+    maxRejectedShare: 0.05,
+    newAttemptId: () => `attempt-${++attempts}`,
+    leaseMs: 15 * 60_000,
+  };
+}
+
+const bytes = bytesOf(
+  csvFile(['11002', '21004', '62063'].flatMap((nis, i) => [validRow({ reference: `C${i}`, ocmwNis: nis, fileNumber: `F${i}` })])),
+);
+const file = {
+  key: 'monthly/2025-11/clock.csv',
+  open: async function* () {
+    yield bytes;
+  },
+};
+
+beforeEach(() => {
+  manifests = new MemoryManifestStore();
+  ledger = new MemoryLedger();
+  publisher = new MemoryPublisher();
+  archive = new MemoryBlobStore();
+  clockMs = Date.parse('2025-12-03T09:00:00Z');
+});
+
+describe('the retention clock of a batch (return-flows §5)', () => {
+  it('records every delivery with the first reception, also those a retry makes after taking the batch over', async () => {
+    publisher.failAfter = 2; // VDAB's records went out, then the attempt died
+    await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
+    const firstCalls = ledger.calls.length;
+    expect(firstCalls).toBeGreaterThan(0);
+
+    publisher.failAfter = Number.POSITIVE_INFINITY;
+    clockMs += 3 * 3_600_000; // the notification comes back hours later
+    expect((await processInboundFile(file, deps())).kind).toBe('delivered');
+
+    expect(ledger.calls.length).toBeGreaterThan(firstCalls);
+    expect(new Set(ledger.calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(new Set(['2025-12-03T09:00:00.000Z']));
+    expect(new Set(ledger.calls.map((c) => c.recipient))).toEqual(new Set(['VDAB', 'ACTIRIS', 'FOREM']));
+  });
+
+  it('records nothing again on an operator’s re-delivery, so the clock does not restart', async () => {
+    expect((await processInboundFile(file, deps())).kind).toBe('delivered');
+    const recorded = ledger.calls.length;
+    clockMs += 400 * 86_400_000;
+    const [manifest] = [...manifests.manifests.values()];
+    await redeliverBatch(manifest!.batchId, ['VDAB', 'ACTIRIS', 'FOREM'], deps());
+    expect(ledger.calls).toHaveLength(recorded);
+    expect(manifests.manifests.get(manifest!.sha256)?.receivedAt).toBe('2025-12-03T09:00:00.000Z');
+  });
+});
