@@ -62,6 +62,11 @@ export class DynamoManifestStore implements ManifestStore {
     }
     const existing = await this.get(manifest.sha256);
     if (!existing) throw new Error('manifest vanished while being claimed');
+    // A write whose answer was lost is sent again by the SDK and then meets its own condition: the
+    // manifest in the way is this attempt's own, and the batch is held (attempt ids are unique).
+    if (existing.status === 'PUBLISHING' && manifest.attemptId !== undefined && existing.attemptId === manifest.attemptId) {
+      return { claimed: true, manifest: existing };
+    }
     return { claimed: false, existing };
   }
 
