@@ -76,6 +76,24 @@ export class DynamoManifestStore implements ManifestStore {
     deliveredAt: Date,
     recipients: NonNullable<BatchManifest['recipients']>,
   ): Promise<void> {
+    try {
+      await this.markDeliveredOnce(sha256, attemptId, deliveredAt, recipients);
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // A lost answer: the SDK sent the update again and it met its own condition. The batch was
+      // delivered when the manifest says DELIVERED by this very attempt; otherwise it was not ours.
+      const existing = await this.get(sha256);
+      if (existing?.status === 'DELIVERED' && existing.attemptId === attemptId) return;
+      throw error;
+    }
+  }
+
+  private async markDeliveredOnce(
+    sha256: string,
+    attemptId: string,
+    deliveredAt: Date,
+    recipients: NonNullable<BatchManifest['recipients']>,
+  ): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,

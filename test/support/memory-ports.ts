@@ -44,6 +44,8 @@ export class MemoryManifestStore implements ManifestStore {
       this.manifests.set(manifest.sha256, taken);
       return { claimed: true, manifest: taken };
     }
+    // As the port says: the manifest this very attempt holds is claimed.
+    if (existing.status === 'PUBLISHING' && existing.attemptId === manifest.attemptId) return { claimed: true, manifest: existing };
     return { claimed: false, existing };
   }
   async markDelivered(
@@ -53,6 +55,7 @@ export class MemoryManifestStore implements ManifestStore {
     recipients: NonNullable<BatchManifest['recipients']>,
   ): Promise<void> {
     const existing = this.manifests.get(sha256);
+    if (existing?.status === 'DELIVERED' && existing.attemptId === attemptId) return;
     if (existing?.status !== 'PUBLISHING' || existing.attemptId !== attemptId) throw new Error('ConditionalCheckFailed');
     const { leaseUntil: _lease, ...rest } = existing;
     this.manifests.set(sha256, { ...rest, status: 'DELIVERED', deliveredAt: deliveredAt.toISOString(), recipients });

@@ -77,7 +77,10 @@ export interface ManifestStore {
    * and that the SDK sent again meets its own condition.
    */
   claim(manifest: BatchManifest, now: Date): Promise<ClaimResult>;
-  /** Marks a claimed manifest delivered; only the attempt that holds it may. */
+  /**
+   * Marks a claimed manifest delivered; only the attempt that holds it may. A manifest this attempt
+   * already marked (a write whose answer was lost and that was sent again) is no failure.
+   */
   markDelivered(sha256: string, attemptId: string, deliveredAt: Date, recipients: NonNullable<BatchManifest['recipients']>): Promise<void>;
   get(sha256: string): Promise<BatchManifest | undefined>;
 }

@@ -74,3 +74,24 @@ describe('claiming a manifest', () => {
     });
   });
 });
+
+describe('marking a manifest delivered', () => {
+  it('succeeds when the answer to its own update was lost and the SDK’s retry meets the condition', async () => {
+    await store.claim(manifest('attempt-1', NOW), NOW);
+    table.loseAnswers('UpdateItemCommand');
+
+    await expect(store.markDelivered(SHA, 'attempt-1', NOW, delivered)).resolves.toBeUndefined();
+
+    expect(table.commands().filter((c) => c === 'UpdateItemCommand')).toHaveLength(2);
+    expect(table.item(SHA)).toMatchObject({ status: 'DELIVERED', attemptId: 'attempt-1', recipients: delivered });
+  });
+
+  it('still fails for an attempt whose batch was taken over, whether or not the other attempt delivered it', async () => {
+    await store.claim(manifest('attempt-1', NOW), NOW);
+    await store.claim(manifest('attempt-2', LATER), LATER);
+
+    await expect(store.markDelivered(SHA, 'attempt-1', NOW, delivered)).rejects.toThrow('conditional request failed');
+    await store.markDelivered(SHA, 'attempt-2', LATER, delivered);
+    await expect(store.markDelivered(SHA, 'attempt-1', NOW, delivered)).rejects.toThrow('conditional request failed');
+  });
+});

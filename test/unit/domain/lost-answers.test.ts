@@ -74,4 +74,16 @@ describe('a lost answer to a write of the manifest (monthly-batch §8)', () => {
 
     expect(outcome.kind).toBe('delivered');
   });
+
+  it('marking it delivered: the batch is delivered, its report written, and the notification succeeds', async () => {
+    table.loseAnswers('UpdateItemCommand');
+
+    const outcome = await processInboundFile(file, deps());
+
+    expect(outcome.kind).toBe('delivered');
+    expect(reports.objects.size).toBe(1);
+    expect(staging.objects.size).toBe(0);
+    const sha256 = outcome.kind === 'delivered' ? outcome.report.sha256 : '';
+    expect(table.item(sha256)).toMatchObject({ status: 'DELIVERED', attemptId: 'attempt-1' });
+  });
 });
