@@ -45,15 +45,27 @@ export class BatchInProgressError extends Error {
  *
  * Alternative courses: a refused file publishes nothing and leaves its report; bytes delivered
  * before (under any key) are a duplicate and deliver nothing again; bytes another attempt is
- * publishing throw {@link BatchInProgressError}. A crash at any step is repaired by the retry:
- * message ids, archive keys and ledger writes are deterministic, and the manifest is one
- * conditional item whose lease runs out.
+ * publishing throw {@link BatchInProgressError}. A failure at any step deletes what this attempt
+ * staged and is rethrown. A crash at any step is repaired by the retry: message ids, archive keys
+ * and ledger writes are deterministic, and the manifest is one conditional item whose lease runs out.
  */
 export async function processInboundFile(file: InboundFile, deps: BatchDependencies): Promise<BatchOutcome> {
-  const now = deps.clock();
   const attemptId = deps.newAttemptId();
-  const source = new HashingSource(file.open());
   const stager = new RecipientStager(deps.staging, stagingPrefixOf(attemptId));
+  try {
+    return await runAttempt(file, deps, attemptId, stager);
+  } catch (error) {
+    // Whatever failed, at any step, this attempt's staged records (they hold national numbers) go
+    // with it: the retry stages afresh. Best effort: a failed deletion must not hide the failure.
+    await deps.staging.delete(stager.allKeys()).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One attempt's steps; {@link processInboundFile} deletes what it staged when one of them throws. */
+async function runAttempt(file: InboundFile, deps: BatchDependencies, attemptId: string, stager: RecipientStager): Promise<BatchOutcome> {
+  const now = deps.clock();
+  const source = new HashingSource(file.open());
 
   // 1. Read and stage: every row is decided; delivered records wait in staging, unseen.
   const read = await readAndStage(file.key, source, stager, deps, now);
@@ -94,8 +106,8 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
     now,
   );
   if (!claim.claimed) {
-    await deps.staging.delete(stager.allKeys());
     if (claim.existing.status === 'PUBLISHING') throw new BatchInProgressError(sha256);
+    await deps.staging.delete(stager.allKeys());
     return { kind: 'duplicate', existing: claim.existing };
   }
 
@@ -140,7 +152,7 @@ interface ReadResult {
 
 /**
  * Reads the file and stages its delivered records. A refusal is an answer, not an error; any other
- * failure (the source, the staging bucket) deletes what was staged and is rethrown.
+ * failure (the source, the staging bucket) is rethrown.
  */
 async function readAndStage(
   key: string,
@@ -161,10 +173,7 @@ async function readAndStage(
     await stager.finish();
     return { refused: null, period: inbound.period, tally };
   } catch (error) {
-    if (!(error instanceof FileRefusal)) {
-      await deps.staging.delete(stager.allKeys()).catch(() => undefined);
-      throw error;
-    }
+    if (!(error instanceof FileRefusal)) throw error;
     return { refused: error.code, period, tally };
   }
 }

@@ -1,0 +1,124 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BatchManifest } from '../../../shared/domain/batch/ports';
+import { type BatchDependencies, BatchInProgressError, processInboundFile } from '../../../shared/domain/batch/process-file';
+import type { Recipient } from '../../../shared/domain/recipients';
+import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { bytesOf, csvFile, validRow } from '../../support/rows';
+
+/**
+ * Staged records hold national numbers: an attempt that fails after staging deletes what it
+ * staged before the failure goes on (and a failed deletion never hides the failure).
+ */
+
+/** A staging bucket whose deletions can be made to fail, as S3 may. */
+class FlakyStaging extends MemoryBlobStore {
+  failDeletes = false;
+  override async delete(keys: readonly string[]): Promise<void> {
+    if (this.failDeletes) throw new Error('staging unavailable');
+    await super.delete(keys);
+  }
+}
+
+let staging: FlakyStaging;
+let reports: MemoryBlobStore;
+let manifests: MemoryManifestStore;
+let publisher: MemoryPublisher;
+let clockMs: number;
+let attempts: number;
+
+function deps(overrides: Partial<BatchDependencies> = {}): BatchDependencies {
+  return {
+    staging,
+    archive: new MemoryBlobStore(),
+    reports,
+    manifests,
+    ledger: new MemoryLedger(),
+    publisher,
+    recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
+    clock: () => new Date(clockMs),
+    maxRejectedShare: 0.05,
+    newAttemptId: () => `attempt-${++attempts}`,
+    leaseMs: 15 * 60_000,
+    ...overrides,
+  };
+}
+
+const bytes = bytesOf(
+  csvFile(Array.from({ length: 30 }, (_, i) => validRow({ reference: `S${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }))),
+);
+const file = {
+  key: 'monthly/2025-11/staged.csv',
+  open: async function* () {
+    yield bytes;
+  },
+};
+
+/** Counts the objects staged, over every attempt, to prove a test did stage before its failure. */
+function stagedEver(store: MemoryBlobStore): () => number {
+  const put = store.put.bind(store);
+  let count = 0;
+  store.put = async (key, body, options) => {
+    count += 1;
+    await put(key, body, options);
+  };
+  return () => count;
+}
+
+beforeEach(() => {
+  staging = new FlakyStaging();
+  reports = new MemoryBlobStore();
+  manifests = new MemoryManifestStore();
+  publisher = new MemoryPublisher();
+  clockMs = Date.parse('2025-12-03T09:00:00Z');
+  attempts = 0;
+});
+
+describe('an attempt that fails after staging leaves nothing staged', () => {
+  it('when a publish fails half-way', async () => {
+    const staged = stagedEver(staging);
+    publisher.failAfter = 2;
+    await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
+    expect(staged()).toBe(3);
+    expect([...staging.objects.keys()]).toEqual([]);
+  });
+
+  it('when the report cannot be written', async () => {
+    reports.put = async () => {
+      throw new Error('reports bucket unavailable');
+    };
+    await expect(processInboundFile(file, deps())).rejects.toThrow('reports bucket unavailable');
+    expect([...staging.objects.keys()]).toEqual([]);
+  });
+
+  it('when marking the batch delivered fails', async () => {
+    const failing = Object.assign(Object.create(manifests) as MemoryManifestStore, {
+      markDelivered: async () => {
+        throw new Error('batches table unavailable');
+      },
+    });
+    await expect(processInboundFile(file, deps({ manifests: failing }))).rejects.toThrow('batches table unavailable');
+    expect([...staging.objects.keys()]).toEqual([]);
+  });
+
+  it('when the claim itself fails', async () => {
+    const failing = Object.assign(Object.create(manifests) as MemoryManifestStore, {
+      claim: async () => {
+        throw new Error('batches table unavailable');
+      },
+    });
+    await expect(processInboundFile(file, deps({ manifests: failing }))).rejects.toThrow('batches table unavailable');
+    expect([...staging.objects.keys()]).toEqual([]);
+  });
+
+  it('and a deletion that fails too never hides why the attempt failed', async () => {
+    publisher.failAfter = 2;
+    staging.failDeletes = true;
+    await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
+
+    // Another attempt holds the batch now (its lease is live): this one backs off, whatever the staging bucket says.
+    publisher.failAfter = Number.POSITIVE_INFINITY;
+    const [held] = [...manifests.manifests.values()] as BatchManifest[];
+    manifests.manifests.set(held!.sha256, { ...held!, attemptId: 'another', leaseUntil: new Date(clockMs + 60_000).toISOString() });
+    await expect(processInboundFile(file, deps())).rejects.toBeInstanceOf(BatchInProgressError);
+  });
+});
