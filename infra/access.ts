@@ -17,11 +17,15 @@ import { INBOUND_PREFIX, type StatefulStack } from './stateful-stack';
  * function never learns of a resource it may not use.
  */
 
-/** S3 actions on a bucket's objects for each access level. Nothing lists a bucket: keys are known or kept. */
+/**
+ * S3 actions on a bucket's objects for each access level. Only staging is listed, and only one
+ * batch's folder at a time ({@link ONE_BATCH_FOLDER}); other keys are known or kept.
+ */
 export const BUCKET_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> = {
   read: ['s3:GetObject'],
-  // Staging: a file's staged parts are written, read back, and deleted by key after a refusal or a delivery.
   readWriteDelete: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+  // Staging: a file's staged parts are written, read back, and deleted after a refusal or a delivery.
+  readWriteDeleteListBatch: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
   // Archive and reports: written once, never read back nor deleted by a function.
   createOnly: ['s3:PutObject'],
 };
@@ -39,6 +43,13 @@ export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
     'dynamodb:BatchWriteItem',
   ],
 };
+
+/**
+ * The only listing a function may make (`s3:prefix`, IAM's `StringLike`): one batch's staging folder,
+ * `<sha256>/` (shared/domain/batch/object-keys.ts), whose leftovers a later attempt sweeps. A listing
+ * of the whole bucket, or of any other prefix, is denied.
+ */
+export const ONE_BATCH_FOLDER = `${'?'.repeat(64)}/`;
 
 /** What the Lambda event source mapping needs to poll a queue on the function's behalf. */
 export const EVENT_SOURCE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
@@ -105,8 +116,19 @@ export function grantUses(hubFunction: HubFunction, fn: FunctionDeclaration, sta
     for (const q of targets) useKey(queueKey(q), 'kms:GenerateDataKey', 'kms:Decrypt');
   }
   for (const [b, level] of Object.entries(uses.buckets) as Array<[BucketKey, BucketAccess]>) {
-    const objects = `${stateful.exportedBucketArn(b)}/${b === 'inbound' ? INBOUND_PREFIX : ''}*`;
+    const bucketArn = stateful.exportedBucketArn(b);
+    const objects = `${bucketArn}/${b === 'inbound' ? INBOUND_PREFIX : ''}*`;
     allow(`${pascalCase(b)}Objects`, BUCKET_ACTIONS[level], [objects]);
+    if (level === 'readWriteDeleteListBatch') {
+      hubFunction.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: `${pascalCase(b)}ListOneBatch`,
+          actions: ['s3:ListBucket'],
+          resources: [bucketArn],
+          conditions: { StringLike: { 's3:prefix': ONE_BATCH_FOLDER } },
+        }),
+      );
+    }
     // Object keys are made at run time (by the PPS, per batch); only the bucket and prefix are known.
     acknowledgeObjectWildcard(hubFunction.role, objects, OBJECT_WILDCARD_REASONS[b]);
     const key = required(stateful.buckets[b].encryptionKey, `the ${b} bucket key`);

@@ -180,8 +180,11 @@ export const SETTINGS_ENV = {
 
 export type BucketKey = keyof typeof BUCKETS;
 export type TableKey = keyof typeof TABLES;
-/** Bucket access levels; infra/access.ts turns each into S3 actions. */
-export type BucketAccess = 'read' | 'readWriteDelete' | 'createOnly';
+/**
+ * Bucket access levels; infra/access.ts turns each into S3 actions. `readWriteDeleteListBatch` also
+ * lists, one batch's folder at a time (staging: a later attempt sweeps what earlier ones left).
+ */
+export type BucketAccess = 'read' | 'readWriteDelete' | 'readWriteDeleteListBatch' | 'createOnly';
 /** Table access levels; infra/access.ts turns each into DynamoDB actions. */
 export type TableAccess = 'read' | 'write' | 'readWrite';
 /** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
@@ -235,7 +238,7 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       sendersByQueue: false,
-      buckets: { inbound: 'read', staging: 'readWriteDelete', archive: 'createOnly', reports: 'createOnly' },
+      buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
       tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
       settings: ['maxRejectedShare'],
       disclosureKey: true,

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * A batch is named by the SHA-256 of its bytes (monthly-batch §8: the same bytes are one batch
- * under any key). The bytes are hashed while the reader pulls them, so an accepted file is read once.
+ * under any key). The batch is named before its file is read (its staging is kept under that
+ * name), and the bytes are hashed again while the reader pulls them, to check that they are the
+ * bytes named.
  */
 
 /** Hashes bytes as they pass; `digest()` is whole only when the source was read to its end. */
@@ -26,7 +28,7 @@ export class HashingSource implements AsyncIterable<Uint8Array> {
   }
 }
 
-/** The hex SHA-256 of a whole source: for a file whose reading a refusal stopped early. */
+/** The hex SHA-256 of a whole source. */
 export async function sha256Of(source: AsyncIterable<Uint8Array>): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of source) hash.update(chunk);

@@ -15,9 +15,17 @@ export function archivePrefixOf(recipient: Recipient, period: string, batchId: s
   return `${recipient}/${period}/${batchId}/`;
 }
 
-/** The folder of what one attempt staged: a retry stages afresh under its own attempt id. */
-export function stagingPrefixOf(attemptId: string): string {
-  return `${attemptId}/`;
+/**
+ * The folder of everything staged for one batch, by any attempt: one listing of it finds what
+ * earlier attempts left behind, and no listing needs to go wider (the function may list no other).
+ */
+export function batchStagingPrefixOf(sha256: string): string {
+  return `${sha256}/`;
+}
+
+/** The folder of what one attempt staged for a batch: a retry stages afresh under its own attempt id. */
+export function stagingPrefixOf(sha256: string, attemptId: string): string {
+  return `${batchStagingPrefixOf(sha256)}${attemptId}/`;
 }
 
 /** The name of a staged or archived part, 1-based; zero-padded so that a listing is in order. */

@@ -3,7 +3,7 @@ import { FileRefusal, type FileRefusalCode } from './codes';
 import { deliverToRecipient } from './deliver';
 import { parseInboundKey, periodOfKey } from './file-name';
 import { HashingSource, sha256Of } from './hashing-source';
-import { reportKeyOf, stagingPrefixOf } from './object-keys';
+import { batchStagingPrefixOf, reportKeyOf, stagingPrefixOf } from './object-keys';
 import type { BatchDependencies, BatchManifest, BlobStore } from './ports';
 import { type RawRow, readRows } from './reader';
 import { type BatchReport, BatchTally } from './report';
@@ -13,7 +13,7 @@ import { RecipientStager } from './staging';
 // The handler builds the dependencies and calls processInboundFile: one import serves both.
 export type { BatchDependencies } from './ports';
 
-/** An inbound object: its key and a way to read its bytes (twice at most: to hash a refused file whole). */
+/** An inbound object: its key and a way to read its bytes (twice: to name the batch, then to read it). */
 export interface InboundFile {
   readonly key: string;
   readonly open: () => AsyncIterable<Uint8Array>;
@@ -38,22 +38,26 @@ export class BatchInProgressError extends Error {
  * became of it; throws only on transient failures (the source, a store, a queue), so that the
  * notification is retried.
  *
- * Primary course: the file is read and its delivered records staged; it is accepted; its bytes
- * claim the manifest; each recipient's messages are archived, recorded in the ledger and
- * published, `batch.completed` last; the report is written; the manifest is marked delivered and
- * the staging deleted.
+ * Primary course: the file's bytes are hashed; the file is read and its delivered records staged;
+ * it is accepted; its bytes claim the manifest; each recipient's messages are archived, recorded
+ * in the ledger and published, `batch.completed` last; the report is written; the manifest is
+ * marked delivered and the batch's staging (this attempt's and any earlier attempt's) deleted.
  *
  * Alternative courses: a refused file publishes nothing and leaves its report; bytes delivered
- * before (under any key) are a duplicate and deliver nothing again; bytes another attempt is
+ * before (under any key) are a duplicate, deliver nothing again and delete the batch's staging; bytes another attempt is
  * publishing throw {@link BatchInProgressError}. A failure at any step deletes what this attempt
  * staged and is rethrown. A crash at any step is repaired by the retry: message ids, archive keys
  * and ledger writes are deterministic, and the manifest is one conditional item whose lease runs out.
  */
 export async function processInboundFile(file: InboundFile, deps: BatchDependencies): Promise<BatchOutcome> {
   const attemptId = deps.newAttemptId();
-  const stager = new RecipientStager(deps.staging, stagingPrefixOf(attemptId));
+  // 1. Name the batch by its bytes, before anything is staged: every attempt stages under the
+  //    batch's name, so that a later attempt finds (by one listing of that prefix) what earlier
+  //    attempts left behind when they died. The price is a second read of the object's bytes.
+  const sha256 = await sha256Of(file.open());
+  const stager = new RecipientStager(deps.staging, stagingPrefixOf(sha256, attemptId));
   try {
-    return await runAttempt(file, deps, attemptId, stager);
+    return await runAttempt(file, deps, sha256, attemptId, stager);
   } catch (error) {
     // Whatever failed, at any step, this attempt's staged records (they hold national numbers) go
     // with it: the retry stages afresh. Best effort: a failed deletion must not hide the failure.
@@ -63,26 +67,32 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
 }
 
 /** One attempt's steps; {@link processInboundFile} deletes what it staged when one of them throws. */
-async function runAttempt(file: InboundFile, deps: BatchDependencies, attemptId: string, stager: RecipientStager): Promise<BatchOutcome> {
+async function runAttempt(
+  file: InboundFile,
+  deps: BatchDependencies,
+  sha256: string,
+  attemptId: string,
+  stager: RecipientStager,
+): Promise<BatchOutcome> {
   const now = deps.clock();
   const source = new HashingSource(file.open());
 
-  // 1. Read and stage: every row is decided; delivered records wait in staging, unseen.
+  // 2. Read and stage: every row is decided; delivered records wait in staging, unseen. The bytes
+  //    read must be the bytes named (an object replaced in between is read again by the retry).
   const read = await readAndStage(file.key, source, stager, deps, now);
-
-  // 2. Name the batch by its bytes. A refusal may have stopped reading early: then hash them whole.
-  const sha256 = source.complete ? source.digest() : await sha256Of(file.open());
+  if (source.complete && source.digest() !== sha256) throw new Error(`${file.key} changed while it was read`);
   const batchId = sha256;
   const reportKey = reportKeyOf(read.period, batchId);
   const identity = { batchId, period: read.period, source: file.key, sha256 };
 
   // 3. Refused: nothing is published, and the report says why.
   if (read.refused !== null) {
-    await deps.staging.delete(stager.allKeys());
     // Bytes already delivered stay delivered, under any key. A refusal itself records no manifest:
     // it may depend on the key (its month folder, its extension), so the same bytes put right
-    // later must still be processed.
+    // later must still be processed. While another attempt publishes them, its staging stays.
     const existing = await deps.manifests.get(sha256);
+    if (existing?.status === 'DELIVERED') await sweepStaging(deps.staging, sha256);
+    else await deps.staging.delete(stager.allKeys());
     if (existing) return { kind: 'duplicate', existing };
     const report = read.tally.toReport(identity, read.refused);
     await putReport(deps.reports, reportKey, report);
@@ -107,7 +117,7 @@ async function runAttempt(file: InboundFile, deps: BatchDependencies, attemptId:
   );
   if (!claim.claimed) {
     if (claim.existing.status === 'PUBLISHING') throw new BatchInProgressError(sha256);
-    await deps.staging.delete(stager.allKeys());
+    await sweepStaging(deps.staging, sha256);
     return { kind: 'duplicate', existing: claim.existing };
   }
 
@@ -139,7 +149,7 @@ async function runAttempt(file: InboundFile, deps: BatchDependencies, attemptId:
 
   // 7. Mark the manifest delivered, with what each recipient received; then drop the staging.
   await deps.manifests.markDelivered(sha256, attemptId, deps.clock(), delivered);
-  await deps.staging.delete(stager.allKeys());
+  await sweepStaging(deps.staging, sha256);
   return { kind: 'delivered', report, reportKey };
 }
 
@@ -192,6 +202,15 @@ function withProgress(rows: AsyncIterable<RawRow[]>, onProgress: ((rows: number)
       yield batch;
     }
   })();
+}
+
+/**
+ * Deletes everything staged for a delivered batch: this attempt's parts and those of earlier
+ * attempts that died before deleting theirs. Only once the batch is delivered, when no attempt
+ * can need its staging any more (one taken over finds the batch delivered and stops).
+ */
+async function sweepStaging(staging: BlobStore, sha256: string): Promise<void> {
+  await staging.delete(await staging.list(batchStagingPrefixOf(sha256)));
 }
 
 function putReport(reports: BlobStore, reportKey: string, report: BatchReport): Promise<void> {

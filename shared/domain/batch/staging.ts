@@ -10,7 +10,7 @@ const MESSAGES_PER_PART = 100;
 
 /**
  * Stages each recipient's records, packed into messages' `records` arrays, as objects under
- * `<attempt>/<RECIPIENT>/part-NNNNNN.ndjson` (one array a line), so that nothing reaches a
+ * `<sha256>/<attempt>/<RECIPIENT>/part-NNNNNN.ndjson` (one array a line), so that nothing reaches a
  * recipient before the whole file is read and accepted. Parts are written as they fill, so a
  * million-row file never sits in memory.
  */

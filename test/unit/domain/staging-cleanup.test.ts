@@ -122,3 +122,81 @@ describe('an attempt that fails after staging leaves nothing staged', () => {
     await expect(processInboundFile(file, deps())).rejects.toBeInstanceOf(BatchInProgressError);
   });
 });
+
+describe('a later attempt sweeps what earlier attempts of the same batch left staged', () => {
+  it('a delivered attempt: nothing staged remains of the attempt that failed before it and could not delete', async () => {
+    publisher.failAfter = 2;
+    staging.failDeletes = true;
+    await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
+    expect(staging.objects.size).toBe(3); // the first attempt's staged parts, left behind
+
+    publisher.failAfter = Number.POSITIVE_INFINITY;
+    staging.failDeletes = false;
+    clockMs += 90 * 60_000; // the notification comes back after the lease ran out
+    expect((await processInboundFile(file, deps())).kind).toBe('delivered');
+
+    expect([...staging.objects.keys()]).toEqual([]);
+  });
+
+  it('a duplicate: nothing staged remains of the attempt that delivered the batch and could not delete', async () => {
+    staging.failDeletes = true;
+    await expect(processInboundFile(file, deps())).rejects.toThrow('staging unavailable');
+    expect([...manifests.manifests.values()].map((m) => m.status)).toEqual(['DELIVERED']);
+    expect(staging.objects.size).toBe(3);
+
+    staging.failDeletes = false;
+    expect((await processInboundFile(file, deps())).kind).toBe('duplicate');
+
+    expect([...staging.objects.keys()]).toEqual([]);
+  });
+
+  it('an attempt that backs off leaves the staging of the attempt that holds the batch, and no attempt touches other batches', async () => {
+    const other = `${'f'.repeat(64)}/attempt-0/VDAB/part-000001.ndjson`;
+    await staging.put(other, '[]');
+    publisher.failAfter = 2;
+    staging.failDeletes = true; // as if the first attempt were still at work: its staging stays
+    await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
+    const holders = [...staging.objects.keys()].filter((key) => key !== other);
+    expect(holders).toHaveLength(3);
+
+    staging.failDeletes = false;
+    publisher.failAfter = Number.POSITIVE_INFINITY;
+    await expect(processInboundFile(file, deps())).rejects.toBeInstanceOf(BatchInProgressError);
+    expect([...staging.objects.keys()].sort()).toEqual([...holders, other].sort());
+
+    clockMs += 90 * 60_000;
+    expect((await processInboundFile(file, deps())).kind).toBe('delivered');
+    expect([...staging.objects.keys()]).toEqual([other]);
+  });
+});
+
+describe('the batch is named before its file is read', () => {
+  it('stages under the batch’s SHA-256, then the attempt', async () => {
+    const keys: string[] = [];
+    const put = staging.put.bind(staging);
+    staging.put = async (key, body, options) => {
+      keys.push(key);
+      await put(key, body, options);
+    };
+    const outcome = await processInboundFile(file, deps());
+    const sha256 = outcome.kind === 'delivered' ? outcome.report.sha256 : '';
+    expect(keys.map((key) => key.replace(/part-\d+/, 'part-N')).sort()).toEqual(
+      ['ACTIRIS', 'FOREM', 'VDAB'].map((r) => `${sha256}/attempt-1/${r}/part-N.ndjson`),
+    );
+  });
+
+  it('fails the attempt, staging and publishing nothing, when the object changed between the two reads', async () => {
+    let opened = 0;
+    const replaced = {
+      key: file.key,
+      open: async function* () {
+        opened += 1;
+        yield opened === 1 ? bytes : bytesOf(csvFile([validRow()]));
+      },
+    };
+    await expect(processInboundFile(replaced, deps())).rejects.toThrow(`${file.key} changed while it was read`);
+    expect(publisher.sent).toBe(0);
+    expect(manifests.manifests.size).toBe(0);
+    expect([...staging.objects.keys()]).toEqual([]);
+  });
+});

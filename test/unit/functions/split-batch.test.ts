@@ -291,7 +291,8 @@ describe('split-batch notifications', () => {
 
     const outcomes = await handle(notificationRecord(JSON.stringify(notification)));
 
-    expect(opened).toEqual(['monthly/2025-11/batch one+final.csv']);
+    // Opened twice: once to name the batch by its bytes, once to read it.
+    expect(opened).toEqual(['monthly/2025-11/batch one+final.csv', 'monthly/2025-11/batch one+final.csv']);
     expect(outcomes.map((o) => o.kind)).toEqual(['delivered']);
   });
 

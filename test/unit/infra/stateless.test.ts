@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, TABLE_ACTIONS } from '../../../infra/access';
+import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, ONE_BATCH_FOLDER, TABLE_ACTIONS } from '../../../infra/access';
 import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER } from '../../../infra/constructs/hub-function';
 import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring';
 import type { FunctionKey } from '../../../infra/stateless-stack';
+import { batchStagingPrefixOf, stagingPrefixOf } from '../../../shared/domain/batch/object-keys';
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
 import { METRIC } from '../../../shared/observability';
 import { allQueues, FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
@@ -140,6 +141,14 @@ describe('least-privilege roles', () => {
     },
   });
   const storageKey = () => imported(s.hub.stateful.keys.storage, 'Arn');
+  /** The one listing a function may make: split-batch, of one batch's folder in staging. */
+  const stagingList: Statement = {
+    Sid: 'StagingListOneBatch',
+    Effect: 'Allow',
+    Action: 's3:ListBucket',
+    Resource: bucketArnImport('staging'),
+    Condition: { StringLike: { 's3:prefix': ONE_BATCH_FOLDER } },
+  };
   const tablesKey = () => imported(s.hub.stateful.keys.tables, 'Arn');
 
   it('split-batch: consumes batch-notifications, reads monthly/, stages, creates archive objects and reports, writes its tables, sends to the three recipients', () => {
@@ -150,6 +159,7 @@ describe('least-privilege roles', () => {
       { Sid: 'SendToQueues', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: outbound.map(queueArn) },
       { Sid: 'InboundObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objects('inbound', 'monthly/') },
       { Sid: 'StagingObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: objects('staging') },
+      stagingList,
       { Sid: 'ArchiveObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('archive') },
       { Sid: 'ReportsObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('reports') },
       { Sid: 'BatchesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('batches') },
@@ -230,11 +240,12 @@ describe('least-privilege roles', () => {
     ]);
   });
 
-  it('uses no wildcard action and no "*" resource in any function policy, lists no bucket; S3 object wildcards only below a known bucket', () => {
+  it('uses no wildcard action and no "*" resource in any function policy, lists no bucket but one batch’s staging folder; S3 object wildcards only below a known bucket', () => {
+    const listings: Statement[] = [];
     for (const k of fnKeys) {
       for (const st of policyOf(k)) {
         for (const a of [st.Action].flat()) expect(a).not.toContain('*');
-        expect([st.Action].flat()).not.toContain('s3:ListBucket');
+        if ([st.Action].flat().includes('s3:ListBucket')) listings.push(st);
         for (const r of [st.Resource].flat()) {
           expect(r).not.toBe('*');
           const text = JSON.stringify(r);
@@ -242,6 +253,7 @@ describe('least-privilege roles', () => {
         }
       }
     }
+    expect(listings).toEqual([stagingList]);
     expect(BUCKET_ACTIONS.createOnly).toEqual(['s3:PutObject']);
     expect(Object.values(TABLE_ACTIONS).flat()).not.toContain('dynamodb:DeleteItem');
     expect(Object.values(TABLE_ACTIONS).flat()).not.toContain('dynamodb:Scan');
@@ -261,6 +273,26 @@ describe('least-privilege roles', () => {
       for (const st of policyOf(k)) {
         if ([st.Action].flat().includes('s3:DeleteObject')) expect(st.Resource).toEqual(objects('staging'));
       }
+    }
+  });
+});
+
+describe('the listing of staging', () => {
+  /** IAM's `StringLike`: `?` is one character, `*` any run of them, and the whole value must match. */
+  const stringLike = (pattern: string, value: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\?/g, '.')
+        .replace(/\*/g, '.*')}$`,
+    ).test(value);
+  const sha256 = 'c0ffee'.repeat(10).concat('abcd');
+
+  it('allows exactly the folder split-batch lists to sweep a batch’s staging, and nothing wider or narrower', () => {
+    expect(sha256).toHaveLength(64);
+    expect(stringLike(ONE_BATCH_FOLDER, batchStagingPrefixOf(sha256))).toBe(true);
+    for (const denied of ['', '/', sha256, `${sha256.slice(1)}/`, stagingPrefixOf(sha256, 'attempt-1'), `${sha256}/x`]) {
+      expect(stringLike(ONE_BATCH_FOLDER, denied), denied).toBe(false);
     }
   });
 });
