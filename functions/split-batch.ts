@@ -10,7 +10,7 @@ import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
 import { openS3Object, S3BlobStore } from '../shared/adapters/s3-blob-store';
-import { createdObjectKeys, NotAnS3NotificationError } from '../shared/adapters/s3-notification';
+import { type CreatedObject, createdObjects, NotAnS3NotificationError } from '../shared/adapters/s3-notification';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
 import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
 import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
@@ -76,9 +76,9 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
  */
 export function splitBatchRecordHandler(deps: SplitBatchDependencies): (record: SQSRecord) => Promise<BatchOutcome[]> {
   return async (record) => {
-    let keys: string[];
+    let created: CreatedObject[];
     try {
-      keys = createdObjectKeys(record.body, deps.inboundBucket);
+      created = createdObjects(record.body, deps.inboundBucket);
     } catch (error) {
       if (error instanceof NotAnS3NotificationError) {
         logger.error('not an S3 notification: the message fails until it reaches the dead-letter queue', {
@@ -89,10 +89,11 @@ export function splitBatchRecordHandler(deps: SplitBatchDependencies): (record: 
       throw error;
     }
     const outcomes: BatchOutcome[] = [];
-    for (const key of keys) {
+    for (const { key, receivedAt } of created) {
       let outcome: BatchOutcome;
       try {
-        outcome = await processInboundFile({ key, open: () => deps.openInbound(key) }, deps.batch);
+        // When S3 received the object, not when this attempt runs: the batch's retention clock.
+        outcome = await processInboundFile({ key, receivedAt, open: () => deps.openInbound(key) }, deps.batch);
       } catch (error) {
         logger.error('batch not finished: the notification will be retried', { key, error });
         throw error;

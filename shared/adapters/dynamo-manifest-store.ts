@@ -55,7 +55,7 @@ export class DynamoManifestStore implements ManifestStore {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return { claimed: true, manifest: toManifest(updated.Attributes ?? {}) };
+        return { claimed: true, manifest: await this.keepEarliestReception(toManifest(updated.Attributes ?? {}), manifest.receivedAt) };
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
       }
@@ -65,9 +65,36 @@ export class DynamoManifestStore implements ManifestStore {
     // A write whose answer was lost is sent again by the SDK and then meets its own condition: the
     // manifest in the way is this attempt's own, and the batch is held (attempt ids are unique).
     if (existing.status === 'PUBLISHING' && manifest.attemptId !== undefined && existing.attemptId === manifest.attemptId) {
-      return { claimed: true, manifest: existing };
+      return { claimed: true, manifest: await this.keepEarliestReception(existing, manifest.receivedAt) };
     }
     return { claimed: false, existing };
+  }
+
+  /**
+   * A manifest this attempt took over keeps the earliest reception of its bytes (return-flows §5:
+   * the clock starts when the hub first received them): the same bytes may have come under another
+   * key earlier than under the key the crashed attempt read. DynamoDB has no `min`, so the rare
+   * earlier reception is a second conditional write.
+   */
+  private async keepEarliestReception(held: BatchManifest, receivedAt: string): Promise<BatchManifest> {
+    if (held.receivedAt <= receivedAt) return held;
+    try {
+      const updated = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: held.sha256 },
+          UpdateExpression: 'SET receivedAt = :received',
+          ConditionExpression: 'attemptId = :attempt AND receivedAt > :received',
+          ExpressionAttributeValues: { ':received': receivedAt, ':attempt': held.attemptId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toManifest(updated.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // Its answer lost (the SDK's retry met the condition), or the batch changed hands: read what holds.
+      return (await this.get(held.sha256)) ?? held;
+    }
   }
 
   async markDelivered(

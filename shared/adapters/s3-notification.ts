@@ -80,12 +80,20 @@ function problemsOf(error: z.ZodError): string {
     .join('; ');
 }
 
+/** An object created in the watched bucket, as a notification names it. */
+export interface CreatedObject {
+  /** The object's key, decoded. */
+  readonly key: string;
+  /** When S3 received the object (the record's `eventTime`): when the hub received the file. */
+  readonly receivedAt: Date;
+}
+
 /**
- * The keys of the objects created in `bucket` that a message body names: none for S3's test event,
- * another bucket or another kind of event.
+ * The objects created in `bucket` that a message body names: none for S3's test event, another
+ * bucket or another kind of event.
  * @throws NotAnS3NotificationError when the body is neither a notification nor the test event.
  */
-export function createdObjectKeys(body: string, bucket: string): string[] {
+export function createdObjects(body: string, bucket: string): CreatedObject[] {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -99,6 +107,6 @@ export function createdObjectKeys(body: string, bucket: string): string[] {
   const parsed = S3EventNotificationSchema.safeParse(json);
   if (!parsed.success) throw new NotAnS3NotificationError(`not an S3 event notification: ${problemsOf(parsed.error)}`);
   return parsed.data.Records.filter((record) => record.eventName.startsWith('ObjectCreated:') && record.s3.bucket.name === bucket).map(
-    (record) => decodeS3EventKey(record.s3.object.key),
+    (record) => ({ key: decodeS3EventKey(record.s3.object.key), receivedAt: new Date(record.eventTime) }),
   );
 }

@@ -10,7 +10,7 @@ import { loadFunctionHandler } from '../../local/event-source-mapping';
 import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
 import {
-  createdObjectKeys,
+  createdObjects,
   decodeS3EventKey,
   encodeS3EventKey,
   type S3EventNotification,
@@ -195,7 +195,9 @@ describe('notifyNewObjects', () => {
     const records = messages.map((m) => S3EventNotificationSchema.parse(JSON.parse(m.body)).Records);
     for (const recordList of records) expect(recordList).toHaveLength(1);
     // What split-batch reads from them: the same keys, decoded.
-    expect(messages.map((m) => createdObjectKeys(m.body, BUCKETS.inbound.name)).sort()).toEqual([...keys].sort().map((k) => [k]));
+    expect(messages.map((m) => createdObjects(m.body, BUCKETS.inbound.name).map((o) => o.key)).sort()).toEqual(
+      [...keys].sort().map((k) => [k]),
+    );
     const byKey = new Map(records.map((r) => [decodeS3EventKey(r[0]!.s3.object.key), r[0]!]));
     expect([...byKey.keys()].sort()).toEqual([...keys].sort());
     for (const [i, key] of keys.entries()) {

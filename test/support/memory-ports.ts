@@ -40,7 +40,10 @@ export class MemoryManifestStore implements ManifestStore {
       existing.leaseUntil !== undefined &&
       existing.leaseUntil < now.toISOString()
     ) {
-      const taken = { ...existing, attemptId: manifest.attemptId, leaseUntil: manifest.leaseUntil };
+      // The earliest reception of the bytes (ISO instants compare as strings).
+      let receivedAt = existing.receivedAt;
+      if (manifest.receivedAt < receivedAt) receivedAt = manifest.receivedAt;
+      const taken = { ...existing, attemptId: manifest.attemptId, leaseUntil: manifest.leaseUntil, receivedAt };
       this.manifests.set(manifest.sha256, taken);
       return { claimed: true, manifest: taken };
     }

@@ -72,7 +72,8 @@ export type ClaimResult =
 export interface ManifestStore {
   /**
    * Creates the manifest if no manifest has these bytes' SHA-256, or takes over one left
-   * `PUBLISHING` by an attempt whose lease has run out (a crash). Otherwise answers the existing one.
+   * `PUBLISHING` by an attempt whose lease has run out (a crash), keeping the earlier of the two
+   * `receivedAt`. Otherwise answers the existing one.
    * A manifest held by this very attempt (`attemptId`) is claimed: a write whose answer was lost
    * and that the SDK sent again meets its own condition.
    */

@@ -16,6 +16,11 @@ export type { BatchDependencies } from './ports';
 /** An inbound object: its key and a way to read its bytes (twice: to name the batch, then to read it). */
 export interface InboundFile {
   readonly key: string;
+  /**
+   * When the hub received the file (S3's `eventTime` for it), however late an attempt claims it:
+   * the retention clock of what the batch delivers starts here (return-flows §5).
+   */
+  readonly receivedAt: Date;
   readonly open: () => AsyncIterable<Uint8Array>;
 }
 
@@ -109,7 +114,7 @@ async function runAttempt(
       source: file.key,
       period: read.period,
       reportKey,
-      receivedAt: now.toISOString(),
+      receivedAt: file.receivedAt.toISOString(),
       attemptId,
       leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString(),
     },
@@ -121,9 +126,10 @@ async function runAttempt(
     return { kind: 'duplicate', existing: claim.existing };
   }
 
-  // 5. Deliver to each recipient in turn. After a crash the manifest keeps the first attempt's
-  //    receivedAt: the retention clock starts at the first reception. A publish that fails throws:
-  //    the notification fails and is retried, and nothing says the batch was delivered.
+  // 5. Deliver to each recipient in turn. The manifest keeps the earliest reception of these bytes
+  //    (a takeover does not restart it): the retention clock starts at the first reception. A
+  //    publish that fails throws: the notification fails and is retried, and nothing says the batch
+  //    was delivered.
   const report = read.tally.toReport(identity, null);
   //    A local file without a period (§7) had every row rejected (none has a well-formed period):
   //    it delivers nothing and sends nothing, not even `batch.completed`, which names a month.

@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { IncompleteDeliveryError, LOCAL_RUN_EXIT_CODES, localRunExitCode, runFileLocally } from '../../../local/run-file';
-import { sqsClient } from '../../../shared/adapters/aws-clients';
-import { BUCKETS, deadLetterQueueOf, QUEUES } from '../../../shared/topology';
+import { s3Client, sqsClient } from '../../../shared/adapters/aws-clients';
+import { DynamoManifestStore } from '../../../shared/adapters/dynamo-manifest-store';
+import { BUCKETS, deadLetterQueueOf, QUEUES, TABLES } from '../../../shared/topology';
 import { COLUMNS, csvText, filesIn, fillerRows, sha256Hex, utf8, validRow, writeBatch } from '../../support/batch-files';
 import { RECIPIENT_NAMES, useMonthlyBatchHub } from '../../support/monthly-batch';
 
@@ -127,6 +130,30 @@ describe('a delivery that does not complete (monthly-batch §9)', () => {
       FOREM: { records: 10, messages: 1, complete: true },
     });
     expect(localRunExitCode({ result })).toBe(0);
+  });
+});
+
+describe('the retention clock of a file received locally (return-flows §5)', () => {
+  it('starts when the stand-in’s S3 received the file (its notification’s eventTime), not when the handler claimed it', async () => {
+    const bytes = utf8(
+      csvText(
+        COLUMNS,
+        fillerRows('2025-11', 'CLOCK', 3).map((f) => f.row),
+      ),
+    );
+    const key = 'monthly/2025-11/clock.csv';
+    await hub.putInbound(key, bytes);
+    const inbound = hub.standIn.bucketName(BUCKETS.inbound);
+    // As a listing gives it (to the millisecond; HeadObject's header has whole seconds).
+    const listed = await s3Client().send(new ListObjectsV2Command({ Bucket: inbound, Prefix: key }));
+    const receivedAt = listed.Contents?.[0]?.LastModified?.toISOString();
+    expect(receivedAt).toBeDefined();
+    await sleep(1_100); // the handler runs later than S3 received the object
+    expect(await hub.standIn.notifyNewObjects()).toBe(1);
+    await hub.standIn.drain();
+
+    const manifest = await new DynamoManifestStore(hub.standIn.tableName(TABLES.batches)).get(sha256Hex(bytes));
+    expect(manifest).toMatchObject({ status: 'DELIVERED', receivedAt });
   });
 });
 

@@ -95,3 +95,16 @@ describe('marking a manifest delivered', () => {
     await expect(store.markDelivered(SHA, 'attempt-1', NOW, delivered)).rejects.toThrow('conditional request failed');
   });
 });
+
+describe('the reception a manifest keeps (return-flows §5)', () => {
+  it('a takeover keeps the earlier of the two receptions', async () => {
+    await store.claim(manifest('attempt-1', NOW), NOW);
+    const later = await store.claim(manifest('attempt-2', LATER, { receivedAt: '2025-12-03T09:30:00.000Z' }), LATER);
+    expect(later).toMatchObject({ claimed: true, manifest: { receivedAt: '2025-12-03T08:59:00.000Z' } });
+
+    const evenLater = new Date(LATER.getTime() + 90 * 60_000);
+    const earlier = await store.claim(manifest('attempt-3', evenLater, { receivedAt: '2025-12-03T08:00:00.000Z' }), evenLater);
+    expect(earlier).toMatchObject({ claimed: true, manifest: { attemptId: 'attempt-3', receivedAt: '2025-12-03T08:00:00.000Z' } });
+    expect(table.item(SHA)).toMatchObject({ attemptId: 'attempt-3', receivedAt: '2025-12-03T08:00:00.000Z' });
+  });
+});

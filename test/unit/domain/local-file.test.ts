@@ -37,6 +37,7 @@ describe('processing a file without a period', () => {
   });
   const file = (bytes: Uint8Array) => ({
     key: `${NO_PERIOD_LOCAL_PREFIX}rows.csv`,
+    receivedAt: new Date('2025-12-03T09:00:00Z'),
     open: async function* () {
       yield bytes;
     },

@@ -38,6 +38,7 @@ function deps(): BatchDependencies {
 const bytes = bytesOf(csvFile(['11002', '21004', '62063'].map((nis, i) => validRow({ reference: `L${i}`, ocmwNis: nis }))));
 const file = {
   key: 'monthly/2025-11/lost.csv',
+  receivedAt: new Date('2025-12-03T08:59:00Z'),
   open: async function* () {
     yield bytes;
   },

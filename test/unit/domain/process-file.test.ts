@@ -40,9 +40,13 @@ function deps(overrides: Partial<BatchDependencies> = {}): BatchDependencies {
   };
 }
 
+/** When S3 received every file of these tests (their notification's eventTime): the first clock reading. */
+const RECEIVED = new Date('2025-12-03T09:00:00Z');
+
 function file(key: string, bytes: Uint8Array) {
   return {
     key,
+    receivedAt: RECEIVED,
     open: async function* () {
       yield bytes;
     },
@@ -252,6 +256,7 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
     const bytes = batch(900);
     const broken = {
       key: 'monthly/2025-11/a.csv',
+      receivedAt: RECEIVED,
       open: async function* () {
         yield bytes.subarray(0, bytes.length / 2);
         throw new Error('socket hang up');

@@ -37,12 +37,17 @@ function deps(): BatchDependencies {
 const bytes = bytesOf(
   csvFile(['11002', '21004', '62063'].flatMap((nis, i) => [validRow({ reference: `C${i}`, ocmwNis: nis, fileNumber: `F${i}` })])),
 );
-const file = {
-  key: 'monthly/2025-11/clock.csv',
-  open: async function* () {
-    yield bytes;
-  },
-};
+/** The file as S3 received it under `key` at `receivedAt` (the notification's eventTime). */
+function received(key: string, receivedAt: string) {
+  return {
+    key,
+    receivedAt: new Date(receivedAt),
+    open: async function* () {
+      yield bytes;
+    },
+  };
+}
+const file = received('monthly/2025-11/clock.csv', '2025-12-03T09:00:00Z');
 
 beforeEach(() => {
   manifests = new MemoryManifestStore();
@@ -76,5 +81,30 @@ describe('the retention clock of a batch (return-flows §5)', () => {
     await redeliverBatch(manifest!.batchId, ['VDAB', 'ACTIRIS', 'FOREM'], deps());
     expect(ledger.calls).toHaveLength(recorded);
     expect(manifests.manifests.get(manifest!.sha256)?.receivedAt).toBe('2025-12-03T09:00:00.000Z');
+  });
+
+  it('starts when S3 received the file, not when the first attempt that claimed the batch ran', async () => {
+    // Earlier attempts failed before the claim (the staging bucket, say): the claim comes hours later.
+    clockMs = Date.parse('2025-12-03T14:00:00Z');
+    expect((await processInboundFile(file, deps())).kind).toBe('delivered');
+
+    expect([...manifests.manifests.values()].map((m) => m.receivedAt)).toEqual(['2025-12-03T09:00:00.000Z']);
+    expect(new Set(ledger.calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(new Set(['2025-12-03T09:00:00.000Z']));
+  });
+
+  it('starts at the earliest reception of the bytes: a takeover by the same bytes received earlier under another key moves it back', async () => {
+    publisher.failAfter = 2;
+    await expect(processInboundFile(received('monthly/2025-11/second.csv', '2025-12-03T08:58:00Z'), deps())).rejects.toThrow(
+      'simulated crash',
+    );
+    publisher.failAfter = Number.POSITIVE_INFINITY;
+    clockMs += 3 * 3_600_000;
+    const firstCalls = ledger.calls.length;
+    expect((await processInboundFile(received('monthly/2025-11/first.csv', '2025-12-03T08:40:00Z'), deps())).kind).toBe('delivered');
+
+    expect([...manifests.manifests.values()].map((m) => m.receivedAt)).toEqual(['2025-12-03T08:40:00.000Z']);
+    expect(new Set(ledger.calls.slice(firstCalls).map((c) => c.batch.receivedAt.toISOString()))).toEqual(
+      new Set(['2025-12-03T08:40:00.000Z']),
+    );
   });
 });

@@ -48,6 +48,7 @@ const bytes = bytesOf(
 );
 const file = {
   key: 'monthly/2025-11/staged.csv',
+  receivedAt: new Date('2025-12-03T08:59:00Z'),
   open: async function* () {
     yield bytes;
   },
@@ -189,6 +190,7 @@ describe('the batch is named before its file is read', () => {
     let opened = 0;
     const replaced = {
       key: file.key,
+      receivedAt: file.receivedAt,
       open: async function* () {
         opened += 1;
         yield opened === 1 ? bytes : bytesOf(csvFile([validRow()]));

@@ -45,13 +45,13 @@ function body(bytes: Uint8Array, breakAfter?: number) {
 }
 
 /** One record of a notification as S3 writes it: `+` for a space, `%2B` for a plus. */
-function createdRecord(key: string, overrides: { bucket?: string; eventName?: string } = {}): S3EventRecord {
+function createdRecord(key: string, overrides: { bucket?: string; eventName?: string; eventTime?: string } = {}): S3EventRecord {
   const bucket = overrides.bucket ?? 'inbound-bucket';
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
     awsRegion: 'eu-west-1',
-    eventTime: '2025-12-01T08:00:00.000Z',
+    eventTime: overrides.eventTime ?? '2025-12-01T08:00:00.000Z',
     eventName: overrides.eventName ?? 'ObjectCreated:Put',
     userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
     requestParameters: { sourceIPAddress: '2001:db8::1' },
@@ -276,7 +276,7 @@ describe('split-batch notifications', () => {
         leaseMs: 900_000,
       },
     };
-    return { handle: splitBatchRecordHandler(deps), opened };
+    return { handle: splitBatchRecordHandler(deps), opened, deps };
   }
 
   it('processes each object created in the inbound bucket, its key decoded, and ignores other buckets and events', async () => {
@@ -294,6 +294,21 @@ describe('split-batch notifications', () => {
     // Opened twice: once to name the batch by its bytes, once to read it.
     expect(opened).toEqual(['monthly/2025-11/batch one+final.csv', 'monthly/2025-11/batch one+final.csv']);
     expect(outcomes.map((o) => o.kind)).toEqual(['delivered']);
+  });
+
+  it('takes when the hub received each file from its record’s eventTime: the batch’s retention clock (return-flows §5)', async () => {
+    const { handle, deps } = inMemory();
+    const notification: S3EventNotification = {
+      Records: [createdRecord('monthly/2025-11/a.csv', { eventTime: '2025-11-30T22:15:00.000Z' })],
+    };
+
+    await handle(notificationRecord(JSON.stringify(notification)));
+
+    const manifests = [...(deps.batch.manifests as MemoryManifestStore).manifests.values()];
+    expect(manifests.map((m) => m.receivedAt)).toEqual(['2025-11-30T22:15:00.000Z']);
+    expect(new Set((deps.batch.ledger as MemoryLedger).calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(
+      new Set(['2025-11-30T22:15:00.000Z']),
+    );
   });
 
   it("does nothing for S3's test event", async () => {
