@@ -49,9 +49,9 @@ export class BatchInProgressError extends Error {
  * marked delivered and the batch's staging (this attempt's and any earlier attempt's) deleted.
  *
  * Alternative courses: a refused file publishes nothing and leaves its report; bytes delivered
- * before (under any key) are a duplicate, deliver nothing again and delete the batch's staging; bytes another attempt is
- * publishing throw {@link BatchInProgressError}. A failure at any step deletes what this attempt
- * staged and is rethrown. A crash at any step is repaired by the retry: message ids, archive keys
+ * before (under any key) are a duplicate, deliver nothing again and delete the batch's staging;
+ * bytes another attempt is publishing throw {@link BatchInProgressError}. A failure at any step
+ * deletes what this attempt staged and is rethrown. A crash at any step is repaired by the retry: message ids, archive keys
  * and ledger writes are deterministic, and the manifest is one conditional item whose lease runs out.
  */
 export async function processInboundFile(file: InboundFile, deps: BatchDependencies): Promise<BatchOutcome> {
@@ -153,7 +153,8 @@ async function runAttempt(
   //    happened. Written before the manifest is marked, so that a crash in between writes it again.
   await putReport(deps.reports, reportKey, report);
 
-  // 7. Mark the manifest delivered, with what each recipient received; then drop the staging.
+  // 7. Mark the manifest delivered, with what each recipient received; then drop the batch's
+  //    staging, this attempt's and what earlier attempts left.
   await deps.manifests.markDelivered(sha256, attemptId, deps.clock(), delivered);
   await sweepStaging(deps.staging, sha256);
   return { kind: 'delivered', report, reportKey };
