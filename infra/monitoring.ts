@@ -21,6 +21,15 @@ const ONE_HOUR = Duration.hours(1);
 /** The queues that a party outside the hub polls: a stale oldest message means it stopped polling. */
 export const PARTY_OUTBOUND_QUEUES = [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound, QUEUES.ocmwOutbound];
 
+/**
+ * The age at which a notification of batch-notifications raises an alarm. S3 notifies within
+ * seconds of an upload and split-batch finishes a file within its timeout (900 s); a notification
+ * older than two timeouts was not finished at its first receive (it failed or timed out) or nothing
+ * polls the queue (throttled, the mapping disabled, a cold start that fails). It stays below the
+ * queue's 5,400 s visibility timeout, so the alarm comes before the failed notification's retry.
+ */
+export const NOTIFICATION_AGE_ALARM_SECONDS = 2 * FUNCTIONS.splitBatch.timeoutSeconds;
+
 /** A business metric of the functions (Powertools EMF, dimension `service`). */
 export function businessMetric(metricName: string, service: string, period: Duration = ONE_HOUR): cloudwatch.Metric {
   return new cloudwatch.Metric({
@@ -98,6 +107,21 @@ export class Monitoring extends Construct {
       businessMetric(METRIC.batchesRefused, FUNCTIONS.splitBatch.name, FIVE_MINUTES),
       1,
     );
+    // split-batch does not throw when every notification of an invocation fails: the Errors alarm
+    // stays silent, and the notification comes back only after the 5,400 s visibility timeout.
+    alarm(
+      'FailedNotification',
+      'split-batch failed a notification: a monthly file is not delivered yet, SQS retries it in 90 minutes (README.md, Runbook, "A file is not delivered")',
+      businessMetric(METRIC.batchesFailed, FUNCTIONS.splitBatch.name, FIVE_MINUTES),
+      1,
+    );
+    const notifications = stateful.queue(QUEUES.batchNotifications);
+    alarm(
+      `OldestMessage-${notifications.spec.name}`,
+      `A notification of a monthly file has waited ${NOTIFICATION_AGE_ALARM_SECONDS / 60} minutes on ${notifications.spec.name}: it failed, or nothing polls the queue (README.md, Runbook, "A file is not delivered")`,
+      notifications.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM }),
+      NOTIFICATION_AGE_ALARM_SECONDS,
+    );
     for (const f of props.functions) {
       alarm(
         `Errors-${f.spec.name}`,
@@ -114,7 +138,9 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Batches per outcome',
-        left: [METRIC.batchesAccepted, METRIC.batchesRefused, METRIC.batchesDuplicate].map((m) => businessMetric(m, split)),
+        left: [METRIC.batchesAccepted, METRIC.batchesRefused, METRIC.batchesDuplicate, METRIC.batchesFailed].map((m) =>
+          businessMetric(m, split),
+        ),
         ...wide,
       }),
       new cloudwatch.GraphWidget({
@@ -164,6 +190,20 @@ export class Monitoring extends Construct {
           q.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM, label: q.spec.name }),
         ),
         leftAnnotations: [{ value: oldestSeconds, label: `alarm: ${config.oldestMessageAlarmHours} h` }],
+        ...wide,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Age of the oldest notification of a monthly file (s)',
+        left: [
+          notifications.queue.metricApproximateAgeOfOldestMessage({
+            period: FIVE_MINUTES,
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: notifications.spec.name,
+          }),
+        ],
+        leftAnnotations: [{ value: NOTIFICATION_AGE_ALARM_SECONDS, label: `alarm: ${NOTIFICATION_AGE_ALARM_SECONDS / 60} min` }],
         ...wide,
       }),
     );

@@ -43,3 +43,13 @@ export function recordBatchOutcome(key: string, outcome: BatchOutcome): void {
     reportKey: outcome.reportKey,
   });
 }
+
+/**
+ * Counts the notifications that split-batch failed in one invocation. The invocation itself does
+ * not fail (a whole failed batch is not thrown), so without this count a file that cannot be
+ * delivered would show only when its notification dead-letters, after five receives 90 minutes
+ * apart.
+ */
+export function recordFailedNotifications(count: number): void {
+  if (count > 0) metrics.addMetric(METRIC.batchesFailed, MetricUnit.Count, count);
+}

@@ -338,11 +338,20 @@ describe('alarms and dashboard', () => {
     }
   });
 
+  const queueDimension = (spec: QueueSpec) => [{ Name: 'QueueName', Value: imported(s.hub.stateful.queue(spec).queue, 'QueueName') }];
+  /** Whether an alarm's dimensions name this queue (its value is the queue name imported from the stateful stack). */
+  const isOn = (a: Record<string, unknown>, spec: QueueSpec) =>
+    JSON.stringify(a.Dimensions).includes(logicalId(s.hub.stateful.queue(spec).queue));
+  const ageAlarms = (onNotifications: boolean) =>
+    alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && isOn(a, QUEUES.batchNotifications) === onNotifications);
+
   it("alarms when a party's oldest message is older than the configured hours", () => {
-    const ageAlarms = alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
-    expect(ageAlarms.map((a) => a.Dimensions)).toEqual(
-      PARTY_OUTBOUND_QUEUES.map((spec) => [{ Name: 'QueueName', Value: imported(s.hub.stateful.queue(spec).queue, 'QueueName') }]),
-    );
+    expect(
+      alarms()
+        .filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')
+        .map((a) => a.Dimensions),
+    ).toEqual([...PARTY_OUTBOUND_QUEUES.map(queueDimension), queueDimension(QUEUES.batchNotifications)]);
+    expect(ageAlarms(false).map((a) => a.Dimensions)).toEqual(PARTY_OUTBOUND_QUEUES.map(queueDimension));
     expect(PARTY_OUTBOUND_QUEUES.map((q) => q.name)).toEqual([
       'outbound-vdab',
       'outbound-actiris',
@@ -350,7 +359,7 @@ describe('alarms and dashboard', () => {
       'outbound-pps',
       'outbound-ocmw',
     ]);
-    for (const a of ageAlarms) {
+    for (const a of ageAlarms(false)) {
       expect(a).toMatchObject({
         Namespace: 'AWS/SQS',
         Statistic: 'Maximum',
@@ -375,6 +384,40 @@ describe('alarms and dashboard', () => {
     ]);
   });
 
+  it('alarms at the first notification split-batch fails (BatchesFailed), since the invocation does not fail and the retry is 90 minutes away', () => {
+    expect(alarms().filter((a) => a.MetricName === METRIC.batchesFailed)).toEqual([
+      expect.objectContaining({
+        Namespace: 'Art60Hub',
+        Dimensions: [{ Name: 'service', Value: 'split-batch' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      }),
+    ]);
+    expect(QUEUES.batchNotifications.visibilityTimeoutSeconds).toBe(5_400);
+  });
+
+  it('alarms when a notification waits longer than two split-batch timeouts: not finished at its first receive, or nothing polls', () => {
+    expect(ageAlarms(true)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 2 * FUNCTIONS.splitBatch.timeoutSeconds,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      }),
+    ]);
+    // Below the visibility timeout: it fires before the failed notification is even received again.
+    expect(2 * FUNCTIONS.splitBatch.timeoutSeconds).toBeLessThan(QUEUES.batchNotifications.visibilityTimeoutSeconds);
+  });
+
   it('alarms on errors of each function', () => {
     const errorAlarms = alarms().filter((a) => a.MetricName === 'Errors');
     expect(errorAlarms.map((a) => a.Dimensions)).toEqual(
@@ -382,7 +425,8 @@ describe('alarms and dashboard', () => {
     );
     for (const a of errorAlarms)
       expect(a).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1, AlarmActions: [topic] });
-    expect(alarms()).toHaveLength(allQueues().length + PARTY_OUTBOUND_QUEUES.length + 1 + fnKeys.length);
+    // DLQs, parties' oldest messages, refused file, failed notification and its age, function errors.
+    expect(alarms()).toHaveLength(allQueues().length + PARTY_OUTBOUND_QUEUES.length + 1 + 2 + fnKeys.length);
   });
 
   it('draws batches and rows per outcome and per recipient, refused files, DLQ depths, oldest ages, errors and durations', () => {
@@ -428,6 +472,7 @@ describe('alarms and dashboard', () => {
       'Refused files',
       'Dead-letter queue depths',
       "Age of the oldest message on each party's queue (s)",
+      'Age of the oldest notification of a monthly file (s)',
       'Function errors',
       'Function duration (p99, ms)',
     ]) {
