@@ -33,6 +33,7 @@ const NAMESPACE = 'Art60Hub';
 let standIn: LocalStandIn;
 let synthesized: Synthesized;
 let emitted: Set<string>;
+let emfLines: Array<Record<string, unknown>>;
 let reads: MetricRead[];
 
 /** A message of `type` on a channel that may not send it: the hub refuses it WRONG_CHANNEL. */
@@ -73,7 +74,8 @@ beforeAll(async () => {
     await sendOnWrongChannel(QUEUES.ppsInbound, 'validation.decision', 'metrics-wrong-pps');
     await standIn.drain();
   });
-  emitted = emittedMetrics(parsedLines(lines));
+  emfLines = parsedLines(lines).filter((line) => line._aws !== undefined);
+  emitted = emittedMetrics(emfLines);
 }, 120_000);
 
 afterAll(async () => {
@@ -89,6 +91,11 @@ describe('what the operators read is what the functions emit', () => {
         [...emitted].some((key) => key.startsWith(`${NAMESPACE}|${name}|`)),
         name,
       ).toBe(true);
+  });
+
+  it('counts the WRONG_CHANNEL refusals of both return-flow functions under the code the alarms read', () => {
+    const wrongChannel = emfLines.filter((line) => line.ReturnMessagesRefused !== undefined && line.code === 'WRONG_CHANNEL');
+    expect(wrongChannel.map((line) => line.channel).sort()).toEqual(['PPS', 'VDAB']);
   });
 
   it('finds every metric of the namespace that an alarm or a widget reads, with exactly its dimension keys', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, TABLE_ACTIONS } from '../../../infra/access';
 import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER } from '../../../infra/constructs/hub-function';
-import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring';
+import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring-metrics';
 import type { FunctionKey } from '../../../infra/stateless-stack';
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
 import { METRIC } from '../../../shared/observability';
@@ -418,6 +418,52 @@ describe('alarms and dashboard', () => {
     expect(2 * FUNCTIONS.splitBatch.timeoutSeconds).toBeLessThan(QUEUES.batchNotifications.visibilityTimeoutSeconds);
   });
 
+  it('alarms at any WRONG_CHANNEL refusal of either return-flow function: a party may be speaking for another', () => {
+    const wrongChannel = alarms().filter(
+      (a) => a.MetricName === METRIC.returnMessagesRefused && JSON.stringify(a.Dimensions).includes('WRONG_CHANNEL'),
+    );
+    expect(wrongChannel.map((a) => a.Dimensions)).toEqual(
+      (['regionInbound', 'ppsInbound'] as const).map((k) => [
+        { Name: 'code', Value: 'WRONG_CHANNEL' },
+        { Name: 'service', Value: FUNCTIONS[k].name },
+      ]),
+    );
+    for (const a of wrongChannel) {
+      expect(a).toMatchObject({
+        Namespace: 'Art60Hub',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+    }
+  });
+
+  it('alarms when a return-flow function refuses the configured number of messages in an hour, whatever their code', () => {
+    const refused = alarms().filter(
+      (a) => a.MetricName === METRIC.returnMessagesRefused && !JSON.stringify(a.Dimensions).includes('WRONG_CHANNEL'),
+    );
+    expect(refused.map((a) => a.Dimensions)).toEqual(
+      (['regionInbound', 'ppsInbound'] as const).map((k) => [{ Name: 'service', Value: FUNCTIONS[k].name }]),
+    );
+    expect(DEV.refusedReturnMessagesAlarmPerHour).toBe(10);
+    for (const a of refused) {
+      expect(a).toMatchObject({
+        Namespace: 'Art60Hub',
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: DEV.refusedReturnMessagesAlarmPerHour,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+    }
+  });
+
   it('alarms on errors of each function', () => {
     const errorAlarms = alarms().filter((a) => a.MetricName === 'Errors');
     expect(errorAlarms.map((a) => a.Dimensions)).toEqual(
@@ -425,8 +471,9 @@ describe('alarms and dashboard', () => {
     );
     for (const a of errorAlarms)
       expect(a).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1, AlarmActions: [topic] });
-    // DLQs, parties' oldest messages, refused file, failed notification and its age, function errors.
-    expect(alarms()).toHaveLength(allQueues().length + PARTY_OUTBOUND_QUEUES.length + 1 + 2 + fnKeys.length);
+    // DLQs, parties' oldest messages, refused file, failed notification and its age, refused return
+    // messages (WRONG_CHANNEL and any code, per return-flow function), function errors.
+    expect(alarms()).toHaveLength(allQueues().length + PARTY_OUTBOUND_QUEUES.length + 1 + 2 + 2 * 2 + fnKeys.length);
   });
 
   it('draws batches and rows per outcome and per recipient, refused files, DLQ depths, oldest ages, errors and durations', () => {
@@ -451,6 +498,7 @@ describe('alarms and dashboard', () => {
     ).toEqual([
       `SEARCH('{Art60Hub,recipient,service} service="split-batch" MetricName="RecordsDelivered"', 'Sum', 3600)`,
       `SEARCH('{Art60Hub,recipient,service} service="split-batch" MetricName="RowsWithheld"', 'Sum', 3600)`,
+      `SEARCH('{Art60Hub,channel,code,service} MetricName="ReturnMessagesRefused"', 'Sum', 3600)`,
     ]);
     expect([...drawn].filter((d) => d.startsWith('Art60Hub/')).sort()).toEqual(
       Object.values(METRIC)
@@ -470,6 +518,7 @@ describe('alarms and dashboard', () => {
       'Records delivered per recipient',
       'Rows withheld per recipient',
       'Refused files',
+      'Refused return messages per channel and code',
       'Dead-letter queue depths',
       "Age of the oldest message on each party's queue (s)",
       'Age of the oldest notification of a monthly file (s)',
