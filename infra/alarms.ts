@@ -1,3 +1,4 @@
+import { Aws, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
@@ -30,6 +31,16 @@ export const RUNBOOK = {
   functionErrors: 'A function fails',
 } as const;
 
+/**
+ * `<stack name>-<suffix>`, the stack's name as a reference: it carries the stage
+ * (`Art60Hub-<stage>-Stateless`), two stages never share a name, and the alarm topic lets exactly
+ * the alarms named after this stage's stacks publish (StatefulStack). A reference, not a literal,
+ * so that no physical name is written into the template.
+ */
+export function nameAfterStack(suffix: string): string {
+  return Fn.join('-', [Aws.STACK_NAME, suffix]);
+}
+
 export interface HubAlarmsProps {
   readonly stateful: StatefulStack;
   readonly functions: readonly HubFunction[];
@@ -43,6 +54,7 @@ export function addHubAlarms(scope: Construct, props: HubAlarmsProps): cloudwatc
   const alarms: cloudwatch.Alarm[] = [];
   const alarm = (id: string, what: string, runbook: string, metric: cloudwatch.IMetric, threshold: number): void => {
     const a = new cloudwatch.Alarm(scope, id, {
+      alarmName: nameAfterStack(id),
       alarmDescription: `${what}. Runbook: README.md, Runbook, "${runbook}"`,
       metric,
       threshold,
@@ -51,6 +63,8 @@ export function addHubAlarms(scope: Construct, props: HubAlarmsProps): cloudwatc
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     a.addAlarmAction(topicAction);
+    // OK too: an operator who got the alarm learns that it is over without opening the console.
+    a.addOkAction(topicAction);
     alarms.push(a);
   };
   const split = FUNCTIONS.splitBatch.name;

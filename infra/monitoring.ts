@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { RECIPIENTS } from '../shared/domain/recipients';
 import { METRIC } from '../shared/observability';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
-import { addHubAlarms } from './alarms';
+import { addHubAlarms, nameAfterStack } from './alarms';
 import type { HubFunction } from './constructs/hub-function';
 import {
   businessMetric,
@@ -42,7 +42,10 @@ export class Monitoring extends Construct {
     const oldestSeconds = config.oldestMessageAlarmHours * 3600;
     const maximum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM } as const;
     const wide = { width: 12, height: 6 } as const;
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(35) });
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: nameAfterStack('operations'),
+      defaultInterval: Duration.days(35),
+    });
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }));
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, TABLE_ACTIONS } from '../../../infra/access';
 import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER } from '../../../infra/constructs/hub-function';
+import { PROJECT_ROOT } from '../../../infra/hub';
 import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring-metrics';
 import type { FunctionKey } from '../../../infra/stateless-stack';
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
@@ -526,6 +529,61 @@ describe('alarms and dashboard', () => {
       'Function duration (p99, ms)',
     ]) {
       expect(body).toContain(title);
+    }
+  });
+});
+
+describe('names and actions an operator reads', () => {
+  const alarmsById = () => resources(s.stateless, 'AWS::CloudWatch::Alarm');
+  /** A name as deployed: the stack's name in place of its reference, the rest as written. */
+  const rendered = (name: unknown): string => {
+    const parts = (name as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (!parts) throw new Error(`not a name joined with the stack's: ${JSON.stringify(name)}`);
+    return parts[1]
+      .map((p) => (typeof p === 'string' ? p : JSON.stringify(p) === '{"Ref":"AWS::StackName"}' ? s.hub.stateless.stackName : '?'))
+      .join(parts[0]);
+  };
+
+  it("names the dashboard and every alarm after the stateless stack, hence the stage, and within the topic's allowed alarms", () => {
+    expect(s.hub.stateless.stackName).toBe(`Art60Hub-${DEV.stageName}-Stateless`);
+    const dashboards = Object.values(resources(s.stateless, 'AWS::CloudWatch::Dashboard'));
+    expect(dashboards.map((d) => rendered(d.Properties.DashboardName))).toEqual([`Art60Hub-${DEV.stageName}-Stateless-operations`]);
+    // The topic lets CloudWatch publish only for alarms named after this stage's stacks (stateful.test.ts).
+    const topicPolicy = Object.values(resources(s.stateful, 'AWS::SNS::TopicPolicy'))[0]!;
+    const allow = (topicPolicy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.find((st) => st.Effect === 'Allow')!;
+    const pattern = (allow.Condition!.ArnLike!['aws:SourceArn'] as { 'Fn::Join': [string, string[]] })['Fn::Join'][1].at(-1)!;
+    expect(pattern).toMatch(/:alarm:[\w-]+\*$/);
+    const allowedPrefix = pattern.slice(pattern.indexOf(':alarm:') + ':alarm:'.length, -1);
+    const names = Object.values(alarmsById()).map((a) => rendered(a.Properties.AlarmName));
+    expect(names.length).toBeGreaterThan(10);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(new RegExp(`^Art60Hub-${DEV.stageName}-Stateless-`));
+      expect(name.startsWith(allowedPrefix), name).toBe(true);
+      expect(name.length).toBeLessThanOrEqual(255);
+    }
+  });
+
+  it('sends OK to the topic too, so that the operators learn when an alarm is over', () => {
+    for (const [id, a] of Object.entries(alarmsById())) {
+      expect(a.Properties.AlarmActions, id).toHaveLength(1);
+      expect(a.Properties.OKActions, id).toEqual(a.Properties.AlarmActions);
+    }
+  });
+
+  it("names in each alarm's description the README runbook section to follow, and that section exists", () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const runbook = readme.slice(readme.indexOf('\n### Runbook\n'));
+    const sections = new Set(
+      [...runbook.slice(0, runbook.indexOf('\n## ', 1) === -1 ? undefined : runbook.indexOf('\n## ', 1)).matchAll(/^#### (.+)$/gm)].map(
+        (m) => m[1],
+      ),
+    );
+    expect(sections.size).toBeGreaterThanOrEqual(7);
+    for (const [id, a] of Object.entries(alarmsById())) {
+      const named = /Runbook: README\.md, Runbook, "([^"]+)"$/.exec(String(a.Properties.AlarmDescription));
+      expect(named?.[1], id).toBeDefined();
+      expect(sections, `${id}: "${named?.[1]}"`).toContain(named?.[1]);
     }
   });
 });
