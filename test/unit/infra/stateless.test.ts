@@ -56,6 +56,15 @@ describe('functions', () => {
     expect(f.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(s.hub.stateless.functions[k].logGroup) } });
   });
 
+  it.each(fnKeys)('%s: readable failures from source maps; no X-Ray tracing (README.md, "Readable failures")', (k) => {
+    const f = fnResource(k);
+    expect((f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    // Left out on purpose: it would need xray:PutTraceSegments on "*" and, without a tracer, adds
+    // nothing the Duration metric and the REPORT lines do not already show.
+    expect(f.Properties.TracingConfig).toBeUndefined();
+    expect(JSON.stringify(policyOf(k))).not.toContain('xray:');
+  });
+
   it('attaches no managed policy to any role', () => {
     for (const role of Object.values(resources(s.stateless, 'AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -69,7 +78,11 @@ describe('functions', () => {
   const envOf = (k: FunctionKey) => (fnResource(k).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
   const queueRef = (spec: QueueSpec) => imported(s.hub.stateful.queue(spec).queue, 'Ref');
   const kbos = JSON.stringify({ VDAB: DEV.recipients.VDAB.kbo, ACTIRIS: DEV.recipients.ACTIRIS.kbo });
-  const powertools = (k: FunctionKey) => ({ POWERTOOLS_SERVICE_NAME: FUNCTIONS[k].name, POWERTOOLS_METRICS_NAMESPACE: 'Art60Hub' });
+  const powertools = (k: FunctionKey) => ({
+    POWERTOOLS_SERVICE_NAME: FUNCTIONS[k].name,
+    POWERTOOLS_METRICS_NAMESPACE: 'Art60Hub',
+    NODE_OPTIONS: '--enable-source-maps',
+  });
 
   it("gives split-batch exactly what it reads: its buckets and tables, the recipients' queue URLs, its share and the key's parameter", () => {
     expect(envOf('splitBatch')).toEqual({
