@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
-import { recordBatchOutcome } from '../shared/adapters/batch-metrics';
+import { recordBatchOutcome, recordFailedNotifications } from '../shared/adapters/batch-metrics';
 import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
@@ -108,8 +108,11 @@ export function splitBatchRecordHandler(deps: SplitBatchDependencies): (record: 
 const recordHandler = splitBatchRecordHandler(splitBatchDependencies(readFunctionConfig(FUNCTIONS.splitBatch)));
 const processor = new BatchProcessor(EventType.SQS);
 
-export const handler = middy((event: SQSEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
-)
+export const handler = middy(async (event: SQSEvent, context: Context) => {
+  const response = await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+  // Each failed item is a notification SQS delivers again only after the visibility timeout: count it now.
+  recordFailedNotifications(response.batchItemFailures.length);
+  return response;
+})
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

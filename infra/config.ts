@@ -44,6 +44,13 @@ export interface StageConfig {
   readonly refusedMessageRetentionDays: number;
   /** Alarm when the oldest message on a party's outbound queue is older than this: it stopped polling. */
   readonly oldestMessageAlarmHours: number;
+  /**
+   * Alarm when a return-flow function refuses this many messages in an hour, whatever their code.
+   * Each refusal is answered to its sender (`message.refused`) and kept (`npm run refused`), so one
+   * is the sender's to mend; a run of them means a party's integration broke (a schema change, a
+   * wrong KBO) and an operator should call them. WRONG_CHANNEL alarms at the first, whatever this is.
+   */
+  readonly refusedReturnMessagesAlarmPerHour: number;
   /** Share of rejected rows above which a file is refused (monthly-batch §7). */
   readonly maxRejectedShare: number;
   /** Days the functions' log groups keep their (redacted) logs. Must be a CloudWatch Logs retention value. */
@@ -75,6 +82,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
     refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
     oldestMessageAlarmHours: 48,
+    refusedReturnMessagesAlarmPerHour: 10,
     maxRejectedShare: 0.05,
     logRetentionDays: 90,
     disclosureKeyParameterName: '/art60-hub/dev/disclosure-hmac-key',
@@ -135,6 +143,9 @@ export function stageConfigProblems(config: StageConfig): string[] {
   // Messages live 14 days on the queues: an alarm later than that would fire on nothing.
   if (!(config.oldestMessageAlarmHours > 0 && config.oldestMessageAlarmHours < 14 * 24)) {
     problems.push(`oldestMessageAlarmHours ${config.oldestMessageAlarmHours} must be above 0 and below 336 (14 days)`);
+  }
+  if (!Number.isInteger(config.refusedReturnMessagesAlarmPerHour) || config.refusedReturnMessagesAlarmPerHour < 1) {
+    problems.push(`refusedReturnMessagesAlarmPerHour ${config.refusedReturnMessagesAlarmPerHour} must be a whole number, at least 1`);
   }
   if (!(config.maxRejectedShare >= 0 && config.maxRejectedShare <= 1))
     problems.push(`maxRejectedShare ${config.maxRejectedShare} must be between 0 and 1`);

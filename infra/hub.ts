@@ -4,6 +4,7 @@ import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from './config';
 import { acknowledgeFindings } from './nag';
+import { hubStackPrefix } from './naming';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -45,7 +46,7 @@ export function createApp(appProps: AppProps = {}): App {
 /** Adds the hub's stacks for `config` to `app`. */
 export function buildHubInto(app: App, config: StageConfig): Hub {
   const env = { account: config.account, region: config.region };
-  const prefix = `Art60Hub-${config.stageName}`;
+  const prefix = hubStackPrefix(config.stageName);
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     env,
     config,

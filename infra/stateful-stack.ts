@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -14,7 +14,7 @@ import { ACCESS_LOG_RETENTION_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from
 import { HubQueue } from './constructs/hub-queue';
 import { HubTable } from './constructs/hub-table';
 import { SecureBucket } from './constructs/secure-bucket';
-import { pascalCase } from './naming';
+import { hubStackPrefix, pascalCase } from './naming';
 import { grantPartyQueues, PARTIES, type Party } from './party-access';
 
 /** The prefix under which the PPS drops its monthly files (monthly-batch §1). */
@@ -205,18 +205,49 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
     });
     this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
-    // CloudWatch alarms publish to the encrypted topic through SNS, which needs a data key.
+    this.allowAlarmsToPublish();
+
+    this.outputs();
+  }
+
+  /**
+   * CloudWatch publishes an alarm as its service principal. enforceSSL gives the topic a policy of
+   * its own, which replaces SNS's default one, so nothing could publish without this allow; and the
+   * topic is encrypted, so CloudWatch also needs data keys of its key (SNS guide, "Enable
+   * compatibility between event sources from AWS services and encrypted topics"). Both are limited
+   * to the alarms of this stage's hub, in this account and region (the confused-deputy guard).
+   */
+  private allowAlarmsToPublish(): void {
+    const conditions = {
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${hubStackPrefix(this.config.stageName)}-*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+      StringEquals: { 'aws:SourceAccount': this.account },
+    };
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions,
+      }),
+    );
     this.keys.operations.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublishToTopic',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        conditions,
       }),
     );
-
-    this.outputs();
   }
 
   /**

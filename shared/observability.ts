@@ -60,6 +60,8 @@ export const METRIC = {
   batchesAccepted: 'BatchesAccepted',
   batchesRefused: 'BatchesRefused',
   batchesDuplicate: 'BatchesDuplicate',
+  /** Notifications split-batch failed (a file not delivered yet): SQS receives them again after 90 minutes. */
+  batchesFailed: 'BatchesFailed',
   rowsDelivered: 'RowsDelivered',
   rowsWithheld: 'RowsWithheld',
   rowsUnroutable: 'RowsUnroutable',

@@ -83,7 +83,8 @@ export class HubFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: spec.name,
-      environment: props.environment,
+      // Stack traces in CloudWatch name the TypeScript file and line, through the bundle's source map.
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: ESBUILD_TARGET,
@@ -92,7 +93,10 @@ export class HubFunction extends Construct {
         // Bundle the SDK too: the versions tested are the versions that run.
         externalModules: [],
         minify: true,
-        sourceMap: false,
+        // A map beside the bundle (index.mjs.map), without the sources: the mappings are all that
+        // Node.js needs to rewrite a stack trace, and the sources would double the asset.
+        sourceMap: true,
+        sourcesContent: false,
         forceDockerBundling: false,
       },
     });

@@ -3,6 +3,17 @@ import type { BatchOutcome } from '../domain/batch/process-file';
 import { logger, METRIC, metrics } from '../observability';
 
 /**
+ * One metric of one recipient, on its own EMF line: the recipient dimension must not apply to the
+ * file's other metrics. A single metric is written, and its dimensions cleared, at each value, so
+ * each metric of a recipient takes its own.
+ */
+function recipientMetric(recipient: string, name: string, value: number): void {
+  const single = metrics.singleMetric();
+  single.addDimension('recipient', recipient);
+  single.addMetric(name, MetricUnit.Count, value);
+}
+
+/**
  * A file's outcome as operators see it: the business metrics of the dashboard and alarms
  * (infra/monitoring.ts) and one log line with the report's counts, never a record.
  */
@@ -24,10 +35,8 @@ export function recordBatchOutcome(key: string, outcome: BatchOutcome): void {
     metrics.addMetric(METRIC.rowsUnroutable, MetricUnit.Count, report.unroutable);
     metrics.addMetric(METRIC.rowsRejected, MetricUnit.Count, report.rejected);
     for (const [recipient, totals] of Object.entries(report.perRecipient)) {
-      // Its own EMF line: the recipient dimension must not apply to the file's other metrics.
-      const single = metrics.singleMetric();
-      single.addDimension('recipient', recipient);
-      single.addMetric(METRIC.recordsDelivered, MetricUnit.Count, totals.records);
+      recipientMetric(recipient, METRIC.recordsDelivered, totals.records);
+      recipientMetric(recipient, METRIC.rowsWithheld, totals.withheld);
     }
   }
   logger.info(outcome.kind === 'delivered' ? 'batch delivered' : 'batch refused', {
@@ -42,4 +51,14 @@ export function recordBatchOutcome(key: string, outcome: BatchOutcome): void {
     rejected: report.rejected,
     reportKey: outcome.reportKey,
   });
+}
+
+/**
+ * Counts the notifications that split-batch failed in one invocation. The invocation itself does
+ * not fail (a whole failed batch is not thrown), so without this count a file that cannot be
+ * delivered would show only when its notification dead-letters, after five receives 90 minutes
+ * apart.
+ */
+export function recordFailedNotifications(count: number): void {
+  if (count > 0) metrics.addMetric(METRIC.batchesFailed, MetricUnit.Count, count);
 }

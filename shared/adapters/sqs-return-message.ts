@@ -21,15 +21,20 @@ export function receivedMessageOf(record: SQSRecord): ChannelMessage {
 }
 
 /**
- * Logs an outcome (ids, type, code: never the body) and counts it. A refusal is counted per
- * channel and code, so that an operator's alarm sees it.
+ * Logs an outcome (ids, type, code: never the body) and counts it. A refusal is counted three
+ * ways, each a metric that the operators' view reads (infra/monitoring.ts): per function
+ * (`service`, the dashboard's totals and the alarm on refusals), per code (`service`, `code`: the
+ * alarm on any WRONG_CHANNEL) and per channel and code (the dashboard's breakdown).
  */
 export function reportOutcome(channel: Channel, sqsMessageId: string, outcome: ReturnOutcome): void {
   if (outcome.kind === 'refused') {
     logger.warn('return message refused', { channel, sqsMessageId, type: outcome.type, code: outcome.code, detail: outcome.detail });
+    // One EMF line, two dimension sets; `service` is in both (a default dimension).
     const metric = metrics.singleMetric();
     metric.addDimensions({ channel, code: outcome.code });
+    metric.addDimensions({ code: outcome.code });
     metric.addMetric(METRIC.returnMessagesRefused, MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.returnMessagesRefused, MetricUnit.Count, 1);
     return;
   }
   logger.info(outcome.kind === 'accepted' ? 'return message accepted' : 'return message already handled', {

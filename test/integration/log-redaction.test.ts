@@ -1,70 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFileLocally } from '../../local/run-file';
 import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { BATCH_COLUMNS, writeBatchFile } from '../../scripts/lib/batch-generator';
 import { formattedInsz, tempDir } from '../support/batch-files';
+import { captureOutput, parsedLines } from '../support/capture-output';
 
 /**
  * No national number ever reaches a log line (guide; monthly-batch §8): every line written while a
  * generated batch runs end to end, at DEBUG level, is captured and searched for every INSZ of the
  * input, and the shared logger's redaction is checked directly.
  */
-
-const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
-
-/** Captures (and silences) everything written to stdout, stderr and the console while `action` runs. */
-async function captureOutput<T>(action: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const chunks: string[] = [];
-  const record = (chunk: unknown): void => {
-    chunks.push(
-      typeof chunk === 'string'
-        ? chunk
-        : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array
-          ? Buffer.from(chunk).toString('utf8')
-          : String(chunk),
-    );
-  };
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-      record(chunk);
-      return true;
-    }),
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
-      record(chunk);
-      return true;
-    }),
-    ...CONSOLE_METHODS.map((method) =>
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        record(args.map((a) => (typeof a === 'string' ? a : (JSON.stringify(a) ?? String(a)))).join(' '));
-      }),
-    ),
-  ];
-  try {
-    const result = await action();
-    return {
-      result,
-      lines: chunks
-        .join('\n')
-        .split('\n')
-        .filter((line) => line.trim().length > 0),
-    };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-}
-
-function parsedLines(lines: readonly string[]): Array<Record<string, unknown>> {
-  return lines.flatMap((line) => {
-    try {
-      const value = JSON.parse(line) as unknown;
-      return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : [];
-    } catch {
-      return [];
-    }
-  });
-}
 
 const previousLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
 let standIn: LocalStandIn;

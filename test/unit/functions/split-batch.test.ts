@@ -5,12 +5,13 @@ import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SplitBatchDependencies, splitBatchRecordHandler as SplitBatchRecordHandler } from '../../../functions/split-batch';
 import { sqsClient } from '../../../shared/adapters/aws-clients';
 import { NotAnS3NotificationError, type S3EventNotification, type S3EventRecord } from '../../../shared/adapters/s3-notification';
 import { DEFAULT_MAX_REJECTED_SHARE } from '../../../shared/domain/batch/split';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
+import { METRIC, metrics } from '../../../shared/observability';
 import { BUCKETS, QUEUES, TABLES } from '../../../shared/topology';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
@@ -248,6 +249,47 @@ describe('split-batch handler', () => {
     const manifest = [...items.entries()].find(([k]) => k.startsWith('batches-table/'))?.[1];
     expect(manifest?.status).toBe('PUBLISHING');
   }, 120_000);
+});
+
+describe('split-batch failed notifications (the invocation itself does not fail)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The sum of a metric's values added while `action` ran. */
+  async function counted(name: string, action: () => Promise<unknown>): Promise<number> {
+    const added = vi.spyOn(metrics, 'addMetric');
+    await action();
+    return added.mock.calls.filter(([metric]) => metric === name).reduce((sum, [, , value]) => sum + value, 0);
+  }
+
+  it('counts each notification it fails, a file that breaks and a body that is no notification, in BatchesFailed', async () => {
+    objects.set('inbound-bucket/monthly/2025-11/e.csv', FILE);
+    // Other bytes: the records are processed concurrently, and the same bytes would be one batch.
+    objects.set('inbound-bucket/monthly/2025-11/f.csv', bytesOf(csvFile([validRow({ reference: 'F1', ocmwNis: '11002' })])));
+    s3.on(GetObjectCommand, { Key: 'monthly/2025-11/e.csv' }).callsFake(() => ({ Body: body(FILE, Math.floor(FILE.length / 2)) }));
+    sqsAnswers((input) => acceptAll(input.Entries, input.QueueUrl));
+    const event: SQSEvent = {
+      Records: [
+        s3Event('monthly/2025-11/e.csv').Records[0]!,
+        notificationRecord('{"hello":"world"}', 'junk-2'),
+        { ...s3Event('monthly/2025-11/f.csv').Records[0]!, messageId: 'notification-3' },
+      ],
+    };
+    let response: SQSBatchResponse | undefined;
+
+    const failed = await counted(METRIC.batchesFailed, async () => {
+      response = await splitBatch(event, context);
+    });
+
+    expect(response?.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['junk-2', 'notification-1']);
+    expect(failed).toBe(2);
+  });
+
+  it('counts nothing when every notification succeeds', async () => {
+    objects.set('inbound-bucket/monthly/2025-11/g.csv', FILE);
+    sqsAnswers((input) => acceptAll(input.Entries, input.QueueUrl));
+
+    expect(await counted(METRIC.batchesFailed, () => splitBatch(s3Event('monthly/2025-11/g.csv'), context))).toBe(0);
+  });
 });
 
 describe('split-batch notifications', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -66,6 +67,31 @@ describe('function bundling', () => {
     };
     await expect(mod.handler()).resolves.toEqual({ rows: 2, region: 'eu-west-1' });
     expect(readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8')).not.toMatch(/from\s*["']@aws-sdk\//);
+  });
+
+  it('writes a source map beside it, without the sources: the mappings are all a stack trace needs', () => {
+    const code = readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8');
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+    const map = JSON.parse(readFileSync(path.join(bundleDir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    expect(map.sources.some((source) => source.endsWith('test/unit/infra/fixtures/esm-handler.ts'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
+  it('turns source maps on in Node.js, so that a failure in CloudWatch names the TypeScript file and line', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, string> } };
+    };
+    const nodeOptions = fn.Properties.Environment.Variables.NODE_OPTIONS;
+    expect(nodeOptions).toBe('--enable-source-maps');
+    // The bundle, run as Lambda runs it with that setting: the stack names the source, not index.mjs.
+    const url = pathToFileURL(path.join(bundleDir, 'index.mjs')).href;
+    const stack = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); await m.fails().catch((e) => console.log(e.stack));`],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: nodeOptions } },
+    );
+    expect(stack).toContain('fixture failure');
+    expect(stack).toMatch(/test\/unit\/infra\/fixtures\/esm-handler\.ts:\d+:\d+/);
   });
 
   it('deploys it on nodejs24.x, ARM64, handler index.handler', () => {

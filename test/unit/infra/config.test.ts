@@ -50,6 +50,10 @@ describe('stage configuration', () => {
       'logRetentionDays 100 is not a CloudWatch Logs retention value',
     ]);
     expect(withChanges((c) => ({ ...c, maxRejectedShare: 1.5 }))).toHaveLength(1);
+    expect(withChanges((c) => ({ ...c, refusedReturnMessagesAlarmPerHour: 0 }))).toEqual([
+      'refusedReturnMessagesAlarmPerHour 0 must be a whole number, at least 1',
+    ]);
+    expect(withChanges((c) => ({ ...c, refusedReturnMessagesAlarmPerHour: 2.5 }))).toHaveLength(1);
   });
 
   it('selects the stage from the context, else STAGE, else dev, and refuses an unknown one', () => {

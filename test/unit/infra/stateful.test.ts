@@ -492,6 +492,56 @@ describe('keys and alarm topic', () => {
     s.stateful.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: DEV.alarmEmail });
   });
 
+  it("lets CloudWatch alarms of this stage's hub, in this account and region, publish to the topic and use its key; nobody else", () => {
+    const topicId = logicalId(s.hub.stateful.alarmTopic);
+    // CloudWatch publishes as its service principal: enforceSSL replaces SNS's default policy with a
+    // deny, so without this allow no alarm could reach the topic (SNS guide, "Example cases for
+    // Amazon SNS access control": ArnLike aws:SourceArn on the alarms, StringEquals aws:SourceAccount).
+    const fromOurAlarms = {
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${DEV.region}:${DEV.account}:alarm:Art60Hub-${DEV.stageName}-*`],
+          ],
+        },
+      },
+      StringEquals: { 'aws:SourceAccount': DEV.account },
+    };
+    const topicPolicies = Object.values(resources(s.stateful, 'AWS::SNS::TopicPolicy')).filter((p) =>
+      (p.Properties.Topics as Array<{ Ref: string }>).some((t) => t.Ref === topicId),
+    );
+    expect(topicPolicies).toHaveLength(1);
+    const statements = (topicPolicies[0]!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    expect(statements.filter((st) => st.Effect === 'Allow')).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: fromOurAlarms,
+      },
+    ]);
+    // The topic is encrypted: CloudWatch needs a data key from the topic's key to publish at all
+    // (SNS guide, "Enable compatibility between event sources from AWS services and encrypted topics").
+    const cloudWatchOnKey = keyStatements(logicalId(s.hub.stateful.keys.operations)).filter(
+      (st) =>
+        JSON.stringify(st.Principal) !==
+        JSON.stringify({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${DEV.account}:root`]] } }),
+    );
+    expect(cloudWatchOnKey).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsPublishToTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: fromOurAlarms,
+      },
+    ]);
+  });
+
   it('declares no physical name for any resource', () => {
     const named = [
       'BucketName',

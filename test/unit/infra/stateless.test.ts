@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, ONE_BATCH_FOLDER, TABLE_ACTIONS } from '../../../infra/access';
 import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER } from '../../../infra/constructs/hub-function';
-import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring';
+import { PROJECT_ROOT } from '../../../infra/hub';
+import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring-metrics';
 import type { FunctionKey } from '../../../infra/stateless-stack';
 import { batchStagingPrefixOf, stagingPrefixOf } from '../../../shared/domain/batch/object-keys';
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
@@ -54,6 +57,15 @@ describe('functions', () => {
     expect(f.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(s.hub.stateless.functions[k].logGroup) } });
   });
 
+  it.each(fnKeys)('%s: readable failures from source maps; no X-Ray tracing (README.md, "Readable failures")', (k) => {
+    const f = fnResource(k);
+    expect((f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    // Left out on purpose: it would need xray:PutTraceSegments on "*" and, without a tracer, adds
+    // nothing the Duration metric and the REPORT lines do not already show.
+    expect(f.Properties.TracingConfig).toBeUndefined();
+    expect(JSON.stringify(policyOf(k))).not.toContain('xray:');
+  });
+
   it('attaches no managed policy to any role', () => {
     for (const role of Object.values(resources(s.stateless, 'AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -67,7 +79,11 @@ describe('functions', () => {
   const envOf = (k: FunctionKey) => (fnResource(k).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
   const queueRef = (spec: QueueSpec) => imported(s.hub.stateful.queue(spec).queue, 'Ref');
   const kbos = JSON.stringify({ VDAB: DEV.recipients.VDAB.kbo, ACTIRIS: DEV.recipients.ACTIRIS.kbo });
-  const powertools = (k: FunctionKey) => ({ POWERTOOLS_SERVICE_NAME: FUNCTIONS[k].name, POWERTOOLS_METRICS_NAMESPACE: 'Art60Hub' });
+  const powertools = (k: FunctionKey) => ({
+    POWERTOOLS_SERVICE_NAME: FUNCTIONS[k].name,
+    POWERTOOLS_METRICS_NAMESPACE: 'Art60Hub',
+    NODE_OPTIONS: '--enable-source-maps',
+  });
 
   it("gives split-batch exactly what it reads: its buckets and tables, the recipients' queue URLs, its share and the key's parameter", () => {
     expect(envOf('splitBatch')).toEqual({
@@ -370,11 +386,20 @@ describe('alarms and dashboard', () => {
     }
   });
 
+  const queueDimension = (spec: QueueSpec) => [{ Name: 'QueueName', Value: imported(s.hub.stateful.queue(spec).queue, 'QueueName') }];
+  /** Whether an alarm's dimensions name this queue (its value is the queue name imported from the stateful stack). */
+  const isOn = (a: Record<string, unknown>, spec: QueueSpec) =>
+    JSON.stringify(a.Dimensions).includes(logicalId(s.hub.stateful.queue(spec).queue));
+  const ageAlarms = (onNotifications: boolean) =>
+    alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && isOn(a, QUEUES.batchNotifications) === onNotifications);
+
   it("alarms when a party's oldest message is older than the configured hours", () => {
-    const ageAlarms = alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
-    expect(ageAlarms.map((a) => a.Dimensions)).toEqual(
-      PARTY_OUTBOUND_QUEUES.map((spec) => [{ Name: 'QueueName', Value: imported(s.hub.stateful.queue(spec).queue, 'QueueName') }]),
-    );
+    expect(
+      alarms()
+        .filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage')
+        .map((a) => a.Dimensions),
+    ).toEqual([...PARTY_OUTBOUND_QUEUES.map(queueDimension), queueDimension(QUEUES.batchNotifications)]);
+    expect(ageAlarms(false).map((a) => a.Dimensions)).toEqual(PARTY_OUTBOUND_QUEUES.map(queueDimension));
     expect(PARTY_OUTBOUND_QUEUES.map((q) => q.name)).toEqual([
       'outbound-vdab',
       'outbound-actiris',
@@ -382,7 +407,7 @@ describe('alarms and dashboard', () => {
       'outbound-pps',
       'outbound-ocmw',
     ]);
-    for (const a of ageAlarms) {
+    for (const a of ageAlarms(false)) {
       expect(a).toMatchObject({
         Namespace: 'AWS/SQS',
         Statistic: 'Maximum',
@@ -407,6 +432,86 @@ describe('alarms and dashboard', () => {
     ]);
   });
 
+  it('alarms at the first notification split-batch fails (BatchesFailed), since the invocation does not fail and the retry is 90 minutes away', () => {
+    expect(alarms().filter((a) => a.MetricName === METRIC.batchesFailed)).toEqual([
+      expect.objectContaining({
+        Namespace: 'Art60Hub',
+        Dimensions: [{ Name: 'service', Value: 'split-batch' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      }),
+    ]);
+    expect(QUEUES.batchNotifications.visibilityTimeoutSeconds).toBe(5_400);
+  });
+
+  it('alarms when a notification waits longer than two split-batch timeouts: not finished at its first receive, or nothing polls', () => {
+    expect(ageAlarms(true)).toEqual([
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 2 * FUNCTIONS.splitBatch.timeoutSeconds,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      }),
+    ]);
+    // Below the visibility timeout: it fires before the failed notification is even received again.
+    expect(2 * FUNCTIONS.splitBatch.timeoutSeconds).toBeLessThan(QUEUES.batchNotifications.visibilityTimeoutSeconds);
+  });
+
+  it('alarms at any WRONG_CHANNEL refusal of either return-flow function: a party may be speaking for another', () => {
+    const wrongChannel = alarms().filter(
+      (a) => a.MetricName === METRIC.returnMessagesRefused && JSON.stringify(a.Dimensions).includes('WRONG_CHANNEL'),
+    );
+    expect(wrongChannel.map((a) => a.Dimensions)).toEqual(
+      (['regionInbound', 'ppsInbound'] as const).map((k) => [
+        { Name: 'code', Value: 'WRONG_CHANNEL' },
+        { Name: 'service', Value: FUNCTIONS[k].name },
+      ]),
+    );
+    for (const a of wrongChannel) {
+      expect(a).toMatchObject({
+        Namespace: 'Art60Hub',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+    }
+  });
+
+  it('alarms when a return-flow function refuses the configured number of messages in an hour, whatever their code', () => {
+    const refused = alarms().filter(
+      (a) => a.MetricName === METRIC.returnMessagesRefused && !JSON.stringify(a.Dimensions).includes('WRONG_CHANNEL'),
+    );
+    expect(refused.map((a) => a.Dimensions)).toEqual(
+      (['regionInbound', 'ppsInbound'] as const).map((k) => [{ Name: 'service', Value: FUNCTIONS[k].name }]),
+    );
+    expect(DEV.refusedReturnMessagesAlarmPerHour).toBe(10);
+    for (const a of refused) {
+      expect(a).toMatchObject({
+        Namespace: 'Art60Hub',
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: DEV.refusedReturnMessagesAlarmPerHour,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+    }
+  });
+
   it('alarms on errors of each function', () => {
     const errorAlarms = alarms().filter((a) => a.MetricName === 'Errors');
     expect(errorAlarms.map((a) => a.Dimensions)).toEqual(
@@ -414,7 +519,9 @@ describe('alarms and dashboard', () => {
     );
     for (const a of errorAlarms)
       expect(a).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1, AlarmActions: [topic] });
-    expect(alarms()).toHaveLength(allQueues().length + PARTY_OUTBOUND_QUEUES.length + 1 + fnKeys.length);
+    // DLQs, parties' oldest messages, refused file, failed notification and its age, refused return
+    // messages (WRONG_CHANNEL and any code, per return-flow function), function errors.
+    expect(alarms()).toHaveLength(allQueues().length + PARTY_OUTBOUND_QUEUES.length + 1 + 2 + 2 * 2 + fnKeys.length);
   });
 
   it('draws batches and rows per outcome and per recipient, refused files, DLQ depths, oldest ages, errors and durations', () => {
@@ -439,6 +546,7 @@ describe('alarms and dashboard', () => {
     ).toEqual([
       `SEARCH('{Art60Hub,recipient,service} service="split-batch" MetricName="RecordsDelivered"', 'Sum', 3600)`,
       `SEARCH('{Art60Hub,recipient,service} service="split-batch" MetricName="RowsWithheld"', 'Sum', 3600)`,
+      `SEARCH('{Art60Hub,channel,code,service} MetricName="ReturnMessagesRefused"', 'Sum', 3600)`,
     ]);
     expect([...drawn].filter((d) => d.startsWith('Art60Hub/')).sort()).toEqual(
       Object.values(METRIC)
@@ -458,12 +566,69 @@ describe('alarms and dashboard', () => {
       'Records delivered per recipient',
       'Rows withheld per recipient',
       'Refused files',
+      'Refused return messages per channel and code',
       'Dead-letter queue depths',
       "Age of the oldest message on each party's queue (s)",
+      'Age of the oldest notification of a monthly file (s)',
       'Function errors',
       'Function duration (p99, ms)',
     ]) {
       expect(body).toContain(title);
+    }
+  });
+});
+
+describe('names and actions an operator reads', () => {
+  const alarmsById = () => resources(s.stateless, 'AWS::CloudWatch::Alarm');
+  /** A name as deployed: the stack's name in place of its reference, the rest as written. */
+  const rendered = (name: unknown): string => {
+    const parts = (name as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (!parts) throw new Error(`not a name joined with the stack's: ${JSON.stringify(name)}`);
+    return parts[1]
+      .map((p) => (typeof p === 'string' ? p : JSON.stringify(p) === '{"Ref":"AWS::StackName"}' ? s.hub.stateless.stackName : '?'))
+      .join(parts[0]);
+  };
+
+  it("names the dashboard and every alarm after the stateless stack, hence the stage, and within the topic's allowed alarms", () => {
+    expect(s.hub.stateless.stackName).toBe(`Art60Hub-${DEV.stageName}-Stateless`);
+    const dashboards = Object.values(resources(s.stateless, 'AWS::CloudWatch::Dashboard'));
+    expect(dashboards.map((d) => rendered(d.Properties.DashboardName))).toEqual([`Art60Hub-${DEV.stageName}-Stateless-operations`]);
+    // The topic lets CloudWatch publish only for alarms named after this stage's stacks (stateful.test.ts).
+    const topicPolicy = Object.values(resources(s.stateful, 'AWS::SNS::TopicPolicy'))[0]!;
+    const allow = (topicPolicy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.find((st) => st.Effect === 'Allow')!;
+    const pattern = (allow.Condition!.ArnLike!['aws:SourceArn'] as { 'Fn::Join': [string, string[]] })['Fn::Join'][1].at(-1)!;
+    expect(pattern).toMatch(/:alarm:[\w-]+\*$/);
+    const allowedPrefix = pattern.slice(pattern.indexOf(':alarm:') + ':alarm:'.length, -1);
+    const names = Object.values(alarmsById()).map((a) => rendered(a.Properties.AlarmName));
+    expect(names.length).toBeGreaterThan(10);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(new RegExp(`^Art60Hub-${DEV.stageName}-Stateless-`));
+      expect(name.startsWith(allowedPrefix), name).toBe(true);
+      expect(name.length).toBeLessThanOrEqual(255);
+    }
+  });
+
+  it('sends OK to the topic too, so that the operators learn when an alarm is over', () => {
+    for (const [id, a] of Object.entries(alarmsById())) {
+      expect(a.Properties.AlarmActions, id).toHaveLength(1);
+      expect(a.Properties.OKActions, id).toEqual(a.Properties.AlarmActions);
+    }
+  });
+
+  it("names in each alarm's description the README runbook section to follow, and that section exists", () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const runbook = readme.slice(readme.indexOf('\n### Runbook\n'));
+    const sections = new Set(
+      [...runbook.slice(0, runbook.indexOf('\n## ', 1) === -1 ? undefined : runbook.indexOf('\n## ', 1)).matchAll(/^#### (.+)$/gm)].map(
+        (m) => m[1],
+      ),
+    );
+    expect(sections.size).toBeGreaterThanOrEqual(7);
+    for (const [id, a] of Object.entries(alarmsById())) {
+      const named = /Runbook: README\.md, Runbook, "([^"]+)"$/.exec(String(a.Properties.AlarmDescription));
+      expect(named?.[1], id).toBeDefined();
+      expect(sections, `${id}: "${named?.[1]}"`).toContain(named?.[1]);
     }
   });
 });
