@@ -13,7 +13,7 @@ export const OBJECT_WILDCARD_REASONS: Readonly<Record<BucketKey, string>> = {
   inbound:
     'split-batch reads whichever monthly file the PPS dropped: keys (monthly/<YYYY-MM>/<name>) are chosen by the PPS at upload, so only the bucket and the monthly/ prefix are known; read only (s3:GetObject).',
   staging:
-    'Staged parts are keyed by an attempt id made at run time (<attempt>/<RECIPIENT>/part-NNNNNN.ndjson); the bucket holds nothing but the staged records of files in progress (expired after 2 days), which split-batch deletes by key after a refusal or a delivery.',
+    "Staged parts are keyed by the batch's SHA-256 and an attempt id, both known only at run time (<sha256>/<attempt>/<RECIPIENT>/part-NNNNNN.ndjson); the bucket holds nothing but the staged records of files in progress (expired after 2 days), which split-batch deletes after a failure, a refusal or a delivery, listing one batch's folder at a time.",
   archive:
     'Archive keys (<RECIPIENT>/<period>/<batchId>/...) are made per batch at run time; the grant is s3:PutObject only, and the bucket policy denies every principal deletion and any write without If-None-Match.',
   reports:
