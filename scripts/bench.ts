@@ -19,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FUNCTION_NODE_OPTIONS } from '../shared/topology';
 import type { BenchMode, ChildResult } from './bench-child';
 import { writeBatchFile } from './lib/batch-generator';
 
@@ -43,6 +44,8 @@ function runChild(mode: BenchMode, file: string): Promise<ChildResult> {
         ...process.env,
         // The handler logs JSON on stdout; only errors here. The SDK's Node 20 notice is noise.
         POWERTOOLS_LOG_LEVEL: 'ERROR',
+        // The V8 options the functions run with (their young generation's size weighs on peak RSS).
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       stdio: ['ignore', 'pipe', 'inherit'],

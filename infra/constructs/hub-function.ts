@@ -6,7 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../shared/national-number-pattern';
-import type { FunctionSpec } from '../../shared/topology';
+import { FUNCTION_NODE_OPTIONS, type FunctionSpec } from '../../shared/topology';
 
 /**
  * The custom data identifier of Belgian national numbers (INSZ/NISS) in the log groups. The logger
@@ -83,8 +83,7 @@ export class HubFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       description: spec.name,
-      // Stack traces in CloudWatch name the TypeScript file and line, through the bundle's source map.
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...props.environment, NODE_OPTIONS: FUNCTION_NODE_OPTIONS },
       bundling: {
         format: nodejs.OutputFormat.ESM,
         target: ESBUILD_TARGET,

@@ -82,7 +82,7 @@ describe('function bundling', () => {
       Properties: { Environment: { Variables: Record<string, string> } };
     };
     const nodeOptions = fn.Properties.Environment.Variables.NODE_OPTIONS;
-    expect(nodeOptions).toBe('--enable-source-maps');
+    expect(nodeOptions).toBe('--enable-source-maps --max-semi-space-size=8');
     // The bundle, run as Lambda runs it with that setting: the stack names the source, not index.mjs.
     const url = pathToFileURL(path.join(bundleDir, 'index.mjs')).href;
     const stack = execFileSync(

@@ -59,7 +59,9 @@ describe('functions', () => {
 
   it.each(fnKeys)('%s: readable failures from source maps; no X-Ray tracing (README.md, "Readable failures")', (k) => {
     const f = fnResource(k);
-    expect((f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect((f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe(
+      '--enable-source-maps --max-semi-space-size=8',
+    );
     // Left out on purpose: it would need xray:PutTraceSegments on "*" and, without a tracer, adds
     // nothing the Duration metric and the REPORT lines do not already show.
     expect(f.Properties.TracingConfig).toBeUndefined();
@@ -82,7 +84,7 @@ describe('functions', () => {
   const powertools = (k: FunctionKey) => ({
     POWERTOOLS_SERVICE_NAME: FUNCTIONS[k].name,
     POWERTOOLS_METRICS_NAMESPACE: 'Art60Hub',
-    NODE_OPTIONS: '--enable-source-maps',
+    NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
   });
 
   it("gives split-batch exactly what it reads: its buckets and tables, the recipients' queue URLs, its share and the key's parameter", () => {
