@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_PERIOD_LOCAL_PREFIX, parseInboundKey } from '../../../shared/domain/batch/file-name';
 import { processInboundFile } from '../../../shared/domain/batch/process-file';
-import type { Recipient } from '../../../shared/domain/recipients';
-import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { inboundFile, memoryBatch } from '../../support/batch-dependencies';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 
 /** A local file none of whose rows has a well-formed period (monthly-batch §7, §9): its period is null. */
@@ -22,32 +21,13 @@ describe('the key of a local file without a period', () => {
 });
 
 describe('processing a file without a period', () => {
-  const deps = () => ({
-    staging: new MemoryBlobStore(),
-    archive: new MemoryBlobStore(),
-    reports: new MemoryBlobStore(),
-    manifests: new MemoryManifestStore(),
-    ledger: new MemoryLedger(),
-    publisher: new MemoryPublisher(),
-    recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
-    clock: () => new Date('2025-12-03T09:00:00Z'),
-    maxRejectedShare: 1,
-    newAttemptId: () => 'attempt-1',
-    leaseMs: 60_000,
-  });
-  const file = (bytes: Uint8Array) => ({
-    key: `${NO_PERIOD_LOCAL_PREFIX}rows.csv`,
-    receivedAt: new Date('2025-12-03T09:00:00Z'),
-    open: async function* () {
-      yield bytes;
-    },
-  });
+  const file = (bytes: Uint8Array) => inboundFile(`${NO_PERIOD_LOCAL_PREFIX}rows.csv`, bytes, '2025-12-03T09:00:00Z');
 
   it('rejects every row (none has a period), delivers nothing and sends nothing, not even batch.completed', async () => {
     const rows = [validRow({ reference: 'P1', period: '' }), validRow({ reference: 'P2', period: '2025/11' })];
-    const d = deps();
+    const d = memoryBatch();
     // With every row allowed to be rejected, the file is accepted: an accepted file without a period.
-    const outcome = await processInboundFile(file(bytesOf(csvFile(rows))), d);
+    const outcome = await processInboundFile(file(bytesOf(csvFile(rows))), d.deps({ maxRejectedShare: 1, leaseMs: 60_000 }));
 
     expect(outcome.kind).toBe('delivered');
     if (outcome.kind !== 'delivered') return;

@@ -3,55 +3,19 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isSqsText, PublishError } from '../../../shared/adapters/sqs-publisher';
-import { type BatchDependencies, BatchInProgressError, processInboundFile } from '../../../shared/domain/batch/process-file';
+import { BatchInProgressError, processInboundFile } from '../../../shared/domain/batch/process-file';
 import { redeliverBatch } from '../../../shared/domain/batch/redeliver';
 import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
 import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import type { MessagePublisher } from '../../../shared/ports';
+import { BATCH_START, inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
 import { validRow as rowOf } from '../../support/batch-files';
 import { anyText, breaksCharacterRule } from '../../support/characters';
-import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
 import { assertValidMessage } from '../../support/message-schemas';
 import { arbitraryRow, bytesOf, csvFile, validRow } from '../../support/rows';
 
-let staging: MemoryBlobStore;
-let archive: MemoryBlobStore;
-let reports: MemoryBlobStore;
-let manifests: MemoryManifestStore;
-let ledger: MemoryLedger;
-let publisher: MemoryPublisher;
-let clockMs: number;
-let attempts: number;
-
-function deps(overrides: Partial<BatchDependencies> = {}): BatchDependencies {
-  return {
-    staging,
-    archive,
-    reports,
-    manifests,
-    ledger,
-    publisher,
-    recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
-    clock: () => new Date(clockMs),
-    maxRejectedShare: 0.05,
-    newAttemptId: () => `attempt-${++attempts}`,
-    leaseMs: 15 * 60_000,
-    ...overrides,
-  };
-}
-
-/** When S3 received every file of these tests (their notification's eventTime): the first clock reading. */
-const RECEIVED = new Date('2025-12-03T09:00:00Z');
-
-function file(key: string, bytes: Uint8Array) {
-  return {
-    key,
-    receivedAt: RECEIVED,
-    open: async function* () {
-      yield bytes;
-    },
-  };
-}
+let world: MemoryBatch;
 
 /** A batch of `n` rows spread over the three regions, with long free text so that messages fill up. */
 function batch(n: number, prefix = 'R'): Uint8Array {
@@ -66,33 +30,26 @@ function batch(n: number, prefix = 'R'): Uint8Array {
 }
 
 function bodies(recipient: Recipient): Array<Record<string, unknown>> {
-  return publisher.all(`queue:${recipient}`).map((m) => JSON.parse(m.body) as Record<string, unknown>);
+  return world.publisher.all(`queue:${recipient}`).map((m) => JSON.parse(m.body) as Record<string, unknown>);
 }
 
 beforeEach(() => {
-  staging = new MemoryBlobStore();
-  archive = new MemoryBlobStore();
-  reports = new MemoryBlobStore();
-  manifests = new MemoryManifestStore();
-  ledger = new MemoryLedger();
-  publisher = new MemoryPublisher();
-  clockMs = Date.parse('2025-12-03T09:00:00Z');
-  attempts = 0;
+  world = memoryBatch();
 });
 
 describe('processing one inbound file (monthly-batch §7–§8)', () => {
   it('delivers an accepted file: messages of at most 64 KiB, seq 1..n, batch.completed last, archive, ledger, report', async () => {
     const bytes = batch(1500);
-    const outcome = await processInboundFile(file('monthly/2025-11/batch.csv', bytes), deps());
+    const outcome = await processInboundFile(inboundFile('monthly/2025-11/batch.csv', bytes), world.deps());
 
     expect(outcome.kind).toBe('delivered');
     if (outcome.kind !== 'delivered') return;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     expect(outcome.report).toMatchObject({ batchId: sha256, sha256, period: '2025-11', rows: 1500, delivered: 1500, refused: null });
-    expect(JSON.parse(await reports.getText(`2025-11/${sha256}.json`))).toEqual(outcome.report);
+    expect(JSON.parse(await world.reports.getText(`2025-11/${sha256}.json`))).toEqual(outcome.report);
 
     for (const recipient of RECIPIENTS) {
-      const messages = publisher.all(`queue:${recipient}`);
+      const messages = world.publisher.all(`queue:${recipient}`);
       for (const message of messages) {
         expect(Buffer.byteLength(message.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
         assertValidMessage(message.body);
@@ -103,23 +60,23 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
       const completed = bodies(recipient).at(-1);
       expect(completed).toMatchObject({ type: 'batch.completed', batchId: sha256, recipient, messages: records.length, records: 500 });
       expect(records.flatMap((b) => b.records as unknown[])).toHaveLength(500);
-      expect(ledger.calls.filter((c) => c.recipient === recipient).flatMap((c) => c.records)).toHaveLength(500);
-      expect(await archive.list(`${recipient}/2025-11/${sha256}/`)).toContain(`${recipient}/2025-11/${sha256}/completed.json`);
+      expect(world.ledger.calls.filter((c) => c.recipient === recipient).flatMap((c) => c.records)).toHaveLength(500);
+      expect(await world.archive.list(`${recipient}/2025-11/${sha256}/`)).toContain(`${recipient}/2025-11/${sha256}/completed.json`);
     }
     expect(bodies('VDAB').at(-1)).toMatchObject({ amountCents: String(500 * 123450), amount: '617250.00' });
     expect(bodies('FOREM').at(-1)).not.toHaveProperty('amount');
-    expect(staging.objects.size).toBe(0);
-    expect(manifests.manifests.get(sha256)?.status).toBe('DELIVERED');
-    expect(ledger.calls[0]?.batch.receivedAt.toISOString()).toBe('2025-12-03T09:00:00.000Z');
+    expect(world.staging.objects.size).toBe(0);
+    expect(world.manifests.manifests.get(sha256)?.status).toBe('DELIVERED');
+    expect(world.ledger.calls[0]?.batch.receivedAt.toISOString()).toBe('2025-12-03T09:00:00.000Z');
   });
 
   it('packs records by their size on the queue, characters outside the BMP escaped: every message within 64 KiB', async () => {
     const rows = Array.from({ length: 300 }, (_, i) =>
       validRow({ reference: `E${i}`, ocmwName: '😀'.repeat(120), employmentPlace: '🇧🇪'.repeat(60) }),
     );
-    const outcome = await processInboundFile(file('monthly/2025-11/emoji.csv', bytesOf(csvFile(rows))), deps());
+    const outcome = await processInboundFile(inboundFile('monthly/2025-11/emoji.csv', bytesOf(csvFile(rows))), world.deps());
     expect(outcome.kind).toBe('delivered');
-    const messages = publisher.all('queue:VDAB');
+    const messages = world.publisher.all('queue:VDAB');
     expect(messages.length).toBeGreaterThan(2);
     for (const message of messages) {
       expect(Buffer.byteLength(message.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
@@ -131,49 +88,49 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
 
   it('delivers the same bytes once, under any key', async () => {
     const bytes = batch(30);
-    await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
-    const sent = publisher.sent;
-    const again = await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
-    const renamed = await processInboundFile(file('monthly/2025-11/b.csv', bytes), deps());
+    await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps());
+    const sent = world.publisher.sent;
+    const again = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps());
+    const renamed = await processInboundFile(inboundFile('monthly/2025-11/b.csv', bytes), world.deps());
     expect([again.kind, renamed.kind]).toEqual(['duplicate', 'duplicate']);
-    expect(publisher.sent).toBe(sent);
-    expect(staging.objects.size).toBe(0);
+    expect(world.publisher.sent).toBe(sent);
+    expect(world.staging.objects.size).toBe(0);
   });
 
   it('processes bytes refused under a wrong month folder again under the right one, but never re-delivers delivered bytes', async () => {
     const bytes = batch(30);
-    const wrongFolder = await processInboundFile(file('monthly/2025-10/a.csv', bytes), deps());
+    const wrongFolder = await processInboundFile(inboundFile('monthly/2025-10/a.csv', bytes), world.deps());
     expect(wrongFolder).toMatchObject({ kind: 'refused', report: { refused: 'TOO_MANY_REJECTED_ROWS', rejected: 30 } });
-    expect(manifests.manifests.size).toBe(0);
-    const rightFolder = await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
+    expect(world.manifests.manifests.size).toBe(0);
+    const rightFolder = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps());
     expect(rightFolder.kind).toBe('delivered');
-    const sent = publisher.sent;
-    const wrongAgain = await processInboundFile(file('monthly/2025-10/b.csv', bytes), deps());
+    const sent = world.publisher.sent;
+    const wrongAgain = await processInboundFile(inboundFile('monthly/2025-10/b.csv', bytes), world.deps());
     expect(wrongAgain.kind).toBe('duplicate');
-    expect(publisher.sent).toBe(sent);
+    expect(world.publisher.sent).toBe(sent);
   });
 
   it('finishes a batch after a crash half-way: the retry sends the same message ids, so a reader sees each record once', async () => {
     const bytes = batch(1200);
-    publisher.failAfter = 7;
-    await expect(processInboundFile(file('monthly/2025-11/a.csv', bytes), deps())).rejects.toThrow('simulated crash');
-    expect(publisher.sent).toBe(7);
+    world.publisher.failAfter = 7;
+    await expect(processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps())).rejects.toThrow('simulated crash');
+    expect(world.publisher.sent).toBe(7);
 
     // The notification comes back after the visibility timeout, when the lease has run out.
-    publisher.failAfter = Number.POSITIVE_INFINITY;
-    clockMs += 90 * 60_000;
-    const retry = await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
+    world.publisher.failAfter = Number.POSITIVE_INFINITY;
+    world.clockMs += 90 * 60_000;
+    const retry = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps());
     expect(retry.kind).toBe('delivered');
 
     for (const recipient of RECIPIENTS) {
       const byId = new Map(
-        publisher.all(`queue:${recipient}`).map((m) => [m.messageId, JSON.parse(m.body) as { records?: unknown[]; type: string }]),
+        world.publisher.all(`queue:${recipient}`).map((m) => [m.messageId, JSON.parse(m.body) as { records?: unknown[]; type: string }]),
       );
       const records = [...byId.values()].filter((b) => b.type === 'batch.records').flatMap((b) => b.records ?? []);
       expect(records).toHaveLength(400);
       if (recipient !== 'FOREM') expect(new Set(records.map((r) => (r as { reference: string }).reference)).size).toBe(400);
     }
-    const manifest = [...manifests.manifests.values()][0];
+    const manifest = [...world.manifests.manifests.values()][0];
     expect(manifest?.status).toBe('DELIVERED');
     // The retention clock stays the first reception's.
     expect(manifest?.receivedAt).toBe('2025-12-03T09:00:00.000Z');
@@ -189,88 +146,90 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
             messages.map((m) => ({ messageId: m.messageId, code: 'InvalidMessageContents' })),
           );
         }
-        await publisher.publish(queueUrl, messages);
+        await world.publisher.publish(queueUrl, messages);
       },
     };
     const bytes = bytesOf(csvFile([validRow({ ocmwName: 'OCMW 😀' })]));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
 
-    await expect(processInboundFile(file('monthly/2025-11/a.csv', bytes), deps({ publisher: refusing }))).rejects.toBeInstanceOf(
-      PublishError,
-    );
-    expect(reports.objects.size).toBe(0);
-    expect(manifests.manifests.get(sha256)?.status).toBe('PUBLISHING');
-    expect(publisher.all('queue:VDAB')).toEqual([]);
+    await expect(
+      processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps({ publisher: refusing })),
+    ).rejects.toBeInstanceOf(PublishError);
+    expect(world.reports.objects.size).toBe(0);
+    expect(world.manifests.manifests.get(sha256)?.status).toBe('PUBLISHING');
+    expect(world.publisher.all('queue:VDAB')).toEqual([]);
 
     // The notification comes back after the lease: this time the queue takes the messages.
-    clockMs += 90 * 60_000;
-    const retry = await processInboundFile(file('monthly/2025-11/a.csv', bytes), deps());
+    world.clockMs += 90 * 60_000;
+    const retry = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps());
     expect(retry).toMatchObject({ kind: 'delivered', report: { delivered: 1, perRecipient: { VDAB: { records: 1 } } } });
-    expect([...reports.objects.keys()]).toEqual([`2025-11/${sha256}.json`]);
-    expect(manifests.manifests.get(sha256)?.status).toBe('DELIVERED');
+    expect([...world.reports.objects.keys()]).toEqual([`2025-11/${sha256}.json`]);
+    expect(world.manifests.manifests.get(sha256)?.status).toBe('DELIVERED');
   });
 
   it('does not publish while another attempt holds the batch', async () => {
     const bytes = batch(30);
-    publisher.failAfter = 0;
-    await expect(processInboundFile(file('monthly/2025-11/a.csv', bytes), deps())).rejects.toThrow();
-    publisher.failAfter = Number.POSITIVE_INFINITY;
-    await expect(processInboundFile(file('monthly/2025-11/a.csv', bytes), deps())).rejects.toBeInstanceOf(BatchInProgressError);
-    expect(publisher.sent).toBe(0);
+    world.publisher.failAfter = 0;
+    await expect(processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps())).rejects.toThrow();
+    world.publisher.failAfter = Number.POSITIVE_INFINITY;
+    await expect(processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps())).rejects.toBeInstanceOf(
+      BatchInProgressError,
+    );
+    expect(world.publisher.sent).toBe(0);
   });
 
   it('refuses a file with too many rejected rows: nothing published, staging deleted, report with every issue', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => validRow({ reference: `R${i}`, ...(i % 10 === 0 ? { insz: '12345678901' } : {}) }));
-    const outcome = await processInboundFile(file('monthly/2025-11/a.csv', bytesOf(csvFile(rows))), deps());
+    const outcome = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytesOf(csvFile(rows))), world.deps());
     expect(outcome.kind).toBe('refused');
     if (outcome.kind !== 'refused') return;
     expect(outcome.report).toMatchObject({ refused: 'TOO_MANY_REJECTED_ROWS', rows: 40, rejected: 4, delivered: 0 });
     expect(outcome.report.issues.map((issue) => issue.line)).toEqual([2, 12, 22, 32]);
-    expect(publisher.sent).toBe(0);
-    expect(ledger.calls).toHaveLength(0);
-    expect(staging.objects.size).toBe(0);
-    expect(archive.objects.size).toBe(0);
+    expect(world.publisher.sent).toBe(0);
+    expect(world.ledger.calls).toHaveLength(0);
+    expect(world.staging.objects.size).toBe(0);
+    expect(world.archive.objects.size).toBe(0);
   });
 
   it('refuses a truncated gzip as UNREADABLE, hashing the whole object', async () => {
     const whole = gzipSync(batch(300));
     const truncated = whole.subarray(0, whole.length - 40);
-    const outcome = await processInboundFile(file('monthly/2025-11/a.csv.gz', truncated), deps());
+    const outcome = await processInboundFile(inboundFile('monthly/2025-11/a.csv.gz', truncated), world.deps());
     expect(outcome).toMatchObject({
       kind: 'refused',
       report: { refused: 'UNREADABLE', sha256: createHash('sha256').update(truncated).digest('hex') },
     });
-    expect(publisher.sent).toBe(0);
-    expect(staging.objects.size).toBe(0);
+    expect(world.publisher.sent).toBe(0);
+    expect(world.staging.objects.size).toBe(0);
   });
 
   it('refuses a key outside monthly/<YYYY-MM>/ or with another extension as UNSUPPORTED_FILE, without reading rows', async () => {
     for (const key of ['monthly/2025-11/a.xlsx', 'monthly/2025-11/deeper/a.csv']) {
-      const outcome = await processInboundFile(file(key, batch(3, key)), deps());
+      const outcome = await processInboundFile(inboundFile(key, batch(3, key)), world.deps());
       expect(outcome).toMatchObject({ kind: 'refused', report: { refused: 'UNSUPPORTED_FILE', rows: 0 } });
     }
-    expect(publisher.sent).toBe(0);
+    expect(world.publisher.sent).toBe(0);
   });
 
   it('rethrows a broken source without a report, and keeps nothing staged', async () => {
     const bytes = batch(900);
     const broken = {
       key: 'monthly/2025-11/a.csv',
-      receivedAt: RECEIVED,
+      receivedAt: new Date(BATCH_START),
       open: async function* () {
         yield bytes.subarray(0, bytes.length / 2);
         throw new Error('socket hang up');
       },
     };
-    await expect(processInboundFile(broken, deps())).rejects.toThrow('socket hang up');
-    expect(publisher.sent).toBe(0);
-    expect(reports.objects.size).toBe(0);
-    expect(staging.objects.size).toBe(0);
-    expect(manifests.manifests.size).toBe(0);
+    await expect(processInboundFile(broken, world.deps())).rejects.toThrow('socket hang up');
+    expect(world.publisher.sent).toBe(0);
+    expect(world.reports.objects.size).toBe(0);
+    expect(world.staging.objects.size).toBe(0);
+    expect(world.manifests.manifests.size).toBe(0);
   });
 
   it('delivers a file with no rows: each recipient gets batch.completed with zero messages', async () => {
-    const outcome = await processInboundFile(file('monthly/2025-11/empty.ndjson', bytesOf('')), deps());
+    const outcome = await processInboundFile(inboundFile('monthly/2025-11/empty.ndjson', bytesOf('')), world.deps());
     expect(outcome.kind).toBe('delivered');
     for (const recipient of RECIPIENTS) expect(bodies(recipient)).toMatchObject([{ type: 'batch.completed', messages: 0, records: 0 }]);
   });
@@ -280,7 +239,10 @@ describe('municipalities as of the month of the key (monthly-batch §5, §7)', (
   /** What became of each row of a file of `period`, one row per NIS code, processed under `monthly/<period>/`. */
   async function outcomes(period: string, codes: readonly string[]): Promise<Record<string, string>> {
     const rows = codes.map((ocmwNis) => rowOf(period, `REF-${ocmwNis}`, { ocmwNis }));
-    const outcome = await processInboundFile(file(`monthly/${period}/refnis.csv`, bytesOf(csvFile(rows))), deps({ maxRejectedShare: 0.5 }));
+    const outcome = await processInboundFile(
+      inboundFile(`monthly/${period}/refnis.csv`, bytesOf(csvFile(rows))),
+      world.deps({ maxRejectedShare: 0.5 }),
+    );
     if (outcome.kind !== 'delivered') throw new Error(`not delivered: ${outcome.kind}`);
     const result: Record<string, string> = {};
     for (const recipient of RECIPIENTS) {
@@ -315,18 +277,18 @@ describe('municipalities as of the month of the key (monthly-batch §5, §7)', (
 
 describe('an operator re-delivers a batch from the archive', () => {
   it('sends the archived messages again, with the same ids, to one recipient only', async () => {
-    const outcome = await processInboundFile(file('monthly/2025-11/a.csv', batch(600)), deps());
+    const outcome = await processInboundFile(inboundFile('monthly/2025-11/a.csv', batch(600)), world.deps());
     if (outcome.kind !== 'delivered') throw new Error('not delivered');
-    const first = publisher.all('queue:ACTIRIS').map((m) => m.messageId);
-    const vdabBefore = publisher.all('queue:VDAB').length;
-    const sent = await redeliverBatch(outcome.report.batchId, ['ACTIRIS'], deps());
+    const first = world.publisher.all('queue:ACTIRIS').map((m) => m.messageId);
+    const vdabBefore = world.publisher.all('queue:VDAB').length;
+    const sent = await redeliverBatch(outcome.report.batchId, ['ACTIRIS'], world.deps());
     expect(sent).toEqual({ VDAB: 0, ACTIRIS: first.length, FOREM: 0 });
-    expect(publisher.all('queue:ACTIRIS').map((m) => m.messageId)).toEqual([...first, ...first]);
-    expect(publisher.all('queue:VDAB')).toHaveLength(vdabBefore);
+    expect(world.publisher.all('queue:ACTIRIS').map((m) => m.messageId)).toEqual([...first, ...first]);
+    expect(world.publisher.all('queue:VDAB')).toHaveLength(vdabBefore);
   });
 
   it('refuses to re-deliver a batch that was never delivered', async () => {
-    await expect(redeliverBatch('0'.repeat(64), ['VDAB'], deps())).rejects.toThrow('was not delivered');
+    await expect(redeliverBatch('0'.repeat(64), ['VDAB'], world.deps())).rejects.toThrow('was not delivered');
   });
 });
 
@@ -334,8 +296,8 @@ describe('every message sent, for all inputs', () => {
   it('validates against its published JSON Schema and fits one billing unit', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(arbitraryRow, { maxLength: 40 }), fc.constantFrom('csv', 'ndjson'), async (rows, format) => {
-        publisher = new MemoryPublisher();
-        manifests = new MemoryManifestStore();
+        world.publisher = new MemoryPublisher();
+        world.manifests = new MemoryManifestStore();
         const text =
           format === 'csv'
             ? csvFile(
@@ -344,11 +306,14 @@ describe('every message sent, for all inputs', () => {
                   .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)]))),
               )
             : rows.map((row) => (row === null ? '{broken' : JSON.stringify(row))).join('\n');
-        const outcome = await processInboundFile(file(`monthly/2025-11/batch.${format}`, bytesOf(text)), deps({ maxRejectedShare: 1 }));
+        const outcome = await processInboundFile(
+          inboundFile(`monthly/2025-11/batch.${format}`, bytesOf(text)),
+          world.deps({ maxRejectedShare: 1 }),
+        );
         expect(outcome.kind).toBe('delivered');
         let total = 0;
         for (const recipient of RECIPIENTS) {
-          for (const message of publisher.all(`queue:${recipient}`)) {
+          for (const message of world.publisher.all(`queue:${recipient}`)) {
             assertValidMessage(message.body);
             expect(Buffer.byteLength(message.body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
             total += 1;
@@ -376,8 +341,8 @@ describe('which refusal a file gets when several apply, wherever the faults lie 
           truncated: fc.boolean(),
         }),
         async (plan) => {
-          publisher = new MemoryPublisher();
-          manifests = new MemoryManifestStore();
+          world.publisher = new MemoryPublisher();
+          world.manifests = new MemoryManifestStore();
           const rows = Array.from({ length: 40 }, (_, i) => validRow({ reference: `R${i}`, ...(i < plan.rejected ? { insz: '1' } : {}) }));
           const lines = csvFile(rows).trimEnd().split('\n').slice(1);
           const parts: Uint8Array[] = [bytesOf(`${plan.missingColumn ? header.replace(';insz', '') : header}\n`)];
@@ -393,7 +358,7 @@ describe('which refusal a file gets when several apply, wherever the faults lie 
           if (truncated) bytes = bytes.subarray(0, bytes.length - 12);
           const key = `monthly/2025-11/a.${plan.unsupported ? 'txt' : 'csv'}${plan.gzip ? '.gz' : ''}`;
 
-          const outcome = await processInboundFile(file(key, bytes), deps());
+          const outcome = await processInboundFile(inboundFile(key, bytes), world.deps());
 
           const expected = plan.unsupported
             ? 'UNSUPPORTED_FILE'
@@ -405,7 +370,7 @@ describe('which refusal a file gets when several apply, wherever the faults lie 
                   ? 'TOO_MANY_REJECTED_ROWS'
                   : null;
           expect(outcome.kind === 'delivered' ? null : outcome.kind === 'refused' ? outcome.report.refused : outcome.kind).toBe(expected);
-          if (expected !== null) expect(publisher.sent).toBe(0);
+          if (expected !== null) expect(world.publisher.sent).toBe(0);
         },
       ),
       { numRuns: 150 },
@@ -417,8 +382,8 @@ describe('every character a value may hold reaches the recipient unchanged (mont
   it('property: a value with a forbidden character is rejected INVALID_FIELD; any other arrives as the same string, in bodies SQS accepts', async () => {
     await fc.assert(
       fc.asyncProperty(anyText, fc.constantFrom('csv', 'ndjson'), async (text, format) => {
-        publisher = new MemoryPublisher();
-        manifests = new MemoryManifestStore();
+        world.publisher = new MemoryPublisher();
+        world.manifests = new MemoryManifestStore();
         const name = `OCMW ${text}`;
         const row = validRow({ ocmwName: name });
         // csvFile quotes a value holding `;`, a quote or a line end (RFC 4180).
@@ -426,11 +391,14 @@ describe('every character a value may hold reaches the recipient unchanged (mont
         // UTF-8 cannot hold a lone surrogate: a CSV file's bytes carry U+FFFD in its place.
         const carried = format === 'csv' ? Buffer.from(name, 'utf8').toString('utf8') : name;
 
-        const outcome = await processInboundFile(file(`monthly/2025-11/a.${format}`, bytesOf(content)), deps({ maxRejectedShare: 1 }));
+        const outcome = await processInboundFile(
+          inboundFile(`monthly/2025-11/a.${format}`, bytesOf(content)),
+          world.deps({ maxRejectedShare: 1 }),
+        );
 
         if (outcome.kind !== 'delivered') throw new Error(`not delivered: ${outcome.kind}`);
         for (const recipient of RECIPIENTS) {
-          for (const message of publisher.all(`queue:${recipient}`)) {
+          for (const message of world.publisher.all(`queue:${recipient}`)) {
             expect(isSqsText(message.body)).toBe(true);
             expect(message.body).not.toMatch(/[\ud800-\udfff\ufffe\uffff]/);
           }

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type BatchDependencies, processInboundFile } from '../../../shared/domain/batch/process-file';
 import { redeliverBatch } from '../../../shared/domain/batch/redeliver';
-import type { Recipient } from '../../../shared/domain/recipients';
-import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
+import { MemoryBlobStore } from '../../support/memory-ports';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 
 /**
@@ -11,99 +11,71 @@ import { bytesOf, csvFile, validRow } from '../../support/rows';
  * does not restart it.
  */
 
-let manifests: MemoryManifestStore;
-let ledger: MemoryLedger;
-let publisher: MemoryPublisher;
-let archive: MemoryBlobStore;
-let clockMs: number;
-let attempts = 0;
+let world: MemoryBatch;
 
+/** The batch's dependencies, with a fresh staging and reports bucket each attempt. */
 function deps(): BatchDependencies {
-  return {
-    staging: new MemoryBlobStore(),
-    archive,
-    reports: new MemoryBlobStore(),
-    manifests,
-    ledger,
-    publisher,
-    recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
-    clock: () => new Date(clockMs),
-    maxRejectedShare: 0.05,
-    newAttemptId: () => `attempt-${++attempts}`,
-    leaseMs: 15 * 60_000,
-  };
+  return world.deps({ staging: new MemoryBlobStore(), reports: new MemoryBlobStore() });
 }
 
 const bytes = bytesOf(
   csvFile(['11002', '21004', '62063'].flatMap((nis, i) => [validRow({ reference: `C${i}`, ocmwNis: nis, fileNumber: `F${i}` })])),
 );
-/** The file as S3 received it under `key` at `receivedAt` (the notification's eventTime). */
-function received(key: string, receivedAt: string) {
-  return {
-    key,
-    receivedAt: new Date(receivedAt),
-    open: async function* () {
-      yield bytes;
-    },
-  };
-}
-const file = received('monthly/2025-11/clock.csv', '2025-12-03T09:00:00Z');
+const file = inboundFile('monthly/2025-11/clock.csv', bytes, '2025-12-03T09:00:00Z');
 
 beforeEach(() => {
-  manifests = new MemoryManifestStore();
-  ledger = new MemoryLedger();
-  publisher = new MemoryPublisher();
-  archive = new MemoryBlobStore();
-  clockMs = Date.parse('2025-12-03T09:00:00Z');
+  world = memoryBatch();
 });
 
 describe('the retention clock of a batch (return-flows §5)', () => {
   it('records every delivery with the first reception, also those a retry makes after taking the batch over', async () => {
-    publisher.failAfter = 2; // VDAB's records went out, then the attempt died
+    world.publisher.failAfter = 2; // VDAB's records went out, then the attempt died
     await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
-    const firstCalls = ledger.calls.length;
+    const firstCalls = world.ledger.calls.length;
     expect(firstCalls).toBeGreaterThan(0);
 
-    publisher.failAfter = Number.POSITIVE_INFINITY;
-    clockMs += 3 * 3_600_000; // the notification comes back hours later
+    world.publisher.failAfter = Number.POSITIVE_INFINITY;
+    world.clockMs += 3 * 3_600_000; // the notification comes back hours later
     expect((await processInboundFile(file, deps())).kind).toBe('delivered');
 
-    expect(ledger.calls.length).toBeGreaterThan(firstCalls);
-    expect(new Set(ledger.calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(new Set(['2025-12-03T09:00:00.000Z']));
-    expect(new Set(ledger.calls.map((c) => c.recipient))).toEqual(new Set(['VDAB', 'ACTIRIS', 'FOREM']));
+    expect(world.ledger.calls.length).toBeGreaterThan(firstCalls);
+    expect(new Set(world.ledger.calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(new Set(['2025-12-03T09:00:00.000Z']));
+    expect(new Set(world.ledger.calls.map((c) => c.recipient))).toEqual(new Set(['VDAB', 'ACTIRIS', 'FOREM']));
   });
 
   it('records nothing again on an operator’s re-delivery, so the clock does not restart', async () => {
     expect((await processInboundFile(file, deps())).kind).toBe('delivered');
-    const recorded = ledger.calls.length;
-    clockMs += 400 * 86_400_000;
-    const [manifest] = [...manifests.manifests.values()];
+    const recorded = world.ledger.calls.length;
+    world.clockMs += 400 * 86_400_000;
+    const [manifest] = [...world.manifests.manifests.values()];
     await redeliverBatch(manifest!.batchId, ['VDAB', 'ACTIRIS', 'FOREM'], deps());
-    expect(ledger.calls).toHaveLength(recorded);
-    expect(manifests.manifests.get(manifest!.sha256)?.receivedAt).toBe('2025-12-03T09:00:00.000Z');
+    expect(world.ledger.calls).toHaveLength(recorded);
+    expect(world.manifests.manifests.get(manifest!.sha256)?.receivedAt).toBe('2025-12-03T09:00:00.000Z');
   });
 
   it('starts when S3 received the file, not when the first attempt that claimed the batch ran', async () => {
     // Earlier attempts failed before the claim (the staging bucket, say): the claim comes hours later.
-    clockMs = Date.parse('2025-12-03T14:00:00Z');
+    world.clockMs = Date.parse('2025-12-03T14:00:00Z');
     expect((await processInboundFile(file, deps())).kind).toBe('delivered');
 
-    expect([...manifests.manifests.values()].map((m) => m.receivedAt)).toEqual(['2025-12-03T09:00:00.000Z']);
-    expect(new Set(ledger.calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(new Set(['2025-12-03T09:00:00.000Z']));
+    expect([...world.manifests.manifests.values()].map((m) => m.receivedAt)).toEqual(['2025-12-03T09:00:00.000Z']);
+    expect(new Set(world.ledger.calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(new Set(['2025-12-03T09:00:00.000Z']));
   });
 
   it('starts at the earliest reception of the bytes: a takeover by the same bytes received earlier under another key moves it back', async () => {
-    publisher.failAfter = 2;
-    await expect(processInboundFile(received('monthly/2025-11/second.csv', '2025-12-03T08:58:00Z'), deps())).rejects.toThrow(
+    world.publisher.failAfter = 2;
+    await expect(processInboundFile(inboundFile('monthly/2025-11/second.csv', bytes, '2025-12-03T08:58:00Z'), deps())).rejects.toThrow(
       'simulated crash',
     );
-    publisher.failAfter = Number.POSITIVE_INFINITY;
-    clockMs += 3 * 3_600_000;
-    const firstCalls = ledger.calls.length;
-    expect((await processInboundFile(received('monthly/2025-11/first.csv', '2025-12-03T08:40:00Z'), deps())).kind).toBe('delivered');
+    world.publisher.failAfter = Number.POSITIVE_INFINITY;
+    world.clockMs += 3 * 3_600_000;
+    const firstCalls = world.ledger.calls.length;
+    expect((await processInboundFile(inboundFile('monthly/2025-11/first.csv', bytes, '2025-12-03T08:40:00Z'), deps())).kind).toBe(
+      'delivered',
+    );
 
-    expect([...manifests.manifests.values()].map((m) => m.receivedAt)).toEqual(['2025-12-03T08:40:00.000Z']);
-    expect(new Set(ledger.calls.slice(firstCalls).map((c) => c.batch.receivedAt.toISOString()))).toEqual(
+    expect([...world.manifests.manifests.values()].map((m) => m.receivedAt)).toEqual(['2025-12-03T08:40:00.000Z']);
+    expect(new Set(world.ledger.calls.slice(firstCalls).map((c) => c.batch.receivedAt.toISOString()))).toEqual(
       new Set(['2025-12-03T08:40:00.000Z']),
     );
   });

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BatchManifest } from '../../../shared/domain/batch/ports';
 import { type BatchDependencies, BatchInProgressError, processInboundFile } from '../../../shared/domain/batch/process-file';
-import type { Recipient } from '../../../shared/domain/recipients';
-import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
+import { MemoryBlobStore, MemoryLedger, type MemoryManifestStore } from '../../support/memory-ports';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 
 /**
@@ -19,40 +19,17 @@ class FlakyStaging extends MemoryBlobStore {
   }
 }
 
-let staging: FlakyStaging;
-let reports: MemoryBlobStore;
-let manifests: MemoryManifestStore;
-let publisher: MemoryPublisher;
-let clockMs: number;
-let attempts: number;
+let world: MemoryBatch<FlakyStaging>;
 
+/** The batch's dependencies, with a fresh archive and ledger each attempt. */
 function deps(overrides: Partial<BatchDependencies> = {}): BatchDependencies {
-  return {
-    staging,
-    archive: new MemoryBlobStore(),
-    reports,
-    manifests,
-    ledger: new MemoryLedger(),
-    publisher,
-    recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
-    clock: () => new Date(clockMs),
-    maxRejectedShare: 0.05,
-    newAttemptId: () => `attempt-${++attempts}`,
-    leaseMs: 15 * 60_000,
-    ...overrides,
-  };
+  return world.deps({ archive: new MemoryBlobStore(), ledger: new MemoryLedger(), ...overrides });
 }
 
 const bytes = bytesOf(
   csvFile(Array.from({ length: 30 }, (_, i) => validRow({ reference: `S${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }))),
 );
-const file = {
-  key: 'monthly/2025-11/staged.csv',
-  receivedAt: new Date('2025-12-03T08:59:00Z'),
-  open: async function* () {
-    yield bytes;
-  },
-};
+const file = inboundFile('monthly/2025-11/staged.csv', bytes, '2025-12-03T08:59:00Z');
 
 /** Counts the objects staged, over every attempt, to prove a test did stage before its failure. */
 function stagedEver(store: MemoryBlobStore): () => number {
@@ -66,116 +43,115 @@ function stagedEver(store: MemoryBlobStore): () => number {
 }
 
 beforeEach(() => {
-  staging = new FlakyStaging();
-  reports = new MemoryBlobStore();
-  manifests = new MemoryManifestStore();
-  publisher = new MemoryPublisher();
-  clockMs = Date.parse('2025-12-03T09:00:00Z');
-  attempts = 0;
+  world = memoryBatch({ staging: new FlakyStaging() });
 });
 
 describe('an attempt that fails after staging leaves nothing staged', () => {
   it('when a publish fails half-way', async () => {
-    const staged = stagedEver(staging);
-    publisher.failAfter = 2;
+    const staged = stagedEver(world.staging);
+    world.publisher.failAfter = 2;
     await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
     expect(staged()).toBe(3);
-    expect([...staging.objects.keys()]).toEqual([]);
+    expect([...world.staging.objects.keys()]).toEqual([]);
   });
 
   it('when the report cannot be written', async () => {
-    reports.put = async () => {
+    world.reports.put = async () => {
       throw new Error('reports bucket unavailable');
     };
     await expect(processInboundFile(file, deps())).rejects.toThrow('reports bucket unavailable');
-    expect([...staging.objects.keys()]).toEqual([]);
+    expect([...world.staging.objects.keys()]).toEqual([]);
   });
 
   it('when marking the batch delivered fails', async () => {
-    const failing = Object.assign(Object.create(manifests) as MemoryManifestStore, {
+    const failing = Object.assign(Object.create(world.manifests) as MemoryManifestStore, {
       markDelivered: async () => {
         throw new Error('batches table unavailable');
       },
     });
     await expect(processInboundFile(file, deps({ manifests: failing }))).rejects.toThrow('batches table unavailable');
-    expect([...staging.objects.keys()]).toEqual([]);
+    expect([...world.staging.objects.keys()]).toEqual([]);
   });
 
   it('when the claim itself fails', async () => {
-    const failing = Object.assign(Object.create(manifests) as MemoryManifestStore, {
+    const failing = Object.assign(Object.create(world.manifests) as MemoryManifestStore, {
       claim: async () => {
         throw new Error('batches table unavailable');
       },
     });
     await expect(processInboundFile(file, deps({ manifests: failing }))).rejects.toThrow('batches table unavailable');
-    expect([...staging.objects.keys()]).toEqual([]);
+    expect([...world.staging.objects.keys()]).toEqual([]);
   });
 
   it('and a deletion that fails too never hides why the attempt failed', async () => {
-    publisher.failAfter = 2;
-    staging.failDeletes = true;
+    world.publisher.failAfter = 2;
+    world.staging.failDeletes = true;
     await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
 
     // Another attempt holds the batch now (its lease is live): this one backs off, whatever the staging bucket says.
-    publisher.failAfter = Number.POSITIVE_INFINITY;
-    const [held] = [...manifests.manifests.values()] as BatchManifest[];
-    manifests.manifests.set(held!.sha256, { ...held!, attemptId: 'another', leaseUntil: new Date(clockMs + 60_000).toISOString() });
+    world.publisher.failAfter = Number.POSITIVE_INFINITY;
+    const [held] = [...world.manifests.manifests.values()] as BatchManifest[];
+    world.manifests.manifests.set(held!.sha256, {
+      ...held!,
+      attemptId: 'another',
+      leaseUntil: new Date(world.clockMs + 60_000).toISOString(),
+    });
     await expect(processInboundFile(file, deps())).rejects.toBeInstanceOf(BatchInProgressError);
   });
 });
 
 describe('a later attempt sweeps what earlier attempts of the same batch left staged', () => {
   it('a delivered attempt: nothing staged remains of the attempt that failed before it and could not delete', async () => {
-    publisher.failAfter = 2;
-    staging.failDeletes = true;
+    world.publisher.failAfter = 2;
+    world.staging.failDeletes = true;
     await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
-    expect(staging.objects.size).toBe(3); // the first attempt's staged parts, left behind
+    expect(world.staging.objects.size).toBe(3); // the first attempt's staged parts, left behind
 
-    publisher.failAfter = Number.POSITIVE_INFINITY;
-    staging.failDeletes = false;
-    clockMs += 90 * 60_000; // the notification comes back after the lease ran out
+    world.publisher.failAfter = Number.POSITIVE_INFINITY;
+    world.staging.failDeletes = false;
+    world.clockMs += 90 * 60_000; // the notification comes back after the lease ran out
     expect((await processInboundFile(file, deps())).kind).toBe('delivered');
 
-    expect([...staging.objects.keys()]).toEqual([]);
+    expect([...world.staging.objects.keys()]).toEqual([]);
   });
 
   it('a duplicate: nothing staged remains of the attempt that delivered the batch and could not delete', async () => {
-    staging.failDeletes = true;
+    world.staging.failDeletes = true;
     await expect(processInboundFile(file, deps())).rejects.toThrow('staging unavailable');
-    expect([...manifests.manifests.values()].map((m) => m.status)).toEqual(['DELIVERED']);
-    expect(staging.objects.size).toBe(3);
+    expect([...world.manifests.manifests.values()].map((m) => m.status)).toEqual(['DELIVERED']);
+    expect(world.staging.objects.size).toBe(3);
 
-    staging.failDeletes = false;
+    world.staging.failDeletes = false;
     expect((await processInboundFile(file, deps())).kind).toBe('duplicate');
 
-    expect([...staging.objects.keys()]).toEqual([]);
+    expect([...world.staging.objects.keys()]).toEqual([]);
   });
 
   it('an attempt that backs off leaves the staging of the attempt that holds the batch, and no attempt touches other batches', async () => {
     const other = `${'f'.repeat(64)}/attempt-0/VDAB/part-000001.ndjson`;
-    await staging.put(other, '[]');
-    publisher.failAfter = 2;
-    staging.failDeletes = true; // as if the first attempt were still at work: its staging stays
+    await world.staging.put(other, '[]');
+    world.publisher.failAfter = 2;
+    world.staging.failDeletes = true; // as if the first attempt were still at work: its staging stays
     await expect(processInboundFile(file, deps())).rejects.toThrow('simulated crash');
-    const holders = [...staging.objects.keys()].filter((key) => key !== other);
+    const holders = [...world.staging.objects.keys()].filter((key) => key !== other);
     expect(holders).toHaveLength(3);
 
-    staging.failDeletes = false;
-    publisher.failAfter = Number.POSITIVE_INFINITY;
+    world.staging.failDeletes = false;
+    world.publisher.failAfter = Number.POSITIVE_INFINITY;
     await expect(processInboundFile(file, deps())).rejects.toBeInstanceOf(BatchInProgressError);
-    expect([...staging.objects.keys()].sort()).toEqual([...holders, other].sort());
+    expect([...world.staging.objects.keys()].sort()).toEqual([...holders, other].sort());
 
-    clockMs += 90 * 60_000;
+    world.clockMs += 90 * 60_000;
     expect((await processInboundFile(file, deps())).kind).toBe('delivered');
-    expect([...staging.objects.keys()]).toEqual([other]);
+    expect([...world.staging.objects.keys()]).toEqual([other]);
   });
 });
 
 describe('the batch is named before its file is read', () => {
   it('stages under the batch’s SHA-256, then the attempt', async () => {
     const keys: string[] = [];
-    const put = staging.put.bind(staging);
-    staging.put = async (key, body, options) => {
+    const put = world.staging.put.bind(world.staging);
+    world.staging.put = async (key, body, options) => {
       keys.push(key);
       await put(key, body, options);
     };
@@ -197,8 +173,8 @@ describe('the batch is named before its file is read', () => {
       },
     };
     await expect(processInboundFile(replaced, deps())).rejects.toThrow(`${file.key} changed while it was read`);
-    expect(publisher.sent).toBe(0);
-    expect(manifests.manifests.size).toBe(0);
-    expect([...staging.objects.keys()]).toEqual([]);
+    expect(world.publisher.sent).toBe(0);
+    expect(world.manifests.manifests.size).toBe(0);
+    expect([...world.staging.objects.keys()]).toEqual([]);
   });
 });

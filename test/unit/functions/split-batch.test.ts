@@ -13,7 +13,7 @@ import { DEFAULT_MAX_REJECTED_SHARE } from '../../../shared/domain/batch/split';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { METRIC, metrics } from '../../../shared/observability';
 import { BUCKETS, QUEUES, TABLES } from '../../../shared/topology';
-import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
+import { memoryBatch } from '../../support/batch-dependencies';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 import { type ServiceStub, serviceError, stubService } from '../../support/sdk-stub';
 import { sqsEvent, sqsRecord } from '../../support/sqs-records';
@@ -293,9 +293,10 @@ describe('split-batch failed notifications (the invocation itself does not fail)
 });
 
 describe('split-batch notifications', () => {
-  /** The record handler over in-memory ports; `opened` lists the keys it read. */
+  /** The record handler over in-memory ports (`world`); `opened` lists the keys it read. */
   function inMemory() {
     const opened: string[] = [];
+    const world = memoryBatch({ now: '2025-12-01T08:00:00Z' });
     const deps: SplitBatchDependencies = {
       inboundBucket: 'inbound-bucket',
       openInbound: (key) => {
@@ -304,21 +305,13 @@ describe('split-batch notifications', () => {
           yield FILE;
         })();
       },
-      batch: {
-        staging: new MemoryBlobStore(),
-        archive: new MemoryBlobStore(),
-        reports: new MemoryBlobStore(),
-        manifests: new MemoryManifestStore(),
-        ledger: new MemoryLedger(),
-        publisher: new MemoryPublisher(),
+      batch: world.deps({
         recipientQueueUrl: (recipient) => `queue-${recipient}`,
-        clock: () => new Date('2025-12-01T08:00:00Z'),
         maxRejectedShare: DEFAULT_MAX_REJECTED_SHARE,
         newAttemptId: () => 'attempt-1',
-        leaseMs: 900_000,
-      },
+      }),
     };
-    return { handle: splitBatchRecordHandler(deps), opened, deps };
+    return { handle: splitBatchRecordHandler(deps), opened, world };
   }
 
   it('processes each object created in the inbound bucket, its key decoded, and ignores other buckets and events', async () => {
@@ -339,18 +332,16 @@ describe('split-batch notifications', () => {
   });
 
   it('takes when the hub received each file from its record’s eventTime: the batch’s retention clock (return-flows §5)', async () => {
-    const { handle, deps } = inMemory();
+    const { handle, world } = inMemory();
     const notification: S3EventNotification = {
       Records: [createdRecord('monthly/2025-11/a.csv', { eventTime: '2025-11-30T22:15:00.000Z' })],
     };
 
     await handle(notificationRecord(JSON.stringify(notification)));
 
-    const manifests = [...(deps.batch.manifests as MemoryManifestStore).manifests.values()];
+    const manifests = [...world.manifests.manifests.values()];
     expect(manifests.map((m) => m.receivedAt)).toEqual(['2025-11-30T22:15:00.000Z']);
-    expect(new Set((deps.batch.ledger as MemoryLedger).calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(
-      new Set(['2025-11-30T22:15:00.000Z']),
-    );
+    expect(new Set(world.ledger.calls.map((c) => c.batch.receivedAt.toISOString()))).toEqual(new Set(['2025-11-30T22:15:00.000Z']));
   });
 
   it("does nothing for S3's test event", async () => {
