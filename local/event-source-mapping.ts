@@ -10,11 +10,14 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { FUNCTIONS, type FunctionSpec, type QueueSpec } from '../shared/topology';
 import type { CreatedQueue } from './emulated-topology';
 import { type InvocationOutcome, lambdaContextFor, outcomeOf, sqsEventOf } from './event-source';
+import type { StandInClock } from './stand-in-clock';
 
 /**
  * Lambda's SQS event source mappings, played locally: poll each function's trigger queues, invoke
- * its handler with the event Lambda builds, then delete what succeeded and let the rest be
- * received again, so that the redrive policy dead-letters it after five receives.
+ * its handler with the event Lambda builds, then delete what succeeded and leave the rest
+ * invisible until the queue's visibility timeout has passed on the stand-in's clock; then it is
+ * received again, and fauxqs's redrive policy dead-letters it on the receive after
+ * `maxReceiveCount`.
  */
 
 /** SQS allows at most 10 messages per ReceiveMessage, DeleteMessageBatch and ChangeMessageVisibilityBatch. */
@@ -79,16 +82,48 @@ export interface EventSourceMappingsProps {
   readonly functions: readonly WiredFunction[];
   /** The hub's logger, imported once the stand-in has set the environment it reads. */
   readonly logger: Pick<Logger, 'warn' | 'error'>;
+  /** The clock on which visibility timeouts run out. */
+  readonly clock: StandInClock;
+}
+
+/** A received message whose processing failed, invisible until `visibleAt` on the stand-in's clock. */
+interface HiddenMessage {
+  readonly queue: QueueSpec;
+  readonly receiptHandle: string;
+  readonly visibleAt: number;
+}
+
+export interface DrainOptions {
+  /** Rounds at most (default 1000); beyond them `drain()` throws. */
+  readonly maxRounds?: number;
+  /**
+   * Also wait for the retries: whenever no message is visible but a failed one is hidden, advance
+   * the clock to its visibility deadline and go on, until none is hidden (each has been deleted or
+   * dead-lettered). Default false: failed messages stay hidden until the clock passes their deadline.
+   */
+  readonly waitForRetries?: boolean;
 }
 
 /** The event source mappings of the wired functions. */
 export class EventSourceMappings {
+  /** Failed messages, not yet visible again on the stand-in's clock. */
+  private hidden: HiddenMessage[] = [];
+
   constructor(private readonly props: EventSourceMappingsProps) {}
 
-  /** Polls every trigger queue until a whole round receives nothing. */
-  async drain(options: { maxRounds?: number } = {}): Promise<void> {
+  /** When the next hidden message becomes visible, on the stand-in's clock; undefined if none is hidden. */
+  nextVisibleAt(): number | undefined {
+    return this.hidden.length === 0 ? undefined : Math.min(...this.hidden.map((h) => h.visibleAt));
+  }
+
+  /**
+   * Polls every trigger queue until a whole round receives nothing; a failed message is received
+   * again once its visibility timeout has passed on the stand-in's clock.
+   */
+  async drain(options: DrainOptions = {}): Promise<void> {
     const maxRounds = options.maxRounds ?? 1000;
     for (let round = 0; round < maxRounds; round += 1) {
+      await this.releaseDue();
       let received = 0;
       for (const fn of this.props.functions) {
         for (const queue of fn.spec.triggers) {
@@ -103,15 +138,42 @@ export class EventSourceMappings {
           );
           if (messages.length === 0) continue;
           received += messages.length;
-          await this.invoke(fn, queue, messages);
+          await this.invoke(fn, queue, messages, this.props.clock.now());
         }
       }
-      if (received === 0) return;
+      if (received > 0) continue;
+      const next = options.waitForRetries === true ? this.nextVisibleAt() : undefined;
+      if (next === undefined) return;
+      this.props.clock.advance(Math.max(0, next - this.props.clock.now()));
     }
     throw new Error(`drain(): trigger queues still had messages after ${maxRounds} rounds`);
   }
 
-  private async invoke(fn: WiredFunction, queue: QueueSpec, messages: readonly Message[]): Promise<void> {
+  /**
+   * Makes visible again, in fauxqs, every hidden message whose visibility timeout has passed on the
+   * stand-in's clock. A receipt handle fauxqs no longer knows (its own timeout, on the process's
+   * clock, ran out first) needs nothing: the message is visible already.
+   */
+  private async releaseDue(): Promise<void> {
+    const now = this.props.clock.now();
+    const due = this.hidden.filter((h) => h.visibleAt <= now);
+    if (due.length === 0) return;
+    this.hidden = this.hidden.filter((h) => h.visibleAt > now);
+    const byQueue = new Map<QueueSpec, HiddenMessage[]>();
+    for (const h of due) byQueue.set(h.queue, [...(byQueue.get(h.queue) ?? []), h]);
+    for (const [queue, messages] of byQueue) {
+      for (const batch of chunks(messages, SQS_BATCH_MAX)) {
+        await this.props.sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.props.queue(queue).url,
+            Entries: batch.map((h, i) => ({ Id: String(i), ReceiptHandle: h.receiptHandle, VisibilityTimeout: 0 })),
+          }),
+        );
+      }
+    }
+  }
+
+  private async invoke(fn: WiredFunction, queue: QueueSpec, messages: readonly Message[], receivedAt: number): Promise<void> {
     const { logger, region } = this.props;
     const event = sqsEventOf(messages, this.props.queue(queue).arn, region);
     const context = lambdaContextFor(fn.spec, region);
@@ -131,10 +193,10 @@ export class EventSourceMappings {
       outcome = { kind: 'failed', reason: 'handler threw' };
       logger.error('Local event source: invocation failed, whole batch fails', { function: fn.spec.name, queue: queue.name, error });
     }
-    await this.settle(queue, messages, outcome);
+    await this.settle(queue, messages, outcome, receivedAt);
   }
 
-  private async settle(queue: QueueSpec, messages: readonly Message[], outcome: InvocationOutcome): Promise<void> {
+  private async settle(queue: QueueSpec, messages: readonly Message[], outcome: InvocationOutcome, receivedAt: number): Promise<void> {
     const { sqs, logger } = this.props;
     const { url } = this.props.queue(queue);
     const failed = new Set(outcome.kind === 'failed' ? messages.map((m) => m.MessageId) : outcome.failed);
@@ -149,16 +211,12 @@ export class EventSourceMappings {
       );
       if ((result.Failed ?? []).length > 0) logger.warn('Local event source: delete failed', { queue: queue.name, failed: result.Failed });
     }
-    // Lambda leaves a failed record invisible for the queue's visibility timeout; locally it is
-    // made visible at once so the next round retries it, and the redrive policy still counts
-    // every receive towards the dead-letter queue.
-    for (const batch of chunks(retry, SQS_BATCH_MAX)) {
-      await sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: url,
-          Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
-        }),
-      );
+    // Lambda leaves a failed record alone: it stays invisible until the visibility timeout that
+    // began when it was received runs out. fauxqs keeps it in flight for that timeout on the
+    // process's clock; the stand-in makes it visible when the timeout has passed on its own clock.
+    const visibleAt = receivedAt + queue.visibilityTimeoutSeconds * 1000;
+    for (const m of retry) {
+      if (m.ReceiptHandle !== undefined) this.hidden.push({ queue, receiptHandle: m.ReceiptHandle, visibleAt });
     }
   }
 }

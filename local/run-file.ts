@@ -181,7 +181,9 @@ export async function runFileLocally(standIn: LocalStandIn, path: string, outDir
   const inbound = standIn.bucketName(BUCKETS.inbound);
   await putFile(inbound, key, path);
   await standIn.notifyNewObjects();
-  await standIn.drain();
+  // A failed attempt is retried after the queue's visibility timeout, on the stand-in's clock,
+  // until the batch is done or its notification is dead-lettered.
+  await standIn.drain({ waitForRetries: true });
 
   const report = await findReport(standIn.bucketName(BUCKETS.reports), key);
   const deliveries = {} as Record<Recipient, RecipientDelivery>;

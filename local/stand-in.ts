@@ -4,8 +4,9 @@ import { BUCKETS, type BucketSpec, QUEUES, type QueueSpec, SETTINGS_ENV, TABLES,
 import { type CreatedQueue, createTopology, localQueues } from './emulated-topology';
 import { type RunningEmulators, startEmulators } from './emulators';
 import { EnvironmentChanges } from './environment-changes';
-import { EventSourceMappings, type LocalFunction, SQS_BATCH_MAX, wireFunctions } from './event-source-mapping';
+import { type DrainOptions, EventSourceMappings, type LocalFunction, SQS_BATCH_MAX, wireFunctions } from './event-source-mapping';
 import { NewObjectNotifier } from './s3-notification';
+import { offsetClock, type StandInClock } from './stand-in-clock';
 
 /**
  * The local stand-in of the hub's AWS account: the topology of shared/topology.ts created in
@@ -51,6 +52,11 @@ export interface LocalStandInOptions {
    * or `'emf'`, the CloudWatch embedded-metric-format lines that Lambda would ship, on stdout.
    */
   readonly metrics?: 'disabled' | 'emf';
+  /**
+   * The clock on which the event source mappings play visibility timeouts: by default the
+   * process's clock plus what `advance()` added. The functions read `Date` whatever this is.
+   */
+  readonly clock?: StandInClock;
 }
 
 export interface ReceivedMessage {
@@ -71,8 +77,16 @@ export interface LocalStandIn {
   readonly functionEnv: Record<string, string>;
   /** Plays S3's ObjectCreated:Put notification for each object of the inbound bucket not yet notified. */
   notifyNewObjects(): Promise<number>;
-  /** Plays the event source mappings until a whole round receives nothing from any trigger queue. */
-  drain(options?: { maxRounds?: number }): Promise<void>;
+  /**
+   * Plays the event source mappings until a whole round receives nothing from any trigger queue.
+   * A failed message stays invisible for its queue's visibility timeout on the stand-in's clock
+   * (`advance()` it, or `waitForRetries`); after `maxReceiveCount` receives it is dead-lettered.
+   */
+  drain(options?: DrainOptions): Promise<void>;
+  /** The stand-in's clock, in milliseconds since the epoch. */
+  now(): number;
+  /** Moves the stand-in's clock forward: failed messages whose visibility timeout has passed are received again. */
+  advance(ms: number): void;
   /** Receives and deletes every message of a queue, as the party that polls it would. */
   receiveAll(spec: QueueSpec): Promise<ReceivedMessage[]>;
   /** Stops both emulators, restores DNS and the environment as they were. */
@@ -210,12 +224,14 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
       bucket: BUCKETS.inbound.name,
       queueUrl: lookupQueue(QUEUES.batchNotifications).url,
     });
+    const clock = options.clock ?? offsetClock();
     const mappings = new EventSourceMappings({
       sqs,
       region,
       queue: lookupQueue,
       functions: wireFunctions(options.functions ?? 'all'),
       logger,
+      clock,
     });
 
     let stopped = false;
@@ -235,6 +251,8 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
       },
       notifyNewObjects: () => notifier.notifyNewObjects(),
       drain: (drainOptions) => mappings.drain(drainOptions),
+      now: () => clock.now(),
+      advance: (ms) => clock.advance(ms),
       receiveAll: (spec) => receiveAll(sqs, lookupQueue(spec).url),
       async stop() {
         if (stopped) return;

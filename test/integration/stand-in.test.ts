@@ -278,7 +278,7 @@ describe('drain', () => {
       { tag: 'ok-3', mode: 'ok' },
     );
 
-    await standIn.drain();
+    await standIn.drain({ waitForRetries: true });
 
     expect(sightings('ok-2')).toEqual(['1']);
     expect(sightings('ok-3')).toEqual(['1']);
@@ -292,9 +292,9 @@ describe('drain', () => {
   it('retries the whole batch when the handler throws or names a record not in the batch', async () => {
     invocations.length = 0;
     await send(standIn.queueUrl(QUEUES.ppsInbound), { tag: 'thrown', mode: 'throw' });
-    await standIn.drain();
+    await standIn.drain({ waitForRetries: true });
     await send(standIn.queueUrl(QUEUES.ppsInbound), { tag: 'bogus', mode: 'bogus' });
-    await standIn.drain();
+    await standIn.drain({ waitForRetries: true });
 
     expect(sightings('thrown')).toEqual(['1', '2', '3', '4', '5']);
     expect(sightings('bogus')).toEqual(['1', '2', '3', '4', '5']);
@@ -305,9 +305,9 @@ describe('drain', () => {
   it('stops after maxRounds when the trigger queues do not settle', async () => {
     invocations.length = 0;
     await send(standIn.queueUrl(QUEUES.ppsInbound), { tag: 'slow', mode: 'fail' });
-    await expect(standIn.drain({ maxRounds: 2 })).rejects.toThrow(/after 2 rounds/);
-    expect(sightings('slow')).toEqual(['1', '2']);
-    await standIn.drain();
+    await expect(standIn.drain({ maxRounds: 2, waitForRetries: true })).rejects.toThrow(/after 2 rounds/);
+    expect(sightings('slow')).toEqual(['1']);
+    await standIn.drain({ waitForRetries: true });
     expect(await standIn.receiveAll(deadLetterQueueOf(QUEUES.ppsInbound))).toHaveLength(1);
   });
 });
