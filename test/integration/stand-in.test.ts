@@ -289,6 +289,51 @@ describe('drain', () => {
     expect(dead[0]?.attributes).toEqual({ type: 'correction.decision' });
   });
 
+  it('does not receive a failed message again before its queue’s visibility timeout has passed on the stand-in’s clock, and does after', async () => {
+    invocations.length = 0;
+    const timeoutMs = QUEUES.ppsInbound.visibilityTimeoutSeconds * 1000;
+    await send(standIn.queueUrl(QUEUES.ppsInbound), { tag: 'hidden', mode: 'fail' });
+
+    await standIn.drain();
+    expect(sightings('hidden')).toEqual(['1']);
+    await standIn.drain();
+    standIn.advance(timeoutMs - 1000);
+    await standIn.drain();
+    expect(sightings('hidden')).toEqual(['1']);
+    expect(await standIn.receiveAll(deadLetterQueueOf(QUEUES.ppsInbound))).toEqual([]);
+
+    standIn.advance(1000);
+    await standIn.drain();
+    expect(sightings('hidden')).toEqual(['1', '2']);
+    // The second receive began a new visibility timeout: nothing again until it has passed too.
+    standIn.advance(timeoutMs - 1000);
+    await standIn.drain();
+    expect(sightings('hidden')).toEqual(['1', '2']);
+    standIn.advance(1000);
+    await standIn.drain({ waitForRetries: true });
+    expect(sightings('hidden')).toEqual(['1', '2', '3', '4', '5']);
+    expect(await standIn.receiveAll(deadLetterQueueOf(QUEUES.ppsInbound))).toHaveLength(1);
+  });
+
+  it('dead-letters a message on the receive after its maxReceiveCount (5) failed receives, one visibility timeout apart', async () => {
+    invocations.length = 0;
+    const timeoutMs = QUEUES.ppsInbound.visibilityTimeoutSeconds * 1000;
+    const start = standIn.now();
+    await send(standIn.queueUrl(QUEUES.ppsInbound), { tag: 'doomed', mode: 'fail' });
+    for (let receive = 1; receive <= QUEUES.ppsInbound.maxReceiveCount; receive += 1) {
+      await standIn.drain();
+      expect(sightings('doomed')).toHaveLength(receive);
+      expect(await standIn.receiveAll(deadLetterQueueOf(QUEUES.ppsInbound))).toEqual([]);
+      standIn.advance(timeoutMs);
+    }
+    await standIn.drain();
+    expect(sightings('doomed')).toEqual(['1', '2', '3', '4', '5']);
+    expect(standIn.now() - start).toBeGreaterThanOrEqual(5 * timeoutMs);
+    expect(await standIn.receiveAll(QUEUES.ppsInbound)).toEqual([]);
+    const dead = await standIn.receiveAll(deadLetterQueueOf(QUEUES.ppsInbound));
+    expect(dead.map((m) => JSON.parse(m.body) as unknown)).toEqual([{ tag: 'doomed', mode: 'fail' }]);
+  });
+
   it('retries the whole batch when the handler throws or names a record not in the batch', async () => {
     invocations.length = 0;
     await send(standIn.queueUrl(QUEUES.ppsInbound), { tag: 'thrown', mode: 'throw' });
