@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
+import { PROJECT_ROOT } from '../../../infra/hub';
 import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS } from '../../../infra/party-access';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import {
@@ -555,5 +558,28 @@ describe('keys and alarm topic', () => {
         for (const n of named) expect(typeof r.Properties?.[n], `${r.Type}.${n}`).not.toBe('string');
       }
     }
+  });
+});
+
+describe('outputs', () => {
+  it('gives an operator every name README.md tells them to read from the outputs, under that name', () => {
+    const outputs = Object.keys(s.stateful.toJSON().Outputs as Record<string, unknown>);
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const named = new Set(
+      readme.match(
+        /\b(?:QueueUrl|DeadLetterQueueUrl|BucketName|TableName|QueuesKeyArn)[-*A-Za-z]*[*A-Za-z]|\b(?:Inbound|DisclosureParameter)KeyArn\b/g,
+      ),
+    );
+    expect(named.size).toBeGreaterThan(5);
+    expect([...named].filter((name) => !outputs.includes(name))).toEqual([]);
+    // One output per queue, DLQ, bucket, table and party key, named after the topology with its dashes dropped.
+    for (const name of [
+      'QueueUrloutboundvdab',
+      'DeadLetterQueueUrlinboundpps',
+      'BucketNamereports',
+      'TableNamerefusedMessages',
+      'QueuesKeyArnPPS',
+    ])
+      expect(outputs).toContain(name);
   });
 });
