@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
@@ -12,17 +13,13 @@ import { StatelessStack } from './stateless-stack';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Feature flags the app relies on, set here rather than only in cdk.json so that `npm run synth`,
- * the CDK CLI and the tests synthesize the same template.
+ * The feature flags: `cdk.json`'s `context`, the flags `cdk init` writes for this aws-cdk-lib
+ * (`aws-cdk-lib/recommended-feature-flags.json`). Read here too, not only by the CLI, so that
+ * `npm run synth`, the CDK CLI and the tests synthesize the same template.
  */
-export const FEATURE_FLAGS = {
-  // Server access logs are delivered under a bucket policy, not an ACL (ACLs are disabled).
-  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
-  '@aws-cdk/aws-s3:createDefaultLoggingPolicy': true,
-  '@aws-cdk/aws-s3:publicAccessBlockedByDefault': true,
-  '@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope': true,
-  '@aws-cdk/core:target-partitions': ['aws'],
-} as const;
+export const FEATURE_FLAGS: Readonly<Record<string, unknown>> = JSON.parse(
+  readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
+).context;
 
 export interface Hub {
   readonly app: App;

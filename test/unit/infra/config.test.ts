@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   accountOfRoleArn,
+  chooseStage,
   recipientKbosJson,
   resolveStageConfig,
   STAGES,
   type StageConfig,
   stageConfigProblems,
+  stageFromArgs,
 } from '../../../infra/config';
 import { isValidKbo } from '../../../shared/domain/checksums';
 
@@ -56,12 +58,39 @@ describe('stage configuration', () => {
     expect(withChanges((c) => ({ ...c, refusedReturnMessagesAlarmPerHour: 2.5 }))).toHaveLength(1);
   });
 
-  it('selects the stage from the context, else STAGE, else dev, and refuses an unknown one', () => {
+  it('takes the stage from -c stage or STAGE, one of them or both agreeing, and refuses an unknown one', () => {
     expect(resolveStageConfig('dev', {}).stageName).toBe('dev');
     expect(resolveStageConfig(undefined, { STAGE: 'dev' }).stageName).toBe('dev');
-    expect(resolveStageConfig(undefined, {}).stageName).toBe('dev');
+    expect(resolveStageConfig('dev', { STAGE: 'dev' }).stageName).toBe('dev');
+    expect(resolveStageConfig('', { STAGE: 'dev', OTHER: 'x' }).stageName).toBe('dev');
     expect(() => resolveStageConfig('prod', {})).toThrow('Unknown stage "prod"; known stages: dev');
     expect(() => resolveStageConfig(undefined, { STAGE: 'acc' })).toThrow('Unknown stage "acc"');
+  });
+
+  it('has no default stage: with neither -c stage nor STAGE it fails naming both ways', () => {
+    for (const [context, env] of [
+      [undefined, {}],
+      ['', { STAGE: '' }],
+    ] as const) {
+      expect(() => chooseStage(context, env)).toThrow(
+        /^No stage given; choose one with `-c stage=<name>`.* or the STAGE environment variable$/,
+      );
+    }
+  });
+
+  it('fails when -c stage and STAGE name different stages, rather than build either', () => {
+    expect(() => chooseStage('dev', { STAGE: 'prod' })).toThrow(
+      /^Two stages given: "dev" by -c stage and "prod" by STAGE; give one, with `-c stage=<name>`/,
+    );
+  });
+
+  it('reads -c stage from the arguments of an app run directly, the last one winning', () => {
+    expect(stageFromArgs(['node', 'app.ts'])).toBeUndefined();
+    expect(stageFromArgs(['node', 'app.ts', '-c', 'stage=dev'])).toBe('dev');
+    expect(stageFromArgs(['node', 'app.ts', '--context', 'stage=acc'])).toBe('acc');
+    expect(stageFromArgs(['node', 'app.ts', '--context=stage=acc'])).toBe('acc');
+    expect(stageFromArgs(['node', 'app.ts', '-c', 'stage=dev', '-c', 'stage=prod'])).toBe('prod');
+    expect(stageFromArgs(['node', 'app.ts', '-c', 'other=x'])).toBeUndefined();
   });
 
   it('passes the returning recipients their KBOs as JSON, FOREM having none', () => {

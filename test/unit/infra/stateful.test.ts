@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
+import { PROJECT_ROOT } from '../../../infra/hub';
 import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS } from '../../../infra/party-access';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import {
@@ -499,12 +502,8 @@ describe('keys and alarm topic', () => {
     // Amazon SNS access control": ArnLike aws:SourceArn on the alarms, StringEquals aws:SourceAccount).
     const fromOurAlarms = {
       ArnLike: {
-        'aws:SourceArn': {
-          'Fn::Join': [
-            '',
-            ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${DEV.region}:${DEV.account}:alarm:Art60Hub-${DEV.stageName}-*`],
-          ],
-        },
+        // The region is known, hence its partition (the recommended target partitions): a literal ARN.
+        'aws:SourceArn': `arn:aws:cloudwatch:${DEV.region}:${DEV.account}:alarm:Art60Hub-${DEV.stageName}-*`,
       },
       StringEquals: { 'aws:SourceAccount': DEV.account },
     };
@@ -526,9 +525,7 @@ describe('keys and alarm topic', () => {
     // The topic is encrypted: CloudWatch needs a data key from the topic's key to publish at all
     // (SNS guide, "Enable compatibility between event sources from AWS services and encrypted topics").
     const cloudWatchOnKey = keyStatements(logicalId(s.hub.stateful.keys.operations)).filter(
-      (st) =>
-        JSON.stringify(st.Principal) !==
-        JSON.stringify({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${DEV.account}:root`]] } }),
+      (st) => JSON.stringify(st.Principal) !== JSON.stringify({ AWS: `arn:aws:iam::${DEV.account}:root` }),
     );
     expect(cloudWatchOnKey).toEqual([
       {
@@ -561,5 +558,28 @@ describe('keys and alarm topic', () => {
         for (const n of named) expect(typeof r.Properties?.[n], `${r.Type}.${n}`).not.toBe('string');
       }
     }
+  });
+});
+
+describe('outputs', () => {
+  it('gives an operator every name README.md tells them to read from the outputs, under that name', () => {
+    const outputs = Object.keys(s.stateful.toJSON().Outputs as Record<string, unknown>);
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const named = new Set(
+      readme.match(
+        /\b(?:QueueUrl|DeadLetterQueueUrl|BucketName|TableName|QueuesKeyArn)[-*A-Za-z]*[*A-Za-z]|\b(?:Inbound|DisclosureParameter)KeyArn\b/g,
+      ),
+    );
+    expect(named.size).toBeGreaterThan(5);
+    expect([...named].filter((name) => !outputs.includes(name))).toEqual([]);
+    // One output per queue, DLQ, bucket, table and party key, named after the topology with its dashes dropped.
+    for (const name of [
+      'QueueUrloutboundvdab',
+      'DeadLetterQueueUrlinboundpps',
+      'BucketNamereports',
+      'TableNamerefusedMessages',
+      'QueuesKeyArnPPS',
+    ])
+      expect(outputs).toContain(name);
   });
 });
