@@ -4,6 +4,7 @@ import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import { MESSAGE_SCHEMAS, schemaNameFor } from '../../../shared/messages/registry';
 import { RETURN_FLOW_MESSAGE_SCHEMAS } from '../../../shared/messages/return-flow-schemas';
 import { assertValidMessage, validatorFor } from '../../support/message-schemas';
+import { correctionMessage } from '../return-flows/fakes';
 
 describe('MESSAGE_SCHEMAS', () => {
   it('merges the batch and return-flow registries without a clash', () => {
@@ -70,37 +71,15 @@ describe('assertValidMessage', () => {
     expect(() => assertValidMessage(big)).toThrow(/bytes/);
   });
 
-  /** A region's correction request (messages.md), as valid as the hub receives it. */
-  const correctionRequest = (overrides: Record<string, unknown> = {}) => ({
-    type: 'correction.request',
-    schemaVersion: 1,
-    messageId: 'm-1',
-    sentAt: '2025-11-03T09:15:00Z',
-    requestId: 'r-1',
-    requesterKbo: '0887010362',
-    ocmwKbo: '0212351212',
-    regulation: 'ART60_7',
-    fileNumber: 'D-100',
-    insz: '85073003328',
-    kind: 'RECOVERY',
-    effectiveDate: '2025-10-01',
-    performanceStart: '2025-10-01',
-    performanceEnd: '2025-10-31',
-    reference: 'REF-1',
-    amount: '120.5',
-    budgetArticle: 'BA-44',
-    ...overrides,
-  });
-
   it('checks against the schema it is told, whatever the body names', () => {
-    const toPps = { ...correctionRequest(), recipient: 'VDAB', correctionId: 'c-1' };
+    const toPps = { ...correctionMessage(), recipient: 'VDAB', correctionId: 'c-1' };
     const { recipient: _recipient, ...withoutRecipient } = toPps;
-    expect(() => assertValidMessage(correctionRequest(), 'correction.request.inbound')).not.toThrow();
+    expect(() => assertValidMessage(correctionMessage(), 'correction.request.inbound')).not.toThrow();
     expect(() => assertValidMessage(withoutRecipient, 'correction.request.pps')).toThrow(/correction\.request\.pps/);
   });
 
   it('also holds the body to the zod schema, whose refinements the JSON Schema cannot say (KBO check digits)', () => {
-    const wrongCheckDigits = correctionRequest({ requesterKbo: '0887010363' });
+    const wrongCheckDigits = correctionMessage({ requesterKbo: '0887010363' });
     expect(validatorFor('correction.request.inbound')(wrongCheckDigits)).toBe(true);
     expect(() => assertValidMessage(wrongCheckDigits)).toThrow(/zod schema correction\.request\.inbound.*KBO/);
   });
