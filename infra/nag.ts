@@ -20,6 +20,10 @@ export const OBJECT_WILDCARD_REASONS: Readonly<Record<BucketKey, string>> = {
     'One report per batch, its key made from the batch id at run time; the grant is s3:PutObject only, and reports hold no national number.',
 };
 
+/** Why the re-delivery's read of the archive ends in `*`: it reads back whichever batch an operator names. */
+export const ARCHIVE_READ_REASON =
+  "operator-redeliver reads back the archived messages of the one batch an operator names, to send them again (monthly-batch §8): keys (<RECIPIENT>/<period>/<batchId>/part-NNNNNN.ndjson, completed.json) are made per batch at run time; the grant is s3:GetObject only, and its listing is limited to one batch's folder (s3:prefix).";
+
 /** Acknowledges the IAM5 finding of one S3 object-ARN wildcard on `scope` (a function's role). */
 export function acknowledgeObjectWildcard(scope: IConstruct, resource: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${renderForNag(scope, resource)}]`, reason });

@@ -1,8 +1,8 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { FUNCTIONS } from '../shared/topology';
+import { FUNCTIONS, OPERATOR_FUNCTIONS } from '../shared/topology';
 import { environmentOf, grantUses } from './access';
 import { HubFunction } from './constructs/hub-function';
 import { Monitoring } from './monitoring';
@@ -22,6 +22,11 @@ export type FunctionKey = keyof typeof FUNCTIONS;
  */
 export class StatelessStack extends Stack {
   readonly functions: Readonly<Record<FunctionKey, HubFunction>>;
+  /**
+   * The functions an operator invokes by hand (no trigger): an operator's role needs
+   * `lambda:InvokeFunction` on exactly these.
+   */
+  readonly operatorFunctions: readonly HubFunction[];
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -49,6 +54,13 @@ export class StatelessStack extends Stack {
         return [k, hubFunction];
       }),
     ) as Record<FunctionKey, HubFunction>;
+
+    const operatorNames = new Set<string>(OPERATOR_FUNCTIONS.map((fn) => fn.name));
+    this.operatorFunctions = Object.values(this.functions).filter((f) => operatorNames.has(f.spec.name));
+    // Its physical name, to open it in the console or give to `aws lambda invoke`.
+    for (const f of this.operatorFunctions) {
+      new CfnOutput(this, `FunctionName-${f.spec.name}`, { value: f.fn.functionName, description: `Operator tool ${f.spec.name}` });
+    }
 
     this.monitoring = new Monitoring(this, 'Monitoring', { stateful, functions: Object.values(this.functions) });
   }

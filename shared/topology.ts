@@ -14,6 +14,10 @@ export const DAY_SECONDS = 86_400;
 export const FUNCTION_TIMEOUT_SECONDS = {
   splitBatch: 900,
   returnFlows: 30,
+  /** A re-delivery sends a whole archived batch again: as long as split-batch took to send it. */
+  operatorRedeliver: 900,
+  /** An operator's query: one or a few DynamoDB queries. */
+  operatorQuery: 30,
 } as const;
 
 /**
@@ -191,11 +195,15 @@ export type BucketKey = keyof typeof BUCKETS;
 export type TableKey = keyof typeof TABLES;
 /**
  * Bucket access levels; infra/access.ts turns each into S3 actions. `readWriteDeleteListBatch` also
- * lists, one batch's folder at a time (staging: a later attempt sweeps what earlier ones left).
+ * lists, one batch's folder at a time (staging: a later attempt sweeps what earlier ones left);
+ * `readListBatch` reads and lists one batch's folder (archive: an operator's re-delivery).
  */
-export type BucketAccess = 'read' | 'readWriteDelete' | 'readWriteDeleteListBatch' | 'createOnly';
-/** Table access levels; infra/access.ts turns each into DynamoDB actions. */
-export type TableAccess = 'read' | 'write' | 'readWrite';
+export type BucketAccess = 'read' | 'readListBatch' | 'readWriteDelete' | 'readWriteDeleteListBatch' | 'createOnly';
+/**
+ * Table access levels; infra/access.ts turns each into DynamoDB actions. `getItem` and `query` are
+ * the operators' tools' read-only levels: the one read each makes, and nothing else.
+ */
+export type TableAccess = 'read' | 'getItem' | 'query' | 'write' | 'readWrite';
 /** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
 export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMessageRetentionDays';
 
@@ -289,4 +297,62 @@ export const FUNCTIONS = {
       disclosureKey: false,
     },
   },
+  /**
+   * An operator's re-delivery of an archived batch to one recipient (monthly-batch §8), invoked
+   * from the console: reads the manifest and the batch's archive, sends to the recipients' queues.
+   */
+  operatorRedeliver: {
+    name: 'operator-redeliver',
+    entry: 'functions/operator-redeliver.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorRedeliver,
+    memoryMb: 512,
+    batchSize: 1,
+    uses: {
+      sendsTo: Object.values(QUEUES.recipientOutbound),
+      sendersByQueue: false,
+      buckets: { archive: 'readListBatch' },
+      tables: { batches: 'getItem' },
+      settings: [],
+      disclosureKey: false,
+    },
+  },
+  /** Which recipients received data about a person (return-flows §4), invoked from the console: read only. */
+  operatorDisclosures: {
+    name: 'operator-disclosures',
+    entry: 'functions/operator-disclosures.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorQuery,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      sendersByQueue: false,
+      buckets: {},
+      tables: { disclosures: 'query' },
+      settings: [],
+      // The person is found by the keyed hash of the INSZ asked for.
+      disclosureKey: true,
+    },
+  },
+  /** The refused return messages kept for an operator (messages.md), invoked from the console: read only. */
+  operatorRefusedMessages: {
+    name: 'operator-refused-messages',
+    entry: 'functions/operator-refused-messages.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorQuery,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      sendersByQueue: false,
+      buckets: {},
+      tables: { refusedMessages: 'query' },
+      settings: [],
+      disclosureKey: false,
+    },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
+
+/** The functions an operator invokes by hand (console Test tab, `aws lambda invoke`): no trigger. */
+export const OPERATOR_FUNCTIONS = [FUNCTIONS.operatorRedeliver, FUNCTIONS.operatorDisclosures, FUNCTIONS.operatorRefusedMessages] as const;

@@ -25,6 +25,9 @@ const MODULES = {
   splitBatch: () => import('../../../functions/split-batch'),
   regionInbound: () => import('../../../functions/region-inbound'),
   ppsInbound: () => import('../../../functions/pps-inbound'),
+  operatorRedeliver: () => import('../../../functions/operator-redeliver'),
+  operatorDisclosures: () => import('../../../functions/operator-disclosures'),
+  operatorRefusedMessages: () => import('../../../functions/operator-refused-messages'),
 } satisfies Record<FunctionKey, () => Promise<{ handler: unknown }>>;
 
 /** Every variable any function reads, so that a function starts with its own and none of another's. */

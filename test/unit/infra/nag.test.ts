@@ -52,6 +52,10 @@ describe('cdk-nag AwsSolutions', () => {
       ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:StagingBucketArn/*]'],
       ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:ArchiveBucketArn/*]'],
       ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:ReportsBucketArn/*]'],
+      [
+        'Art60Hub-dev-Stateless/Fn-operator-redeliver/Role',
+        'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:ArchiveBucketArn/*]',
+      ],
     ]);
     for (const { reason } of acks) expect(reason.length).toBeGreaterThan(80);
     expect(DEV.stageName).toBe('dev');

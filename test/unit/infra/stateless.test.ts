@@ -256,7 +256,7 @@ describe('least-privilege roles', () => {
     ]);
   });
 
-  it('uses no wildcard action and no "*" resource in any function policy, lists no bucket but one batch’s staging folder; S3 object wildcards only below a known bucket', () => {
+  it('uses no wildcard action and no "*" resource in any function policy, lists no bucket but one batch’s folder (staging, archive); S3 object wildcards only below a known bucket', () => {
     const listings: Statement[] = [];
     for (const k of fnKeys) {
       for (const st of policyOf(k)) {
@@ -269,18 +269,20 @@ describe('least-privilege roles', () => {
         }
       }
     }
-    expect(listings).toEqual([stagingList]);
+    // And operator-redeliver's, of one batch's archive folder (operator-functions.test.ts).
+    expect(listings.map((st) => st.Sid)).toEqual(['StagingListOneBatch', 'ArchiveListOneBatch']);
+    expect(listings[0]).toEqual(stagingList);
     expect(BUCKET_ACTIONS.createOnly).toEqual(['s3:PutObject']);
     expect(Object.values(TABLE_ACTIONS).flat()).not.toContain('dynamodb:DeleteItem');
     expect(Object.values(TABLE_ACTIONS).flat()).not.toContain('dynamodb:Scan');
   });
 
-  it('grants the disclosure key only to split-batch (records disclosures) and region-inbound (checks INSZs), and no s3:DeleteObject outside staging', () => {
+  it('grants the disclosure key only to split-batch (records disclosures), region-inbound (checks INSZs) and operator-disclosures (finds a person), and no s3:DeleteObject outside staging', () => {
     expect(
       Object.entries(FUNCTIONS)
         .filter(([, fn]) => fn.uses.disclosureKey)
         .map(([k]) => k),
-    ).toEqual(['splitBatch', 'regionInbound']);
+    ).toEqual(['splitBatch', 'regionInbound', 'operatorDisclosures']);
     expect(policyOf('ppsInbound').map((st) => st.Sid)).not.toContain('ReadDisclosureKeyParameter');
     expect((fnResource('ppsInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(
       SETTINGS_ENV.disclosureKeyParameter,
@@ -333,7 +335,7 @@ describe('triggers', () => {
 describe('log groups', () => {
   it('keep logs the configured days and mask Belgian national numbers with a custom data identifier', () => {
     const groups = Object.values(resources(s.stateless, 'AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(fnKeys.length);
     for (const g of groups) {
       expect(g.Properties.RetentionInDays).toBe(DEV.logRetentionDays);
       const policy = g.Properties.DataProtectionPolicy as {

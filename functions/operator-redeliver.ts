@@ -1,0 +1,42 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
+import { S3BlobStore } from '../shared/adapters/s3-blob-store';
+import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '../shared/domain/operations/operator-tool';
+import { type RedeliverDeps, type RedeliverRequest, redeliverRequestSchema, redeliverTool } from '../shared/domain/operations/redeliver';
+import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
+import { logger } from '../shared/observability';
+import { FUNCTIONS, QUEUES } from '../shared/topology';
+
+/**
+ * operator-redeliver: an operator's re-delivery of an archived batch to one recipient
+ * (monthly-batch §8), invoked from the console's Test tab or `aws lambda invoke` with
+ * `{"batchId": "<sha256>", "recipient": "VDAB"}`. Answers how many messages were sent again;
+ * every use writes an audit line. Configuration and adapters are built once per cold start.
+ */
+
+export type OperatorRedeliverConfig = FunctionConfig<(typeof FUNCTIONS.operatorRedeliver)['uses']>;
+
+/** The AWS adapters of operator-redeliver, from its configuration. */
+export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): RedeliverDeps {
+  const urls = Object.fromEntries(RECIPIENTS.map((r) => [r, queueUrlOf(config, QUEUES.recipientOutbound[r])])) as Record<Recipient, string>;
+  return {
+    archive: new S3BlobStore(config.buckets.archive),
+    manifests: new DynamoManifestStore(config.tables.batches),
+    publisher: new SqsPublisher(),
+    recipientQueueUrl: (recipient) => urls[recipient],
+  };
+}
+
+const tool = redeliverTool(operatorRedeliverDependencies(readFunctionConfig(FUNCTIONS.operatorRedeliver)));
+const audit = auditLogOf(logger);
+
+export const handler = middy((event: ParsedRequest<RedeliverRequest>, context: Context) =>
+  answerOperator(tool, event, invocationOf(context), audit),
+)
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: redeliverRequestSchema, safeParse: true }));
