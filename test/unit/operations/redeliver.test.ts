@@ -1,0 +1,94 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { processInboundFile } from '../../../shared/domain/batch/process-file';
+import { type AuditEntry, answerOperator, InvalidRequestError } from '../../../shared/domain/operations/operator-tool';
+import {
+  formatRedelivered,
+  redeliver,
+  redeliverRequestSchema,
+  redeliverTool,
+  redeliveryRecipientsOf,
+} from '../../../shared/domain/operations/redeliver';
+import { inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
+import { bytesOf, csvFile, validRow } from '../../support/rows';
+
+/** An operator's re-delivery of an archived batch, as the CLI and the operator function run it. */
+
+let world: MemoryBatch;
+let batchId: string;
+
+beforeEach(async () => {
+  world = memoryBatch();
+  const rows = Array.from({ length: 30 }, (_, i) => validRow({ reference: `R${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }));
+  const outcome = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytesOf(csvFile(rows))), world.deps());
+  if (outcome.kind !== 'delivered') throw new Error('not delivered');
+  batchId = outcome.report.batchId;
+});
+
+describe('redeliver', () => {
+  it('sends a delivered batch again to the recipient asked for only, with the same message ids', async () => {
+    const first = world.publisher.all('queue:VDAB').map((m) => m.messageId);
+    const actirisBefore = world.publisher.all('queue:ACTIRIS').length;
+    const sent = await redeliver(batchId, ['VDAB'], world.deps());
+    expect(sent).toEqual({ VDAB: first.length, ACTIRIS: 0, FOREM: 0 });
+    expect(world.publisher.all('queue:VDAB').map((m) => m.messageId)).toEqual([...first, ...first]);
+    expect(world.publisher.all('queue:ACTIRIS')).toHaveLength(actirisBefore);
+  });
+
+  it("refuses a batch that was not delivered as the operator's mistake, sending nothing", async () => {
+    const before = world.publisher.sent;
+    await expect(redeliver('0'.repeat(64), ['VDAB'], world.deps())).rejects.toBeInstanceOf(InvalidRequestError);
+    expect(world.publisher.sent).toBe(before);
+  });
+
+  it('fails, not refuses, when an archived object is missing', async () => {
+    for (const key of [...world.archive.objects.keys()]) if (key.startsWith('VDAB/')) world.archive.objects.delete(key);
+    await expect(redeliver(batchId, ['VDAB'], world.deps())).rejects.toThrow('is missing');
+    await expect(redeliver(batchId, ['VDAB'], world.deps())).rejects.not.toBeInstanceOf(InvalidRequestError);
+  });
+
+  it('says per recipient how many messages were sent again, in words', () => {
+    expect(formatRedelivered(['VDAB', 'FOREM'], { VDAB: 1, ACTIRIS: 0, FOREM: 12 })).toBe(
+      'VDAB: 1 message sent again\nFOREM: 12 messages sent again',
+    );
+    expect(redeliveryRecipientsOf(undefined)).toEqual(['VDAB', 'ACTIRIS', 'FOREM']);
+    expect(redeliveryRecipientsOf('FOREM')).toEqual(['FOREM']);
+    expect(() => redeliveryRecipientsOf('PPS')).toThrow('unknown recipient PPS');
+  });
+});
+
+describe('the re-delivery tool', () => {
+  it('answers how many messages the one recipient was sent again, and audits the batch and recipient asked for', async () => {
+    const entries: AuditEntry[] = [];
+    const sentBefore = world.publisher.all('queue:FOREM').length;
+    const answer = await answerOperator(
+      redeliverTool(world.deps()),
+      { success: true, data: { batchId, recipient: 'FOREM' } },
+      { requestId: 'r' },
+      {
+        record: (e) => entries.push(e),
+      },
+    );
+    expect(answer).toEqual({
+      ok: true,
+      batchId,
+      recipient: 'FOREM',
+      messagesSent: sentBefore,
+      summary: `FOREM: ${sentBefore} ${sentBefore === 1 ? 'message' : 'messages'} sent again`,
+    });
+    expect(entries).toEqual([
+      { tool: 'redeliver', requestId: 'r', outcome: 'answered', asked: { batchId, recipient: 'FOREM' }, results: sentBefore },
+    ]);
+  });
+
+  it('takes a batch id and one named recipient, nothing else', () => {
+    expect(redeliverRequestSchema.safeParse({ batchId, recipient: 'VDAB' }).success).toBe(true);
+    for (const wrong of [
+      { batchId },
+      { batchId: 'abc', recipient: 'VDAB' },
+      { batchId, recipient: 'PPS' },
+      { batchId, recipient: 'VDAB', all: true },
+    ]) {
+      expect(redeliverRequestSchema.safeParse(wrong).success, JSON.stringify(wrong)).toBe(false);
+    }
+  });
+});
