@@ -115,7 +115,7 @@ describe('the refused-messages tool', () => {
       { requestId: 'r' },
       { record: () => {} },
     );
-    const body = (answer as { refused: Array<{ body: string }> }).refused[0]!.body;
+    const body = (answer as { refused: ReadonlyArray<{ body?: string }> }).refused[0]!.body ?? '';
     expect(body.startsWith('{"type":"correction.request","insz":"[INSZ]","other":"[INSZ]"}xxx')).toBe(true);
     expect(body.endsWith(`… (${maskNationalNumbers(long).length} characters)`)).toBe(true);
     expect(body.length).toBeLessThan(MAX_BODY_SHOWN + 30);
