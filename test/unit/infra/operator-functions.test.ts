@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ONE_ARCHIVED_BATCH_FOLDERS } from '../../../infra/access';
+import { PROJECT_ROOT } from '../../../infra/hub';
 import { archivePrefixOf } from '../../../shared/domain/batch/object-keys';
 import { FUNCTIONS, OPERATOR_FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
 import { DEV, logicalId, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
@@ -106,6 +109,20 @@ describe('the operator functions', () => {
         Value: { Ref: logicalId(fnOf('operatorRefusedMessages').fn) },
       },
     });
+  });
+});
+
+describe('the README', () => {
+  it('names only outputs that the stateless stack has, and each operator function by its output', () => {
+    const outputs = Object.keys(s.stateless.toJSON().Outputs as Record<string, unknown>);
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const named = new Set(readme.match(/\bFunctionName[A-Za-z]+/g));
+    expect([...named].sort()).toEqual([
+      'FunctionNameoperatordisclosures',
+      'FunctionNameoperatorredeliver',
+      'FunctionNameoperatorrefusedmessages',
+    ]);
+    expect([...named].filter((name) => !outputs.includes(name))).toEqual([]);
   });
 });
 
