@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveStageConfig, SANDBOX_STAGE, sandboxConfig, stageConfigProblems } from '../../../infra/config';
+import { resolveStageConfig, sandboxConfig, stageConfigProblems } from '../../../infra/config';
 import { inboundBucketName, inboundKeyAlias, partyQueuesKeyAlias } from '../../../infra/naming';
 import { PARTIES, PARTY_CHANNELS, type Party, partyPolicyStatements } from '../../../infra/party-access';
 import { deadLetterQueueOf, QUEUES } from '../../../shared/topology';
