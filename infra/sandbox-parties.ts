@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
@@ -51,6 +51,8 @@ export class SandboxPartiesStack extends Stack {
               'The PPS names each monthly file (monthly/<YYYY-MM>/<name>): only the inbound bucket and its monthly/ prefix are known; put only.',
           });
         }
+        // npm run smoke assumes the roles it finds here (RoleArnVDAB, …, RoleArnPPS).
+        new CfnOutput(this, `RoleArn-${party}`, { value: role.roleArn, description: `The role that plays ${party} in the sandbox` });
         return [party, role];
       }),
     ) as Record<Party, iam.Role>;
