@@ -223,6 +223,26 @@ describe('stable names for what partners name (naming.ts)', () => {
   );
 });
 
+describe("the hub's grants and the parties' own policies agree", () => {
+  it.each(PARTIES.map((p) => [p] as const))(
+    'the queues whose policies let %s in are exactly those its own policy names (PARTY_CHANNELS)',
+    (party) => {
+      const queues = resources(dev.stateful, 'AWS::SQS::Queue');
+      const letIn = Object.values(resources(dev.stateful, 'AWS::SQS::QueuePolicy'))
+        .filter((p) =>
+          (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some(
+            (st) => st.Condition?.ArnEquals?.['aws:PrincipalArn'] === onlyPartyRole(party).ArnEquals['aws:PrincipalArn'],
+          ),
+        )
+        .flatMap((p) => (p.Properties.Queues as Array<{ Ref: string }>).map((q) => queues[q.Ref]!.Properties.QueueName));
+      const named = partyPolicyStatements(party, { stageName: 'dev', account: DEV.account, region: DEV.region, partition: 'aws' })
+        .filter((st) => st.Action.some((a) => a.startsWith('sqs:')))
+        .flatMap((st) => st.Resource.map((arn) => arn.split(':').at(-1)));
+      expect(letIn.sort()).toEqual(named.sort());
+    },
+  );
+});
+
 describe('cross-account principals that need not exist at deploy time (party-access.ts)', () => {
   it('names no role as a principal in any queue, key or bucket policy', () => {
     for (const { on, statement } of resourceStatements(dev)) {

@@ -135,5 +135,5 @@ describe('npm run smoke against the local stand-in', () => {
     cloudFormation.restore();
     sts.restore();
     cloudWatch.restore();
-  });
+  }, 240_000); // each wait may take 60 s on a loaded machine; idle, the whole run takes about 5 s
 });
