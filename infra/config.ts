@@ -6,11 +6,13 @@ import {
   DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
   TEN_YEARS_FROM_RECEIPT_DAYS,
 } from '../shared/domain/retention';
+import { sandboxPartyRoleName } from './naming';
 
 /**
  * Typed per-stage configuration: everything that differs between deployments of the hub. No
- * physical resource name lives here (CloudFormation names the resources); only what is outside
- * the stacks: the account, the parties' roles and enterprise numbers, the operators' e-mail.
+ * physical resource name lives here (CloudFormation names the resources, but for the few that
+ * partners name, made from the stage's name in naming.ts); only what is outside the stacks: the
+ * account, the parties' roles and enterprise numbers, the operators' e-mail.
  */
 
 /** A party that reads its own outbound queue (and, for VDAB/ACTIRIS/PPS, writes its inbound one). */
@@ -25,9 +27,18 @@ export interface ReturningRecipientConfig extends PartyConfig {
   readonly kbo: string;
 }
 
+/**
+ * Who plays the parties. `partners`: each party's role is in the party's own account (every real
+ * stage). `sandbox-roles`: roles that the stage itself creates in the hub's account
+ * (infra/sandbox-parties.ts), so that a first deployment needs no partner.
+ */
+export type PartyRoles = 'partners' | 'sandbox-roles';
+
 export interface StageConfig {
-  /** Short stage name, used in stack names (`Art60Hub-<stage>-Stateful`). */
+  /** Short stage name, used in stack names (`Art60Hub-<stage>-Stateful`) and the names partners use (`art60-<stage>-…`). */
   readonly stageName: string;
+  /** Who plays the parties ({@link PartyRoles}). */
+  readonly partyRoles: PartyRoles;
   /** The hub's AWS account (12 digits). */
   readonly account: string;
   /** The hub's region. */
@@ -63,6 +74,58 @@ export interface StageConfig {
   readonly disclosureKeyParameterName: string;
 }
 
+/** The stage whose parties are played by roles in the hub's own account, wherever the credentials point. */
+export const SANDBOX_STAGE = 'sandbox';
+
+/**
+ * The sandbox stage: the hub in whatever account and region the credentials name (the CDK CLI
+ * sets `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` from them), each party played by a role of
+ * that same account (infra/sandbox-parties.ts), the alarms e-mailed to `alarmEmail`. Short
+ * retentions: a sandbox holds synthetic data only.
+ */
+export function sandboxConfig(account: string, region: string, alarmEmail: string): StageConfig {
+  const role = (party: string) => `arn:aws:iam::${account}:role/${sandboxPartyRoleName(SANDBOX_STAGE, party)}`;
+  return {
+    stageName: SANDBOX_STAGE,
+    partyRoles: 'sandbox-roles',
+    account,
+    region,
+    recipients: {
+      VDAB: { roleArn: role('VDAB'), kbo: '0887010362' },
+      ACTIRIS: { roleArn: role('ACTIRIS'), kbo: '0242220579' },
+      FOREM: { roleArn: role('FOREM') },
+    },
+    pps: { roleArn: role('PPS') },
+    alarmEmail,
+    rawFileRetentionDays: 1,
+    refusedMessageRetentionDays: 1,
+    oldestMessageAlarmHours: 48,
+    refusedReturnMessagesAlarmPerHour: 10,
+    maxRejectedShare: 0.05,
+    logRetentionDays: 7,
+    disclosureKeyParameterName: `/art60-hub/${SANDBOX_STAGE}/disclosure-hmac-key`,
+  };
+}
+
+/**
+ * The sandbox's configuration from the environment: `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION`
+ * (set by the CDK CLI from the credentials) and `SANDBOX_ALARM_EMAIL` (yours, to see an alarm arrive).
+ */
+export function sandboxConfigFromEnv(env?: Environment): StageConfig {
+  const problems: string[] = [];
+  const { CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION, SANDBOX_ALARM_EMAIL } = readConfig(
+    { CDK_DEFAULT_ACCOUNT: text().optional(), CDK_DEFAULT_REGION: text().optional(), SANDBOX_ALARM_EMAIL: text().optional() },
+    env,
+  );
+  if (CDK_DEFAULT_ACCOUNT === undefined || CDK_DEFAULT_REGION === undefined)
+    problems.push(
+      'the sandbox deploys where your credentials point, and none were found (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION are unset): run it through the CDK CLI (`npm run deploy -- -c stage=sandbox`) with credentials',
+    );
+  if (SANDBOX_ALARM_EMAIL === undefined) problems.push('set SANDBOX_ALARM_EMAIL to the address that should get the alarms');
+  if (problems.length > 0) throw new Error(`Stage "${SANDBOX_STAGE}": ${problems.join('; ')}`);
+  return sandboxConfig(CDK_DEFAULT_ACCOUNT as string, CDK_DEFAULT_REGION as string, SANDBOX_ALARM_EMAIL as string);
+}
+
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 const LOG_RETENTION_VALUES = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -70,6 +133,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
   /** Placeholder accounts and roles; valid shapes, so that the app synthesizes and its tests run. */
   dev: {
     stageName: 'dev',
+    partyRoles: 'partners',
     account: '111111111111',
     region: 'eu-west-1',
     recipients: {
@@ -121,7 +185,12 @@ export function stageConfigProblems(config: StageConfig): string[] {
     const other = accounts.get(roleArn);
     if (other !== undefined) problems.push(`${party} and ${other} share the role ${roleArn}`);
     accounts.set(roleArn, party);
-    if (account === config.account) problems.push(`${party}: its role must be in its own account, not the hub's`);
+    if (config.partyRoles === 'partners' && account === config.account)
+      problems.push(`${party}: its role must be in its own account, not the hub's`);
+    // The sandbox's roles are the stage's own (sandbox-parties.ts): the hub's account, their fixed names.
+    const sandboxRole = `role/${sandboxPartyRoleName(config.stageName, party)}`;
+    if (config.partyRoles === 'sandbox-roles' && (account !== config.account || !roleArn.endsWith(`:${sandboxRole}`)))
+      problems.push(`${party}: a sandbox party is played by ${sandboxRole} in the hub's account ${config.account}`);
   }
   for (const r of RETURNING_RECIPIENTS) {
     if (!isValidKbo(config.recipients[r].kbo)) problems.push(`${r}: kbo "${config.recipients[r].kbo}" is not a valid KBO/BCE number`);
@@ -180,8 +249,8 @@ export function chooseStage(stageFromContext: unknown, env?: Environment): strin
 /** The configuration of a stage, validated; the stage as {@link chooseStage} finds it. */
 export function resolveStageConfig(stageFromContext: unknown, env?: Environment): StageConfig {
   const name = chooseStage(stageFromContext, env);
-  const config = STAGES[name];
-  if (config === undefined) throw new Error(`Unknown stage "${name}"; known stages: ${Object.keys(STAGES).join(', ')}`);
+  const config = name === SANDBOX_STAGE ? sandboxConfigFromEnv(env) : STAGES[name];
+  if (config === undefined) throw new Error(`Unknown stage "${name}"; known stages: ${[...Object.keys(STAGES), SANDBOX_STAGE].join(', ')}`);
   const problems = stageConfigProblems(config);
   if (problems.length > 0) throw new Error(`Stage "${name}" is misconfigured:\n- ${problems.join('\n- ')}`);
   return config;

@@ -6,6 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from './config';
 import { acknowledgeFindings } from './nag';
 import { hubStackPrefix } from './naming';
+import { SandboxPartiesStack } from './sandbox-parties';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -25,11 +26,14 @@ export interface Hub {
   readonly app: App;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  /** The sandbox's party roles (`Art60Hub-sandbox-Parties`); only in a stage with `partyRoles: 'sandbox-roles'`. */
+  readonly sandboxParties?: SandboxPartiesStack;
 }
 
 /**
- * The whole hub for one stage: the stateful stack, the stateless stack on top of it, and the
- * cdk-nag AwsSolutions checks (synthesis fails on any unacknowledged finding).
+ * The whole hub for one stage: the stateful stack, the stateless stack on top of it, in the
+ * sandbox the roles that play the parties, and the cdk-nag AwsSolutions checks (synthesis fails
+ * on any unacknowledged finding).
  */
 export function buildHub(config: StageConfig, appProps: AppProps = {}): Hub {
   return buildHubInto(createApp(appProps), config);
@@ -56,9 +60,18 @@ export function buildHubInto(app: App, config: StageConfig): Hub {
     projectRoot: PROJECT_ROOT,
     description: 'art. 60 §7 exchange hub: functions, triggers, dashboard, alarms (stateless)',
   });
+  // The parties need not exist when the hub deploys (party-access.ts), but a smoke run needs both.
+  const sandboxParties =
+    config.partyRoles === 'sandbox-roles'
+      ? new SandboxPartiesStack(app, `${prefix}-Parties`, {
+          env,
+          config,
+          description: 'art. 60 §7 exchange hub, sandbox only: roles that play the PPS, VDAB, Actiris and FOREM',
+        })
+      : undefined;
   Tags.of(app).add('project', 'art60-exchange-hub');
   Tags.of(app).add('stage', config.stageName);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeFindings(stateful);
-  return { app, stateful, stateless };
+  return { app, stateful, stateless, ...(sandboxParties ? { sandboxParties } : {}) };
 }

@@ -16,3 +16,52 @@ export function pascalCase(name: string): string {
 export function hubStackPrefix(stageName: string): string {
   return `Art60Hub-${stageName}`;
 }
+
+/** The prefix under which the PPS drops its monthly files (monthly-batch §1). */
+export const INBOUND_PREFIX = 'monthly/';
+
+/**
+ * The stable physical names of what partners name in their own IAM policies, per stage. The
+ * hub's one exception to "CloudFormation names the resources": a party writes these names into
+ * its policies before the hub's first deployment, and a generated name would change when the
+ * resource is replaced. (A named resource cannot be replaced by CloudFormation without a new
+ * name: a change that needs a replacement fails until the name changes too, which is what we
+ * want — a party's access never changes silently.)
+ */
+export const PHYSICAL_NAME_PREFIX = 'art60';
+
+/** `art60-<stage>-<queue>`, e.g. `art60-prod-outbound-vdab`, `art60-prod-outbound-vdab-dlq`. */
+export function partyQueueName(stageName: string, queueName: string): string {
+  return `${PHYSICAL_NAME_PREFIX}-${stageName}-${queueName}`;
+}
+
+/** The alias of a party's queue key: `alias/art60-<stage>-queues-<party>`, e.g. `alias/art60-prod-queues-vdab`. */
+export function partyQueuesKeyAlias(stageName: string, party: string): string {
+  return `alias/${PHYSICAL_NAME_PREFIX}-${stageName}-queues-${party.toLowerCase()}`;
+}
+
+/** The alias of the inbound bucket's key, which the PPS uploads with: `alias/art60-<stage>-inbound`. */
+export function inboundKeyAlias(stageName: string): string {
+  return `alias/${PHYSICAL_NAME_PREFIX}-${stageName}-inbound`;
+}
+
+/**
+ * The inbound bucket's name, `art60-<stage>-inbound-<account>-<region>`: bucket names are global
+ * across all AWS accounts, so the hub's account and region make it the hub's own.
+ */
+export function inboundBucketName(stageName: string, account: string, region: string): string {
+  return `${PHYSICAL_NAME_PREFIX}-${stageName}-inbound-${account}-${region}`;
+}
+
+/** The role that plays a party in the sandbox stage, in the hub's own account: `art60-<stage>-party-<party>`. */
+export function sandboxPartyRoleName(stageName: string, party: string): string {
+  return `${PHYSICAL_NAME_PREFIX}-${stageName}-party-${party.toLowerCase()}`;
+}
+
+/**
+ * The key under which CloudFormation lists a stack output: its construct id without the
+ * characters an output name may not hold (`QueueUrl-outbound-vdab` → `QueueUrloutboundvdab`).
+ */
+export function outputKey(constructId: string): string {
+  return constructId.replace(/[^A-Za-z0-9]/g, '');
+}

@@ -14,11 +14,10 @@ import { ACCESS_LOG_RETENTION_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from
 import { HubQueue } from './constructs/hub-queue';
 import { HubTable } from './constructs/hub-table';
 import { SecureBucket } from './constructs/secure-bucket';
-import { hubStackPrefix, pascalCase } from './naming';
-import { grantPartyQueues, PARTIES, type Party } from './party-access';
+import { hubStackPrefix, INBOUND_PREFIX, inboundBucketName, inboundKeyAlias, partyQueuesKeyAlias, pascalCase } from './naming';
+import { grantPartyQueues, PARTIES, type Party, partyPrincipal, queuePhysicalNames } from './party-access';
 
-/** The prefix under which the PPS drops its monthly files (monthly-batch §1). */
-export const INBOUND_PREFIX = 'monthly/';
+export { INBOUND_PREFIX } from './naming';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -52,16 +51,20 @@ export class StatefulStack extends Stack {
     const { config } = props;
     this.config = config;
 
-    const key = (id: string, description: string): kms.Key =>
-      new kms.Key(this, id, { description, enableKeyRotation: true, pendingWindow: Duration.days(30) });
+    // An alias only for the keys a party names in its key-use policies (infra/naming.ts).
+    const key = (id: string, description: string, alias?: string): kms.Key =>
+      new kms.Key(this, id, { description, enableKeyRotation: true, pendingWindow: Duration.days(30), alias });
 
     // One key per party's queues: a party's key policy names that party's role only, so no grant on
     // one key can reach another party's messages.
     const partyQueues = Object.fromEntries(
-      PARTIES.map((p) => [p, key(`${pascalCase(p)}QueuesKey`, `art60 hub: queues of ${p} and their dead letters`)]),
+      PARTIES.map((p) => [
+        p,
+        key(`${pascalCase(p)}QueuesKey`, `art60 hub: queues of ${p} and their dead letters`, partyQueuesKeyAlias(config.stageName, p)),
+      ]),
     ) as Record<Party, kms.Key>;
     this.keys = {
-      inbound: key('InboundKey', 'art60 hub: raw monthly files from the PPS'),
+      inbound: key('InboundKey', 'art60 hub: raw monthly files from the PPS', inboundKeyAlias(config.stageName)),
       storage: key('StorageKey', 'art60 hub: staging, archive and reports buckets'),
       tables: key('TablesKey', 'art60 hub: DynamoDB tables'),
       hubQueues: key('HubQueuesKey', 'art60 hub: internal queues (batch notifications)'),
@@ -77,6 +80,7 @@ export class StatefulStack extends Stack {
     const logs = (prefix: string) => ({ bucket: this.accessLogs, prefix: `${prefix}/` });
 
     const inbound = new SecureBucket(this, 'Inbound', {
+      bucketName: inboundBucketName(config.stageName, this.account, this.region),
       encryptionKey: this.keys.inbound,
       accessLogs: logs(BUCKETS.inbound.name),
       // The whole bucket, not only monthly/: nothing the PPS drops may outlive the raw-file retention.
@@ -143,7 +147,7 @@ export class StatefulStack extends Stack {
     // --- Queues ------------------------------------------------------------------------------
     const queues = new Map<string, HubQueue>();
     const addQueue = (spec: QueueSpec, encryptionKey: kms.IKey): HubQueue => {
-      const q = new HubQueue(this, `Queue-${spec.name}`, { spec, encryptionKey });
+      const q = new HubQueue(this, `Queue-${spec.name}`, { spec, encryptionKey, ...queuePhysicalNames(config.stageName, spec) });
       queues.set(spec.name, q);
       return q;
     };
@@ -170,7 +174,7 @@ export class StatefulStack extends Stack {
     }
     grantPartyQueues('PPS', config.pps.roleArn, partyQueues.PPS, [ppsOutbound, ocmwOutbound], [ppsInbound]);
 
-    const pps = new iam.ArnPrincipal(config.pps.roleArn);
+    const pps = partyPrincipal(config.pps.roleArn);
     inbound.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'PpsWritesMonthlyFiles',

@@ -9,6 +9,9 @@ export interface HubQueueProps {
   readonly spec: QueueSpec;
   /** Customer-managed key of the party that uses the queue; the DLQ shares it so that the party can read it. */
   readonly encryptionKey: kms.IKey;
+  /** Physical names, only for what a party names in its own policies (infra/naming.ts); CloudFormation names the rest. */
+  readonly queueName?: string;
+  readonly deadLetterQueueName?: string;
 }
 
 /**
@@ -49,11 +52,13 @@ export class HubQueue extends Construct {
     } satisfies sqs.QueueProps;
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       ...common,
+      queueName: props.deadLetterQueueName,
       retentionPeriod: Duration.seconds(this.deadLetterSpec.retentionSeconds),
       visibilityTimeout: Duration.seconds(this.deadLetterSpec.visibilityTimeoutSeconds),
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       ...common,
+      queueName: props.queueName,
       retentionPeriod: Duration.seconds(props.spec.retentionSeconds),
       visibilityTimeout: Duration.seconds(props.spec.visibilityTimeoutSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.spec.maxReceiveCount },

@@ -11,6 +11,8 @@ export interface SecureBucketProps {
   readonly accessLogs?: { readonly bucket: s3.IBucket; readonly prefix: string };
   /** The bucket's expiry and transition rules; an abort rule for multipart uploads is always added. */
   readonly lifecycleRules: s3.LifecycleRule[];
+  /** A physical name, only for a bucket a party names in its own policies (infra/naming.ts). */
+  readonly bucketName?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       minimumTLSVersion: 1.2,

@@ -34,6 +34,11 @@ export interface GenerateBatchOptions {
   readonly invalidShare?: number;
   /** Adds the unknown column {@link EXTRA_COLUMN}. */
   readonly extraColumns?: boolean;
+  /**
+   * What each `reference` starts with (default `PPS-<YYYYMM>`), followed by `-` and the row's
+   * number: a run that must not reuse an earlier file's references (the PPS never does) gives its own.
+   */
+  readonly referencePrefix?: string;
 }
 
 /** RFC 4180: quote a value that holds the separator, a quote or a line end; double its quotes. */
@@ -55,7 +60,8 @@ export async function* generateBatch(options: GenerateBatchOptions): AsyncGenera
   if (!Number.isInteger(rows) || rows < 0) throw new RangeError('rows must be an integer ≥ 0');
   const invalidShare = options.invalidShare ?? 0.01;
   if (!(invalidShare >= 0 && invalidShare <= 1)) throw new RangeError('invalidShare must be within 0–1');
-  const factory = new RowFactory(options.seed ?? 1, options.period ?? '2025-11', invalidShare, options.extraColumns ?? false);
+  const period = options.period ?? '2025-11';
+  const factory = new RowFactory(options.seed ?? 1, period, invalidShare, options.extraColumns ?? false, options.referencePrefix);
   const columns: string[] = [...BATCH_COLUMNS, ...(options.extraColumns ? [EXTRA_COLUMN] : [])];
 
   let chunk = format === 'csv' ? `${columns.join(';')}\n` : '';

@@ -86,6 +86,7 @@ export class RowFactory {
     private readonly periodText: string,
     private readonly invalidShare: number,
     private readonly extraColumns: boolean,
+    private readonly referencePrefix: string = `PPS-${periodText.replace('-', '')}`,
   ) {
     this.random = mulberry32(seed);
     this.period = parsePeriod(periodText);
@@ -155,7 +156,7 @@ export class RowFactory {
       performanceEnd: this.date(end),
       accountingStart: this.date(1),
       accountingEnd: this.date(days),
-      reference: `PPS-${this.periodText.replace('-', '')}-${pad(index + 1, 9)}`,
+      reference: `${this.referencePrefix}-${pad(index + 1, 9)}`,
       amount: formatCents(cents),
       paymentType: this.pick(PAYMENT_TYPES),
       decidingOrganisation: this.pick(DECIDING_ORGANISATIONS),

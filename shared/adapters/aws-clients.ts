@@ -24,7 +24,8 @@ export const SDK_RETRY = { maxAttempts: 5, retryMode: 'standard' } as const;
 export interface ClientConnection {
   readonly region?: string;
   readonly endpoint?: string;
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** A role's temporary credentials carry a session token (the smoke script plays the parties so). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 }
 
 /** A new S3 client with the one retry policy. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { STAGES, type StageConfig } from '../../../infra/config';
+import { accountOfRoleArn, STAGES, type StageConfig } from '../../../infra/config';
 import { buildHub, type Hub } from '../../../infra/hub';
 
 /** The dev stage, the one the tests synthesize. */
@@ -71,11 +71,15 @@ export function asList<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** Role ARNs (plain strings) named as principals of a statement. */
+/**
+ * Role ARNs a statement lets in: named as principals (which the hub never does, see
+ * party-access.ts) or by an `aws:PrincipalArn` condition on the party's account.
+ */
 export function principalRoleArns(statement: Statement): string[] {
   const principal = statement.Principal as { AWS?: unknown } | string | undefined;
-  if (principal === undefined || typeof principal === 'string') return [];
-  return asList(principal.AWS).filter((p): p is string => typeof p === 'string' && p.includes(':role/'));
+  const named = principal === undefined || typeof principal === 'string' ? [] : asList(principal.AWS);
+  const byCondition = Object.values(statement.Condition ?? {}).flatMap((c) => asList(c['aws:PrincipalArn']));
+  return [...named, ...byCondition].filter((p): p is string => typeof p === 'string' && p.includes(':role/'));
 }
 
 /** The parties' role ARNs in the dev stage. */
@@ -85,3 +89,13 @@ export const ROLE = {
   FOREM: DEV.recipients.FOREM.roleArn,
   PPS: DEV.pps.roleArn,
 } as const;
+
+/** How the hub's policies name a party: its account as principal… */
+export function partyAccountPrincipal(party: keyof typeof ROLE): { AWS: string } {
+  return { AWS: `arn:aws:iam::${accountOfRoleArn(ROLE[party])}:root` };
+}
+
+/** …limited to its role by the role's ARN, which need not exist at deploy time (party-access.ts). */
+export function onlyPartyRole(party: keyof typeof ROLE): { ArnEquals: { 'aws:PrincipalArn': string } } {
+  return { ArnEquals: { 'aws:PrincipalArn': ROLE[party] } };
+}

@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
 import { PROJECT_ROOT } from '../../../infra/hub';
-import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS } from '../../../infra/party-access';
+import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS, queuePhysicalNames } from '../../../infra/party-access';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import {
   DEFAULT_RAW_FILE_RETENTION_DAYS,
@@ -16,6 +16,8 @@ import { allQueues, QUEUES, type QueueSpec, TABLES, TTL_ATTRIBUTE } from '../../
 import {
   DEV,
   logicalId,
+  onlyPartyRole,
+  partyAccountPrincipal,
   principalRoleArns,
   type Resource,
   ROLE,
@@ -184,9 +186,10 @@ describe('bucket security', () => {
       {
         Sid: 'PpsWritesMonthlyFiles',
         Effect: 'Allow',
-        Principal: { AWS: ROLE.PPS },
+        Principal: partyAccountPrincipal('PPS'),
         Action: 's3:PutObject',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/monthly/*']] },
+        Condition: onlyPartyRole('PPS'),
       },
     ]);
     const inboundKey = keyStatements(logicalId(s.hub.stateful.keys.inbound)).filter((st) => principalRoleArns(st).length > 0);
@@ -194,10 +197,10 @@ describe('bucket security', () => {
       {
         Sid: 'PpsEncryptsUploadsThroughS3',
         Effect: 'Allow',
-        Principal: { AWS: ROLE.PPS },
+        Principal: partyAccountPrincipal('PPS'),
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: '*',
-        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' }, ...onlyPartyRole('PPS') },
       },
     ]);
   });
@@ -313,7 +316,10 @@ describe('queues', () => {
       const ids = queueIds(spec);
       const keyArn = { 'Fn::GetAtt': [logicalId(s.hub.stateful.queue(spec).queue.encryptionMasterKey as never), 'Arn'] };
       const queue = queueResource(ids.queue);
+      // What a party names in its policies has a stable name (deploy-path.test.ts); the rest is CloudFormation's.
+      const names = queuePhysicalNames(DEV.stageName, spec);
       expect(queue.Properties).toEqual({
+        ...(names.queueName ? { QueueName: names.queueName } : {}),
         KmsMasterKeyId: keyArn,
         MessageRetentionPeriod: spec.retentionSeconds,
         VisibilityTimeout: spec.visibilityTimeoutSeconds,
@@ -323,6 +329,7 @@ describe('queues', () => {
       });
       const dlq = queueResource(ids.dlq);
       expect(dlq.Properties).toEqual({
+        ...(names.deadLetterQueueName ? { QueueName: names.deadLetterQueueName } : {}),
         KmsMasterKeyId: keyArn,
         MessageRetentionPeriod: 14 * 86400,
         VisibilityTimeout: spec.visibilityTimeoutSeconds,
@@ -379,7 +386,14 @@ describe("each party's access to its own channels (return-flows §1)", () => {
           [logicalId(q.deadLetterQueue), `${party}ReadsOwnDeadLetters`],
         ] as const) {
           expect(allowsOf(id)).toEqual([
-            { Sid: sid, Effect: 'Allow', Principal: { AWS: ROLE[party] }, Action: CONSUMER_ACTIONS, Resource: arnOf(id) },
+            {
+              Sid: sid,
+              Effect: 'Allow',
+              Principal: partyAccountPrincipal(party),
+              Action: CONSUMER_ACTIONS,
+              Resource: arnOf(id),
+              Condition: onlyPartyRole(party),
+            },
           ]);
         }
       }
@@ -393,9 +407,10 @@ describe("each party's access to its own channels (return-flows §1)", () => {
         {
           Sid: `${party}SendsToOwnInboundQueue`,
           Effect: 'Allow',
-          Principal: { AWS: ROLE[party] },
+          Principal: partyAccountPrincipal(party),
           Action: 'sqs:SendMessage',
           Resource: arnOf(id),
+          Condition: onlyPartyRole(party),
         },
       ]);
       expect(PRODUCER_ACTIONS).toEqual(['sqs:SendMessage']);
@@ -410,12 +425,12 @@ describe("each party's access to its own channels (return-flows §1)", () => {
     "%s's queue key lets it decrypt through SQS, and generate data keys only when it sends",
     (party) => {
       const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => principalRoleArns(st).length > 0);
-      const viaSqs = { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' } };
+      const viaSqs = { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' }, ...onlyPartyRole(party) };
       const expected: Statement[] = [
         {
           Sid: `${party}DecryptsOwnQueuesThroughSqs`,
           Effect: 'Allow',
-          Principal: { AWS: ROLE[party] },
+          Principal: partyAccountPrincipal(party),
           Action: 'kms:Decrypt',
           Resource: '*',
           Condition: viaSqs,
@@ -425,7 +440,7 @@ describe("each party's access to its own channels (return-flows §1)", () => {
         expected.push({
           Sid: `${party}EncryptsToOwnInboundQueueThroughSqs`,
           Effect: 'Allow',
-          Principal: { AWS: ROLE[party] },
+          Principal: partyAccountPrincipal(party),
           Action: 'kms:GenerateDataKey',
           Resource: '*',
           Condition: viaSqs,
@@ -539,7 +554,7 @@ describe('keys and alarm topic', () => {
     ]);
   });
 
-  it('declares no physical name for any resource', () => {
+  it('declares no physical name for any resource but what partners name in their policies (naming.ts)', () => {
     const named = [
       'BucketName',
       'QueueName',
@@ -551,13 +566,25 @@ describe('keys and alarm topic', () => {
       'DashboardName',
       'AlarmName',
     ];
+    const literal: string[] = [];
     for (const template of [s.stateful, s.stateless]) {
       for (const r of Object.values(template.toJSON().Resources as Record<string, Resource>)) {
         if (r.Type.startsWith('Custom::')) continue;
-        // A reference ({ Ref }) to a generated name is fine; a literal string would be a hard-coded name.
-        for (const n of named) expect(typeof r.Properties?.[n], `${r.Type}.${n}`).not.toBe('string');
+        // A reference ({ Ref }) to a generated name is fine; a literal string is a hard-coded name.
+        for (const n of named) if (typeof r.Properties?.[n] === 'string') literal.push(r.Properties[n] as string);
       }
     }
+    // The exceptions, each made by naming.ts: the party queues, the DLQs parties read, the inbound bucket.
+    expect(literal.sort()).toEqual(
+      [
+        ...['outbound-vdab', 'outbound-actiris', 'outbound-forem', 'outbound-pps', 'outbound-ocmw'].flatMap((q) => [
+          `art60-dev-${q}`,
+          `art60-dev-${q}-dlq`,
+        ]),
+        ...['inbound-vdab', 'inbound-actiris', 'inbound-pps'].map((q) => `art60-dev-${q}`),
+        'art60-dev-inbound-111111111111-eu-west-1',
+      ].sort(),
+    );
   });
 });
 

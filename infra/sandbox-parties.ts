@@ -1,0 +1,60 @@
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config';
+import { sandboxPartyRoleName } from './naming';
+import { PARTIES, type Party, partyPolicyStatements } from './party-access';
+
+export interface SandboxPartiesProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+/**
+ * The parties of the sandbox stage (PPS, VDAB, Actiris, FOREM), played by four roles in the hub's
+ * own account, so that a first deployment needs no partner. Anyone of the account allowed
+ * `sts:AssumeRole` may assume them (`npm run smoke` does). Each carries the IAM policy a real
+ * party attaches to its own role (`partyPolicyStatements`, the JSON of the README): the sandbox
+ * proves that policy, written from names alone, is enough.
+ */
+export class SandboxPartiesStack extends Stack {
+  readonly roles: Readonly<Record<Party, iam.Role>>;
+
+  constructor(scope: Construct, id: string, props: SandboxPartiesProps) {
+    super(scope, id, props);
+    const { config } = props;
+    if (config.partyRoles !== 'sandbox-roles') throw new Error(`Stage "${config.stageName}" has real partners, not sandbox roles`);
+    const hub = { stageName: config.stageName, account: config.account, region: config.region, partition: this.partition };
+    this.roles = Object.fromEntries(
+      PARTIES.map((party) => {
+        const role = new iam.Role(this, `Party${party}`, {
+          roleName: sandboxPartyRoleName(config.stageName, party),
+          description: `art60 hub ${config.stageName}: plays ${party} (sandbox only)`,
+          assumedBy: new iam.AccountRootPrincipal(),
+          inlinePolicies: {
+            'hub-access': new iam.PolicyDocument({
+              statements: partyPolicyStatements(party, hub).map((st) => iam.PolicyStatement.fromJson(st)),
+            }),
+          },
+        });
+        for (const resource of [`arn:${this.partition}:kms:${config.region}:${config.account}:key/*`]) {
+          Validations.of(role).acknowledge({
+            id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
+            reason:
+              "A key's ARN holds a random id, unknown before the hub is deployed: the party names the key by its alias (kms:ResourceAliases condition), as a real partner does; the hub's key policy lets it use the key only through SQS or S3.",
+          });
+        }
+        if (party === 'PPS') {
+          const objects = partyPolicyStatements(party, hub).find((st) => st.Sid === 'PutMonthlyFiles')?.Resource[0];
+          Validations.of(role).acknowledge({
+            id: `AwsSolutions::AwsSolutions-IAM5[Resource::${objects}]`,
+            reason:
+              'The PPS names each monthly file (monthly/<YYYY-MM>/<name>): only the inbound bucket and its monthly/ prefix are known; put only.',
+          });
+        }
+        // npm run smoke assumes the roles it finds here (RoleArnVDAB, …, RoleArnPPS).
+        new CfnOutput(this, `RoleArn-${party}`, { value: role.roleArn, description: `The role that plays ${party} in the sandbox` });
+        return [party, role];
+      }),
+    ) as Record<Party, iam.Role>;
+  }
+}
