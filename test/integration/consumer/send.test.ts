@@ -19,10 +19,10 @@ beforeAll(async () => {
 afterAll(() => standIn.stop());
 
 async function run(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await consume(argv, standIn.clientEnv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await consume(argv, standIn.clientEnv, { stdout: (t) => void stdout.push(t), stderr: (t) => void stderr.push(t) });
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
 describe('npm run consume', () => {
