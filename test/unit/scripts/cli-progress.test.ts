@@ -5,7 +5,10 @@ function display(isTTY: boolean) {
   const written: string[] = [];
   let now = 0;
   const progress = new ProgressDisplay({ isTTY, columns: 120, write: (t) => written.push(t) }, () => now);
-  return { progress, written, advance: (ms: number) => void (now += ms) };
+  const advance = (ms: number): void => {
+    now += ms;
+  };
+  return { progress, written, advance };
 }
 
 describe('the progress of a local run', () => {
