@@ -1,23 +1,28 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 
 /**
  * The two in-process emulators behind the local stand-in: fauxqs (S3 and SQS on one port) and
  * dynalite (DynamoDB, in memory). Nothing here knows the hub's topology; `stand-in.ts` does.
+ *
+ * Every endpoint and queue URL is on 127.0.0.1, which resolves in every process on every system:
+ * no `*.localhost` name, no DNS patch, no `/etc/hosts` line. On an IP address endpoint the AWS
+ * SDKs and CLIs address S3 buckets path style by themselves (their endpoint rules never put a
+ * bucket name in front of an IP), so no client needs an addressing-style setting either.
  */
 
-/** Host in every fauxqs queue URL (`http://sqs.<region>.localhost:<port>/…`), fixed so URLs do not depend on who asked. */
-export const FAUXQS_HOST = 'localhost';
+/** The address every emulator listens on and every URL names: loopback only. */
+export const LOOPBACK = '127.0.0.1';
 
 /** The account id fauxqs uses in every ARN and queue URL. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
 export interface EmulatorEndpoints {
-  /** S3 endpoint; the SDK addresses buckets virtual-host style (`<bucket>.s3.localhost`). */
+  /** S3 endpoint, `http://127.0.0.1:<port>`; clients address buckets path style on it. */
   readonly s3: string;
-  /** SQS endpoint, on the same host as the queue URLs so the SDK sees no mismatch. */
+  /** SQS endpoint, the same host and port as every queue URL (`http://127.0.0.1:<port>/000000000000/<name>`). */
   readonly sqs: string;
   readonly dynamodb: string;
 }
@@ -27,8 +32,39 @@ export interface RunningEmulators {
   readonly fauxqsPort: number;
   readonly dynalitePort: number;
   readonly endpoints: EmulatorEndpoints;
-  /** Stops both servers and gives DNS back its own `dns.lookup`. Safe to call twice. */
+  /** Stops both servers. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** fauxqs's three stores, as `buildApp` takes them (its types name the classes it does not export). */
+type FauxqsStores = NonNullable<NonNullable<Parameters<typeof buildApp>[0]>['stores']>;
+
+/**
+ * fauxqs's stores, built here rather than inside `startFauxqs` so that the SQS store's URL host can
+ * be emptied: fauxqs then builds each queue URL from the `Host` its CreateQueue request came to
+ * (`127.0.0.1:<port>`), where its only option (`host`) always gives `sqs.<region>.<host>`, a
+ * name only systemd-resolved answers. fauxqs exports `buildApp` with a `stores` option but not the
+ * store classes, so they are imported from its files (fauxqs is pinned to an exact version).
+ */
+async function fauxqsStores(region: string): Promise<FauxqsStores> {
+  const module = (path: string) => import(new URL(path, import.meta.resolve('fauxqs')).href);
+  const [{ SqsStore }, { SnsStore }, { S3Store }] = await Promise.all([
+    module('./sqs/sqsStore.js'),
+    module('./sns/snsStore.js'),
+    module('./s3/s3Store.js'),
+  ]);
+  const stores: FauxqsStores = { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store: new S3Store() };
+  stores.sqsStore.host = '';
+  stores.sqsStore.region = region;
+  stores.snsStore.region = region;
+  return stores;
+}
+
+async function startFauxqsOnLoopback(port: number, region: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const app = buildApp({ logger: false, defaultRegion: region, stores: await fauxqsStores(region) });
+  await app.listen({ port, host: LOOPBACK });
+  const address = app.server.address() as AddressInfo;
+  return { port: address.port, stop: () => app.close() };
 }
 
 type DynaliteFactory = (options: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }) => Server;
@@ -42,7 +78,7 @@ async function startDynalite(port: number): Promise<Server> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // Loopback only: an unauthenticated database has no business on the network.
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, LOOPBACK, () => {
       server.off('error', reject);
       resolve();
     });
@@ -58,19 +94,10 @@ async function stopServer(server: Server): Promise<void> {
   });
 }
 
-/**
- * Starts fauxqs and dynalite on the given ports (0: any free port) and makes `*.localhost`
- * resolve to 127.0.0.1 in this process, so that virtual-host style S3 (`inbound.s3.localhost`)
- * and `sqs.<region>.localhost` queue URLs reach fauxqs without client options.
- */
+/** Starts fauxqs and dynalite on the given ports (0: any free port), both on 127.0.0.1 only. */
 export async function startEmulators(options: { fauxqsPort: number; dynalitePort: number; region: string }): Promise<RunningEmulators> {
   const { region } = options;
-  const fauxqs: FauxqsServer = await startFauxqs({
-    port: options.fauxqsPort,
-    host: FAUXQS_HOST,
-    defaultRegion: region,
-    logger: false,
-  });
+  const fauxqs = await startFauxqsOnLoopback(options.fauxqsPort, region);
   let dynamo: Server;
   try {
     dynamo = await startDynalite(options.dynalitePort);
@@ -78,22 +105,17 @@ export async function startEmulators(options: { fauxqsPort: number; dynalitePort
     await fauxqs.stop();
     throw error;
   }
-  const restoreDns = interceptLocalhostDns(FAUXQS_HOST);
   const dynalitePort = (dynamo.address() as AddressInfo).port;
+  const fauxqsUrl = `http://${LOOPBACK}:${fauxqs.port}`;
   let stopped = false;
   return {
     region,
     fauxqsPort: fauxqs.port,
     dynalitePort,
-    endpoints: {
-      s3: `http://s3.${FAUXQS_HOST}:${fauxqs.port}`,
-      sqs: `http://sqs.${region}.${FAUXQS_HOST}:${fauxqs.port}`,
-      dynamodb: `http://localhost:${dynalitePort}`,
-    },
+    endpoints: { s3: fauxqsUrl, sqs: fauxqsUrl, dynamodb: `http://${LOOPBACK}:${dynalitePort}` },
     async stop() {
       if (stopped) return;
       stopped = true;
-      restoreDns();
       const results = await Promise.allSettled([fauxqs.stop(), stopServer(dynamo)]);
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) throw failure.reason;

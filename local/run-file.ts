@@ -1,8 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../shared/adapters/aws-clients';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { s3Client, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
 import { fileKindOf, NO_PERIOD_LOCAL_PREFIX } from '../shared/domain/batch/file-name';
 import { sha256Of } from '../shared/domain/batch/hashing-source';
@@ -103,9 +111,85 @@ export function localFileKey(period: string | null, name: string): string {
   return period === null ? `${NO_PERIOD_LOCAL_PREFIX}${name}` : `monthly/${period}/${name}`;
 }
 
-async function putFile(bucket: string, key: string, path: string): Promise<void> {
+/** What a local run is doing, for a progress display: the upload, the hub's processing, the reading of each recipient's queue. */
+export type LocalRunProgress =
+  | { readonly stage: 'upload'; readonly bytes: number; readonly totalBytes: number }
+  | { readonly stage: 'processing'; readonly elapsedMs: number; readonly messagesQueued: number }
+  | { readonly stage: 'receiving'; readonly recipient: Recipient; readonly records: number };
+
+/** Parts of a multipart upload: S3's minimum is 5 MiB; the emulator takes at most 11 MiB in one request. */
+const PART_BYTES = 8 * 1024 * 1024;
+
+/** How often the processing stage reports while the functions run. */
+const PROCESSING_REPORT_MS = 500;
+
+/**
+ * Puts the file as a client of S3 would: in one request, or in 8 MiB parts when larger (the
+ * emulator, like S3 for anything big, takes large objects only as multipart uploads).
+ */
+async function putFile(bucket: string, key: string, path: string, progress: (p: LocalRunProgress) => void): Promise<void> {
   const { size } = await stat(path);
-  await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size }));
+  if (size <= PART_BYTES) {
+    await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size }));
+    progress({ stage: 'upload', bytes: size, totalBytes: size });
+    return;
+  }
+  const { UploadId: uploadId } = await s3Client().send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+  const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
+  const file = await open(path, 'r');
+  try {
+    for (let offset = 0, partNumber = 1; offset < size; offset += PART_BYTES, partNumber++) {
+      const buffer = Buffer.alloc(Math.min(PART_BYTES, size - offset));
+      await file.read(buffer, 0, buffer.length, offset);
+      const part = await s3Client().send(
+        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: buffer }),
+      );
+      parts.push({ ETag: part.ETag, PartNumber: partNumber });
+      progress({ stage: 'upload', bytes: offset + buffer.length, totalBytes: size });
+    }
+  } finally {
+    await file.close();
+  }
+  await s3Client().send(
+    new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+  );
+}
+
+/** Messages waiting in the recipients' queues (visible or not): what the hub has delivered so far. */
+async function messagesQueued(standIn: LocalStandIn): Promise<number> {
+  let total = 0;
+  for (const recipient of RECIPIENTS) {
+    const { Attributes: attributes = {} } = await sqsClient().send(
+      new GetQueueAttributesCommand({
+        QueueUrl: standIn.queueUrl(QUEUES.recipientOutbound[recipient]),
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    total += Number(attributes.ApproximateNumberOfMessages ?? 0) + Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  }
+  return total;
+}
+
+/** Runs `work`, reporting the processing stage from its start and then every half second until it ends. */
+async function reportingProcessing<T>(standIn: LocalStandIn, progress: (p: LocalRunProgress) => void, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  progress({ stage: 'processing', elapsedMs: 0, messagesQueued: 0 });
+  let polling = false;
+  const timer = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    messagesQueued(standIn)
+      .then((queued) => progress({ stage: 'processing', elapsedMs: Date.now() - started, messagesQueued: queued }))
+      .catch(() => undefined)
+      .finally(() => {
+        polling = false;
+      });
+  }, PROCESSING_REPORT_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** The report of the file put under `source`, if one was written. */
@@ -127,7 +211,12 @@ interface Received {
 }
 
 /** Receives a recipient's queue into `<dir>/<RECIPIENT>.ndjson`, dropping duplicates by message id. */
-async function drainRecipient(standIn: LocalStandIn, recipient: Recipient, path: string): Promise<Received> {
+async function drainRecipient(
+  standIn: LocalStandIn,
+  recipient: Recipient,
+  path: string,
+  progress: (p: LocalRunProgress) => void,
+): Promise<Received> {
   const file = await open(path, 'w');
   const seen = new Set<string>();
   const seqs = new Set<number>();
@@ -146,6 +235,7 @@ async function drainRecipient(standIn: LocalStandIn, recipient: Recipient, path:
           seqs.add(body.seq);
           records += body.records.length;
           await file.write(body.records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+          progress({ stage: 'receiving', recipient, records });
         } else if (body.type === 'batch.completed') {
           completed = { messages: Number(body.messages), records: Number(body.records) };
         }
@@ -175,21 +265,26 @@ function isComplete(report: BatchReport | undefined, got: Received): boolean {
  * @throws IncompleteDeliveryError when the file was accepted but some recipient did not get all of it
  * @throws Error when these bytes were delivered before (nothing is delivered again, no new report), or the file was not processed
  */
-export async function runFileLocally(standIn: LocalStandIn, path: string, outDir: string): Promise<LocalRunResult> {
+export async function runFileLocally(
+  standIn: LocalStandIn,
+  path: string,
+  outDir: string,
+  progress: (p: LocalRunProgress) => void = () => undefined,
+): Promise<LocalRunResult> {
   await mkdir(outDir, { recursive: true });
   const key = localFileKey(await localFilePeriod(path), basename(path));
   const inbound = standIn.bucketName(BUCKETS.inbound);
-  await putFile(inbound, key, path);
+  await putFile(inbound, key, path, progress);
   await standIn.notifyNewObjects();
   // A failed attempt is retried after the queue's visibility timeout, on the stand-in's clock,
   // until the batch is done or its notification is dead-lettered.
-  await standIn.drain({ waitForRetries: true });
+  await reportingProcessing(standIn, progress, () => standIn.drain({ waitForRetries: true }));
 
   const report = await findReport(standIn.bucketName(BUCKETS.reports), key);
   const deliveries = {} as Record<Recipient, RecipientDelivery>;
   for (const recipient of RECIPIENTS) {
     const target = join(outDir, `${recipient}.ndjson`);
-    const got = await drainRecipient(standIn, recipient, target);
+    const got = await drainRecipient(standIn, recipient, target, progress);
     deliveries[recipient] = { records: got.records, messages: got.messages, complete: isComplete(report, got) };
     if (report?.refused) await rm(target, { force: true });
   }

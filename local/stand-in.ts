@@ -75,6 +75,13 @@ export interface LocalStandIn {
   bucketName(spec: BucketSpec): string;
   /** Every variable the functions read: queue URLs and ARNs (DLQs too), buckets, tables, settings. */
   readonly functionEnv: Record<string, string>;
+  /**
+   * Everything a client in another process needs, as environment variables: region (both names),
+   * credentials, the three endpoints, the laptop's disclosure key, the recipients' KBOs, and every
+   * queue URL (DLQs too), bucket and table under the names the operator scripts read. What
+   * `npm run local` prints as lines to paste.
+   */
+  readonly clientEnv: Record<string, string>;
   /** Plays S3's ObjectCreated:Put notification for each object of the inbound bucket not yet notified. */
   notifyNewObjects(): Promise<number>;
   /**
@@ -89,7 +96,7 @@ export interface LocalStandIn {
   advance(ms: number): void;
   /** Receives and deletes every message of a queue, as the party that polls it would. */
   receiveAll(spec: QueueSpec): Promise<ReceivedMessage[]>;
-  /** Stops both emulators, restores DNS and the environment as they were. */
+  /** Stops both emulators, restores the environment as it was. */
   stop(): Promise<void>;
 }
 
@@ -124,6 +131,30 @@ function functionEnvironment(queue: (spec: QueueSpec) => CreatedQueue, metrics: 
   return Object.freeze(env);
 }
 
+/** What another process's client needs (see {@link LocalStandIn.clientEnv}), in the order a person reads it. */
+function clientEnvironment(
+  region: string,
+  endpoints: LocalStandIn['endpoints'],
+  functionEnv: Record<string, string>,
+): Record<string, string> {
+  const env: Record<string, string> = {
+    AWS_REGION: region,
+    // The AWS CLI v1 and boto3 read only this one.
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    [SETTINGS_ENV.disclosureKeyLocal]: LOCAL_DISCLOSURE_KEY,
+    [SETTINGS_ENV.recipientKbos]: JSON.stringify(LOCAL_RECIPIENT_KBOS),
+  };
+  for (const spec of localQueues()) env[spec.urlEnv] = functionEnv[spec.urlEnv] ?? '';
+  for (const bucket of Object.values(BUCKETS)) env[bucket.env] = bucket.name;
+  for (const table of Object.values(TABLES)) env[table.env] = table.name;
+  return Object.freeze(env);
+}
+
 /** Receives and deletes every message of a queue, as the party that polls it would. */
 async function receiveAll(sqs: SQSClient, url: string): Promise<ReceivedMessage[]> {
   const received: ReceivedMessage[] = [];
@@ -149,7 +180,7 @@ let running = false;
 /**
  * Starts the local stand-in: both emulators, every bucket, queue (with its dead-letter queue and
  * redrive policy) and table of the topology, and the environment for the unchanged SDK clients
- * and functions. One per process, since it owns `process.env` and DNS; `stop()` it before starting
+ * and functions. One per process, since it owns `process.env`; `stop()` it before starting
  * another.
  */
 export async function startLocalStandIn(options: LocalStandInOptions = {}): Promise<LocalStandIn> {
@@ -239,6 +270,7 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
       region,
       endpoints,
       functionEnv,
+      clientEnv: clientEnvironment(region, endpoints, functionEnv),
       queueUrl: (spec) => lookupQueue(spec).url,
       queueArn: (spec) => lookupQueue(spec).arn,
       tableName: (spec) => {

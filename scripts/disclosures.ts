@@ -7,35 +7,34 @@
  * prints them). The INSZ is only ever printed masked.
  */
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
 import { type DisclosureView, DynamoDisclosures } from '../shared/adapters/dynamo-disclosures';
 import { readDisclosureKeySource } from '../shared/configuration/disclosure-key-source';
 import { readConfig, text } from '../shared/configuration/read-config';
 import { isValidInsz, normaliseInsz } from '../shared/domain/checksums';
-import { isRecipient, type Recipient } from '../shared/domain/recipients';
+import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { inszHmac, maskInsz } from '../shared/domain/return-flows/disclosures';
 import { TABLES } from '../shared/topology';
+import { oneOf, parseCommandLine, required, runCommand, UsageError } from './lib/cli';
+
+const USAGE = 'usage: npm run disclosures -- --insz <national number> [--recipient VDAB|ACTIRIS|FOREM] [--json]';
 
 export interface DisclosuresQuery {
   readonly insz: string;
   readonly recipient?: Recipient;
 }
 
-/** Reads the command line; throws a usage message on anything else. */
+/** Reads the command line. @throws UsageError on anything the usage does not allow (the message never shows the INSZ in clear) */
 export function parseDisclosuresArgs(argv: readonly string[], now: Date): DisclosuresQuery & { readonly json: boolean } {
-  const { values } = parseArgs({
-    args: [...argv],
+  const { values } = parseCommandLine(argv, {
+    usage: USAGE,
     options: { insz: { type: 'string' }, recipient: { type: 'string' }, json: { type: 'boolean', default: false } },
-    strict: true,
   });
-  const usage = 'usage: npm run disclosures -- --insz <national number> [--recipient VDAB|ACTIRIS|FOREM] [--json]';
-  if (!values.insz) throw new Error(usage);
-  const insz = normaliseInsz(values.insz);
-  if (insz === null || !isValidInsz(insz, now)) throw new Error(`not a valid INSZ/NISS (check digits): ${maskInsz(insz ?? '')}\n${usage}`);
-  if (values.recipient !== undefined && !isRecipient(values.recipient)) throw new Error(`unknown recipient ${values.recipient}\n${usage}`);
-  return { insz, ...(values.recipient ? { recipient: values.recipient as Recipient } : {}), json: values.json ?? false };
+  const insz = normaliseInsz(required('insz', values.insz));
+  if (insz === null || !isValidInsz(insz, now)) throw new UsageError(`not a valid INSZ/NISS (check digits): ${maskInsz(insz ?? '')}`);
+  const recipient = oneOf('recipient', values.recipient, RECIPIENTS);
+  return { insz, ...(recipient ? { recipient } : {}), json: values.json ?? false };
 }
 
 /** The disclosures about one person, unexpired, oldest first. */
@@ -63,18 +62,14 @@ export function formatDisclosures(insz: string, rows: readonly DisclosureView[])
   return [header, line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<undefined> {
   const now = new Date();
   const args = parseDisclosuresArgs(process.argv.slice(2), now);
   const key = await loadDisclosureKey(readDisclosureKeySource());
   const { [TABLES.disclosures.env]: table } = readConfig({ [TABLES.disclosures.env]: text().default(TABLES.disclosures.name) });
   const rows = await findDisclosures(args, new DynamoDisclosures(dynamoDocumentClient(), table), key, now);
   process.stdout.write(args.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatDisclosures(args.insz, rows)}\n`);
+  return undefined;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await runCommand(USAGE, main);

@@ -5,30 +5,51 @@
  * recipients' queues fill. See README.md, The local stand-in.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FIXED_PORTS, type LocalStandIn, startLocalStandIn } from '../local/stand-in';
+import { pathToFileURL } from 'node:url';
+import { FIXED_PORTS, LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../local/stand-in';
 import { readConfig, wholeNumber } from '../shared/configuration/read-config';
 import { allQueues, BUCKETS, deadLetterQueueOf, QUEUES, TABLES } from '../shared/topology';
+import { parseCommandLine, runCommand } from './lib/cli';
 
 const ROUND_INTERVAL_MS = 1000;
 
+const USAGE = [
+  'usage: npm run local',
+  '  keeps the local AWS running until Ctrl-C; takes no flags.',
+  `  Ports: LOCAL_FAUXQS_PORT (default ${FIXED_PORTS.fauxqs}), LOCAL_DYNALITE_PORT (default ${FIXED_PORTS.dynalite}).`,
+].join('\n');
+
 const port = () => wholeNumber(1, 65_535, 'a port number');
 
-function banner(standIn: LocalStandIn, fauxqsPort: number, dynalitePort: number): string {
-  const plain = `http://localhost:${fauxqsPort}`;
+/** A value as a POSIX shell word: bare when it is safe, else in single quotes. */
+export function shellWord(value: string): string {
+  return /^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The lines to paste into a shell: one `export NAME=value` per variable a client needs. */
+export function exportLines(env: Readonly<Record<string, string>>): string[] {
+  return Object.entries(env).map(([name, value]) => `export ${name}=${shellWord(value)}`);
+}
+
+/** What `npm run local` prints on start: what is running, then every line a client needs. */
+export function banner(standIn: LocalStandIn): string {
+  const { endpoints } = standIn;
   const queueLines = allQueues().flatMap((spec) => {
     const dlq = deadLetterQueueOf(spec);
     return [`  ${spec.name.padEnd(24)} ${standIn.queueUrl(spec)}`, `  ${dlq.name.padEnd(24)} ${standIn.queueUrl(dlq)}`];
   });
   const vdabOut = standIn.queueUrl(QUEUES.recipientOutbound.VDAB);
   const vdabIn = standIn.queueUrl(QUEUES.recipientInbound.VDAB);
+  const kbos = Object.entries(LOCAL_RECIPIENT_KBOS).map(([recipient, kbo]) => `${recipient} ${kbo}`);
   return [
     '',
     'Local stand-in of the art. 60 hub is running (synthetic data only: nothing here is protected).',
     '',
-    'Endpoints',
-    `  S3 + SQS (fauxqs)     ${plain}   (SDK style: S3 ${standIn.endpoints.s3}, SQS ${standIn.endpoints.sqs})`,
-    `  DynamoDB (dynalite)   ${standIn.endpoints.dynamodb}`,
+    'Endpoints (127.0.0.1 only; every URL below resolves from any process, no /etc/hosts line needed)',
+    `  S3 + SQS (fauxqs)     ${endpoints.sqs}   (S3 path style: ${endpoints.s3}/<bucket>/<key>)`,
+    `  DynamoDB (dynalite)   ${endpoints.dynamodb}`,
     `  Region ${standIn.region}, any credentials, account 000000000000`,
+    `  A requesterKbo must equal its channel's recipient: ${kbos.join(', ')}`,
     '',
     'Buckets',
     ...Object.values(BUCKETS).map((b) => `  ${standIn.bucketName(b).padEnd(24)} ${b.description}`),
@@ -39,27 +60,27 @@ function banner(standIn: LocalStandIn, fauxqsPort: number, dynalitePort: number)
     'Tables',
     ...Object.values(TABLES).map((t) => `  ${standIn.tableName(t).padEnd(24)} ${t.description}`),
     '',
-    'Point any AWS client here (shell):',
-    `  export AWS_REGION=${standIn.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
-    `  export AWS_ENDPOINT_URL_S3=${plain} AWS_ENDPOINT_URL_SQS=${plain} AWS_ENDPOINT_URL_DYNAMODB=http://localhost:${dynalitePort}`,
-    '  aws configure set default.s3.addressing_style path   # the CLI must use path style (no *.localhost DNS needed)',
+    '# Paste into a shell to point any AWS SDK or CLI, and npm run disclosures / refused / redeliver / consume, here:',
+    ...exportLines(standIn.clientEnv),
     '',
+    'Then, for example (no --endpoint-url needed; nothing in ~/.aws is changed):',
     'Drop a monthly file as the PPS (it is picked up within a second):',
-    `  aws --endpoint-url ${plain} s3 cp file.csv s3://${BUCKETS.inbound.name}/monthly/2025-11/file.csv`,
-    'Poll a recipient queue as VDAB:',
-    `  aws --endpoint-url ${plain} sqs receive-message --queue-url ${vdabOut} --max-number-of-messages 10 --message-attribute-names All`,
+    `  aws s3 cp file.csv s3://${BUCKETS.inbound.name}/monthly/2025-11/file.csv`,
+    'Poll a recipient queue as VDAB (or: npm run consume -- --recipient VDAB --out ./vdab):',
+    `  aws sqs receive-message --queue-url ${vdabOut} --max-number-of-messages 10 --message-attribute-names All`,
     '  (then delete-message with the ReceiptHandle, as the recipient system would)',
     'Send a return message as VDAB:',
-    `  aws --endpoint-url ${plain} sqs send-message --queue-url ${vdabIn} --message-body file://decision.json --message-attributes 'type={DataType=String,StringValue=validation.decision}'`,
+    `  aws sqs send-message --queue-url ${vdabIn} --message-body file://decision.json --message-attributes 'type={DataType=String,StringValue=validation.decision}'`,
     'Read a table:',
-    `  aws --endpoint-url http://localhost:${dynalitePort} dynamodb scan --table-name ${TABLES.batches.name}`,
+    `  aws dynamodb scan --table-name ${TABLES.batches.name}`,
     '',
     'Ctrl-C stops (all state is in memory and is lost).',
     '',
   ].join('\n');
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
+  parseCommandLine(process.argv.slice(2), { usage: USAGE, options: {} });
   const { LOCAL_FAUXQS_PORT: fauxqsPort, LOCAL_DYNALITE_PORT: dynalitePort } = readConfig({
     LOCAL_FAUXQS_PORT: port().default(FIXED_PORTS.fauxqs),
     LOCAL_DYNALITE_PORT: port().default(FIXED_PORTS.dynalite),
@@ -80,7 +101,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', requestStop);
   process.on('SIGTERM', requestStop);
 
-  process.stdout.write(banner(standIn, fauxqsPort, dynalitePort));
+  process.stdout.write(banner(standIn));
 
   while (!stopping.signal.aborted) {
     try {
@@ -94,11 +115,19 @@ async function main(): Promise<void> {
     await sleep(ROUND_INTERVAL_MS, undefined, { signal: stopping.signal }).catch(() => undefined);
   }
   await standIn.stop();
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  // Starting failed (most often: a port in use); nothing was left running.
-  console.error('npm run local could not start:', error instanceof Error ? error.message : error);
-  console.error(`Ports in use? Set LOCAL_FAUXQS_PORT / LOCAL_DYNALITE_PORT (defaults ${FIXED_PORTS.fauxqs} / ${FIXED_PORTS.dynalite}).`);
-  process.exit(1);
-});
+/** Starting failed (most often: a port in use); nothing was left running. */
+async function start(): Promise<number> {
+  try {
+    return await main();
+  } catch (error) {
+    if (!(error instanceof Error) || error.name === 'UsageError' || error.name === 'HelpRequested') throw error;
+    throw new Error(
+      `npm run local could not start: ${error.message}\nPorts in use? Set LOCAL_FAUXQS_PORT / LOCAL_DYNALITE_PORT (defaults ${FIXED_PORTS.fauxqs} / ${FIXED_PORTS.dynalite}).`,
+    );
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exit(await runCommand(USAGE, start));

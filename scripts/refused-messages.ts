@@ -7,7 +7,6 @@
  * table; AWS_ENDPOINT_URL_DYNAMODB for the local stand-in).
  */
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { DynamoRefusedMessages, REFUSED_CHANNELS } from '../shared/adapters/dynamo-refused-messages';
 import { readConfig, text } from '../shared/configuration/read-config';
@@ -15,6 +14,9 @@ import type { RefusedMessage, RefusedMessageStore } from '../shared/domain/retur
 import type { Channel } from '../shared/domain/return-flows/return-message';
 import { redactLogValue } from '../shared/observability';
 import { TABLES } from '../shared/topology';
+import { oneOf, parseCommandLine, runCommand } from './lib/cli';
+
+const USAGE = `usage: npm run refused -- [--channel ${REFUSED_CHANNELS.join('|')}] [--body] [--json]`;
 
 export interface RefusedQuery {
   readonly channels: readonly Channel[];
@@ -22,17 +24,15 @@ export interface RefusedQuery {
   readonly json: boolean;
 }
 
+/** Reads the command line. @throws UsageError on anything the usage does not allow */
 export function parseRefusedArgs(argv: readonly string[]): RefusedQuery {
-  const { values } = parseArgs({
-    args: [...argv],
+  const { values } = parseCommandLine(argv, {
+    usage: USAGE,
     options: { channel: { type: 'string' }, body: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
-    strict: true,
   });
-  if (values.channel !== undefined && !(REFUSED_CHANNELS as readonly string[]).includes(values.channel)) {
-    throw new Error(`unknown channel ${values.channel}: one of ${REFUSED_CHANNELS.join(', ')}`);
-  }
+  const channel = oneOf('channel', values.channel, REFUSED_CHANNELS);
   return {
-    channels: values.channel ? [values.channel as Channel] : REFUSED_CHANNELS,
+    channels: channel ? [channel as Channel] : REFUSED_CHANNELS,
     body: values.body ?? false,
     json: values.json ?? false,
   };
@@ -61,7 +61,7 @@ export function formatRefused(rows: readonly RefusedMessage[], withBody: boolean
   ].join('\n');
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<undefined> {
   const query = parseRefusedArgs(process.argv.slice(2));
   const { [TABLES.refusedMessages.env]: table } = readConfig({ [TABLES.refusedMessages.env]: text().default(TABLES.refusedMessages.name) });
   const rows = await listRefused(new DynamoRefusedMessages(dynamoDocumentClient(), table), query.channels, new Date());
@@ -74,11 +74,7 @@ async function main(): Promise<void> {
         )}\n`
       : `${formatRefused(rows, query.body)}\n`,
   );
+  return undefined;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await runCommand(USAGE, main);

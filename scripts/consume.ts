@@ -1,0 +1,146 @@
+/**
+ * `npm run consume -- --recipient VDAB --out <dir>`: the reference regional consumer (README,
+ * "Integrating as a region"). Polls the recipient's outbound queue with the standard AWS settings
+ * (the lines `npm run local` prints, or a real account), writes each whole batch as
+ * `<dir>/<period>/<batchId>.ndjson`, keeps what fails aside in `<dir>/rejected/`, and with
+ * `--send <file>` sends validation decisions and correction requests first. Built on the
+ * published contract only: the AWS SDK and `schemas/*.schema.json`.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type CommandOutput, oneOf, parseCommandLine, plural, required, runCommand, UsageError, wholeNumberFlag } from './lib/cli';
+import { RegionalConsumer, readMessagesFile } from './lib/consumer/consumer';
+import {
+  CONSUMER_RECIPIENTS,
+  type ConsumerRecipient,
+  isReturning,
+  PUBLISHED_SCHEMAS_DIR,
+  PublishedContract,
+} from './lib/consumer/contract';
+
+export const CONSUME_USAGE = [
+  'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM --out <dir> [options]',
+  "  --dlq                     also poll the outbound queue's dead-letter queue",
+  '  --send <file>             first send the validation decisions / correction requests in <file>',
+  '                            (JSON array, one object, or NDJSON; VDAB and ACTIRIS only)',
+  '  --once                    stop when a receive brings nothing (default: poll until Ctrl-C)',
+  '  --wait-seconds <n>        long-poll wait of each receive, 0-20 (default 20)',
+  '  --hold-seconds <n>        how long a held message stays invisible, renewed while held (default 300)',
+  '  --incomplete-after <n>    report a batch still incomplete after n seconds (default 900)',
+  "  --schemas <dir>           the published JSON Schemas (default: this repository's schemas/)",
+  'Queues: QUEUE_URL_OUTBOUND_<R>, QUEUE_URL_OUTBOUND_<R>_DLQ, QUEUE_URL_INBOUND_<R> (as npm run local prints them).',
+].join('\n');
+
+export interface ConsumeArgs {
+  readonly recipient: ConsumerRecipient;
+  readonly out: string;
+  readonly dlq: boolean;
+  readonly send?: string;
+  readonly once: boolean;
+  readonly waitSeconds: number;
+  readonly holdSeconds: number;
+  readonly incompleteAfterSeconds: number;
+  readonly schemas: string;
+}
+
+/** Reads the command line. @throws UsageError on anything the usage does not allow */
+export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
+  const { values } = parseCommandLine(argv, {
+    usage: CONSUME_USAGE,
+    options: {
+      recipient: { type: 'string' },
+      out: { type: 'string' },
+      dlq: { type: 'boolean', default: false },
+      send: { type: 'string' },
+      once: { type: 'boolean', default: false },
+      'wait-seconds': { type: 'string' },
+      'hold-seconds': { type: 'string' },
+      'incomplete-after': { type: 'string' },
+      schemas: { type: 'string' },
+    },
+  });
+  const recipient = oneOf('recipient', required('recipient', values.recipient), CONSUMER_RECIPIENTS) as ConsumerRecipient;
+  if (values.send !== undefined && !isReturning(recipient)) {
+    throw new UsageError(
+      `--send is for VDAB and ACTIRIS: ${recipient} receives no amounts and sends nothing back to the hub (messages.md)`,
+    );
+  }
+  const waitSeconds = wholeNumberFlag('wait-seconds', values['wait-seconds'], 20, 0);
+  if (waitSeconds > 20) throw new UsageError(`--wait-seconds must be at most 20 (SQS's longest poll), got ${waitSeconds}`);
+  return {
+    recipient,
+    out: resolve(required('out', values.out)),
+    dlq: values.dlq ?? false,
+    ...(values.send === undefined ? {} : { send: resolve(values.send) }),
+    once: values.once ?? false,
+    waitSeconds,
+    holdSeconds: wholeNumberFlag('hold-seconds', values['hold-seconds'], 300),
+    incompleteAfterSeconds: wholeNumberFlag('incomplete-after', values['incomplete-after'], 900),
+    schemas: resolve(values.schemas ?? PUBLISHED_SCHEMAS_DIR),
+  };
+}
+
+function queueUrl(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '')
+    throw new Error(`${name} is not set: paste the lines npm run local prints, or set it to the queue's URL`);
+  return value;
+}
+
+/** The whole command, with its environment and output given; answers the exit code. */
+export async function consume(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  output: CommandOutput,
+  signal?: AbortSignal,
+): Promise<number> {
+  return runCommand(
+    CONSUME_USAGE,
+    async () => {
+      const args = parseConsumeArgs(argv);
+      const stem = args.recipient;
+      const sqs = new SQSClient({});
+      try {
+        const consumer = await RegionalConsumer.open({
+          recipient: args.recipient,
+          outDir: args.out,
+          sqs,
+          contract: new PublishedContract(args.schemas),
+          queueUrl: queueUrl(env, `QUEUE_URL_OUTBOUND_${stem}`),
+          ...(args.dlq ? { deadLetterQueueUrl: queueUrl(env, `QUEUE_URL_OUTBOUND_${stem}_DLQ`) } : {}),
+          ...(args.send === undefined ? {} : { inboundQueueUrl: queueUrl(env, `QUEUE_URL_INBOUND_${stem}`) }),
+          waitSeconds: args.waitSeconds,
+          holdSeconds: args.holdSeconds,
+          incompleteAfterMs: args.incompleteAfterSeconds * 1000,
+          report: (line) => output.stdout(`${line}\n`),
+        });
+        let notSent = 0;
+        if (args.send !== undefined) notSent = (await consumer.send(await readMessagesFile(args.send))).notSent;
+        const tally = await consumer.run({ untilEmpty: args.once, ...(signal ? { signal } : {}) });
+        // Held messages go back to the queue at once, for the next run.
+        await consumer.release();
+        output.stdout(
+          `${args.recipient}: ${plural(tally.received, 'message')} received, ${plural(tally.batchesWritten, 'batch', 'batches')} written (${plural(tally.recordsWritten, 'record')}), ` +
+            `${plural(tally.duplicates, 'duplicate')} dropped, ${plural(tally.rejected, 'message')} kept aside, ${plural(tally.answers, 'answer')}\n`,
+        );
+        return tally.rejected > 0 || notSent > 0 ? 2 : 0;
+      } finally {
+        sqs.destroy();
+      }
+    },
+    output,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const stopping = new AbortController();
+  process.once('SIGINT', () => stopping.abort());
+  process.once('SIGTERM', () => stopping.abort());
+  process.exitCode = await consume(
+    process.argv.slice(2),
+    process.env,
+    { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t) },
+    stopping.signal,
+  );
+}

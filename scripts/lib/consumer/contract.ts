@@ -1,0 +1,141 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+/**
+ * The published contract as a region receives it, and nothing else: the JSON Schema files
+ * (`schemas/*.schema.json`) and the rules of messages.md. This module, like the whole consumer,
+ * imports none of the hub's code, so that a region can copy it with the schema files alone.
+ */
+
+/** The recipients of messages.md; VDAB and ACTIRIS also send to the hub and receive amounts. */
+export const CONSUMER_RECIPIENTS = ['VDAB', 'ACTIRIS', 'FOREM'] as const;
+export type ConsumerRecipient = (typeof CONSUMER_RECIPIENTS)[number];
+
+/** Whether a recipient receives amounts and sends validation decisions and correction requests (messages.md). */
+export function isReturning(recipient: ConsumerRecipient): boolean {
+  return recipient !== 'FOREM';
+}
+
+/** The repository's published schema files. */
+export const PUBLISHED_SCHEMAS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');
+
+const SUFFIX = '.schema.json';
+
+/** The types a recipient's outbound queue carries (messages.md, Hub → recipient). */
+export type OutboundType = 'batch.records' | 'batch.completed' | 'correction.outcome' | 'message.refused';
+/** The types a recipient sends on its inbound queue (messages.md, Recipient → hub). */
+export type InboundType = 'validation.decision' | 'correction.request';
+export const INBOUND_TYPES: readonly InboundType[] = ['validation.decision', 'correction.request'];
+
+/** The envelope every message carries (messages.md). */
+export interface Envelope {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly messageId: string;
+  readonly sentAt: string;
+}
+
+export interface BatchRecordsMessage extends Envelope {
+  readonly type: 'batch.records';
+  readonly batchId: string;
+  readonly period: string;
+  readonly recipient: ConsumerRecipient;
+  readonly seq: number;
+  readonly records: ReadonlyArray<Record<string, unknown>>;
+}
+
+export interface BatchCompletedMessage extends Envelope {
+  readonly type: 'batch.completed';
+  readonly batchId: string;
+  readonly period: string;
+  readonly recipient: ConsumerRecipient;
+  readonly messages: number;
+  readonly records: number;
+  readonly amountCents?: string;
+  readonly amount?: string;
+}
+
+export type CheckResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly reason: string };
+
+/** The validators of the published schema files, by schema name (`batch.records.VDAB`, …). */
+export class PublishedContract {
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(schemasDir: string = PUBLISHED_SCHEMAS_DIR) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajv);
+    for (const file of readdirSync(schemasDir).filter((f) => f.endsWith(SUFFIX))) {
+      const schema = JSON.parse(readFileSync(join(schemasDir, file), 'utf8')) as object;
+      this.validators.set(file.slice(0, -SUFFIX.length), ajv.compile(schema));
+    }
+    if (this.validators.size === 0) throw new Error(`no *${SUFFIX} file in ${schemasDir}`);
+  }
+
+  /**
+   * Checks a message received on `recipient`'s outbound queue: JSON, a known type (the body's,
+   * and the `type` attribute when there is one, agree), valid by its published schema.
+   */
+  checkOutbound(recipient: ConsumerRecipient, body: string, typeAttribute: string | undefined): CheckResult<Envelope> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { ok: false, reason: 'the body is not JSON' };
+    }
+    const type = typeof parsed === 'object' && parsed !== null ? (parsed as { type?: unknown }).type : undefined;
+    if (typeAttribute !== undefined && typeAttribute !== type) {
+      return { ok: false, reason: `the type attribute ${typeAttribute} differs from the body's type ${String(type)}` };
+    }
+    const schema = outboundSchemaName(recipient, type);
+    if (schema === undefined) return { ok: false, reason: `no ${recipient} message has type ${String(type)}` };
+    return this.check(schema, parsed);
+  }
+
+  /** Checks a message a recipient is about to send on its inbound queue. */
+  checkInbound(message: unknown): CheckResult<Envelope> {
+    const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+    if (!(INBOUND_TYPES as readonly unknown[]).includes(type)) {
+      return { ok: false, reason: `type must be one of ${INBOUND_TYPES.join(', ')}, got ${String(type)}` };
+    }
+    return this.check(`${String(type)}.inbound`, message);
+  }
+
+  private check(schema: string, value: unknown): CheckResult<Envelope> {
+    const validate = this.validators.get(schema);
+    if (validate === undefined) return { ok: false, reason: `no published schema ${schema}${SUFFIX}` };
+    if (validate(value)) return { ok: true, message: value as Envelope };
+    return { ok: false, reason: `not valid by ${schema}${SUFFIX}: ${describeErrors(validate.errors ?? [])}` };
+  }
+}
+
+function outboundSchemaName(recipient: ConsumerRecipient, type: unknown): string | undefined {
+  if (type === 'batch.records' || type === 'batch.completed') return `${type}.${recipient}`;
+  if (type === 'message.refused') return type;
+  if (type === 'correction.outcome' && isReturning(recipient)) return type;
+  return undefined;
+}
+
+/** At most three of ajv's errors, as `path: problem`; values are never repeated (they may be personal). */
+function describeErrors(errors: readonly ErrorObject[]): string {
+  const shown = errors.slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  return errors.length > 3 ? `${shown.join('; ')}; and ${errors.length - 3} more` : shown.join('; ');
+}
+
+/** A decimal amount of the contract (`-12.34`) in cents, exactly. */
+export function centsOf(amount: string): bigint {
+  const match = /^(-?)(\d+)\.(\d{2})$/.exec(amount);
+  if (match === null) throw new Error(`not an amount with two decimals: ${amount}`);
+  const [, sign, units, cents] = match;
+  const value = BigInt(units ?? '0') * 100n + BigInt(cents ?? '0');
+  return sign === '-' ? -value : value;
+}
+
+/** Cents as the contract's decimal text (`-1234` → `-12.34`). */
+export function amountText(cents: bigint): string {
+  const negative = cents < 0n;
+  const absolute = negative ? -cents : cents;
+  return `${negative ? '-' : ''}${absolute / 100n}.${String(absolute % 100n).padStart(2, '0')}`;
+}

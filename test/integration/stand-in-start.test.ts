@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { writeBatchFile } from '../../scripts/lib/batch-generator';
+
+/** `npm start -- --file`, as a newcomer reads it: progress on stderr from the start, and a summary that says exactly what happened. */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const run = promisify(execFile);
+
+async function start(file: string, out: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [TSX, join(ROOT, 'scripts', 'start.ts'), '--file', file, '--out', out], {
+      cwd: ROOT,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('npm start -- --file <path> --out <dir>', () => {
+  it('shows its progress on stderr as plain lines from the start, and counts in the singular when there is one', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'art60-start-one-'));
+    const file = join(work, 'ocmw-activations-2025-11.csv');
+    await writeBatchFile(file, { rows: 1, format: 'csv', seed: 4, period: '2025-11', invalidShare: 0 });
+
+    const result = await start(file, join(work, 'out'));
+
+    expect(result.code).toBe(0);
+    const progress = result.stderr.split('\n');
+    expect(progress[0]).toMatch(/^uploading \[#{24}\] 100% of 0\.0 MB$/);
+    expect(progress[1]).toBe('processing: 0 s, 0 messages delivered to the recipients so far');
+    expect(result.stdout).toMatch(/^ {2}(VDAB|ACTIRIS|FOREM) +1 record in 1 message, /m);
+    expect(result.stdout).toMatch(/ 0 records in 0 messages, /);
+    expect(result.stdout).not.toMatch(/\b1 (messages|records)\b/);
+    expect(result.stdout).toMatch(/e\.g\. \d+ fields, insz \*{6}\d{3}\*{2}, \w+, (OCMW|CPAS)/);
+    expect(result.stdout).not.toMatch(/OCMW OCMW|OCMW CPAS/);
+  });
+
+  it('says a refused file wrote report.json only, and writes nothing else', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'art60-start-refused-'));
+    const file = join(work, 'ocmw-activations-2025-11.csv');
+    await writeBatchFile(file, { rows: 40, format: 'csv', seed: 5, period: '2025-11', invalidShare: 0.5 });
+    const out = join(work, 'out');
+
+    const result = await start(file, out);
+
+    expect(result.code).toBe(2);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^REFUSED: \w+ \(40 rows read, \d+ rejected\)\. Nothing was delivered\.$/);
+    expect(lines.at(-1)).toBe(`written: ${out}/report.json only (a refused file delivers nothing, so there is no recipient file)`);
+    expect(result.stdout).not.toContain('.ndjson');
+    expect(await readdir(out)).toEqual(['report.json']);
+  });
+});

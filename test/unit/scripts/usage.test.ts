@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { USAGE_EXIT_CODE } from '../../../scripts/lib/cli';
+
+/** Every command, run as a newcomer runs it with a flag it does not know: the usage, never a stack trace. */
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const run = promisify(execFile);
+
+async function command(script: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [TSX, join(ROOT, 'scripts', script), ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('a bad or unknown flag', () => {
+  it.each([
+    ['start.ts', 'usage: npm start -- --file <path> --out <dir>'],
+    ['local.ts', 'usage: npm run local'],
+    ['consume.ts', 'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM --out <dir>'],
+    ['disclosures.ts', 'usage: npm run disclosures -- --insz <national number>'],
+    ['refused-messages.ts', 'usage: npm run refused -- [--channel VDAB|ACTIRIS|PPS] [--body] [--json]'],
+    ['redeliver.ts', 'usage: npm run redeliver -- --batch <batchId> [--recipient VDAB|ACTIRIS|FOREM]'],
+  ])('%s prints what is wrong and its usage, and exits 64', async (script, usage) => {
+    const result = await command(script, ['--bogus']);
+    expect(result.code).toBe(USAGE_EXIT_CODE);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.startsWith(`Unknown option '--bogus'\n${usage}`)).toBe(true);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('npm start with --file but no --out names what is missing', async () => {
+    const result = await command('start.ts', ['--file', 'x.csv']);
+    expect(result.code).toBe(USAGE_EXIT_CODE);
+    expect(result.stderr.split('\n')[0]).toBe('--out <dir> is required with --file');
+  });
+
+  it('disclosures with a wrong INSZ names it masked, with the usage', async () => {
+    const result = await command('disclosures.ts', ['--insz', '85073003329']);
+    expect(result.code).toBe(USAGE_EXIT_CODE);
+    expect(result.stderr.split('\n')[0]).toBe('not a valid INSZ/NISS (check digits): ******033**');
+    expect(result.stderr).not.toContain('85073003329');
+  });
+});
