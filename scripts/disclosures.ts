@@ -4,26 +4,20 @@
  * basis (return-flows §4; GDPR art. 15). Reads the disclosures table with the standard AWS
  * settings: the deployed table (set TABLE_DISCLOSURES to its name, and DISCLOSURE_KEY_PARAMETER),
  * or the local stand-in's (AWS_ENDPOINT_URL_DYNAMODB and DISCLOSURE_KEY_LOCAL, as `npm run local`
- * prints them). The INSZ is only ever printed masked.
+ * prints them). The INSZ is only ever printed masked. The query and its table are the
+ * operator-disclosures function's (shared/domain/operations/disclosures.ts).
  */
 import { pathToFileURL } from 'node:url';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { loadDisclosureKey } from '../shared/adapters/disclosure-key';
-import { type DisclosureView, DynamoDisclosures } from '../shared/adapters/dynamo-disclosures';
+import { DynamoDisclosures } from '../shared/adapters/dynamo-disclosures';
 import { readDisclosureKeySource } from '../shared/configuration/disclosure-key-source';
 import { readConfig, text } from '../shared/configuration/read-config';
-import { isValidInsz, normaliseInsz } from '../shared/domain/checksums';
-import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { inszHmac, maskInsz } from '../shared/domain/return-flows/disclosures';
+import { type DisclosuresQuery, disclosuresQueryOf, findDisclosures, formatDisclosures } from '../shared/domain/operations/disclosures';
 import { TABLES } from '../shared/topology';
-import { oneOf, parseCommandLine, required, runCommand, UsageError } from './lib/cli';
+import { checkedAsUsage, parseCommandLine, required, runCommand } from './lib/cli';
 
 const USAGE = 'usage: npm run disclosures -- --insz <national number> [--recipient VDAB|ACTIRIS|FOREM] [--json]';
-
-export interface DisclosuresQuery {
-  readonly insz: string;
-  readonly recipient?: Recipient;
-}
 
 /** Reads the command line. @throws UsageError on anything the usage does not allow (the message never shows the INSZ in clear) */
 export function parseDisclosuresArgs(argv: readonly string[], now: Date): DisclosuresQuery & { readonly json: boolean } {
@@ -31,35 +25,9 @@ export function parseDisclosuresArgs(argv: readonly string[], now: Date): Disclo
     usage: USAGE,
     options: { insz: { type: 'string' }, recipient: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
-  const insz = normaliseInsz(required('insz', values.insz));
-  if (insz === null || !isValidInsz(insz, now)) throw new UsageError(`not a valid INSZ/NISS (check digits): ${maskInsz(insz ?? '')}`);
-  const recipient = oneOf('recipient', values.recipient, RECIPIENTS);
-  return { insz, ...(recipient ? { recipient } : {}), json: values.json ?? false };
-}
-
-/** The disclosures about one person, unexpired, oldest first. */
-export async function findDisclosures(
-  query: DisclosuresQuery,
-  store: DynamoDisclosures,
-  key: Uint8Array,
-  now: Date,
-): Promise<DisclosureView[]> {
-  return store.forPerson(inszHmac(key, query.insz), now, query.recipient);
-}
-
-/** A plain table for a terminal. */
-export function formatDisclosures(insz: string, rows: readonly DisclosureView[]): string {
-  const header = `Disclosures about ${maskInsz(insz)}: ${rows.length}`;
-  if (rows.length === 0) return `${header}\n(no recipient received data about this person, or it is past its retention)`;
-  const columns = ['recipient', 'deliveredAt', 'period', 'batchId', 'regulation', 'legalBasis'] as const;
-  const cells = rows.map((row) => columns.map((c) => String(row[c] ?? '')));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0)));
-  const line = (values: readonly string[]) =>
-    values
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [header, line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  const insz = required('insz', values.insz);
+  const query = checkedAsUsage(() => disclosuresQueryOf({ insz, recipient: values.recipient }, now));
+  return { ...query, json: values.json ?? false };
 }
 
 async function main(): Promise<undefined> {

@@ -6,10 +6,11 @@
  *
  * Reads the names of the archive bucket, the batches table and the recipients' queue URLs from the
  * same environment variables the functions get (BUCKET_ARCHIVE, TABLE_BATCHES, QUEUE_URL_OUTBOUND_*),
- * and reaches AWS (or the local stand-in) with the usual AWS settings.
+ * and reaches AWS (or the local stand-in) with the usual AWS settings. The check and the re-delivery
+ * are the operator-redeliver function's (shared/domain/operations/redeliver.ts).
  */
-import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { oneOf, parseCommandLine, plural, required, runCommand } from './lib/cli';
+import type { Recipient } from '../shared/domain/recipients';
+import { checkedAsUsage, parseCommandLine, required, runCommand } from './lib/cli';
 
 const USAGE = 'usage: npm run redeliver -- --batch <batchId> [--recipient VDAB|ACTIRIS|FOREM]';
 
@@ -21,10 +22,9 @@ async function main(): Promise<undefined> {
     options: { batch: { type: 'string' }, recipient: { type: 'string' } },
   });
   const batchId = required('batch', values.batch);
-  const recipient = oneOf('recipient', values.recipient, RECIPIENTS);
-  const recipients = recipient === undefined ? [...RECIPIENTS] : [recipient];
   // Imported only now: a wrong command line needs none of them.
-  const { redeliverBatch } = await import('../shared/domain/batch/redeliver');
+  const { formatRedelivered, redeliver, redeliveryRecipientsOf } = await import('../shared/domain/operations/redeliver');
+  const recipients = checkedAsUsage(() => redeliveryRecipientsOf(values.recipient));
   const { S3BlobStore } = await import('../shared/adapters/s3-blob-store');
   const { DynamoManifestStore } = await import('../shared/adapters/dynamo-manifest-store');
   const { SqsPublisher } = await import('../shared/adapters/sqs-publisher');
@@ -43,13 +43,13 @@ async function main(): Promise<undefined> {
   }
   // readConfig has checked that every name is set.
   const value = (name: string): string => config[name] as string;
-  const sent = await redeliverBatch(batchId, recipients, {
+  const sent = await redeliver(batchId, recipients, {
     archive: new S3BlobStore(value(BUCKETS.archive.env)),
     manifests: new DynamoManifestStore(value(TABLES.batches.env)),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (r) => value(queueUrlName(r)),
   });
-  for (const r of recipients) process.stdout.write(`${r}: ${plural(sent[r], 'message')} sent again\n`);
+  process.stdout.write(`${formatRedelivered(recipients, sent)}\n`);
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { InvalidRequestError } from '../../shared/domain/operations/operator-tool';
 
 /**
  * The one way the project's commands read their command line: node:util `parseArgs`, strict, with
@@ -114,6 +115,19 @@ export async function runCommand(
     }
     output.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
+  }
+}
+
+/**
+ * Runs a check of the shared operator tools (shared/domain/operations) on command-line values: the
+ * request they refuse is a wrong command line here, printed with the usage.
+ */
+export function checkedAsUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InvalidRequestError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

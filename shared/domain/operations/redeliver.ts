@@ -46,7 +46,9 @@ export async function redeliver(
 /** One line per recipient: `VDAB: 12 messages sent again`. */
 export function formatRedelivered(recipients: readonly Recipient[], sent: Readonly<Record<Recipient, number>>): string {
   return recipients
-    .map((recipient) => `${recipient}: ${sent[recipient]} ${sent[recipient] === 1 ? 'message' : 'messages'} sent again`)
+    .map(
+      (recipient) => `${recipient}: ${sent[recipient].toLocaleString('en')} ${sent[recipient] === 1 ? 'message' : 'messages'} sent again`,
+    )
     .join('\n');
 }
 
