@@ -4,11 +4,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueueOf, type QueueSpec } from '../../shared/topology';
 import { MAX_RECEIVE_COUNT, RECEIVE_WAIT_SECONDS } from '../constants';
+import { acknowledgeServerless, SERVERLESS_REASONS } from '../nag';
 
 export interface HubQueueProps {
   readonly spec: QueueSpec;
   /** Customer-managed key of the party that uses the queue; the DLQ shares it so that the party can read it. */
   readonly encryptionKey: kms.IKey;
+  /** The largest message the queue accepts (SQS's default and maximum: 1 MiB); the DLQ takes what the queue took. */
+  readonly maxMessageSizeBytes?: number;
 }
 
 /**
@@ -52,10 +55,12 @@ export class HubQueue extends Construct {
       retentionPeriod: Duration.seconds(this.deadLetterSpec.retentionSeconds),
       visibilityTimeout: Duration.seconds(this.deadLetterSpec.visibilityTimeoutSeconds),
     });
+    acknowledgeServerless(this.deadLetterQueue, 'SQSRedrivePolicy', SERVERLESS_REASONS.dlqHasNoDlq);
     this.queue = new sqs.Queue(this, 'Queue', {
       ...common,
       retentionPeriod: Duration.seconds(props.spec.retentionSeconds),
       visibilityTimeout: Duration.seconds(props.spec.visibilityTimeoutSeconds),
+      ...(props.maxMessageSizeBytes === undefined ? {} : { maxMessageSizeBytes: props.maxMessageSizeBytes }),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.spec.maxReceiveCount },
     });
   }
