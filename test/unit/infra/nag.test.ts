@@ -10,7 +10,8 @@ let s: Synthesized;
 beforeAll(() => {
   // cdk-nag runs as a validation plugin: synthesis throws on any unacknowledged error finding.
   s = synthesizeHub({ cloudFormationValidation: true });
-});
+  // Two packs and CloudFormation's schema check over both stacks: minutes on a loaded machine.
+}, 300_000);
 afterAll(() => removeOutdir(s));
 
 /** Every acknowledgement in the app: construct path, finding id, reason. */
