@@ -12,13 +12,11 @@ export interface FunctionKeySource {
 /** The service through which a key is used: its `kms:ViaService`. */
 export type KeyService = 's3' | 'sqs' | 'dynamodb' | 'ssm';
 
-/** How a function uses one key: through which service, for which actions, and (S3) for which buckets. */
+/** How a function uses one key: through which service, for which actions. */
 export interface FunctionKeyUse {
   readonly key: kms.IKey;
   readonly service: KeyService;
   readonly actions: Set<string>;
-  /** The buckets the key is used for (S3 only): the encryption context the use is bound to. */
-  readonly buckets: Set<BucketKey>;
 }
 
 /**
@@ -42,17 +40,16 @@ export const BUCKET_KEY_ACTIONS: Readonly<Record<BucketAccess, readonly string[]
  */
 export function keyUsesOf(fn: FunctionDeclaration, keys: FunctionKeySource): FunctionKeyUse[] {
   const uses = new Map<kms.IKey, FunctionKeyUse>();
-  const use = (key: kms.IKey, service: KeyService, actions: readonly string[], bucket?: BucketKey) => {
-    const found = uses.get(key) ?? { key, service, actions: new Set<string>(), buckets: new Set<BucketKey>() };
+  const use = (key: kms.IKey, service: KeyService, actions: readonly string[]) => {
+    const found = uses.get(key) ?? { key, service, actions: new Set<string>() };
     if (found.service !== service) throw new Error(`${fn.name}: a key used through ${found.service} and ${service}`);
     for (const a of actions) found.actions.add(a);
-    if (bucket) found.buckets.add(bucket);
     uses.set(key, found);
   };
   for (const q of fn.triggers) use(keys.queueKey(q), 'sqs', ['kms:Decrypt']);
   for (const q of fn.uses.sendsTo) use(keys.queueKey(q), 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
   for (const [b, level] of Object.entries(fn.uses.buckets) as Array<[BucketKey, BucketAccess]>) {
-    use(keys.bucketKey(b), 's3', BUCKET_KEY_ACTIONS[level], b);
+    use(keys.bucketKey(b), 's3', BUCKET_KEY_ACTIONS[level]);
   }
   for (const [t, level] of Object.entries(fn.uses.tables) as Array<[TableKey, string]>) {
     use(keys.tableKey(t), 'dynamodb', ['kms:Decrypt', 'kms:DescribeKey']);
