@@ -1,12 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import { archivePrefixOf } from '../shared/domain/batch/object-keys';
 import { RECIPIENTS } from '../shared/domain/recipients';
 import { type VariableSource, variablesOf } from '../shared/function-environment';
-import type { BucketAccess, BucketKey, FunctionDeclaration, TableAccess, TableKey } from '../shared/topology';
+import type { BucketAccess, BucketKey, FunctionDeclaration, TableKey } from '../shared/topology';
 import { recipientKbosJson } from './config';
 import { METRICS_NAMESPACE } from './constants';
+import { keyUsesOf } from './constructs/function-keys';
 import type { HubFunction } from './constructs/hub-function';
 import { ARCHIVE_READ_REASON, acknowledgeObjectWildcard, OBJECT_WILDCARD_REASONS } from './nag';
 import { pascalCase } from './naming';
@@ -34,22 +34,64 @@ export const BUCKET_ACTIONS: Readonly<Record<BucketAccess, readonly string[]>> =
   createOnly: ['s3:PutObject'],
 };
 
-/** DynamoDB actions of each table access level. No Scan, no DeleteItem: state changes are conditional writes. */
-export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-  // The operators' tools: a re-delivery reads one manifest, a query reads one partition.
-  getItem: ['dynamodb:GetItem'],
-  query: ['dynamodb:Query'],
-  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:BatchWriteItem',
-  ],
+/** A function's DynamoDB actions on one table: on the table itself, and on its global indexes. */
+export interface TableActions {
+  readonly table: readonly string[];
+  readonly indexes?: readonly string[];
+}
+
+/**
+ * The DynamoDB actions each function calls on each of its tables, exactly: the commands that the
+ * adapters it wires send, in the methods it calls (lock-down.test.ts reads them from the adapters'
+ * source). No BatchGetItem, Scan or DeleteItem anywhere; the corrections index is queried only by
+ * pps-inbound (a decision names its correction by id). The table list must be the one the function
+ * declares (`uses.tables` in shared/topology.ts), which synthesis checks.
+ */
+export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Record<TableKey, TableActions>>>>> = {
+  'split-batch': {
+    // DynamoManifestStore: claim (PutItem), state changes (UpdateItem), read (GetItem).
+    batches: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // DynamoDeliveryLedger: puts only, 25 at a time.
+    paymentLines: { table: ['dynamodb:BatchWriteItem'] },
+    disclosures: { table: ['dynamodb:BatchWriteItem'] },
+  },
+  'region-inbound': {
+    // DynamoPaymentLines: getLine, addDecision (PutItem, GetItem on a repeat), applyStatus, markDecisionForwarded.
+    paymentLines: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // DynamoCorrections: create (PutItem, GetItem on a repeat), markForwardedToPps.
+    corrections: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // DynamoRefusedMessages.record.
+    refusedMessages: { table: ['dynamodb:PutItem'] },
+  },
+  'pps-inbound': {
+    // DynamoCorrections: findByCorrectionId (Query of the index, GetItem), decide, markOutcomeSent, markForwardedToOcmw.
+    corrections: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], indexes: ['dynamodb:Query'] },
+    refusedMessages: { table: ['dynamodb:PutItem'] },
+  },
+  // The operators' tools (shared/domain/operations): the one read each makes, and nothing else.
+  'operator-redeliver': {
+    // DynamoManifestStore.get: the batch's manifest.
+    batches: { table: ['dynamodb:GetItem'] },
+  },
+  'operator-disclosures': {
+    // DynamoDisclosures.forPerson: one person's partition.
+    disclosures: { table: ['dynamodb:Query'] },
+  },
+  'operator-refused-messages': {
+    // DynamoRefusedMessages.list: one channel's partition.
+    refusedMessages: { table: ['dynamodb:Query'] },
+  },
 };
+
+/** The exact table actions of a function, checked against the tables it declares. */
+export function tableActionsOf(fn: FunctionDeclaration): Readonly<Partial<Record<TableKey, TableActions>>> {
+  const actions = FUNCTION_TABLE_ACTIONS[fn.name];
+  const declared = Object.keys(fn.uses.tables).sort();
+  if (actions === undefined || JSON.stringify(Object.keys(actions).sort()) !== JSON.stringify(declared)) {
+    throw new Error(`${fn.name}: FUNCTION_TABLE_ACTIONS must name exactly the tables it uses (${declared.join(', ')})`);
+  }
+  return actions;
+}
 
 /**
  * The only listing of staging a function may make (`s3:prefix`, IAM's `StringLike`): one batch's folder,
@@ -71,8 +113,16 @@ const LISTABLE_FOLDERS: Readonly<Partial<Record<BucketKey, readonly string[]>>> 
   archive: ONE_ARCHIVED_BATCH_FOLDERS,
 };
 
-/** Table access levels that only read: their key is used to decrypt only. */
-const READ_ONLY_TABLE_ACCESS: ReadonlySet<TableAccess> = new Set(['read', 'getItem', 'query']);
+const exportedBucketArns = new WeakMap<StatefulStack, Map<BucketKey, string>>();
+
+/** A bucket's exported ARN, exported once however many functions use the bucket (an export name is unique). */
+function bucketArnOf(stateful: StatefulStack, bucket: BucketKey): string {
+  const arns = exportedBucketArns.get(stateful) ?? new Map<BucketKey, string>();
+  exportedBucketArns.set(stateful, arns);
+  const arn = arns.get(bucket) ?? stateful.exportedBucketArn(bucket);
+  arns.set(bucket, arn);
+  return arn;
+}
 
 /** What the Lambda event source mapping needs to poll a queue on the function's behalf. */
 export const EVENT_SOURCE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
@@ -107,47 +157,25 @@ export function environmentOf(fn: FunctionDeclaration, stateful: StatefulStack):
   return env;
 }
 
-const exportedBucketArns = new WeakMap<StatefulStack, Map<BucketKey, string>>();
-
-/** A bucket's exported ARN, exported once however many functions use the bucket (an export name is unique). */
-function bucketArnOf(stateful: StatefulStack, bucket: BucketKey): string {
-  const arns = exportedBucketArns.get(stateful) ?? new Map<BucketKey, string>();
-  exportedBucketArns.set(stateful, arns);
-  const arn = arns.get(bucket) ?? stateful.exportedBucketArn(bucket);
-  arns.set(bucket, arn);
-  return arn;
-}
-
 /** Adds the function's statements: one per resource group, exact actions, no wildcard where a name is known. */
 export function grantUses(hubFunction: HubFunction, fn: FunctionDeclaration, stateful: StatefulStack): void {
   const { uses } = fn;
-  const keyActions = new Map<kms.IKey, Set<string>>();
-  const useKey = (key: kms.IKey, ...actions: string[]) => {
-    const set = keyActions.get(key) ?? new Set<string>();
-    for (const a of actions) set.add(a);
-    keyActions.set(key, set);
-  };
   const allow = (sid: string, actions: readonly string[], resources: string[]) =>
     hubFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions: [...actions], resources }));
-  const queueKey = (q: ReturnType<StatefulStack['queue']>) => required(q.queue.encryptionMasterKey, `the ${q.spec.name} queue key`);
 
   if (fn.triggers.length > 0) {
-    const consumed = fn.triggers.map((s) => stateful.queue(s));
     allow(
       'ConsumeTriggerQueues',
       EVENT_SOURCE_ACTIONS,
-      consumed.map((q) => q.queue.queueArn),
+      fn.triggers.map((s) => stateful.queue(s).queue.queueArn),
     );
-    for (const q of consumed) useKey(queueKey(q), 'kms:Decrypt');
   }
   if (uses.sendsTo.length > 0) {
-    const targets = uses.sendsTo.map((s) => stateful.queue(s));
     allow(
       'SendToQueues',
       ['sqs:SendMessage'],
-      targets.map((q) => q.queue.queueArn),
+      uses.sendsTo.map((s) => stateful.queue(s).queue.queueArn),
     );
-    for (const q of targets) useKey(queueKey(q), 'kms:GenerateDataKey', 'kms:Decrypt');
   }
   for (const [b, level] of Object.entries(uses.buckets) as Array<[BucketKey, BucketAccess]>) {
     const bucketArn = bucketArnOf(stateful, b);
@@ -166,21 +194,17 @@ export function grantUses(hubFunction: HubFunction, fn: FunctionDeclaration, sta
     }
     // Object keys are made at run time (by the PPS, per batch); only the bucket and prefix are known.
     acknowledgeObjectWildcard(hubFunction.role, objects, level === 'readListBatch' ? ARCHIVE_READ_REASON : OBJECT_WILDCARD_REASONS[b]);
-    const key = required(stateful.buckets[b].encryptionKey, `the ${b} bucket key`);
-    if (level === 'read' || level === 'readListBatch') useKey(key, 'kms:Decrypt');
-    else useKey(key, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
-  for (const [t, level] of Object.entries(uses.tables) as Array<[TableKey, TableAccess]>) {
+  for (const [t, actions] of Object.entries(tableActionsOf(fn)) as Array<[TableKey, TableActions]>) {
     const hubTable = stateful.tables[t];
-    const resources = [hubTable.table.tableArn];
-    // Queries by a global index need the index's ARN; the spec names each index.
-    if (TABLE_ACTIONS[level].includes('dynamodb:Query')) {
-      for (const index of hubTable.spec.globalIndexes ?? []) resources.push(`${hubTable.table.tableArn}/index/${index.name}`);
+    allow(`${pascalCase(t)}Table`, actions.table, [hubTable.table.tableArn]);
+    if (actions.indexes) {
+      allow(
+        `${pascalCase(t)}Indexes`,
+        actions.indexes,
+        (hubTable.spec.globalIndexes ?? []).map((index) => `${hubTable.table.tableArn}/index/${index.name}`),
+      );
     }
-    allow(`${pascalCase(t)}Table`, TABLE_ACTIONS[level], resources);
-    const tableKey = required(hubTable.table.encryptionKey, `the ${t} table key`);
-    useKey(tableKey, 'kms:Decrypt', 'kms:DescribeKey');
-    if (!READ_ONLY_TABLE_ACCESS.has(level)) useKey(tableKey, 'kms:Encrypt', 'kms:GenerateDataKey');
   }
   if (uses.disclosureKey) {
     const name = stateful.config.disclosureKeyParameterName;
@@ -189,8 +213,9 @@ export function grantUses(hubFunction: HubFunction, fn: FunctionDeclaration, sta
       ['ssm:GetParameter'],
       [Stack.of(hubFunction).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') })],
     );
-    useKey(stateful.keys.disclosureParameter, 'kms:Decrypt');
   }
-  let i = 0;
-  for (const [key, actions] of keyActions) allow(`UseKey${++i}`, [...actions].sort(), [key.keyArn]);
+  // The IAM side of each key grant; the key policy names the role too (StatefulStack), for the same actions.
+  keyUsesOf(fn, stateful.functionKeySource).forEach((use, i) => {
+    allow(`UseKey${i + 1}`, [...use.actions].sort(), [use.key.keyArn]);
+  });
 }

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, type AppProps, Tags } from 'aws-cdk-lib';
 import type { StageConfig } from './config';
-import { acknowledgeFindings } from './nag';
+import { acknowledgeFindings, addNagPacks } from './nag';
 import { hubStackPrefix } from './naming';
 import { SandboxPartiesStack } from './sandbox-parties';
 import { StatefulStack } from './stateful-stack';
@@ -32,8 +31,8 @@ export interface Hub {
 
 /**
  * The whole hub for one stage: the stateful stack, the stateless stack on top of it, in the
- * sandbox the roles that play the parties, and the cdk-nag AwsSolutions checks (synthesis fails
- * on any unacknowledged finding).
+ * sandbox the roles that play the parties, and the cdk-nag AwsSolutions and Serverless checks
+ * (synthesis fails on any unacknowledged finding).
  */
 export function buildHub(config: StageConfig, appProps: AppProps = {}): Hub {
   return buildHubInto(createApp(appProps), config);
@@ -71,7 +70,7 @@ export function buildHubInto(app: App, config: StageConfig): Hub {
       : undefined;
   Tags.of(app).add('project', 'art60-exchange-hub');
   Tags.of(app).add('stage', config.stageName);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addNagPacks(app);
   acknowledgeFindings(stateful);
   return { app, stateful, stateless, ...(sandboxParties ? { sandboxParties } : {}) };
 }

@@ -1,10 +1,17 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { BucketKey } from '../shared/topology';
+import { BUCKET_NOTIFICATIONS_HANDLER_ID } from './bucket-notifications';
 import type { StatefulStack } from './stateful-stack';
 
+/** The cdk-nag packs the hub is checked with: synthesis fails on a finding of either that is not acknowledged. */
+export function addNagPacks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+}
+
 /**
- * cdk-nag (AwsSolutions) acknowledgements: one finding at a time, each with its reason. Every other
+ * cdk-nag (AwsSolutions, Serverless) acknowledgements: one finding at a time, each with its reason. Every other
  * finding fails synthesis.
  */
 
@@ -24,14 +31,25 @@ export const OBJECT_WILDCARD_REASONS: Readonly<Record<BucketKey, string>> = {
 export const ARCHIVE_READ_REASON =
   "operator-redeliver reads back the archived messages of the one batch an operator names, to send them again (monthly-batch §8): keys (<RECIPIENT>/<period>/<batchId>/part-NNNNNN.ndjson, completed.json) are made per batch at run time; the grant is s3:GetObject only, and its listing is limited to one batch's folder (s3:prefix).";
 
+/** Why the operator role's S3 statements end in `*`: the runbooks name objects made at run time. */
+export const OPERATOR_OBJECT_WILDCARD_REASONS = {
+  archive:
+    "A re-delivery reads the archived parts of the one batch the operator names (<RECIPIENT>/<period>/<batchId>/part-NNNNNN.ndjson); keys are made per batch at run time. Read only (s3:GetObject); the listing is limited to the recipients' prefixes.",
+  reports:
+    'The report of a refused file is read to see why it was refused; its key (<period>/<batchId>.json) is made per batch at run time. Read only (s3:GetObject); reports hold no national number.',
+  inbound:
+    "A refused or undelivered file is re-emitted by copying it onto itself under monthly/ (README, Runbook); its key is the PPS's. Get and put under monthly/ only, with the inbound key only (the bucket policy).",
+} as const;
+
 /** Acknowledges the IAM5 finding of one S3 object-ARN wildcard on `scope` (a function's role). */
 export function acknowledgeObjectWildcard(scope: IConstruct, resource: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${renderForNag(scope, resource)}]`, reason });
 }
 
 /**
- * The form in which cdk-nag names a resource string: an imported value by its export name. Our
- * object ARNs are `<Fn::ImportValue>/<suffix>`, built by {@link StatefulStack.exportedBucketArn}.
+ * The form in which cdk-nag names a resource string: an imported value by its export name, an
+ * attribute as `<LogicalId.Attribute>`. Our object ARNs are `<Fn::ImportValue>/<suffix>` (built by
+ * {@link StatefulStack.exportedBucketArn}) in the stateless stack, `<Bucket.Arn>/<suffix>` in the stateful one.
  */
 function renderForNag(scope: IConstruct, resource: string): string {
   const resolved = Stack.of(scope).resolve(resource) as unknown;
@@ -40,15 +58,14 @@ function renderForNag(scope: IConstruct, resource: string): string {
   return parts
     .map((p) => {
       if (typeof p === 'string') return p;
+      const attribute = (p as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      if (attribute !== undefined) return `<${attribute[0]}.${attribute[1]}>`;
       const imported = (p as { 'Fn::ImportValue'?: string })['Fn::ImportValue'];
       if (typeof imported !== 'string') throw new Error(`Cannot render ${JSON.stringify(p)} for cdk-nag`);
       return imported;
     })
     .join('');
 }
-
-/** CDK's S3 notifications custom resource, a singleton of the stateful stack. */
-const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
 
 /** Acknowledgements that concern CDK's own constructs in the stateful stack. */
 export function acknowledgeFindings(stateful: StatefulStack): void {
@@ -59,4 +76,25 @@ export function acknowledgeFindings(stateful: StatefulStack): void {
     reason:
       "CDK's own custom-resource handler that sets the inbound bucket's notification configuration during deployments; the managed policy only lets it write its own logs. It never touches data and does not run outside a deployment.",
   });
+}
+
+/** The Serverless findings the hub's design answers otherwise, each with its reason. */
+export const SERVERLESS_REASONS = {
+  dlqHasNoDlq:
+    'A dead-letter queue is the end of the line: its messages are the ones that failed five receives, kept 14 days under the "DLQ not empty" alarm and redriven by an operator (README, Runbook, "Redrive a DLQ"). A DLQ of a DLQ would only move them out of that alarm\'s sight.',
+  sqsTriggerHasNoDestination:
+    "An SQS event source cannot have an on-failure destination (Lambda supports it for stream and Kafka sources only): a record that fails stays on its queue, is received again, and after five receives moves to the queue's own DLQ, which alarms.",
+  functionHasNoDlq:
+    "The function is only invoked synchronously, by its SQS event source mapping: a Lambda DLQ catches failed asynchronous invocations, which never happen here. Failed records go to the source queue's DLQ.",
+  noTracing:
+    'No X-Ray tracing, on purpose (README, "Readable failures"): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
+  alarmRuleHasNoDlq:
+    'The target is the alarm topic itself: a DLQ of undelivered lock-down alarms would need an alarm of its own, sent to the same topic that failed. EventBridge retries a failed delivery for 24 hours, and the call stays in CloudTrail.',
+  emailHasNoDlq:
+    "The subscription is the operators' e-mail address: SNS retries an e-mail delivery on its own schedule, and an alarm that was not mailed still shows on the dashboard's alarm panel. A DLQ of undelivered alarm mails would be read by nobody.",
+} as const;
+
+/** Acknowledges one Serverless finding on `scope`, with its reason. */
+export function acknowledgeServerless(scope: IConstruct, rule: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `Serverless::Serverless-${rule}`, reason });
 }

@@ -6,6 +6,7 @@ import { FUNCTIONS, OPERATOR_FUNCTIONS } from '../shared/topology';
 import { environmentOf, grantUses } from './access';
 import { HubFunction } from './constructs/hub-function';
 import { Monitoring } from './monitoring';
+import { acknowledgeServerless, SERVERLESS_REASONS } from './nag';
 import type { StatefulStack } from './stateful-stack';
 
 export interface StatelessStackProps extends StackProps {
@@ -13,6 +14,14 @@ export interface StatelessStackProps extends StackProps {
   /** The project's root (entries, package-lock.json). */
   readonly projectRoot: string;
 }
+
+/**
+ * At most this many concurrent invocations per trigger (the event source mapping's maximum
+ * concurrency; 2 is Lambda's least). A party that floods its inbound queue gets two invocations of
+ * ten messages at a time and its backlog waits on its own queue, under the age and DLQ alarms,
+ * instead of taking the account's concurrency from the other parties and split-batch.
+ */
+export const TRIGGER_MAX_CONCURRENCY = 2;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
 
@@ -38,18 +47,22 @@ export class StatelessStack extends Stack {
         const fn = FUNCTIONS[k];
         const hubFunction = new HubFunction(this, `Fn-${fn.name}`, {
           spec: fn,
+          stageName: stateful.config.stageName,
+          logsKey: stateful.keys.logs,
           projectRoot: props.projectRoot,
           environment: environmentOf(fn, stateful),
           logRetention: stateful.config.logRetentionDays as logs.RetentionDays,
         });
         grantUses(hubFunction, fn, stateful);
         for (const trigger of fn.triggers) {
-          new lambda.EventSourceMapping(this, `Trigger-${fn.name}-${trigger.name}`, {
+          const mapping = new lambda.EventSourceMapping(this, `Trigger-${fn.name}-${trigger.name}`, {
             target: hubFunction.fn,
             eventSourceArn: stateful.queue(trigger).queue.queueArn,
             batchSize: fn.batchSize,
             reportBatchItemFailures: true,
+            maxConcurrency: TRIGGER_MAX_CONCURRENCY,
           });
+          acknowledgeServerless(mapping, 'LambdaEventSourceMappingDestination', SERVERLESS_REASONS.sqsTriggerHasNoDestination);
         }
         return [k, hubFunction];
       }),

@@ -200,10 +200,10 @@ export type TableKey = keyof typeof TABLES;
  */
 export type BucketAccess = 'read' | 'readListBatch' | 'readWriteDelete' | 'readWriteDeleteListBatch' | 'createOnly';
 /**
- * Table access levels; infra/access.ts turns each into DynamoDB actions. `getItem` and `query` are
- * the operators' tools' read-only levels: the one read each makes, and nothing else.
+ * Table access levels: whether a function only reads a table (its key decrypts only) or writes it.
+ * The exact DynamoDB actions are each function's own (`FUNCTION_TABLE_ACTIONS` in infra/access.ts).
  */
-export type TableAccess = 'read' | 'getItem' | 'query' | 'write' | 'readWrite';
+export type TableAccess = 'read' | 'write' | 'readWrite';
 /** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
 export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMessageRetentionDays';
 
@@ -312,7 +312,7 @@ export const FUNCTIONS = {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       sendersByQueue: false,
       buckets: { archive: 'readListBatch' },
-      tables: { batches: 'getItem' },
+      tables: { batches: 'read' },
       settings: [],
       disclosureKey: false,
     },
@@ -329,7 +329,7 @@ export const FUNCTIONS = {
       sendsTo: [],
       sendersByQueue: false,
       buckets: {},
-      tables: { disclosures: 'query' },
+      tables: { disclosures: 'read' },
       settings: [],
       // The person is found by the keyed hash of the INSZ asked for.
       disclosureKey: true,
@@ -347,7 +347,7 @@ export const FUNCTIONS = {
       sendsTo: [],
       sendersByQueue: false,
       buckets: {},
-      tables: { refusedMessages: 'query' },
+      tables: { refusedMessages: 'read' },
       settings: [],
       disclosureKey: false,
     },

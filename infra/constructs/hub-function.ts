@@ -1,12 +1,14 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../shared/national-number-pattern';
 import { FUNCTION_NODE_OPTIONS, type FunctionSpec } from '../../shared/topology';
+import { acknowledgeServerless, SERVERLESS_REASONS } from '../nag';
 
 /**
  * The custom data identifier of Belgian national numbers (INSZ/NISS) in the log groups. The logger
@@ -23,8 +25,47 @@ const ESBUILD_TARGET = 'node24';
 /** ESM bundles still meet CommonJS dependencies that call `require`; this gives them one. */
 const ESM_REQUIRE_SHIM = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * The IAM path of a function's role, `/art60-hub/<stage>/<function>/`. The role's name is
+ * CloudFormation's; the path is fixed, so that the key policies in the stateful stack, which is
+ * deployed first, name the role by `aws:PrincipalArn` (`arn:…:role/art60-hub/dev/split-batch/*`)
+ * before it exists, and a re-created role keeps its access.
+ */
+export function functionRolePath(stageName: string, functionName: string): string {
+  return `/art60-hub/${stageName}/${functionName}/`;
+}
+
+/** The ARN pattern of a function's role (any name under {@link functionRolePath}). */
+export function functionRoleArnPattern(stack: Stack, stageName: string, functionName: string): string {
+  return stack.formatArn({
+    service: 'iam',
+    region: '',
+    resource: 'role',
+    resourceName: `${functionRolePath(stageName, functionName).slice(1)}*`,
+  });
+}
+
+/**
+ * The name of a function's log group, `/art60-hub/<stage>/<function>`. A physical name, on purpose:
+ * the log groups are encrypted with the stateful stack's logs key, whose policy lets CloudWatch Logs
+ * use it only for these groups (`kms:EncryptionContext:aws:logs:arn`), and that stack is deployed
+ * before the groups exist.
+ */
+export function functionLogGroupName(stageName: string, functionName: string): string {
+  return `/art60-hub/${stageName}/${functionName}`;
+}
+
+/** The ARN of a log group by name, as CloudWatch Logs puts it in the encryption context (no `:*`). */
+export function logGroupArn(stack: Stack, logGroupName: string): string {
+  return stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
 export interface HubFunctionProps {
   readonly spec: FunctionSpec;
+  /** The stage: the role's path and the log group's name carry it. */
+  readonly stageName: string;
+  /** The customer-managed key of the log groups (the stateful stack's logs key). */
+  readonly logsKey: kms.IKey;
   /** The project's root: entries and package-lock.json are resolved from it. */
   readonly projectRoot: string;
   readonly environment: Record<string, string>;
@@ -34,8 +75,8 @@ export interface HubFunctionProps {
 /**
  * A function of the topology: bundled locally with esbuild (never Docker), ESM, ARM64, the latest
  * Node.js runtime, its own role with no managed policy (each grant is added by the caller, least
- * privilege), and its own log group with an explicit retention and a data protection policy that
- * masks Belgian national numbers.
+ * privilege) under a stage's path, and its own log group, encrypted with the logs key, with an
+ * explicit retention and a data protection policy that masks Belgian national numbers.
  */
 export class HubFunction extends Construct {
   readonly spec: FunctionSpec;
@@ -49,6 +90,8 @@ export class HubFunction extends Construct {
     this.spec = spec;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: functionLogGroupName(props.stageName, spec.name),
+      encryptionKey: props.logsKey,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
       dataProtectionPolicy: new logs.DataProtectionPolicy({
@@ -61,6 +104,7 @@ export class HubFunction extends Construct {
     // Own role, no AWSLambdaBasicExecutionRole: writing to its one log group is all it needs to log.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      path: functionRolePath(props.stageName, spec.name),
       description: `Runs the ${spec.name} function of the art. 60 hub`,
     });
     this.role.addToPrincipalPolicy(
@@ -99,5 +143,7 @@ export class HubFunction extends Construct {
         forceDockerBundling: false,
       },
     });
+    acknowledgeServerless(this.fn, 'LambdaDLQ', SERVERLESS_REASONS.functionHasNoDlq);
+    acknowledgeServerless(this.fn, 'LambdaTracing', SERVERLESS_REASONS.noTracing);
   }
 }

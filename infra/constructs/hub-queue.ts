@@ -4,6 +4,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueueOf, type QueueSpec } from '../../shared/topology';
 import { MAX_RECEIVE_COUNT, RECEIVE_WAIT_SECONDS } from '../constants';
+import { acknowledgeServerless, SERVERLESS_REASONS } from '../nag';
 
 export interface HubQueueProps {
   readonly spec: QueueSpec;
@@ -12,6 +13,8 @@ export interface HubQueueProps {
   /** Physical names, only for what a party names in its own policies (infra/naming.ts); CloudFormation names the rest. */
   readonly queueName?: string;
   readonly deadLetterQueueName?: string;
+  /** The largest message the queue accepts (SQS's default and maximum: 1 MiB); the DLQ takes what the queue took. */
+  readonly maxMessageSizeBytes?: number;
 }
 
 /**
@@ -56,11 +59,13 @@ export class HubQueue extends Construct {
       retentionPeriod: Duration.seconds(this.deadLetterSpec.retentionSeconds),
       visibilityTimeout: Duration.seconds(this.deadLetterSpec.visibilityTimeoutSeconds),
     });
+    acknowledgeServerless(this.deadLetterQueue, 'SQSRedrivePolicy', SERVERLESS_REASONS.dlqHasNoDlq);
     this.queue = new sqs.Queue(this, 'Queue', {
       ...common,
       queueName: props.queueName,
       retentionPeriod: Duration.seconds(props.spec.retentionSeconds),
       visibilityTimeout: Duration.seconds(props.spec.visibilityTimeoutSeconds),
+      ...(props.maxMessageSizeBytes === undefined ? {} : { maxMessageSizeBytes: props.maxMessageSizeBytes }),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.spec.maxReceiveCount },
     });
   }

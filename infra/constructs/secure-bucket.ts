@@ -34,7 +34,13 @@ export class SecureBucket extends Construct {
       versioned: false,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.encryptionKey
-        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }
+        ? {
+            encryption: s3.BucketEncryption.KMS,
+            encryptionKey: props.encryptionKey,
+            bucketKeyEnabled: true,
+            // No object under a key the bucket's owner never sees (SSE-C), whatever the bucket policy says.
+            blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C],
+          }
         : { encryption: s3.BucketEncryption.S3_MANAGED }),
       ...(props.accessLogs ? { serverAccessLogsBucket: props.accessLogs.bucket, serverAccessLogsPrefix: props.accessLogs.prefix } : {}),
       lifecycleRules: [

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubFunction } from '../../../infra/constructs/hub-function';
@@ -32,6 +33,8 @@ beforeAll(() => {
       memoryMb: 128,
       batchSize: 1,
     },
+    stageName: 'test',
+    logsKey: new kms.Key(stack, 'LogsKey'),
     projectRoot: PROJECT_ROOT,
     environment: {},
     logRetention: logs.RetentionDays.ONE_WEEK,

@@ -4,13 +4,15 @@ import { Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHub } from '../../../infra/hub';
-import { DEV, removeOutdir, type Synthesized, synthesizeHub } from './helpers';
+import { allQueues, FUNCTIONS } from '../../../shared/topology';
+import { DEV, logicalId, removeOutdir, type Synthesized, synthesizeHub } from './helpers';
 
 let s: Synthesized;
 beforeAll(() => {
   // cdk-nag runs as a validation plugin: synthesis throws on any unacknowledged error finding.
   s = synthesizeHub({ cloudFormationValidation: true });
-});
+  // Two packs and CloudFormation's schema check over both stacks: minutes on a loaded machine.
+}, 300_000);
 afterAll(() => removeOutdir(s));
 
 /** Every acknowledgement in the app: construct path, finding id, reason. */
@@ -24,39 +26,62 @@ function acknowledgements(): Array<{ path: string; id: string; reason: string }>
     );
 }
 
-describe('cdk-nag AwsSolutions', () => {
+describe('cdk-nag AwsSolutions and Serverless', () => {
   it('reports no finding, error or warning, that is not acknowledged, nor any CloudFormation schema problem', () => {
     const reportPath = path.join(s.outdir, 'validation-report.json');
     expect(existsSync(reportPath)).toBe(true);
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
       pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[] }>;
     };
-    expect(report.pluginReports.find((p) => p.pluginName === 'AwsSolutions')).toEqual(
-      expect.objectContaining({ conclusion: 'success', violations: [] }),
-    );
+    for (const pack of ['AwsSolutions', 'Serverless']) {
+      expect(report.pluginReports.find((p) => p.pluginName === pack)).toEqual(
+        expect.objectContaining({ conclusion: 'success', violations: [] }),
+      );
+    }
     // Warnings too, from any plugin (CDK's CloudFormation schema check included).
     for (const plugin of report.pluginReports) expect(plugin.violations, plugin.pluginName).toEqual([]);
   });
 
   it('acknowledges exactly these findings, one at a time, each with a real reason', () => {
     const acks = acknowledgements();
-    expect(acks.map(({ path: p, id }) => [p, id])).toEqual([
+    const STATEFUL = 'Art60Hub-dev-Stateful';
+    const STATELESS = 'Art60Hub-dev-Stateless';
+    const iam5 = (resource: string) => `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`;
+    const ref = (construct: Parameters<typeof logicalId>[0]) => `<${logicalId(construct)}.Arn>`;
+    const { buckets } = s.hub.stateful;
+    const expected = [
+      // CDK's own deployment-time handler.
       [
-        'Art60Hub-dev-Stateful/BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+        `${STATEFUL}/BucketNotificationsHandler050a0587b7544547bf325f094a3db834`,
         'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       ],
-      [
-        'Art60Hub-dev-Stateless/Fn-split-batch/Role',
-        'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:InboundBucketArn/monthly/*]',
-      ],
-      ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:StagingBucketArn/*]'],
-      ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:ArchiveBucketArn/*]'],
-      ['Art60Hub-dev-Stateless/Fn-split-batch/Role', 'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:ReportsBucketArn/*]'],
-      [
-        'Art60Hub-dev-Stateless/Fn-operator-redeliver/Role',
-        'AwsSolutions::AwsSolutions-IAM5[Resource::Art60Hub-dev-Stateful:ArchiveBucketArn/*]',
-      ],
-    ]);
+      // Object keys made at run time: the functions' and the operator's S3 object statements.
+      [`${STATELESS}/Fn-split-batch/Role`, iam5(`${STATEFUL}:InboundBucketArn/monthly/*`)],
+      [`${STATELESS}/Fn-split-batch/Role`, iam5(`${STATEFUL}:StagingBucketArn/*`)],
+      [`${STATELESS}/Fn-split-batch/Role`, iam5(`${STATEFUL}:ArchiveBucketArn/*`)],
+      [`${STATELESS}/Fn-split-batch/Role`, iam5(`${STATEFUL}:ReportsBucketArn/*`)],
+      [`${STATELESS}/Fn-operator-redeliver/Role`, iam5(`${STATEFUL}:ArchiveBucketArn/*`)],
+      [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.archive)}/*`)],
+      [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.reports)}/*`)],
+      [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.inbound)}/monthly/*`)],
+      // Serverless: a DLQ has no DLQ; the alarm mail and the tamper rules have none either.
+      ...allQueues().map((q) => [`${STATEFUL}/Queue-${q.name}/DeadLetterQueue`, 'Serverless::Serverless-SQSRedrivePolicy']),
+      [`${STATEFUL}/AlarmTopic/${DEV.alarmEmail}`, 'Serverless::Serverless-SNSRedrivePolicy'],
+      [`${STATEFUL}/TamperAlarm/BucketRulesChanged`, 'Serverless::Serverless-EventBusDLQ'],
+      [`${STATEFUL}/TamperAlarm/KeyTampered`, 'Serverless::Serverless-EventBusDLQ'],
+      // Serverless: functions invoked only by SQS mappings, and no X-Ray on purpose.
+      ...Object.values(FUNCTIONS).flatMap((fn) => [
+        [`${STATELESS}/Fn-${fn.name}/Function`, 'Serverless::Serverless-LambdaDLQ'],
+        [`${STATELESS}/Fn-${fn.name}/Function`, 'Serverless::Serverless-LambdaTracing'],
+        ...fn.triggers.map((q) => [
+          `${STATELESS}/Trigger-${fn.name}-${q.name}`,
+          'Serverless::Serverless-LambdaEventSourceMappingDestination',
+        ]),
+      ]),
+    ];
+    const sorted = (list: string[][]) => list.map((x) => x.join(' ')).sort();
+    expect(sorted(acks.map(({ path: p, id }) => [p, id]))).toEqual(sorted(expected));
+    expect(acks).toHaveLength(expected.length);
     for (const { reason } of acks) expect(reason.length).toBeGreaterThan(80);
     expect(DEV.stageName).toBe('dev');
   });

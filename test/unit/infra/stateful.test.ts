@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
 import { PROJECT_ROOT } from '../../../infra/hub';
 import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS, queuePhysicalNames } from '../../../infra/party-access';
+import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful-stack';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import {
   DEFAULT_RAW_FILE_RETENTION_DAYS,
@@ -122,6 +123,9 @@ describe('retention of the buckets (return-flows §5)', () => {
         Action: 's3:PutBucketVersioning',
         Resource: { 'Fn::GetAtt': [id, 'Arn'] },
       },
+      // The rule changes and the keys outside the recipients' prefixes: lock-down.test.ts.
+      expect.objectContaining({ Sid: 'DenyArchiveRuleChangesButByDeployment' }),
+      expect.objectContaining({ Sid: 'DenyArchiveKeysOutsideRecipients' }),
     ]);
     // No statement anywhere allows deleting an archive object.
     expect(bucketPolicyStatements(id).filter((st) => st.Effect === 'Allow')).toEqual([]);
@@ -149,7 +153,7 @@ describe('bucket security', () => {
       else
         expect(sse).toEqual({
           SSEAlgorithm: 'aws:kms',
-          KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^(Inbound|Storage)Key/), 'Arn'] },
+          KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^(Inbound|Storage|Archive)Key/), 'Arn'] },
         });
     }
   });
@@ -295,6 +299,8 @@ describe('no copy outlives its limit (return-flows §5: backups count as keeping
   });
 });
 
+const INBOUND_QUEUES: QueueSpec[] = [...Object.values(QUEUES.recipientInbound), QUEUES.ppsInbound];
+
 describe('queues', () => {
   const queueIds = (spec: QueueSpec) => {
     const q = s.hub.stateful.queue(spec);
@@ -325,6 +331,8 @@ describe('queues', () => {
         VisibilityTimeout: spec.visibilityTimeoutSeconds,
         ReceiveMessageWaitTimeSeconds: 20,
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] }, maxReceiveCount: 5 },
+        // A party's inbound queue takes 64 KiB at most (lock-down.test.ts); the others keep SQS's default.
+        ...(INBOUND_QUEUES.includes(spec) ? { MaximumMessageSize: INBOUND_MESSAGE_MAX_BYTES } : {}),
         Tags: expect.any(Array),
       });
       const dlq = queueResource(ids.dlq);
@@ -425,7 +433,12 @@ describe("each party's access to its own channels (return-flows §1)", () => {
     "%s's queue key lets it decrypt through SQS, and generate data keys only when it sends",
     (party) => {
       const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => principalRoleArns(st).length > 0);
-      const viaSqs = { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' }, ...onlyPartyRole(party) };
+      // Through SQS, for the hub's queues only (the key policy binds every SQS use, lock-down.test.ts).
+      const viaSqs = {
+        StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' },
+        ...onlyPartyRole(party),
+        ArnLike: { 'kms:EncryptionContext:aws:sqs:arn': 'arn:aws:sqs:eu-west-1:111111111111:*' },
+      };
       const expected: Statement[] = [
         {
           Sid: `${party}DecryptsOwnQueuesThroughSqs`,
@@ -491,7 +504,7 @@ describe("each party's access to its own channels (return-flows §1)", () => {
 describe('keys and alarm topic', () => {
   it('rotates every customer-managed key and retains it', () => {
     const keys = Object.values(resources(s.stateful, 'AWS::KMS::Key'));
-    expect(keys.length).toBe(10);
+    expect(keys.length).toBe(12);
     for (const k of keys) {
       expect(k.Properties.EnableKeyRotation).toBe(true);
       expect(k.DeletionPolicy).toBe('Retain');
@@ -527,7 +540,7 @@ describe('keys and alarm topic', () => {
     );
     expect(topicPolicies).toHaveLength(1);
     const statements = (topicPolicies[0]!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
-    expect(statements.filter((st) => st.Effect === 'Allow')).toEqual([
+    expect(statements.filter((st) => st.Effect === 'Allow' && st.Sid !== 'TamperAlarmsPublish')).toEqual([
       {
         Sid: 'CloudWatchAlarmsPublish',
         Effect: 'Allow',
@@ -539,8 +552,11 @@ describe('keys and alarm topic', () => {
     ]);
     // The topic is encrypted: CloudWatch needs a data key from the topic's key to publish at all
     // (SNS guide, "Enable compatibility between event sources from AWS services and encrypted topics").
+    // (EventBridge's lock-down alarms, TamperAlarmsPublish*, are proven in lock-down.test.ts.)
     const cloudWatchOnKey = keyStatements(logicalId(s.hub.stateful.keys.operations)).filter(
-      (st) => JSON.stringify(st.Principal) !== JSON.stringify({ AWS: `arn:aws:iam::${DEV.account}:root` }),
+      (st) =>
+        JSON.stringify(st.Principal) !== JSON.stringify({ AWS: `arn:aws:iam::${DEV.account}:root` }) &&
+        st.Sid !== 'TamperAlarmsPublishToTopic',
     );
     expect(cloudWatchOnKey).toEqual([
       {
@@ -554,7 +570,7 @@ describe('keys and alarm topic', () => {
     ]);
   });
 
-  it('declares no physical name for any resource but what partners name in their policies (naming.ts)', () => {
+  it('declares no physical name but what partners name in their policies (naming.ts) and the log groups the logs key names', () => {
     const named = [
       'BucketName',
       'QueueName',
@@ -571,7 +587,13 @@ describe('keys and alarm topic', () => {
       for (const r of Object.values(template.toJSON().Resources as Record<string, Resource>)) {
         if (r.Type.startsWith('Custom::')) continue;
         // A reference ({ Ref }) to a generated name is fine; a literal string is a hard-coded name.
-        for (const n of named) if (typeof r.Properties?.[n] === 'string') literal.push(r.Properties[n] as string);
+        for (const n of named) {
+          if (r.Type === 'AWS::Logs::LogGroup' && n === 'LogGroupName') {
+            expect(r.Properties.LogGroupName).toMatch(new RegExp(`^/art60-hub/${DEV.stageName}/`));
+            continue;
+          }
+          if (typeof r.Properties?.[n] === 'string') literal.push(r.Properties[n] as string);
+        }
       }
     }
     // The exceptions, each made by naming.ts: the party queues, the DLQs parties read, the inbound bucket.

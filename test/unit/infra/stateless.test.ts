@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, ONE_BATCH_FOLDER, TABLE_ACTIONS } from '../../../infra/access';
+import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, FUNCTION_TABLE_ACTIONS, ONE_BATCH_FOLDER } from '../../../infra/access';
 import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER } from '../../../infra/constructs/hub-function';
 import { PROJECT_ROOT } from '../../../infra/hub';
 import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring-metrics';
-import type { FunctionKey } from '../../../infra/stateless-stack';
+import { type FunctionKey, TRIGGER_MAX_CONCURRENCY } from '../../../infra/stateless-stack';
 import { batchStagingPrefixOf, stagingPrefixOf } from '../../../shared/domain/batch/object-keys';
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
 import { METRIC } from '../../../shared/observability';
@@ -178,9 +178,14 @@ describe('least-privilege roles', () => {
       stagingList,
       { Sid: 'ArchiveObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('archive') },
       { Sid: 'ReportsObjects', Effect: 'Allow', Action: 's3:PutObject', Resource: objects('reports') },
-      { Sid: 'BatchesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('batches') },
-      { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.write, Resource: tableArn('paymentLines') },
-      { Sid: 'DisclosuresTable', Effect: 'Allow', Action: TABLE_ACTIONS.write, Resource: tableArn('disclosures') },
+      {
+        Sid: 'BatchesTable',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: tableArn('batches'),
+      },
+      { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('paymentLines') },
+      { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('disclosures') },
       disclosureParameter(),
       key('UseKey1', 'kms:Decrypt', keyArn(QUEUES.batchNotifications)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
@@ -188,8 +193,10 @@ describe('least-privilege roles', () => {
       key('UseKey4', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.FOREM)),
       key('UseKey5', 'kms:Decrypt', imported(s.hub.stateful.keys.inbound, 'Arn')),
       key('UseKey6', ['kms:Decrypt', 'kms:GenerateDataKey'], storageKey()),
-      key('UseKey7', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
-      key('UseKey8', 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
+      // The archive's own key: a data key to write, never Decrypt.
+      key('UseKey7', 'kms:GenerateDataKey', imported(s.hub.stateful.keys.archive, 'Arn')),
+      key('UseKey8', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
+      key('UseKey9', 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
     ]);
   });
 
@@ -209,14 +216,20 @@ describe('least-privilege roles', () => {
         Action: 'sqs:SendMessage',
         Resource: [queueArn(QUEUES.ppsOutbound), queueArn(QUEUES.recipientOutbound.VDAB), queueArn(QUEUES.recipientOutbound.ACTIRIS)],
       },
-      { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('paymentLines') },
+      {
+        Sid: 'PaymentLinesTable',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: tableArn('paymentLines'),
+      },
+      // A correction request is created and forwarded; the index is never queried here.
       {
         Sid: 'CorrectionsTable',
         Effect: 'Allow',
-        Action: TABLE_ACTIONS.readWrite,
-        Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: correctionsArn,
       },
-      { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('refusedMessages') },
+      { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('refusedMessages') },
       disclosureParameter(),
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.VDAB)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.ACTIRIS)),
@@ -242,13 +255,15 @@ describe('least-privilege roles', () => {
           queueArn(QUEUES.ocmwOutbound),
         ],
       },
+      { Sid: 'CorrectionsTable', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: correctionsArn },
+      // A decision names its correction by id: the index gives its key.
       {
-        Sid: 'CorrectionsTable',
+        Sid: 'CorrectionsIndexes',
         Effect: 'Allow',
-        Action: TABLE_ACTIONS.readWrite,
-        Resource: [correctionsArn, { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] }],
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] },
       },
-      { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('refusedMessages') },
+      { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('refusedMessages') },
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsInbound)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
       key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.ACTIRIS)),
@@ -273,8 +288,10 @@ describe('least-privilege roles', () => {
     expect(listings.map((st) => st.Sid)).toEqual(['StagingListOneBatch', 'ArchiveListOneBatch']);
     expect(listings[0]).toEqual(stagingList);
     expect(BUCKET_ACTIONS.createOnly).toEqual(['s3:PutObject']);
-    expect(Object.values(TABLE_ACTIONS).flat()).not.toContain('dynamodb:DeleteItem');
-    expect(Object.values(TABLE_ACTIONS).flat()).not.toContain('dynamodb:Scan');
+    const tableActions = Object.values(FUNCTION_TABLE_ACTIONS).flatMap((t) =>
+      Object.values(t).flatMap((a) => [...a.table, ...(a.indexes ?? [])]),
+    );
+    for (const never of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem']) expect(tableActions).not.toContain(never);
   });
 
   it('grants the disclosure key only to split-batch (records disclosures), region-inbound (checks INSZs) and operator-disclosures (finds a person), and no s3:DeleteObject outside staging', () => {
@@ -324,6 +341,7 @@ describe('triggers', () => {
         EventSourceArn: queueArn(q),
         FunctionName: { Ref: logicalId(s.hub.stateless.functions[k].fn) },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: TRIGGER_MAX_CONCURRENCY },
         Tags: expect.any(Array),
       })),
     );
