@@ -69,6 +69,17 @@ function messagesOf(queue: QueueSpec): MessageSchemaName[] {
   return [];
 }
 
+/** The message types a function of the hub sends to a queue (shared/domain/batch/deliver.ts, return-flows/). */
+const TYPES_SENT_BY: Readonly<Record<string, (queue: QueueSpec) => readonly MessageType[]>> = {
+  [FUNCTIONS.splitBatch.name]: () => ['batch.records', 'batch.completed'],
+  // Decisions and requests passed on to the PPS; a refusal to the region that sent.
+  [FUNCTIONS.regionInbound.name]: (queue) =>
+    queue === QUEUES.ppsOutbound ? ['validation.decision', 'correction.request'] : ['message.refused'],
+  // A refusal to the PPS, the approved correction to the OCMW, the outcome to the requester.
+  [FUNCTIONS.ppsInbound.name]: (queue) =>
+    queue === QUEUES.ppsOutbound ? ['message.refused'] : queue === QUEUES.ocmwOutbound ? ['correction.approved'] : ['correction.outcome'],
+};
+
 const NOTIFICATION_MESSAGE = 's3.ObjectCreated';
 const MONTHLY_FILE_MESSAGE = 'monthly.file';
 
@@ -401,9 +412,10 @@ function monthlyFileMessage() {
 function operationsFor() {
   const operations: Record<string, object> = {};
   const tag = (name: string) => [{ $ref: `#/components/tags/${name}` }];
-  const ref = (queue: QueueSpec, dead = false) => {
+  const ref = (queue: QueueSpec, dead = false, only?: readonly MessageType[]) => {
     const id = dead ? deadLetterQueueOf(queue).name : queue.name;
-    const names = queue === QUEUES.batchNotifications ? [NOTIFICATION_MESSAGE] : messagesOf(queue);
+    const all = queue === QUEUES.batchNotifications ? [NOTIFICATION_MESSAGE] : messagesOf(queue);
+    const names = only === undefined ? all : all.filter((n) => only.includes(MESSAGE_EXAMPLES[n as MessageSchemaName].type as MessageType));
     return { channel: channelRef(id), messages: names.map((n) => ({ $ref: `#/channels/${id}/messages/${messageKey(n)}` })) };
   };
   const slug = (s: string) => s.toLowerCase();
@@ -439,7 +451,7 @@ function operationsFor() {
         title: `The hub (${f}) sends to ${queue.name}`,
         summary: `${f} publishes with SendMessageBatch, the attributes \`type\` and \`messageId\` on every message.`,
         tags: tag('hub'),
-        ...ref(queue),
+        ...ref(queue, false, TYPES_SENT_BY[f]?.(queue) ?? []),
       };
     }
     for (const { name: f, batchSize } of functionsOf((fn) => fn.triggers, queue)) {

@@ -133,11 +133,25 @@ describe('asyncapi.yaml', () => {
       'send inbound-bucket',
       'send inbound-pps',
     ]);
-    // An operation's messages are its channel's.
+    // A party's operation carries every message of its channel; the hub's functions each send their own.
+    const messagesOfOperation = (id: string) => written.operations[id]!.messages.map((m) => m.$ref.replace(/.*\/messages\//, '')).sort();
     for (const [id, op] of Object.entries(written.operations)) {
       const channel = op.channel.$ref.replace('#/channels/', '');
-      const own = Object.keys(written.channels[channel]!.messages).map((m) => `#/channels/${channel}/messages/${m}`);
-      expect(op.messages.map((m) => m.$ref).sort(), id).toEqual(own.sort());
+      const own = Object.keys(written.channels[channel]!.messages).sort();
+      if (id.startsWith('hub-')) expect(own, id).toEqual(expect.arrayContaining(messagesOfOperation(id)));
+      else expect(messagesOfOperation(id), id).toEqual(own);
+    }
+    expect(messagesOfOperation('hub-split-batch-sends-outbound-vdab')).toEqual(['batch.completed.VDAB', 'batch.records.VDAB']);
+    expect(messagesOfOperation('hub-region-inbound-sends-outbound-vdab')).toEqual(['message.refused']);
+    expect(messagesOfOperation('hub-pps-inbound-sends-outbound-vdab')).toEqual(['correction.outcome']);
+    expect(messagesOfOperation('hub-region-inbound-sends-outbound-pps')).toEqual(['correction.request.pps', 'validation.decision.pps']);
+    expect(messagesOfOperation('hub-pps-inbound-sends-outbound-pps')).toEqual(['message.refused']);
+    // Every message on a queue the hub writes has a sender among its functions.
+    for (const [channel, { messages }] of Object.entries(written.channels)) {
+      const sent = Object.entries(written.operations)
+        .filter(([, op]) => op.action === 'send' && op.channel.$ref === `#/channels/${channel}`)
+        .flatMap(([id]) => messagesOfOperation(id));
+      if (!channel.endsWith('-dlq')) expect(new Set(sent), channel).toEqual(new Set(Object.keys(messages)));
     }
     expect(Object.keys(PARTY_QUEUES).sort()).toEqual(['ACTIRIS', 'FOREM', 'PPS', 'VDAB']);
   });
