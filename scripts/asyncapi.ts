@@ -169,12 +169,8 @@ function channelRef(id: string) {
   return { $ref: `#/channels/${id}` };
 }
 
-function messageKey(name: string): string {
-  return name;
-}
-
 function channelMessages(names: readonly string[]) {
-  return Object.fromEntries(names.map((n) => [messageKey(n), { $ref: `#/components/messages/${messageKey(n)}` }]));
+  return Object.fromEntries(names.map((n) => [n, { $ref: `#/components/messages/${n}` }]));
 }
 
 const SQS_SERVERS = [{ $ref: '#/servers/aws-sqs' }, { $ref: '#/servers/local-sqs' }];
@@ -419,7 +415,7 @@ function operationsFor() {
     const id = dead ? deadLetterQueueOf(queue).name : queue.name;
     const all = queue === QUEUES.batchNotifications ? [NOTIFICATION_MESSAGE] : messagesOf(queue);
     const names = only === undefined ? all : all.filter((n) => only.includes(MESSAGE_EXAMPLES[n as MessageSchemaName].type as MessageType));
-    return { channel: channelRef(id), messages: names.map((n) => ({ $ref: `#/channels/${id}/messages/${messageKey(n)}` })) };
+    return { channel: channelRef(id), messages: names.map((n) => ({ $ref: `#/channels/${id}/messages/${n}` })) };
   };
   const slug = (s: string) => s.toLowerCase();
 
@@ -514,7 +510,7 @@ export function buildAsyncApi(): Record<string, unknown> {
     [MONTHLY_FILE_MESSAGE]: monthlyFileMessage(),
     [NOTIFICATION_MESSAGE]: notificationMessage(),
   };
-  for (const name of Object.keys(MESSAGE_SCHEMAS) as MessageSchemaName[]) messages[messageKey(name)] = schemaMessage(name);
+  for (const name of Object.keys(MESSAGE_SCHEMAS) as MessageSchemaName[]) messages[name] = schemaMessage(name);
 
   return {
     asyncapi: '3.0.0',
