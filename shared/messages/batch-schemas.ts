@@ -9,6 +9,7 @@ import {
   receivesAmounts,
 } from '../domain/recipients';
 import { SCHEMA_VERSION } from './envelope';
+import { MESSAGE_EXAMPLES, RECORD_EXAMPLES } from './examples';
 
 /**
  * The hub → recipient messages of the monthly batch (spec messages.md; monthly-batch §6), as strict
@@ -34,33 +35,44 @@ const dateSchema = z.iso.date();
 /** Euros with exactly two decimals, as recipients receive them (§6): `"1234.50"`, `"-12.00"`. */
 const recordAmountSchema = z.string().regex(/^-?\d{1,9}\.\d{2}$/);
 
-/** The rule of each field of a delivered record, in its normalised form (§2, §6). */
+/** The rule of each field of a delivered record, in its normalised form (§2, §6), with what it means. */
 const FIELD_RULES: Readonly<Record<RecordField, z.ZodType<string>>> = {
-  period: periodSchema,
-  ocmwKbo: z.string().regex(/^[01]\d{9}$/),
-  ocmwNis: z.string().regex(/^\d{5}$/),
-  ocmwName: text(120),
-  regulation: z.enum(REGULATIONS),
-  fileNumber: text(50),
-  insz: z.string().regex(/^\d{11}$/),
-  beneficiaryRole: z.enum(['PRIMARY', 'SECONDARY']),
-  performanceStart: dateSchema,
-  performanceEnd: dateSchema,
-  accountingStart: dateSchema,
-  accountingEnd: dateSchema,
-  reference: text(64),
-  amount: recordAmountSchema,
-  paymentType: text(40),
-  decidingOrganisation: text(40),
-  budgetArticle: text(40),
-  assistanceType: text(40),
-  paymentRecipient: text(40),
-  employmentType: text(40),
-  employmentPlace: text(120),
-  workSchedule: text(40),
-  activationType: text(40),
-  socialEconomyInitiativeNumber: text(40),
-  socialEconomyInitiativeName: text(120),
+  period: periodSchema.describe('The month the payment line belongs to (de maand en het jaar), `YYYY-MM`.'),
+  ocmwKbo: z
+    .string()
+    .regex(/^[01]\d{9}$/)
+    .describe("The OCMW/CPAS's enterprise number (KBO/BCE), 10 bare digits with valid check digits."),
+  ocmwNis: z
+    .string()
+    .regex(/^\d{5}$/)
+    .describe("The NIS code (REFNIS) of the OCMW's municipality, 5 digits; it decides the recipient (monthly-batch §5)."),
+  ocmwName: text(120).describe('The name of the OCMW/CPAS (de benaming van het OCMW), 1–120 characters.'),
+  regulation: z.enum(REGULATIONS).describe('The applicable regulation (de toepasselijke regelgeving).'),
+  fileNumber: text(50).describe("The OCMW's file number for the person (het dossiernummer), 1–50 characters."),
+  insz: z
+    .string()
+    .regex(/^\d{11}$/)
+    .describe('The national number (INSZ/NISS) of the person, 11 bare digits with valid check digits (monthly-batch §3).'),
+  beneficiaryRole: z.enum(['PRIMARY', 'SECONDARY']).describe('Whether the person is the primary or secondary beneficiary.'),
+  performanceStart: dateSchema.describe('First day of the performance period (de prestatieperiode); for FOREM, of the employment period.'),
+  performanceEnd: dateSchema.describe('Last day of the performance period; not before `performanceStart`.'),
+  accountingStart: dateSchema.describe('First day of the accounting period (de boekhoudperiode).'),
+  accountingEnd: dateSchema.describe('Last day of the accounting period; not before `accountingStart`.'),
+  reference: text(64).describe(
+    "The PPS's reference of this payment line (de referentie), never reused for another line; return messages name the line by it.",
+  ),
+  amount: recordAmountSchema.describe('The amount paid (het betaalde bedrag) in euros, exactly two decimals; negative for a reversal.'),
+  paymentType: text(40).describe("The type of payment (het type betaling), the PPS's code."),
+  decidingOrganisation: text(40).describe("The deciding organisation (de beslissende organisatie), the PPS's code."),
+  budgetArticle: text(40).describe("The budget article (het begrotingsartikel), the PPS's code."),
+  assistanceType: text(40).describe("The type of assistance (het type bijstand), the PPS's code."),
+  paymentRecipient: text(40).describe("To whom the payment went (de bestemmeling van de betaling), the PPS's code."),
+  employmentType: text(40).describe("The type of employment (het type tewerkstelling), the PPS's code."),
+  employmentPlace: text(120).describe('Where the person is employed (de plaats van tewerkstelling), 1–120 characters.'),
+  workSchedule: text(40).describe('The work schedule (het uurrooster), 1–40 characters.'),
+  activationType: text(40).describe("The type of activation and guidance (het type activering en begeleiding), the PPS's code."),
+  socialEconomyInitiativeNumber: text(40).describe('The number of the social economy initiative, when the PPS gave one.'),
+  socialEconomyInitiativeName: text(120).describe('The name of that social economy initiative, when the PPS gave one.'),
 };
 
 /**
@@ -70,10 +82,18 @@ const FIELD_RULES: Readonly<Record<RecordField, z.ZodType<string>>> = {
 function recordSchemaFor(recipient: Recipient) {
   const shape: Record<string, z.ZodType<string | undefined>> = {};
   for (const field of RECIPIENT_VIEWS[recipient]) {
-    const rule = field === 'regulation' ? z.enum(GRANTED_REGULATIONS[recipient] as [string, ...string[]]) : FIELD_RULES[field];
+    const rule =
+      field === 'regulation'
+        ? z
+            .enum(GRANTED_REGULATIONS[recipient] as [string, ...string[]])
+            .describe(`The applicable regulation (de toepasselijke regelgeving), one granted to ${recipient}.`)
+        : FIELD_RULES[field];
     shape[field] = OPTIONAL_FIELDS.includes(field) ? rule.optional() : rule;
   }
-  return z.strictObject(shape).describe(`A payment line as ${recipient} receives it (monthly-batch §6)`);
+  return z
+    .strictObject(shape)
+    .describe(`A payment line as ${recipient} receives it: exactly these fields, values normalised (monthly-batch §6).`)
+    .meta({ examples: [RECORD_EXAMPLES[recipient]] });
 }
 
 /** Per recipient, the schema of one delivered record. */
@@ -92,48 +112,67 @@ const countSchema = z.number().int().min(0);
 
 function envelopeOf<T extends 'batch.records' | 'batch.completed'>(type: T) {
   return {
-    type: z.literal(type),
-    schemaVersion: z.literal(SCHEMA_VERSION),
-    messageId: messageIdSchema,
-    sentAt: instantSchema,
+    type: z.literal(type).describe(`The message type, \`${type}\`; also the SQS message attribute \`type\`.`),
+    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this message schema.'),
+    messageId: messageIdSchema.describe(
+      'Stable id: the same message sent again carries the same id, so a reader drops duplicates by it; also the SQS message attribute `messageId`.',
+    ),
+    sentAt: instantSchema.describe('When the hub sent the message, an ISO 8601 instant with an offset.'),
   };
 }
+
+const batchFields = (recipient: Recipient) => ({
+  batchId: batchIdSchema.describe("The batch: the SHA-256 (hex) of the file's bytes; the same bytes are one batch under any key."),
+  period: periodSchema.describe("The batch's month, `YYYY-MM`."),
+  recipient: z.literal(recipient).describe('The recipient, whose outbound queue carries the message.'),
+});
 
 /** `batch.records` to one recipient: its records, numbered by `seq` within the batch. */
 function batchRecordsSchemaFor(recipient: Recipient) {
   return z
     .strictObject({
       ...envelopeOf('batch.records'),
-      batchId: batchIdSchema,
-      period: periodSchema,
-      recipient: z.literal(recipient),
-      seq: z.number().int().min(1),
-      records: z.array(RECORD_SCHEMAS[recipient]).min(1),
+      ...batchFields(recipient),
+      seq: z
+        .number()
+        .int()
+        .min(1)
+        .describe(
+          '1, 2, … within this batch and recipient; the batch is complete when `batch.completed.messages` distinct `seq` are there.',
+        ),
+      records: z.array(RECORD_SCHEMAS[recipient]).min(1).describe('One or more delivered records, in no particular order.'),
     })
-    .describe(`Hub → ${recipient}: records of a monthly batch (messages.md)`);
+    .describe(`Hub → ${recipient}: records of a monthly batch (messages.md)`)
+    .meta({ examples: [MESSAGE_EXAMPLES[`batch.records.${recipient}`]] });
 }
 
 /** `batch.completed` to one recipient: counts, and sums only for a recipient that receives amounts. */
 function batchCompletedSchemaFor(recipient: Recipient) {
   const common = {
     ...envelopeOf('batch.completed'),
-    batchId: batchIdSchema,
-    period: periodSchema,
-    recipient: z.literal(recipient),
-    messages: countSchema,
-    records: countSchema,
+    ...batchFields(recipient),
+    messages: countSchema.describe(
+      'How many `batch.records` messages this batch sent this recipient: a reader is complete when it holds this many distinct `seq`.',
+    ),
+    records: countSchema.describe('How many records those messages hold together.'),
   };
-  const description = `Hub → ${recipient}: end of a monthly batch (messages.md)`;
-  if (!receivesAmounts(recipient)) return z.strictObject(common).describe(description);
+  const description = `Hub → ${recipient}: end of a monthly batch; it may arrive before the records it counts (messages.md)`;
+  const examples = [MESSAGE_EXAMPLES[`batch.completed.${recipient}`]];
+  if (!receivesAmounts(recipient)) return z.strictObject(common).describe(description).meta({ examples });
   return z
     .strictObject({
       ...common,
-      /** Sum of the delivered amounts in cents, an integer string such as `"-1205"`. */
-      amountCents: z.string().regex(/^(0|-?[1-9]\d*)$/),
-      /** The same sum in euros, exactly two decimals. */
-      amount: z.string().regex(/^-?(0|[1-9]\d*)\.\d{2}$/),
+      amountCents: z
+        .string()
+        .regex(/^(0|-?[1-9]\d*)$/)
+        .describe('Sum of the delivered amounts in cents, an integer string such as `"-1205"`.'),
+      amount: z
+        .string()
+        .regex(/^-?(0|[1-9]\d*)\.\d{2}$/)
+        .describe('The same sum in euros, exactly two decimals.'),
     })
-    .describe(description);
+    .describe(description)
+    .meta({ examples });
 }
 
 /**
