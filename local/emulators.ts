@@ -22,6 +22,21 @@ export interface EmulatorEndpoints {
   readonly dynamodb: string;
 }
 
+/** The ports a client reaches the emulators on: their own, or those of something in between (a test's proxy). */
+export interface EmulatorPorts {
+  readonly fauxqs: number;
+  readonly dynalite: number;
+}
+
+/** The endpoints of the SDK's standard variables for emulators reached on these ports. */
+export function endpointsFor(region: string, ports: EmulatorPorts): EmulatorEndpoints {
+  return {
+    s3: `http://s3.${FAUXQS_HOST}:${ports.fauxqs}`,
+    sqs: `http://sqs.${region}.${FAUXQS_HOST}:${ports.fauxqs}`,
+    dynamodb: `http://localhost:${ports.dynalite}`,
+  };
+}
+
 export interface RunningEmulators {
   readonly region: string;
   readonly fauxqsPort: number;
@@ -85,11 +100,7 @@ export async function startEmulators(options: { fauxqsPort: number; dynalitePort
     region,
     fauxqsPort: fauxqs.port,
     dynalitePort,
-    endpoints: {
-      s3: `http://s3.${FAUXQS_HOST}:${fauxqs.port}`,
-      sqs: `http://sqs.${region}.${FAUXQS_HOST}:${fauxqs.port}`,
-      dynamodb: `http://localhost:${dynalitePort}`,
-    },
+    endpoints: endpointsFor(region, { fauxqs: fauxqs.port, dynalite: dynalitePort }),
     async stop() {
       if (stopped) return;
       stopped = true;
