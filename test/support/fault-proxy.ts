@@ -222,7 +222,13 @@ export class FaultProxy {
   #ports: EmulatorPorts | undefined;
   #seen = new Map<string, number>();
   #turns = new Map<string, number>();
-  #outages: Array<{ matches: (call: ProxiedCall) => boolean; ended: boolean; kind: 'throttle' | 'server-error' }> = [];
+  #outages: Array<{
+    matches: (call: ProxiedCall) => boolean;
+    ended: boolean;
+    hits: number;
+    kind: Exclude<FaultKind, 'partial'>;
+    once?: boolean;
+  }> = [];
   #holds: HoldRule[] = [];
   #heldSockets = new Set<Socket>();
   #agent = new Agent({ keepAlive: true });
@@ -311,14 +317,22 @@ export class FaultProxy {
    * rate, until `end()` is called, so that calls exhaust the SDK's attempts and a Lambda attempt
    * fails.
    */
-  outage(matches: (call: ProxiedCall) => boolean, kind: 'throttle' | 'server-error' = 'throttle'): { end(): void } {
-    const outage = { matches, kind, ended: false };
+  outage(matches: (call: ProxiedCall) => boolean, kind: 'throttle' | 'server-error' = 'throttle'): { readonly hits: number; end(): void } {
+    const outage = { matches, kind, ended: false, hits: 0 };
     this.#outages.push(outage);
     return {
+      get hits() {
+        return outage.hits;
+      },
       end: () => {
         outage.ended = true;
       },
     };
+  }
+
+  /** The next request that `matches` gets `kind`, whatever the rate (a lost answer where a test wants one: `drop-after`). */
+  once(matches: (call: ProxiedCall) => boolean, kind: Exclude<FaultKind, 'partial'>): void {
+    this.#outages.push({ matches, kind, ended: false, hits: 0, once: true });
   }
 
   /** Forgets every hold not yet met, and lets go of the held connections (closing them). */
@@ -380,6 +394,10 @@ export class FaultProxy {
 
     const digest = createHash('sha256').update(`${this.seed}:${counter}:${n}`).digest();
     const outage = this.#outages.find((o) => !o.ended && o.matches(call));
+    if (outage !== undefined) {
+      outage.hits += 1;
+      if (outage.once === true) outage.ended = true;
+    }
     const fault = outage?.kind ?? (unit(digest, 0) < this.#rate ? this.#nextKind(service, operation) : undefined);
     this.log.push({ service, operation, resource: call.resource, n, fault });
     if (fault === undefined) {
