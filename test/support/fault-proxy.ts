@@ -300,15 +300,7 @@ export class FaultProxy {
    */
   hold(matches: (call: ProxiedCall) => boolean, at: HoldPoint): Promise<ProxiedCall> {
     return new Promise((resolve) => {
-      const rule: HoldRule = {
-        matches,
-        at,
-        held: (call) => {
-          this.#holds = this.#holds.filter((r) => r !== rule);
-          resolve(call);
-        },
-      };
-      this.#holds.push(rule);
+      this.#holds.push({ matches, at, held: resolve });
     });
   }
 
@@ -385,6 +377,8 @@ export class FaultProxy {
 
     const hold = this.#holds.find((rule) => rule.matches(call));
     if (hold !== undefined) {
+      // One request per hold, even when others that match come while this one is forwarded.
+      this.#holds = this.#holds.filter((rule) => rule !== hold);
       this.#heldSockets.add(req.socket);
       this.log.push({ service, operation, resource: call.resource, n, fault: undefined });
       if (hold.at === 'after') await this.#forward(upstream, req, raw).catch(() => undefined);

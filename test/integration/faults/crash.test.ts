@@ -31,7 +31,7 @@ import {
  * archive and tables apart from timestamps, nothing left in staging or in a dead-letter queue.
  */
 
-const ROWS = 800;
+const ROWS = 500;
 const PERIOD = '2025-09';
 
 type FunctionKey = 'splitBatch' | 'regionInbound' | 'ppsInbound';

@@ -33,7 +33,7 @@ import {
  */
 
 const SEED = Number(process.env.FAULT_SEED ?? 60_7_2025);
-const ROWS = 5_000;
+const ROWS = 3_000;
 const PERIOD = '2025-10';
 
 interface RunOutcome {
@@ -184,17 +184,17 @@ function outages(proxy: FaultProxy): void {
 }
 
 describe.each([
-  { rate: 0.05, label: '5 %', arrange: undefined },
-  { rate: 0.2, label: '20 %', arrange: undefined },
-  { rate: 0.05, label: '5 %, and outages that fail whole attempts,', arrange: outages },
-])('$label of requests faulted', ({ rate, arrange }) => {
+  { rate: 0.05, label: '5 % of requests faulted', arrange: undefined },
+  { rate: 0.2, label: '20 % of requests faulted', arrange: undefined },
+  { rate: 0.05, label: '5 % of requests faulted, outages that fail whole attempts, lost answers to the manifest', arrange: outages },
+])('$label', ({ rate, arrange }) => {
   let outcome: RunOutcome;
   beforeAll(async () => {
     outcome = await run(rate, arrange);
     console.info(`fault injection at ${rate}: seed ${SEED}, requests ${JSON.stringify(outcome.counts)}`);
   }, 300_000);
 
-  it('injects faults at about the rate asked, of every kind into each service it applies to (at 20 %)', () => {
+  it('injects faults at about the rate asked; at 20 %, each kind into each service it applies to', () => {
     const { counts } = outcome;
     const requests = outcome.injected + Object.values(counts.forwarded).reduce((a, b) => a + b, 0);
     if (arrange === undefined) {
