@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalHandler } from '../../local/event-source-mapping';
@@ -16,6 +17,9 @@ import type { Invocation, InvocationAnswer } from './child/handler-process';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+
+/** The niceness of the fault and crash tests' processes: they are the suite's heaviest and have no hurry. */
+export const LOWER_PRIORITY = 10;
 
 interface Environment {
   readonly child: ChildProcess;
@@ -102,6 +106,8 @@ export class HandlerProcess {
       env: process.env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    // The crash tests' processes yield the CPU to the rest of the suite, whose tests have timeouts.
+    if (child.pid !== undefined) setPriority(child.pid, LOWER_PRIORITY);
     const environment: Environment = { child, stderr: '' };
     child.stderr?.on('data', (chunk: Buffer) => {
       environment.stderr = (environment.stderr + chunk.toString('utf8')).slice(-4000);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { writeBatchFile } from '../../../scripts/lib/batch-generator';
 import { BUCKETS, FUNCTIONS } from '../../../shared/topology';
 import { tempDir } from '../../support/batch-files';
 import { FaultProxy, type HoldPoint, type ProxiedCall } from '../../support/fault-proxy';
-import { HandlerProcess } from '../../support/handler-process';
+import { HandlerProcess, LOWER_PRIORITY } from '../../support/handler-process';
 import {
   type DirectClients,
   directClients,
@@ -188,6 +189,8 @@ function expectSameEnd(
 let reference: RunOutcome;
 
 beforeAll(async () => {
+  // With its processes, the heaviest file of the suite: it yields the CPU to the others, whose tests have timeouts.
+  setPriority(LOWER_PRIORITY);
   const dir = await tempDir('crash');
   const path = join(dir, 'crash.csv');
   await writeBatchFile(path, { rows: ROWS, format: 'csv', seed: 8_2025, period: PERIOD });
