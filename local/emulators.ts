@@ -27,6 +27,18 @@ export interface EmulatorEndpoints {
   readonly dynamodb: string;
 }
 
+/** The ports a client reaches the emulators on: their own, or those of something in between (a test's proxy). */
+export interface EmulatorPorts {
+  readonly fauxqs: number;
+  readonly dynalite: number;
+}
+
+/** The endpoints of the SDK's standard variables for emulators reached on these ports, all on {@link LOOPBACK}. */
+export function endpointsFor(ports: EmulatorPorts): EmulatorEndpoints {
+  const fauxqs = `http://${LOOPBACK}:${ports.fauxqs}`;
+  return { s3: fauxqs, sqs: fauxqs, dynamodb: `http://${LOOPBACK}:${ports.dynalite}` };
+}
+
 export interface RunningEmulators {
   readonly region: string;
   readonly fauxqsPort: number;
@@ -112,7 +124,7 @@ export async function startEmulators(options: { fauxqsPort: number; dynalitePort
     region,
     fauxqsPort: fauxqs.port,
     dynalitePort,
-    endpoints: { s3: fauxqsUrl, sqs: fauxqsUrl, dynamodb: `http://${LOOPBACK}:${dynalitePort}` },
+    endpoints: endpointsFor({ fauxqs: fauxqs.port, dynalite: dynalitePort }),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -2,7 +2,7 @@ import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQ
 import { createDynamoDbClient, createS3Client, createSqsClient, resetAwsClients } from '../shared/adapters/aws-clients';
 import { BUCKETS, type BucketSpec, QUEUES, type QueueSpec, SETTINGS_ENV, TABLES, type TableSpec } from '../shared/topology';
 import { type CreatedQueue, createTopology, localQueues } from './emulated-topology';
-import { type RunningEmulators, startEmulators } from './emulators';
+import { type EmulatorEndpoints, type EmulatorPorts, endpointsFor, type RunningEmulators, startEmulators } from './emulators';
 import { EnvironmentChanges } from './environment-changes';
 import { type DrainOptions, EventSourceMappings, type LocalFunction, SQS_BATCH_MAX, wireFunctions } from './event-source-mapping';
 import { NewObjectNotifier } from './s3-notification';
@@ -57,6 +57,14 @@ export interface LocalStandInOptions {
    * process's clock plus what `advance()` added. The functions read `Date` whatever this is.
    */
   readonly clock?: StandInClock;
+  /**
+   * Puts something between the functions and the emulators (a test's fault-injecting proxy):
+   * called once the emulators run, with their ports, it answers the ports the functions reach
+   * them on. The functions' endpoint variables and queue URLs name those ports; the stand-in's
+   * own clients (S3 notifications, event source mappings, `receiveAll`) keep the emulators' own.
+   * By default the functions reach the emulators directly.
+   */
+  readonly routeFunctions?: (emulators: EmulatorPorts) => Promise<EmulatorPorts>;
 }
 
 export interface ReceivedMessage {
@@ -68,7 +76,10 @@ export interface ReceivedMessage {
 
 export interface LocalStandIn {
   readonly region: string;
-  readonly endpoints: { readonly s3: string; readonly sqs: string; readonly dynamodb: string };
+  /** The emulators' own endpoints. */
+  readonly endpoints: EmulatorEndpoints;
+  /** The endpoints the functions reach the emulators on (in `process.env`): `endpoints` unless `routeFunctions` moved them. */
+  readonly functionEndpoints: EmulatorEndpoints;
   queueUrl(spec: QueueSpec): string;
   queueArn(spec: QueueSpec): string;
   tableName(spec: TableSpec): string;
@@ -208,6 +219,8 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
       region,
     });
     const { endpoints } = emulators;
+    const functionPorts = await options.routeFunctions?.({ fauxqs: emulators.fauxqsPort, dynalite: emulators.dynalitePort });
+    const functionEndpoints = functionPorts === undefined ? endpoints : endpointsFor(functionPorts);
 
     // What the unchanged clients of shared/adapters/aws-clients.ts read: region, credentials and
     // the standard per-service endpoint variables (no client options anywhere).
@@ -218,9 +231,9 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
     env.unset('AWS_SESSION_TOKEN');
     env.unset('AWS_PROFILE');
     env.unset('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS');
-    env.set('AWS_ENDPOINT_URL_S3', endpoints.s3);
-    env.set('AWS_ENDPOINT_URL_SQS', endpoints.sqs);
-    env.set('AWS_ENDPOINT_URL_DYNAMODB', endpoints.dynamodb);
+    env.set('AWS_ENDPOINT_URL_S3', functionEndpoints.s3);
+    env.set('AWS_ENDPOINT_URL_SQS', functionEndpoints.sqs);
+    env.set('AWS_ENDPOINT_URL_DYNAMODB', functionEndpoints.dynamodb);
     env.set('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
     resetAwsClients();
 
@@ -239,7 +252,15 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
       return found;
     };
 
-    const functionEnv = functionEnvironment(lookupQueue, options.metrics ?? 'disabled');
+    // The SDK sends an SQS request to the host of its queue URL: the functions' URLs name their port.
+    const functionQueue = (spec: QueueSpec): CreatedQueue => {
+      const queue = lookupQueue(spec);
+      if (functionPorts === undefined) return queue;
+      const url = new URL(queue.url);
+      url.port = String(functionPorts.fauxqs);
+      return { ...queue, url: url.href };
+    };
+    const functionEnv = functionEnvironment(functionQueue, options.metrics ?? 'disabled');
     // On the laptop the key is in DISCLOSURE_KEY_LOCAL; a parameter name left over from elsewhere
     // would send a function to SSM, which has no local emulator.
     env.unset(SETTINGS_ENV.disclosureKeyParameter);
@@ -269,6 +290,7 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
     return {
       region,
       endpoints,
+      functionEndpoints,
       functionEnv,
       clientEnv: clientEnvironment(region, endpoints, functionEnv),
       queueUrl: (spec) => lookupQueue(spec).url,
