@@ -134,7 +134,13 @@ export interface TableSpec {
   readonly partitionKey: string;
   /** Sort key attribute (string), when the table has one. */
   readonly sortKey?: string;
-  readonly globalIndexes?: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey?: string }>;
+  readonly globalIndexes?: ReadonlyArray<{
+    readonly name: string;
+    readonly partitionKey: string;
+    readonly sortKey?: string;
+    /** The attributes the index keeps besides the keys (INCLUDE); all of them when absent. */
+    readonly include?: readonly string[];
+  }>;
   readonly description: string;
 }
 
@@ -150,6 +156,15 @@ export const TABLES = {
     env: 'TABLE_PAYMENT_LINES',
     partitionKey: 'pk',
     sortKey: 'sk',
+    // VDAB's and Actiris's record of disclosures (return-flows §4): their lines by person. Only
+    // delivered lines carry `inszHmac`; the index keeps what a disclosure shows, not the line.
+    globalIndexes: [
+      {
+        name: 'byInszHmac',
+        partitionKey: 'inszHmac',
+        include: ['recipient', 'period', 'batchId', 'regulation', 'deliveredAt', 'expiresAt'],
+      },
+    ],
     description: 'Delivered payment lines and their decisions',
   },
   /** Correction requests and their life (return-flows §3). */

@@ -49,6 +49,7 @@ export function createDynamoDocumentClient(connection: ClientConnection = {}): D
 
 let s3: S3Client | undefined;
 let sqs: SQSClient | undefined;
+let dynamoLowLevel: DynamoDBClient | undefined;
 let dynamo: DynamoDBDocumentClient | undefined;
 
 /** The process's S3 client. */
@@ -63,9 +64,18 @@ export function sqsClient(): SQSClient {
   return sqs;
 }
 
-/** The process's DynamoDB document client; attributes left `undefined` are dropped, not refused. */
+/**
+ * The process's low-level DynamoDB client, for writers that marshal their items themselves (the
+ * delivery ledger writes a million items a file: the document client's marshalling would double its cost).
+ */
+export function dynamoClient(): DynamoDBClient {
+  dynamoLowLevel ??= createDynamoDbClient();
+  return dynamoLowLevel;
+}
+
+/** The process's DynamoDB document client, over {@link dynamoClient}; attributes left `undefined` are dropped, not refused. */
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
-  dynamo ??= createDynamoDocumentClient();
+  dynamo ??= DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } });
   return dynamo;
 }
 
@@ -73,5 +83,6 @@ export function dynamoDocumentClient(): DynamoDBDocumentClient {
 export function resetAwsClients(): void {
   s3 = undefined;
   sqs = undefined;
+  dynamoLowLevel = undefined;
   dynamo = undefined;
 }
