@@ -158,7 +158,7 @@ describe('delivering one staged part as a unit (deliver-part.ts)', () => {
         async (order, repeats, positions) => {
           // The repeats go anywhere in the order, before or after the part's first run.
           const runs = [...order];
-          repeats.forEach((part, i) => runs.splice(Math.min(positions[i] ?? 0, runs.length), 0, part));
+          for (const [i, part] of repeats.entries()) runs.splice(Math.min(positions[i] ?? 0, runs.length), 0, part);
           const got = await fannedOut(async (w) => {
             for (const i of runs) await deliverPart(w.deps, batch, w.parts[i] as StagedPart);
           });
