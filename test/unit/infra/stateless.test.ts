@@ -209,7 +209,12 @@ describe('least-privilege roles', () => {
         Action: 'sqs:SendMessage',
         Resource: [queueArn(QUEUES.ppsOutbound), queueArn(QUEUES.recipientOutbound.VDAB), queueArn(QUEUES.recipientOutbound.ACTIRIS)],
       },
-      { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: TABLE_ACTIONS.readWrite, Resource: tableArn('paymentLines') },
+      {
+        Sid: 'PaymentLinesTable',
+        Effect: 'Allow',
+        Action: TABLE_ACTIONS.readWrite,
+        Resource: [tableArn('paymentLines'), { 'Fn::Join': ['', [tableArn('paymentLines'), '/index/byInszHmac']] }],
+      },
       {
         Sid: 'CorrectionsTable',
         Effect: 'Allow',
