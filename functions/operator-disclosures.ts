@@ -30,7 +30,10 @@ export type OperatorDisclosuresConfig = FunctionConfig<(typeof FUNCTIONS.operato
 /** The AWS adapters of operator-disclosures, from its configuration. */
 export function operatorDisclosuresDependencies(config: OperatorDisclosuresConfig): DisclosuresDeps {
   return {
-    disclosures: new DynamoDisclosures(dynamoDocumentClient(), config.tables.disclosures),
+    disclosures: new DynamoDisclosures(dynamoDocumentClient(), {
+      disclosures: config.tables.disclosures,
+      paymentLines: config.tables.paymentLines,
+    }),
     disclosureKey: disclosureKeyReader(config.disclosureKey),
     clock: systemClock,
   };

@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
+import { dynamoClient } from '../shared/adapters/aws-clients';
 import { recordBatchOutcome, recordFailedNotifications } from '../shared/adapters/batch-metrics';
 import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
@@ -53,7 +53,7 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       reports: new S3BlobStore(config.buckets.reports),
       manifests: new DynamoManifestStore(config.tables.batches),
       ledger: new DynamoDeliveryLedger(
-        dynamoDocumentClient(),
+        dynamoClient(),
         { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures },
         disclosureKeyReader(config.disclosureKey),
       ),

@@ -56,8 +56,9 @@ export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Re
     disclosures: { table: ['dynamodb:BatchWriteItem'] },
   },
   'region-inbound': {
-    // DynamoPaymentLines: getLine, addDecision (PutItem, GetItem on a repeat), applyStatus, markDecisionForwarded.
-    paymentLines: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // DynamoPaymentLines: getLine (Query of the line's deliveries, GetItem of its status), addDecision
+    // (PutItem, GetItem on a repeat), applyStatus, markDecisionForwarded. Never the byInszHmac index.
+    paymentLines: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
     // DynamoCorrections: create (PutItem, GetItem on a repeat), markForwardedToPps.
     corrections: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
     // DynamoRefusedMessages.record.
@@ -74,8 +75,10 @@ export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Re
     batches: { table: ['dynamodb:GetItem'] },
   },
   'operator-disclosures': {
-    // DynamoDisclosures.forPerson: one person's partition.
+    // DynamoDisclosures.forPerson: one person's partition of FOREM's disclosures, and VDAB's and
+    // Actiris's payment lines by person (the byInszHmac index), never the lines table itself.
     disclosures: { table: ['dynamodb:Query'] },
+    paymentLines: { table: [], indexes: ['dynamodb:Query'] },
   },
   'operator-refused-messages': {
     // DynamoRefusedMessages.list: one channel's partition.
@@ -197,7 +200,7 @@ export function grantUses(hubFunction: HubFunction, fn: FunctionDeclaration, sta
   }
   for (const [t, actions] of Object.entries(tableActionsOf(fn)) as Array<[TableKey, TableActions]>) {
     const hubTable = stateful.tables[t];
-    allow(`${pascalCase(t)}Table`, actions.table, [hubTable.table.tableArn]);
+    if (actions.table.length > 0) allow(`${pascalCase(t)}Table`, actions.table, [hubTable.table.tableArn]);
     if (actions.indexes) {
       allow(
         `${pascalCase(t)}Indexes`,

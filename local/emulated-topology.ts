@@ -38,7 +38,7 @@ function tableDefinition(spec: TableSpec): CreateTableCommand {
           GlobalSecondaryIndexes: indexes.map((index) => ({
             IndexName: index.name,
             KeySchema: keys(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' },
+            Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
           })),
         }),
   });

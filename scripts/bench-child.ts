@@ -20,7 +20,7 @@ import { fileKindOf } from '../shared/domain/batch/file-name';
 import { readRows } from '../shared/domain/batch/reader';
 import { DEFAULT_MAX_REJECTED_SHARE, type RecordSink, splitRows } from '../shared/domain/batch/split';
 
-export type BenchMode = 'baseline' | 'pipeline' | 'end-to-end';
+export type BenchMode = 'baseline' | 'pipeline' | 'end-to-end' | 'handler';
 
 /** What a child reports to the parent. */
 export interface ChildResult {
@@ -38,6 +38,18 @@ export interface ChildResult {
   readonly complete?: boolean;
   /** end-to-end: SendMessageBatch attempts, SDK and publisher retries included. */
   readonly sendCalls?: number;
+  /** CPU (user + system) of the measured part, milliseconds; for `handler`, without the stand-ins' own. */
+  readonly cpuMs: number;
+  /** handler: CPU while the file is read and staged (both reads, up to the manifest's claim), ms. */
+  readonly readingCpuMs?: number;
+  /** handler: CPU from the claim to the end (archive, ledger, publish, report, manifest, sweep), ms. */
+  readonly deliveringCpuMs?: number;
+  /** handler: the stand-ins' own CPU, left out, ms. */
+  readonly standInCpuMs?: number;
+  /** handler: calls per operation, and items written to each table. */
+  readonly calls?: Record<string, number>;
+  readonly itemsWritten?: Record<string, number>;
+  readonly itemBytes?: Record<string, number>;
 }
 
 /** Counts what it is given and keeps nothing. */
@@ -48,20 +60,27 @@ class CountingSink implements RecordSink {
   }
 }
 
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const spent = process.cpuUsage(start);
+  return (spent.user + spent.system) / 1000;
+};
+
 const peakRssMb = (): number => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
 
 async function baseline(path: string): Promise<ChildResult> {
   const kind = fileKindOf(basename(path));
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let rows = 0;
   for await (const batch of readRows(createReadStream(path), kind)) rows += batch.length;
   const seconds = (performance.now() - started) / 1000;
-  return { mode: 'baseline', rows, seconds, rowsPerSecond: rows / seconds, peakRssMb: peakRssMb() };
+  return { mode: 'baseline', rows, seconds, rowsPerSecond: rows / seconds, peakRssMb: peakRssMb(), cpuMs: cpuMsSince(cpu) };
 }
 
 async function pipeline(path: string, period: string): Promise<ChildResult> {
   const kind = fileKindOf(basename(path));
   const sink = new CountingSink();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const { tally, refused } = await splitRows(
     readRows(createReadStream(path), kind),
@@ -69,6 +88,7 @@ async function pipeline(path: string, period: string): Promise<ChildResult> {
     sink,
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuMs = cpuMsSince(cpu);
   if (sink.records !== tally.delivered) throw new Error(`sink saw ${sink.records} records, tally says ${tally.delivered}`);
   return {
     mode: 'pipeline',
@@ -78,6 +98,7 @@ async function pipeline(path: string, period: string): Promise<ChildResult> {
     peakRssMb: peakRssMb(),
     delivered: tally.delivered,
     refused,
+    cpuMs,
   };
 }
 
@@ -100,6 +121,7 @@ async function endToEnd(path: string): Promise<ChildResult> {
       },
       { step: 'deserialize', name: 'benchCountSendMessageBatch' },
     );
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const { report, deliveries } = await runFileLocally(standIn, path, outDir);
     const seconds = (performance.now() - started) / 1000;
@@ -117,6 +139,7 @@ async function endToEnd(path: string): Promise<ChildResult> {
       receivedRecords,
       complete: Object.values(deliveries).every((d) => d.complete) && receivedRecords === report.delivered,
       sendCalls,
+      cpuMs: cpuMsSince(cpu),
     };
   } finally {
     await standIn.stop();
@@ -124,13 +147,110 @@ async function endToEnd(path: string): Promise<ChildResult> {
   }
 }
 
+/**
+ * split-batch's record handler, built as its cold start builds it, over in-memory stand-ins of S3,
+ * SQS and DynamoDB (scripts/bench-aws.ts) in place of the SDK clients' HTTP handler: the SDK's
+ * work counts, the network does not. CPU is measured for reading (both reads of the file, up to
+ * the manifest's claim) and for delivering (from the claim to the end), without the stand-ins' own.
+ */
+async function handler(path: string, period: string): Promise<ChildResult> {
+  const { BUCKETS, QUEUES, TABLES } = await import('../shared/topology');
+  const { RECIPIENTS } = await import('../shared/domain/recipients');
+  const env: Record<string, string> = {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    [BUCKETS.inbound.env]: 'bench-inbound',
+    [BUCKETS.staging.env]: 'bench-staging',
+    [BUCKETS.archive.env]: 'bench-archive',
+    [BUCKETS.reports.env]: 'bench-reports',
+    [TABLES.batches.env]: 'bench-batches',
+    [TABLES.paymentLines.env]: 'bench-payment-lines',
+    [TABLES.disclosures.env]: 'bench-disclosures',
+    DISCLOSURE_KEY_LOCAL: 'be'.repeat(32),
+  };
+  for (const recipient of RECIPIENTS) {
+    env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/bench-outbound-${recipient}`;
+  }
+  Object.assign(process.env, env);
+  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL')) delete process.env[name];
+
+  const key = `monthly/${period}/${basename(path)}`;
+  const { inMemoryAws } = await import('./bench-aws');
+  const aws = inMemoryAws(new Map([[key, path]]));
+  const clients = await import('../shared/adapters/aws-clients');
+  clients.resetAwsClients();
+  // The process's clients, as the handler's adapters use them, answering in memory.
+  clients.s3Client().config.requestHandler = aws.s3;
+  clients.sqsClient().config.requestHandler = aws.sqs;
+  clients.dynamoDocumentClient().config.requestHandler = aws.dynamo;
+
+  const { objectCreatedEvent } = await import('../local/s3-notification');
+  const { sqsRecordOf } = await import('../local/event-source');
+  const { stat } = await import('node:fs/promises');
+  const body = objectCreatedEvent({
+    region: 'eu-west-1',
+    bucket: env[BUCKETS.inbound.env] as string,
+    key,
+    size: (await stat(path)).size,
+    eTag: '"bench"',
+    eventTime: new Date(),
+  });
+  const record = sqsRecordOf(
+    {
+      MessageId: 'bench-1',
+      ReceiptHandle: 'bench-1',
+      Body: JSON.stringify(body),
+      Attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
+    },
+    'arn:aws:sqs:eu-west-1:111111111111:batch-notifications',
+    'eu-west-1',
+  );
+  const { splitBatchRecordHandler, splitBatchDependencies } = await import('../functions/split-batch');
+  const { readFunctionConfig } = await import('../shared/configuration/function-config');
+  const { FUNCTIONS } = await import('../shared/topology');
+  const recordHandler = splitBatchRecordHandler(splitBatchDependencies(readFunctionConfig(FUNCTIONS.splitBatch)));
+
+  let claimedAt: { cpu: NodeJS.CpuUsage; standIn: number } | undefined;
+  aws.onClaim(() => {
+    claimedAt = { cpu: process.cpuUsage(), standIn: aws.standInCpuMicros() };
+  });
+  const cpu = process.cpuUsage();
+  const standInBefore = aws.standInCpuMicros();
+  const started = performance.now();
+  const outcomes = await recordHandler(record);
+  const seconds = (performance.now() - started) / 1000;
+  const totalCpuMs = cpuMsSince(cpu) - (aws.standInCpuMicros() - standInBefore) / 1000;
+  const outcome = outcomes[0];
+  if (outcome?.kind !== 'delivered') throw new Error(`the bench file was not delivered: ${outcome?.kind}`);
+  if (claimedAt === undefined) throw new Error('no claim was seen');
+  const readingCpuMs = cpuMsSince(cpu) - cpuMsSince(claimedAt.cpu) - (claimedAt.standIn - standInBefore) / 1000;
+  return {
+    mode: 'handler',
+    rows: outcome.report.rows,
+    seconds,
+    rowsPerSecond: outcome.report.rows / seconds,
+    peakRssMb: peakRssMb(),
+    delivered: outcome.report.delivered,
+    refused: outcome.report.refused,
+    cpuMs: totalCpuMs,
+    readingCpuMs,
+    deliveringCpuMs: totalCpuMs - readingCpuMs,
+    standInCpuMs: (aws.standInCpuMicros() - standInBefore) / 1000,
+    calls: aws.counts.calls,
+    itemsWritten: aws.counts.itemsWritten,
+    itemBytes: aws.counts.itemBytes,
+  };
+}
+
 async function main(): Promise<void> {
   const [mode, path, period = '2025-11'] = process.argv.slice(2);
-  if (path === undefined) throw new Error('usage: bench-child.ts baseline|pipeline|end-to-end <file> [<period>]');
+  if (path === undefined) throw new Error('usage: bench-child.ts baseline|pipeline|end-to-end|handler <file> [<period>]');
   let result: ChildResult;
   if (mode === 'baseline') result = await baseline(path);
   else if (mode === 'pipeline') result = await pipeline(path, period);
   else if (mode === 'end-to-end') result = await endToEnd(path);
+  else if (mode === 'handler') result = await handler(path, period);
   else throw new Error(`unknown mode ${mode}`);
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
 }

@@ -5,14 +5,17 @@
  *
  * (a) baseline: reading, decompressing and parsing only;
  * (b) pipeline: the whole domain pipeline (validate, route, minimise) into a sink that counts and discards;
- * (c) end to end: 100,000 rows through the local stand-in and the unchanged split-batch handler.
+ * (c) end to end: 100,000 rows through the local stand-in and the unchanged split-batch handler;
+ * (d) handler: 1,000,000 rows through split-batch's record handler over in-memory stand-ins of S3,
+ *     SQS and DynamoDB that answer at once (scripts/bench-aws.ts), measuring CPU.
  *
  * (a) and (b) run alternately, three times each at 100,000 rows and twice at 1,000,000; the best
  * run of each counts. Prints a
  * table, then, as its last line, one JSON object with `ratio` (b/a at 1M rows), `rssGrowth` (peak
  * RSS of (b) at 1M / at 100k) and `sendCallsPer1000` (SendMessageBatch calls of (c), retries
- * included, per 1,000 delivered records). Exits 1 when a target is missed: ratio ≥ 0.5,
- * rssGrowth ≤ 1.5, sendCallsPer1000 ≤ 2.
+ * included, per 1,000 delivered records) and `handlerToPipeline` (CPU per row of (d) / of (b) at 1M).
+ * Exits 1 when a target is missed: ratio ≥ 0.5, rssGrowth ≤ 1.5, sendCallsPer1000 ≤ 2,
+ * handlerToPipeline ≤ 3.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -30,7 +33,7 @@ const SEED = 20251101;
 const SIZES = [100_000, 1_000_000] as const;
 /** Runs of (a) and (b) per size: the best counts. */
 const RUNS: Record<(typeof SIZES)[number], number> = { 100000: 3, 1000000: 3 };
-const TARGETS = { ratio: 0.5, rssGrowth: 1.5, sendCallsPer1000: 2 } as const;
+const TARGETS = { ratio: 0.5, rssGrowth: 1.5, sendCallsPer1000: 2, handlerToPipeline: 3 } as const;
 
 const say = (text = ''): void => void process.stderr.write(`${text}\n`);
 const out = (text = ''): void => void process.stdout.write(`${text}\n`);
@@ -121,6 +124,19 @@ async function main(): Promise<void> {
       endToEndProblem = `the run failed: ${(error as Error).message.split('\n')[0]}`;
     }
 
+    say('split-batch over in-memory AWS stand-ins at 1,000,000 rows …');
+    let handler: ChildResult | undefined;
+    let handlerProblem: string | undefined;
+    try {
+      handler = await runChild('handler', files.get(1_000_000) as string);
+      say(
+        `  handler ${fmtInt(handler.rows)} rows  CPU ${fmtInt(handler.cpuMs)} ms (reading ${fmtInt(handler.readingCpuMs ?? 0)}, delivering ${fmtInt(handler.deliveringCpuMs ?? 0)}; stand-ins ${fmtInt(handler.standInCpuMs ?? 0)} left out)`,
+      );
+      say(`  calls ${JSON.stringify(handler.calls)} items ${JSON.stringify(handler.itemsWritten)}`);
+    } catch (error) {
+      handlerProblem = `the run failed: ${(error as Error).message.split('\n')[0]}`;
+    }
+
     const a100k = best(runs.get('baseline:100000') ?? []);
     const a1m = best(runs.get('baseline:1000000') ?? []);
     const b100k = best(runs.get('pipeline:100000') ?? []);
@@ -136,12 +152,26 @@ async function main(): Promise<void> {
     // Per 1,000 records the recipients' queues actually received.
     const delivered = endToEnd?.receivedRecords ?? 0;
     const sendCallsPer1000 = endToEnd !== undefined && delivered > 0 ? round((endToEnd.sendCalls ?? 0) / (delivered / 1000)) : null;
+    // CPU per row: (b)'s least CPU at 1M rows (the one least disturbed by the machine's other work).
+    const pipelineCpuPerRow = Math.min(...(runs.get('pipeline:1000000') ?? []).map((r) => r.cpuMs / r.rows));
+    const per1000 = (ms: number | undefined, rows: number): number => round(((ms ?? 0) / rows) * 1000, 1);
+    const handlerCpu =
+      handler === undefined
+        ? null
+        : {
+            per1000Rows: per1000(handler.cpuMs, handler.rows),
+            readingPer1000Rows: per1000(handler.readingCpuMs, handler.rows),
+            deliveringPer1000Rows: per1000(handler.deliveringCpuMs, handler.rows),
+            pipelinePer1000Rows: round(pipelineCpuPerRow * 1000, 1),
+          };
+    const handlerToPipeline = handler === undefined ? null : round(handler.cpuMs / handler.rows / pipelineCpuPerRow, 2);
     const met = {
+      handlerToPipeline: handlerToPipeline !== null && handlerToPipeline <= TARGETS.handlerToPipeline,
       ratio: ratio >= TARGETS.ratio,
       rssGrowth: rssGrowth <= TARGETS.rssGrowth,
       sendCallsPer1000: sendCallsPer1000 !== null && sendCallsPer1000 <= TARGETS.sendCallsPer1000 && endToEndProblem === undefined,
     };
-    const targetsMet = met.ratio && met.rssGrowth && met.sendCallsPer1000;
+    const targetsMet = met.ratio && met.rssGrowth && met.sendCallsPer1000 && met.handlerToPipeline;
     const mark = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
     out(
@@ -158,6 +188,8 @@ async function main(): Promise<void> {
     row('(b) pipeline into a counting sink', b1m, rss1m);
     if (endToEnd) row('(c) end to end, local stand-in', endToEnd);
     else out('| (c) end to end, local stand-in | 100,000 | failed | - |');
+    if (handler) row('(d) split-batch, in-memory AWS stand-ins', handler);
+    else out('| (d) split-batch, in-memory AWS stand-ins | 1,000,000 | failed | - |');
     out();
     out(`ratio b/a at 1,000,000 rows:      ${ratio} (at 100,000 rows: ${ratio100k})   target ≥ ${TARGETS.ratio}  ${mark(met.ratio)}`);
     out(`peak RSS of (b):                  ${rss100k} MB at 100,000 rows, ${rss1m} MB at 1,000,000 rows`);
@@ -166,6 +198,13 @@ async function main(): Promise<void> {
       `SendMessageBatch per 1,000 records: ${sendCallsPer1000 ?? '-'} (${endToEnd?.sendCalls ?? '-'} calls, retries included, for ${fmtInt(delivered)} records received)   target ≤ ${TARGETS.sendCallsPer1000}  ${mark(met.sendCallsPer1000)}`,
     );
     if (endToEndProblem !== undefined) out(`end to end (c): ${endToEndProblem}`);
+    out(
+      `(d) handler CPU per 1,000 rows:  ${handlerCpu?.per1000Rows ?? '-'} ms (reading ${handlerCpu?.readingPer1000Rows ?? '-'}, delivering ${handlerCpu?.deliveringPer1000Rows ?? '-'}); (b) ${handlerCpu?.pipelinePer1000Rows ?? '-'} ms`,
+    );
+    out(
+      `handlerToPipeline (d / b, CPU per row): ${handlerToPipeline ?? '-'}   target ≤ ${TARGETS.handlerToPipeline}  ${mark(met.handlerToPipeline)}`,
+    );
+    if (handlerProblem !== undefined) out(`handler (d): ${handlerProblem}`);
     out(
       JSON.stringify({
         ratio,
@@ -182,6 +221,10 @@ async function main(): Promise<void> {
         receivedRecords: delivered,
         reportedDelivered: endToEnd?.delivered ?? null,
         endToEndProblem: endToEndProblem ?? null,
+        handlerToPipeline,
+        cpuMsPer1000Rows: handlerCpu,
+        handlerItemsWritten: handler?.itemsWritten ?? null,
+        handlerProblem: handlerProblem ?? null,
         targetsMet,
       }),
     );

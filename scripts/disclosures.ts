@@ -1,8 +1,9 @@
 /**
  * `npm run disclosures -- --insz <n> [--recipient VDAB|ACTIRIS|FOREM] [--json]`: which recipients
  * received data about this person, when, in which batch and under which regulation and legal
- * basis (return-flows §4; GDPR art. 15). Reads the disclosures table with the standard AWS
- * settings: the deployed table (set TABLE_DISCLOSURES to its name, and DISCLOSURE_KEY_PARAMETER),
+ * basis (return-flows §4; GDPR art. 15). Reads the disclosures table (FOREM's) and the
+ * payment-lines table's index `byInszHmac` (VDAB's and Actiris's) with the standard AWS settings:
+ * the deployed tables (set TABLE_DISCLOSURES and TABLE_PAYMENT_LINES to their names, and DISCLOSURE_KEY_PARAMETER),
  * or the local stand-in's (AWS_ENDPOINT_URL_DYNAMODB and DISCLOSURE_KEY_LOCAL, as `npm run local`
  * prints them). The INSZ is only ever printed masked. The query and its table are the
  * operator-disclosures function's (shared/domain/operations/disclosures.ts).
@@ -34,8 +35,16 @@ async function main(): Promise<undefined> {
   const now = new Date();
   const args = parseDisclosuresArgs(process.argv.slice(2), now);
   const key = await loadDisclosureKey(readDisclosureKeySource());
-  const { [TABLES.disclosures.env]: table } = readConfig({ [TABLES.disclosures.env]: text().default(TABLES.disclosures.name) });
-  const rows = await findDisclosures(args, new DynamoDisclosures(dynamoDocumentClient(), table), key, now);
+  // FOREM's disclosures are in their own table; VDAB's and Actiris's are their payment lines.
+  const tables = readConfig({
+    [TABLES.disclosures.env]: text().default(TABLES.disclosures.name),
+    [TABLES.paymentLines.env]: text().default(TABLES.paymentLines.name),
+  });
+  const store = new DynamoDisclosures(dynamoDocumentClient(), {
+    disclosures: tables[TABLES.disclosures.env],
+    paymentLines: tables[TABLES.paymentLines.env],
+  });
+  const rows = await findDisclosures(args, store, key, now);
   process.stdout.write(args.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatDisclosures(args.insz, rows)}\n`);
   return undefined;
 }

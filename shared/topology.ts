@@ -138,7 +138,13 @@ export interface TableSpec {
   readonly partitionKey: string;
   /** Sort key attribute (string), when the table has one. */
   readonly sortKey?: string;
-  readonly globalIndexes?: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey?: string }>;
+  readonly globalIndexes?: ReadonlyArray<{
+    readonly name: string;
+    readonly partitionKey: string;
+    readonly sortKey?: string;
+    /** The attributes the index keeps besides the keys (INCLUDE); all of them when absent. */
+    readonly include?: readonly string[];
+  }>;
   readonly description: string;
 }
 
@@ -154,6 +160,15 @@ export const TABLES = {
     env: 'TABLE_PAYMENT_LINES',
     partitionKey: 'pk',
     sortKey: 'sk',
+    // VDAB's and Actiris's record of disclosures (return-flows §4): their lines by person. Only
+    // delivered lines carry `inszHmac`; the index keeps what a disclosure shows, not the line.
+    globalIndexes: [
+      {
+        name: 'byInszHmac',
+        partitionKey: 'inszHmac',
+        include: ['recipient', 'period', 'batchId', 'regulation', 'deliveredAt', 'expiresAt'],
+      },
+    ],
     description: 'Delivered payment lines and their decisions',
   },
   /** Correction requests and their life (return-flows §3). */
@@ -250,7 +265,10 @@ export const FUNCTIONS = {
     entry: 'functions/split-batch.ts',
     triggers: [QUEUES.batchNotifications],
     timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.splitBatch,
-    memoryMb: 1024,
+    // One full vCPU (Lambda gives CPU in proportion to memory; 1,769 MB = 1 vCPU): the function is
+    // CPU-bound and single-threaded, so it runs 1.7 times faster than at 1,024 MB for about the same
+    // GB-seconds, and no faster above. The model and its limits: README.md, "Memory sizing".
+    memoryMb: 1769,
     batchSize: 1,
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
@@ -329,7 +347,8 @@ export const FUNCTIONS = {
       sendsTo: [],
       sendersByQueue: false,
       buckets: {},
-      tables: { disclosures: 'read' },
+      // FOREM's disclosures are items of their own; VDAB's and Actiris's are the payment lines, by person (index).
+      tables: { disclosures: 'read', paymentLines: 'read' },
       settings: [],
       // The person is found by the keyed hash of the INSZ asked for.
       disclosureKey: true,

@@ -1,4 +1,5 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { isExpired } from '../domain/retention';
 import { type EntryRetryOptions, entryRetryPolicy, retryEntries } from './retry-entries';
@@ -46,10 +47,16 @@ export interface BatchWriteOptions extends EntryRetryOptions {
   readonly concurrency?: number;
 }
 
-type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
+/** An item as DynamoDB's wire format has it (marshalled once, by its writer). */
+export type MarshalledItem = Record<string, AttributeValue>;
+
+/** A string attribute. */
+export const str = (value: string): AttributeValue.SMember => ({ S: value });
+/** A number attribute. */
+export const num = (value: number): AttributeValue.NMember => ({ N: String(value) });
 
 /**
- * Puts every item, 25 per BatchWriteItem, at most `concurrency` calls at once, sending again the
+ * Puts every item (already marshalled: the low-level client sends it as it is), 25 per BatchWriteItem, at most `concurrency` calls at once, sending again the
  * `UnprocessedItems` DynamoDB hands back (throttling) by the policy of retry-entries.ts.
  * Reads `items` lazily, a window at a time, so that a million rows are never all in flight.
  * Puts are idempotent, so a retry of the whole call after a crash writes the same items again.
@@ -57,22 +64,22 @@ type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
  * @throws Error when some items stay unprocessed after the last attempt.
  */
 export async function putAll(
-  client: DynamoDBDocumentClient,
+  client: DynamoDBClient,
   tableName: string,
-  items: Iterable<Record<string, unknown>>,
+  items: Iterable<MarshalledItem>,
   options: BatchWriteOptions = {},
 ): Promise<number> {
   const concurrency = options.concurrency ?? 8;
   const retry = entryRetryPolicy(options);
   const limit = pLimit(concurrency);
 
-  async function writeChunk(chunk: Record<string, unknown>[]): Promise<void> {
-    const requests: PutRequest[] = chunk.map((Item) => ({ PutRequest: { Item } }));
+  async function writeChunk(chunk: MarshalledItem[]): Promise<void> {
+    const requests: WriteRequest[] = chunk.map((Item) => ({ PutRequest: { Item } }));
     const unprocessed = await retryEntries(
       requests,
       async (pending) => {
-        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }));
-        return (result.UnprocessedItems?.[tableName] ?? []) as PutRequest[];
+        const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: [...pending] } }));
+        return result.UnprocessedItems?.[tableName] ?? [];
       },
       retry,
     );
@@ -83,7 +90,7 @@ export async function putAll(
 
   let written = 0;
   let window: Array<Promise<void>> = [];
-  let chunk: Record<string, unknown>[] = [];
+  let chunk: MarshalledItem[] = [];
   // BatchWriteItem refuses a request that names one key twice; identical facts (two payment lines
   // that give FOREM the same record) are one item, so the later put of a key replaces the earlier.
   let keysInChunk = new Map<string, number>();
@@ -92,7 +99,7 @@ export async function putAll(
     window = [];
   };
   for (const item of items) {
-    const key = JSON.stringify([item.pk, item.sk]);
+    const key = `${item.pk?.S}\u0000${item.sk?.S}`;
     const at = keysInChunk.get(key);
     if (at !== undefined) {
       chunk[at] = item;

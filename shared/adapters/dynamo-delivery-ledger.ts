@@ -1,25 +1,33 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeliveredBatch, DeliveryLedger } from '../domain/batch/ports';
 import { RETURNING_RECIPIENTS, type Recipient, type RecipientRecord, type ReturningRecipient } from '../domain/recipients';
 import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../domain/retention';
-import { disclosureOf, inszHmac } from '../domain/return-flows/disclosures';
+import { inszHmac, LEGAL_BASIS, recordHmac } from '../domain/return-flows/disclosures';
 import { paymentLineOf } from '../domain/return-flows/payment-line';
 import { type Clock, systemClock } from '../ports';
-import { type BatchWriteOptions, putAll } from './dynamo-common';
+import { type BatchWriteOptions, type MarshalledItem, putAll } from './dynamo-common';
 import { disclosureItem } from './dynamo-disclosures';
-import { lineItem } from './dynamo-payment-lines';
+import { marshalledLineItem } from './dynamo-payment-lines';
 
 /**
- * What the monthly batch delivered, written before it is published (ports.ts `DeliveryLedger`):
- * for VDAB and Actiris each payment line under (recipient, reference), so that their decisions and
- * corrections can be checked against it; for every recipient, FOREM included, one disclosure per
- * delivered record, keyed by the HMAC of the INSZ. Every item expires with its recipient's
- * retention counted from when the hub received the file. Puts only, so recording again is a no-op
- * (and a later delivery of a reference replaces the line item, never its decisions).
+ * What the monthly batch delivered, written before it is published (ports.ts `DeliveryLedger`),
+ * one item per delivered line or per person, marshalled once for the low-level client:
+ *
+ * - VDAB and Actiris: each payment line, as this batch delivered it, under (recipient, reference),
+ *   so that their decisions and corrections can be checked against it. The line carries the HMAC
+ *   of the INSZ, and the index `byInszHmac` makes the lines their record of disclosures: no second
+ *   item per row.
+ * - FOREM (no payment lines), and a record that makes no line: one disclosure item per person among
+ *   the records recorded together (one staged part), keyed by the HMAC of the INSZ, holding each
+ *   distinct record's period and regulation.
+ *
+ * One HMAC of the INSZ per record (per person for FOREM), one HMAC of a record per disclosure item.
+ * Every item expires with its recipient's retention counted from when the hub received the file.
+ * Puts of deterministic items only, so recording the same records again is a no-op.
  */
 export class DynamoDeliveryLedger implements DeliveryLedger {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDBClient,
     private readonly tables: { readonly paymentLines: string; readonly disclosures: string },
     private readonly key: () => Promise<Uint8Array>,
     private readonly clock: Clock = systemClock,
@@ -28,32 +36,59 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   async recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void> {
     const key = await this.key();
-    const deliveredAt = this.clock();
+    const deliveredAt = this.clock().toISOString();
     const expiresAt = expiresAtEpochSeconds(batch.receivedAt, RECIPIENT_TTL_DAYS[recipient]);
     const returning = (RETURNING_RECIPIENTS as readonly string[]).includes(recipient);
-
-    function* lines() {
-      if (!returning) return;
-      for (const record of records) {
+    const lines: MarshalledItem[] = [];
+    // Records disclosed by their own disclosure item, by person (INSZ), then by their content.
+    const byPerson = new Map<string, Map<string, RecipientRecord>>();
+    for (const record of records) {
+      if (!record.insz) continue;
+      if (returning) {
         const line = paymentLineOf(recipient as ReturningRecipient, record, {
           batchId: batch.batchId,
           period: batch.period,
-          deliveredAt: deliveredAt.toISOString(),
+          deliveredAt,
           expiresAt,
-          inszHmac: record.insz ? inszHmac(key, record.insz) : '',
+          inszHmac: inszHmac(key, record.insz),
         });
-        if (line) yield lineItem(line);
+        if (line) {
+          lines.push(marshalledLineItem(line));
+          continue;
+        }
       }
+      let distinct = byPerson.get(record.insz);
+      if (distinct === undefined) {
+        distinct = new Map();
+        byPerson.set(record.insz, distinct);
+      }
+      // Two identical records of one person are one disclosure (the same row digest).
+      distinct.set(JSON.stringify(record), record);
     }
-    function* disclosures() {
-      for (const record of records) {
-        const disclosure = disclosureOf(key, batch, recipient, record, deliveredAt);
-        if (disclosure) yield disclosureItem(disclosure);
-      }
+    const disclosures: MarshalledItem[] = [];
+    for (const [insz, distinct] of byPerson) {
+      const [first, ...others] = distinct.values() as unknown as [RecipientRecord, ...RecipientRecord[]];
+      disclosures.push(
+        disclosureItem(
+          {
+            personKey: inszHmac(key, insz),
+            // The first record's digest: the same records recorded again make the same item.
+            entryKey: `${recipient}#${batch.batchId}#${recordHmac(key, first)}`,
+            recipient,
+            period: first.period ?? batch.period,
+            batchId: batch.batchId,
+            regulation: first.regulation ?? '',
+            legalBasis: LEGAL_BASIS,
+            deliveredAt,
+            expiresAt,
+          },
+          others.map((r) => ({ period: r.period ?? batch.period, regulation: r.regulation ?? '' })),
+        ),
+      );
     }
     await Promise.all([
-      putAll(this.client, this.tables.paymentLines, lines(), this.writeOptions),
-      putAll(this.client, this.tables.disclosures, disclosures(), this.writeOptions),
+      putAll(this.client, this.tables.paymentLines, lines, this.writeOptions),
+      putAll(this.client, this.tables.disclosures, disclosures, this.writeOptions),
     ]);
   }
 }

@@ -3,14 +3,16 @@ import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
 import type { LineDecision, PaymentLine, PaymentLineView } from '../domain/return-flows/payment-line';
 import type { PaymentLineStore, StoredDecision } from '../domain/return-flows/validation-decisions';
-import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
+import { TABLES } from '../topology';
+import { epochSeconds, isConditionalCheckFailed, type MarshalledItem, num, queryUnexpired, str } from './dynamo-common';
 
 /**
  * Delivered payment lines and their validation decisions (return-flows §2) in the payment-lines
  * table. One partition per line, `pk = LINE#<recipient>#<reference>`, with three kinds of item:
  *
- * - `sk = LINE`: the line as last delivered (written by the delivery ledger; a later delivery of
- *   the same reference replaces it, and only it);
+ * - `sk = LINE#<batchId>`: the line as a batch delivered it, one item per delivery (written by the
+ *   delivery ledger). The line is the latest of them; together they are the line's part of the
+ *   record of disclosures, which the index `byInszHmac` answers by person (dynamo-disclosures.ts);
  * - `sk = DECISION#<decisionId>`: each accepted decision, written once (its history);
  * - `sk = STATUS`: the decision with the latest `decidedAt`, moved forward only.
  *
@@ -19,6 +21,13 @@ import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
 
 export const LINE_SK = 'LINE';
 export const STATUS_SK = 'STATUS';
+/** The index of the line items by person: the record of disclosures of VDAB and Actiris. */
+export const LINES_BY_PERSON_INDEX = TABLES.paymentLines.globalIndexes[0].name;
+
+/** The sort key of a line as `batchId` delivered it. Before there was one item per delivery, `LINE` (still read). */
+export function lineSk(batchId: string): string {
+  return `${LINE_SK}#${batchId}`;
+}
 
 /** The partition key of the line delivered to `recipient` under `reference`: its decisions and status share it. */
 export function linePk(recipient: ReturningRecipient, reference: string): string {
@@ -27,7 +36,45 @@ export function linePk(recipient: ReturningRecipient, reference: string): string
 
 /** The item of a delivered line. */
 export function lineItem(line: PaymentLine): Record<string, unknown> {
-  return { pk: linePk(line.recipient, line.reference), sk: LINE_SK, itemType: 'LINE', ...line };
+  return { pk: linePk(line.recipient, line.reference), sk: lineSk(line.batchId), itemType: 'LINE', ...line };
+}
+
+/**
+ * The same item marshalled, as the delivery ledger writes it with the low-level client. A line
+ * without a person's key (a record without INSZ) leaves `inszHmac` out: an index key cannot be empty.
+ */
+export function marshalledLineItem(line: PaymentLine): MarshalledItem {
+  const item: MarshalledItem = {
+    pk: str(linePk(line.recipient, line.reference)),
+    sk: str(lineSk(line.batchId)),
+    itemType: str('LINE'),
+    recipient: str(line.recipient),
+    reference: str(line.reference),
+    fileNumber: str(line.fileNumber),
+    ocmwKbo: str(line.ocmwKbo),
+    regulation: str(line.regulation),
+    period: str(line.period),
+    batchId: str(line.batchId),
+    deliveredAt: str(line.deliveredAt),
+    expiresAt: num(line.expiresAt),
+  };
+  if (line.inszHmac !== '') item.inszHmac = str(line.inszHmac);
+  return item;
+}
+
+/** The latest of a line's deliveries: the latest `deliveredAt`, then the greatest `batchId`. */
+function latestDelivery(items: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> | undefined {
+  let latest: Record<string, unknown> | undefined;
+  for (const item of items) {
+    if (
+      latest === undefined ||
+      String(item.deliveredAt) > String(latest.deliveredAt) ||
+      (item.deliveredAt === latest.deliveredAt && String(item.batchId) > String(latest.batchId))
+    ) {
+      latest = item;
+    }
+  }
+  return latest;
 }
 
 function decisionKey(d: Pick<StoredDecision, 'recipient' | 'reference' | 'decisionId'>) {
@@ -48,13 +95,23 @@ export class DynamoPaymentLines implements PaymentLineStore {
 
   async getLine(recipient: ReturningRecipient, reference: string, now: Date): Promise<PaymentLineView | undefined> {
     const pk = linePk(recipient, reference);
-    const [line, status] = await Promise.all([
-      this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: LINE_SK }, ConsistentRead: true })),
+    const [deliveries, status] = await Promise.all([
+      queryUnexpired(
+        this.client,
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :line)',
+          ExpressionAttributeValues: { ':pk': pk, ':line': LINE_SK },
+          ConsistentRead: true,
+        },
+        now,
+      ),
       this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: STATUS_SK }, ConsistentRead: true })),
     ]);
-    // TTL deletes up to about two days late: an expired item is as good as gone.
-    if (!line.Item || isExpired(line.Item.expiresAt as number | undefined, now)) return undefined;
-    const view = stripKeys<PaymentLine>(line.Item);
+    // TTL deletes up to about two days late: an expired delivery is as good as gone (queryUnexpired).
+    const line = latestDelivery(deliveries);
+    if (line === undefined) return undefined;
+    const view = { ...stripKeys<PaymentLine>(line), inszHmac: String(line.inszHmac ?? '') };
     if (!status.Item || isExpired(status.Item.expiresAt as number | undefined, now)) return { ...view, status: 'DELIVERED' };
     return {
       ...view,

@@ -299,7 +299,10 @@ describe('return flows through the local stand-in', () => {
 
   it('answers "which recipients received data about this person, and when?" from the record of disclosures', async () => {
     const key = await loadDisclosureKey(readDisclosureKeySource());
-    const store = new DynamoDisclosures(dynamoDocumentClient(), standIn.tableName(TABLES.disclosures));
+    const store = new DynamoDisclosures(dynamoDocumentClient(), {
+      disclosures: standIn.tableName(TABLES.disclosures),
+      paymentLines: standIn.tableName(TABLES.paymentLines),
+    });
     const rows = await findDisclosures({ insz: INSZ }, store, key, new Date());
     // V-1, V-2, V-4, V-5 (and V-1 again in the replay batch), A-1, A-2, and one FOREM row.
     expect(rows.map((r) => `${r.recipient}/${r.batchId}`).sort()).toEqual(

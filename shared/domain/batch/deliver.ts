@@ -1,7 +1,7 @@
-import type { OutboundMessage } from '../../messages/envelope';
-import type { Recipient, RecipientRecord } from '../recipients';
-import { archivePrefixOf, partName } from './object-keys';
-import { batchCompletedMessage, batchRecordsMessage } from './packing';
+import type { Recipient } from '../recipients';
+import { deliverPart } from './deliver-part';
+import { archivePrefixOf } from './object-keys';
+import { batchCompletedMessage } from './packing';
 import type { BatchDependencies, DeliveredBatch } from './ports';
 
 /** What one recipient receives in a batch, for its `batch.completed`. */
@@ -24,27 +24,24 @@ export async function deliverToRecipient(
   stagedParts: readonly string[],
   totals: RecipientBatchTotals,
 ): Promise<void> {
-  const queueUrl = deps.recipientQueueUrl(recipient);
-  const prefix = archivePrefixOf(recipient, batch.period, batch.batchId);
-  let seq = 0;
-  for (const [index, stagedKey] of stagedParts.entries()) {
-    const arrays = (await deps.staging.getText(stagedKey)).split('\n');
-    const sentAt = deps.clock();
-    const messages: OutboundMessage[] = arrays.map((recordsJson) => batchRecordsMessage(batch, recipient, ++seq, recordsJson, sentAt));
-    // 1. Archive before publishing, so that an operator can re-deliver whatever went out. Write
-    //    once: a retry's messages differ only in `sentAt`, and the archive keeps the first.
-    await deps.archive.put(`${prefix}${partName(index + 1)}`, messages.map((m) => m.body).join('\n'), {
-      ifAbsent: true,
-      contentType: 'application/x-ndjson',
-    });
-    // 2. Record the deliveries before publishing: a recipient's answer about a line must find it.
-    const records = arrays.flatMap((recordsJson) => JSON.parse(recordsJson) as RecipientRecord[]);
-    await deps.ledger.recordDeliveries(batch, recipient, records);
-    // 3. Publish.
-    await deps.publisher.publish(queueUrl, messages);
-  }
+  // 1–3. Each part: archived, recorded, published (deliver-part.ts), in the order staged.
+  for (const [index, stagedKey] of stagedParts.entries()) await deliverPart(deps, batch, { recipient, index: index + 1, stagedKey });
   // 4. `batch.completed` last: it tells the recipient that every message of the month was sent.
+  await deliverCompleted(deps, batch, recipient, totals);
+}
+
+/**
+ * Archives and publishes a recipient's `batch.completed`, once every part was delivered: by
+ * {@link deliverToRecipient}, or after a fan-out of {@link deliverPart} over the parts.
+ */
+export async function deliverCompleted(
+  deps: Pick<BatchDependencies, 'archive' | 'publisher' | 'recipientQueueUrl' | 'clock'>,
+  batch: DeliveredBatch,
+  recipient: Recipient,
+  totals: RecipientBatchTotals,
+): Promise<void> {
   const completed = batchCompletedMessage(batch, recipient, totals, deps.clock());
+  const prefix = archivePrefixOf(recipient, batch.period, batch.batchId);
   await deps.archive.put(`${prefix}completed.json`, completed.body, { ifAbsent: true, contentType: 'application/json' });
-  await deps.publisher.publish(queueUrl, [completed]);
+  await deps.publisher.publish(deps.recipientQueueUrl(recipient), [completed]);
 }

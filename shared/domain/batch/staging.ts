@@ -6,7 +6,7 @@ import type { BlobStore } from './ports';
 import type { RecordSink } from './split';
 
 /** Records per staged object: a hundred messages of up to 64 KiB, a few MiB an object. */
-const MESSAGES_PER_PART = 100;
+export const MESSAGES_PER_PART = 100;
 
 /**
  * Stages each recipient's records, packed into messages' `records` arrays, as objects under

@@ -1,23 +1,27 @@
-import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteItemCommand as BatchWriteCommand,
+  type BatchWriteItemCommandInput as BatchWriteCommandInput,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_WRITE_MAX, putAll } from '../../../shared/adapters/dynamo-common';
 import { ENTRY_RETRY } from '../../../shared/adapters/retry-entries';
 
 // Replaces `send`: no SDK middleware runs, so only our code's retries are seen.
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+const ddb = new DynamoDBClient({ region: 'eu-west-1' });
 const ddbMock = mockClient(ddb);
 
 const sleeps: number[] = [];
 const options = { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5 };
-const items = (count: number) => Array.from({ length: count }, (_, i) => ({ pk: `P${i}`, sk: 'S' }));
+const items = (count: number) => Array.from({ length: count }, (_, i) => ({ pk: { S: `P${i}` }, sk: { S: 'S' } }));
 
 /** The keys written by each BatchWriteItem call, in call order. */
 function written(): string[][] {
   return ddbMock
     .commandCalls(BatchWriteCommand)
-    .map((c) => ((c.args[0].input as BatchWriteCommandInput).RequestItems?.t ?? []).map((r) => String(r.PutRequest?.Item?.pk)));
+    .map((c) => ((c.args[0].input as BatchWriteCommandInput).RequestItems?.t ?? []).map((r) => String(r.PutRequest?.Item?.pk?.S)));
 }
 
 beforeEach(() => {
@@ -71,12 +75,12 @@ describe('putAll', () => {
       ddb,
       't',
       [
-        { pk: 'A', sk: 'S', v: 1 },
-        { pk: 'A', sk: 'S', v: 2 },
+        { pk: { S: 'A' }, sk: { S: 'S' }, v: { N: '1' } },
+        { pk: { S: 'A' }, sk: { S: 'S' }, v: { N: '2' } },
       ],
       options,
     );
     const requests = (ddbMock.commandCalls(BatchWriteCommand)[0]!.args[0].input as BatchWriteCommandInput).RequestItems?.t;
-    expect(requests?.map((r) => r.PutRequest?.Item)).toEqual([{ pk: 'A', sk: 'S', v: 2 }]);
+    expect(requests?.map((r) => r.PutRequest?.Item)).toEqual([{ pk: { S: 'A' }, sk: { S: 'S' }, v: { N: '2' } }]);
   });
 });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lineItem } from '../../../shared/adapters/dynamo-payment-lines';
@@ -39,9 +39,10 @@ beforeEach(resetServices);
 afterEach(() => vi.restoreAllMocks());
 
 function deliver(recipient: 'VDAB' | 'ACTIRIS', reference: string, overrides: Parameters<typeof line>[2] = {}) {
+  // The line's deliveries: one item per batch that delivered it (dynamo-payment-lines.ts).
   ddbMock
-    .on(GetCommand, { TableName: 'lines-table', Key: { pk: `LINE#${recipient}#${reference}`, sk: 'LINE' } })
-    .resolves({ Item: lineItem(line(recipient, reference, overrides)) });
+    .on(QueryCommand, { TableName: 'lines-table', ExpressionAttributeValues: { ':pk': `LINE#${recipient}#${reference}` } })
+    .resolves({ Items: [lineItem(line(recipient, reference, overrides))] });
 }
 
 describe('region-inbound', () => {
@@ -86,7 +87,7 @@ describe('region-inbound', () => {
   it('reports only the throttled record as a batch item failure, so SQS delivers that one again', async () => {
     deliver('VDAB', 'REF-1');
     ddbMock
-      .on(GetCommand, { TableName: 'lines-table', Key: { pk: 'LINE#VDAB#REF-2', sk: 'LINE' } })
+      .on(QueryCommand, { TableName: 'lines-table', ExpressionAttributeValues: { ':pk': 'LINE#VDAB#REF-2' } })
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     const ok = sqsRecord(decisionMessage({ reference: 'REF-1' }), ARN('inbound-vdab'));
     const throttled = sqsRecord(decisionMessage({ reference: 'REF-2' }), ARN('inbound-vdab'));

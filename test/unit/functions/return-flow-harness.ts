@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
@@ -40,6 +40,7 @@ export function resetServices(): void {
   ddbMock.on(PutCommand).resolves({});
   ddbMock.on(UpdateCommand).resolves({});
   ddbMock.on(GetCommand).resolves({});
+  ddbMock.on(QueryCommand).resolves({});
   vi.spyOn(metrics, 'singleMetric').mockReturnValue(refusedMetric as never);
   vi.spyOn(metrics, 'addMetric').mockImplementation(() => metrics);
   refusedMetric.addDimensions.mockClear();

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -26,6 +27,8 @@ import { sqsEvent, sqsRecord } from '../../support/sqs-records';
 
 const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
+// The delivery ledger marshals its items itself and writes them with the low-level client.
+const ledgerDynamo = mockClient(DynamoDBClient);
 let sqs: ServiceStub;
 
 let objects: Map<string, Uint8Array>;
@@ -151,7 +154,8 @@ beforeEach(() => {
   dynamo
     .on(GetCommand)
     .callsFake((input: { TableName: string; Key: { pk: string } }) => ({ Item: items.get(`${input.TableName}/${input.Key.pk}/`) }));
-  dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+  ledgerDynamo.reset();
+  ledgerDynamo.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
 });
 
 type SendInput = { QueueUrl: string; Entries: SendMessageBatchRequestEntry[] };

@@ -219,7 +219,7 @@ describe('least-privilege roles', () => {
       {
         Sid: 'PaymentLinesTable',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         Resource: tableArn('paymentLines'),
       },
       // A correction request is created and forwarded; the index is never queried here.

@@ -1,15 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, type BatchWriteItemCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { BatchWriteCommand, type BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DisclosureKeyError, disclosureKeyReader, loadDisclosureKey } from '../../../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../../../shared/adapters/dynamo-delivery-ledger';
 import type { RecipientRecord } from '../../../shared/domain/recipients';
 import { inszHmac } from '../../../shared/domain/return-flows/disclosures';
-import { INSZ, KEY } from './fakes';
+import { INSZ, KEY, OTHER_INSZ } from './fakes';
 
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+// The ledger marshals its items once and writes them with the low-level client.
+const ddb = new DynamoDBClient({ region: 'eu-west-1' });
 const ddbMock = mockClient(ddb);
 const ssmMock = mockClient(SSMClient);
 
@@ -23,19 +24,21 @@ const vdab = (i: number): RecipientRecord => ({
   reference: `R${i}`,
   amount: '1.00',
 });
-const forem = (i: number): RecipientRecord => ({
+const forem = (i: number, insz = INSZ): RecipientRecord => ({
   period: '2025-10',
   ocmwKbo: '0212351212',
   regulation: 'ART60_7',
   fileNumber: `F${i}`,
-  insz: INSZ,
+  insz,
 });
 
+/** The requests of each BatchWriteItem call to `table`, their items unmarshalled. */
 function writes(table: string) {
   return ddbMock
-    .commandCalls(BatchWriteCommand)
-    .map((c) => (c.args[0].input as BatchWriteCommandInput).RequestItems?.[table] ?? [])
-    .filter((requests) => requests.length > 0);
+    .commandCalls(BatchWriteItemCommand)
+    .map((c) => (c.args[0].input as BatchWriteItemCommandInput).RequestItems?.[table] ?? [])
+    .filter((requests) => requests.length > 0)
+    .map((requests) => requests.map((r) => ({ PutRequest: { Item: unmarshall(r.PutRequest?.Item ?? {}) } })));
 }
 const ledger = (maxAttempts = 5) =>
   new DynamoDeliveryLedger(
@@ -49,11 +52,11 @@ const ledger = (maxAttempts = 5) =>
 beforeEach(() => {
   ddbMock.reset();
   ssmMock.reset();
-  ddbMock.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+  ddbMock.on(BatchWriteItemCommand).resolves({ UnprocessedItems: {} });
 });
 
 describe('DynamoDeliveryLedger', () => {
-  it('writes VDAB lines and disclosures 25 per call, with the 15-year TTL from receipt (5,440 days: backups count as keeping) and no INSZ in clear', async () => {
+  it('writes one item per VDAB line and batch, 25 per call, with the HMAC of the INSZ its disclosure is found by, the 15-year TTL from receipt (5,440 days: backups count as keeping) and no INSZ in clear', async () => {
     await ledger().recordDeliveries(
       batch,
       'VDAB',
@@ -61,54 +64,63 @@ describe('DynamoDeliveryLedger', () => {
     );
 
     expect(writes('lines').map((w) => w.length)).toEqual([25, 25, 10]);
-    expect(writes('disclosures').map((w) => w.length)).toEqual([25, 25, 10]);
-    const line = writes('lines')[0]![0]!.PutRequest!.Item!;
-    expect(line).toMatchObject({ pk: 'LINE#VDAB#R0', sk: 'LINE', fileNumber: 'F0', inszHmac: inszHmac(KEY, INSZ), batchId: 'b-1' });
-    expect(line.expiresAt).toBe(Date.parse('2025-11-01T08:00:00Z') / 1000 + 5440 * 86_400);
-    const disclosure = writes('disclosures')[0]![0]!.PutRequest!.Item!;
-    expect(disclosure).toMatchObject({
-      pk: inszHmac(KEY, INSZ),
+    // VDAB's lines are its record of disclosures (the index byInszHmac): no second item per row.
+    expect(writes('disclosures')).toEqual([]);
+    const line = writes('lines')[0]![0]!.PutRequest.Item;
+    expect(line).toEqual({
+      pk: 'LINE#VDAB#R0',
+      sk: 'LINE#b-1',
+      itemType: 'LINE',
       recipient: 'VDAB',
-      batchId: 'b-1',
+      reference: 'R0',
+      fileNumber: 'F0',
+      ocmwKbo: '0212351212',
       regulation: 'ART60_7',
-      legalBasis: 'IVC/KSZG 19/122',
+      inszHmac: inszHmac(KEY, INSZ),
+      period: '2025-10',
+      batchId: 'b-1',
       deliveredAt: '2025-11-01T08:10:00.000Z',
+      expiresAt: Date.parse('2025-11-01T08:00:00Z') / 1000 + 5440 * 86_400,
     });
-    expect(JSON.stringify(ddbMock.commandCalls(BatchWriteCommand).map((c) => c.args[0].input))).not.toContain(INSZ);
+    expect(JSON.stringify(ddbMock.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input))).not.toContain(INSZ);
   });
 
-  it('writes no payment line for FOREM, only its disclosures, kept 3,653 days', async () => {
-    await ledger().recordDeliveries(batch, 'FOREM', [forem(1), forem(2)]);
+  it('writes no payment line for FOREM, one disclosure per person holding each distinct record, kept 3,653 days', async () => {
+    const other = OTHER_INSZ;
+    await ledger().recordDeliveries(batch, 'FOREM', [forem(1), forem(2), forem(1), forem(3, other)]);
     expect(writes('lines')).toEqual([]);
-    const items = writes('disclosures')[0]!.map((r) => r.PutRequest!.Item!);
-    expect(items).toHaveLength(2);
-    expect(items.every((i) => i.recipient === 'FOREM' && i.expiresAt === Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400)).toBe(
-      true,
-    );
+    const items = writes('disclosures')[0]!.map((r) => r.PutRequest.Item);
+    expect(items.map((i) => [i.pk, i.others?.length ?? 0])).toEqual([
+      [inszHmac(KEY, INSZ), 1],
+      [inszHmac(KEY, other), 0],
+    ]);
+    expect(items[0]).toMatchObject({ recipient: 'FOREM', batchId: 'b-1', regulation: 'ART60_7', legalBasis: 'IVC/KSZG 19/122' });
+    expect(items.every((i) => i.expiresAt === Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400)).toBe(true);
+    expect(JSON.stringify(ddbMock.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input))).not.toContain(INSZ);
   });
 
   it('retries the items DynamoDB leaves unprocessed (throttling) until all are written', async () => {
     let first = true;
-    ddbMock.on(BatchWriteCommand).callsFake((input: BatchWriteCommandInput) => {
-      const requests = input.RequestItems?.disclosures;
+    ddbMock.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => {
+      const requests = input.RequestItems?.lines;
       if (requests && first) {
         first = false;
-        return { UnprocessedItems: { disclosures: requests.slice(0, 3) } };
+        return { UnprocessedItems: { lines: requests.slice(0, 3) } };
       }
       return { UnprocessedItems: {} };
     });
 
     await ledger().recordDeliveries(
       batch,
-      'FOREM',
-      Array.from({ length: 10 }, (_, i) => forem(i)),
+      'VDAB',
+      Array.from({ length: 10 }, (_, i) => vdab(i)),
     );
 
-    expect(writes('disclosures').map((w) => w.length)).toEqual([10, 3]);
+    expect(writes('lines').map((w) => w.length)).toEqual([10, 3]);
   });
 
   it('fails loudly when items stay unprocessed, so the batch is not published unrecorded', async () => {
-    ddbMock.on(BatchWriteCommand).callsFake((input: BatchWriteCommandInput) => ({ UnprocessedItems: input.RequestItems }));
+    ddbMock.on(BatchWriteItemCommand).callsFake((input: BatchWriteItemCommandInput) => ({ UnprocessedItems: input.RequestItems }));
     await expect(ledger(3).recordDeliveries(batch, 'FOREM', [forem(1)])).rejects.toThrow(/unprocessed in disclosures after 3 attempts/);
     expect(writes('disclosures')).toHaveLength(3);
   });
