@@ -156,7 +156,8 @@ describe('operator-redeliver', () => {
       useKey(1, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.VDAB)),
       useKey(2, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.ACTIRIS)),
       useKey(3, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.FOREM)),
-      useKey(4, 'kms:Decrypt', imported(s.hub.stateful.keys.storage, 'Arn')),
+      // The archive's own key (lock-down, point 9): decrypt only, to read back what a batch delivered.
+      useKey(4, 'kms:Decrypt', imported(s.hub.stateful.keys.archive, 'Arn')),
       useKey(5, ['kms:Decrypt', 'kms:DescribeKey'], imported(s.hub.stateful.keys.tables, 'Arn')),
     ]);
   });
