@@ -239,7 +239,14 @@ export class StatefulStack extends Stack {
     // --- Cross-account access of the parties (return-flows §1) --------------------------------
     for (const r of RECIPIENTS) {
       const inboundQueue = recipientInbound[r];
-      grantPartyQueues(config.stageName, r, config.recipients[r].roleArn, partyQueues[r], [recipientOutbound[r]], inboundQueue ? [inboundQueue] : []);
+      grantPartyQueues(
+        config.stageName,
+        r,
+        config.recipients[r].roleArn,
+        partyQueues[r],
+        [recipientOutbound[r]],
+        inboundQueue ? [inboundQueue] : [],
+      );
     }
     grantPartyQueues(config.stageName, 'PPS', config.pps.roleArn, partyQueues.PPS, [ppsOutbound, ocmwOutbound], [ppsInbound]);
 

@@ -134,11 +134,19 @@ describe('the sandbox stage', () => {
     for (const { statement } of parties) expect(statement.Principal).toEqual({ AWS: 'arn:aws:iam::123456789012:root' });
     // The rest name the hub's own roles (functions, operator, deployment) by ARN patterns, none of
     // which a sandbox party's role matches, though both live in the same account.
-    const hubRoles = named.filter((st) => !parties.includes(st)).flatMap(({ statement }) => asList(statement.Condition?.ArnLike?.['aws:PrincipalArn']));
+    const hubRoles = named
+      .filter((st) => !parties.includes(st))
+      .flatMap(({ statement }) => asList(statement.Condition?.ArnLike?.['aws:PrincipalArn']));
     expect(hubRoles.length).toBeGreaterThan(0);
     for (const pattern of hubRoles) {
-      const text = typeof pattern === 'string' ? pattern : String((pattern as { 'Fn::Sub': string })['Fn::Sub']).replace('${AWS::Partition}', 'aws');
-      const glob = new RegExp(`^${text.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+      const text =
+        typeof pattern === 'string' ? pattern : String((pattern as { 'Fn::Sub': string })['Fn::Sub']).replace(`\${AWS::Partition}`, 'aws');
+      const glob = new RegExp(
+        `^${text
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      );
       for (const party of PARTIES) expect(glob.test(SANDBOX_ROLE(party)), `${text} matches ${party}`).toBe(false);
     }
   });

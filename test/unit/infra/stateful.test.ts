@@ -17,9 +17,9 @@ import { allQueues, deadLetterQueueOf, QUEUES, type QueueSpec, TABLES, TTL_ATTRI
 import {
   DEV,
   logicalId,
+  nonHubRoleArns,
   onlyPartyRole,
   partyAccountPrincipal,
-  nonHubRoleArns,
   type Resource,
   ROLE,
   removeOutdir,
@@ -441,7 +441,9 @@ describe("each party's access to its own channels (return-flows §1)", () => {
     (party) => {
       const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => nonHubRoleArns(st).length > 0);
       // Through SQS, for exactly the party's own queues, each named as the template names it (QueueName).
-      const queueNames = Object.fromEntries(Object.values(resources(s.stateful, 'AWS::SQS::Queue')).map((q) => [q.Properties.QueueName, q]));
+      const queueNames = Object.fromEntries(
+        Object.values(resources(s.stateful, 'AWS::SQS::Queue')).map((q) => [q.Properties.QueueName, q]),
+      );
       const arnsOf = (specs: QueueSpec[]) =>
         specs.map((spec) => {
           const name = `art60-dev-${spec.name}`;
