@@ -1,10 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { deadLetterQueueOf, QUEUES, type QueueSpec } from '../shared/topology';
 import { accountOfRoleArn } from './config';
+import { SQS_ENCRYPTION_CONTEXT } from './constructs/hub-key';
 import type { HubQueue } from './constructs/hub-queue';
 import { INBOUND_PREFIX, inboundBucketName, inboundKeyAlias, partyQueueName, partyQueuesKeyAlias } from './naming';
 import { required } from './required';
@@ -61,11 +62,27 @@ export function partyPrincipal(roleArn: string): iam.IPrincipal {
 }
 
 /**
+ * The ARN of a queue that a party names, from its stable name (naming.ts): a key policy can name
+ * it without a reference to the queue, which names the key (a reference would be a cycle).
+ */
+function partyQueueArn(stack: Stack, stageName: string, spec: QueueSpec): string {
+  return stack.formatArn({ service: 'sqs', resource: partyQueueName(stageName, spec.name), arnFormat: ArnFormat.NO_RESOURCE_NAME });
+}
+
+/**
  * Lets a party's role consume its outbound queues (and their DLQs) and send to its inbound
- * queues, with only the KMS use that needs, through SQS only. The role's own account must allow
+ * queues, with only the KMS use that needs, through SQS only and for exactly those queues
+ * (`kms:EncryptionContext:aws:sqs:arn`, by their stable names). The role's own account must allow
  * the same in the role's IAM policy (cross-account access needs both sides).
  */
-export function grantPartyQueues(party: Party, roleArn: string, key: kms.Key, consumes: HubQueue[], sendsTo: HubQueue[]): void {
+export function grantPartyQueues(
+  stageName: string,
+  party: Party,
+  roleArn: string,
+  key: kms.Key,
+  consumes: HubQueue[],
+  sendsTo: HubQueue[],
+): void {
   const principal = partyPrincipal(roleArn);
   const allow = (queue: sqs.Queue, sid: string, actions: string[]) =>
     queue.addToResourcePolicy(new iam.PolicyStatement({ sid, principals: [principal], actions, resources: [queue.queueArn] }));
@@ -74,15 +91,24 @@ export function grantPartyQueues(party: Party, roleArn: string, key: kms.Key, co
     allow(q.deadLetterQueue, `${party}ReadsOwnDeadLetters`, CONSUMER_ACTIONS);
   }
   for (const q of sendsTo) allow(q.queue, `${party}SendsToOwnInboundQueue`, PRODUCER_ACTIONS);
-  const viaSqs = { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } };
-  // Receiving decrypts; sending needs a data key and (to reuse a cached data key) Decrypt too.
+  const stack = Stack.of(key);
+  const viaSqs = (queues: QueueSpec[]) => {
+    const arns = queues.map((spec) => partyQueueArn(stack, stageName, spec));
+    return {
+      StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` },
+      // Merged with the principal's ArnEquals on aws:PrincipalArn; the key policy then adds no pattern (hub-key.ts).
+      ArnEquals: { [SQS_ENCRYPTION_CONTEXT]: arns.length === 1 ? arns[0] : arns },
+    };
+  };
+  const sent = sendsTo.map((q) => q.spec);
+  // Receiving decrypts (a DLQ too); sending needs a data key and (to reuse a cached data key) Decrypt too.
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: `${party}DecryptsOwnQueuesThroughSqs`,
       principals: [principal],
       actions: ['kms:Decrypt'],
       resources: ['*'],
-      conditions: viaSqs,
+      conditions: viaSqs([...consumes.flatMap((q) => [q.spec, q.deadLetterSpec]), ...sent]),
     }),
   );
   if (sendsTo.length > 0) {
@@ -92,7 +118,7 @@ export function grantPartyQueues(party: Party, roleArn: string, key: kms.Key, co
         principals: [principal],
         actions: ['kms:GenerateDataKey'],
         resources: ['*'],
-        conditions: viaSqs,
+        conditions: viaSqs(sent),
       }),
     );
   }

@@ -239,9 +239,16 @@ export class StatefulStack extends Stack {
     // --- Cross-account access of the parties (return-flows §1) --------------------------------
     for (const r of RECIPIENTS) {
       const inboundQueue = recipientInbound[r];
-      grantPartyQueues(r, config.recipients[r].roleArn, partyQueues[r], [recipientOutbound[r]], inboundQueue ? [inboundQueue] : []);
+      grantPartyQueues(
+        config.stageName,
+        r,
+        config.recipients[r].roleArn,
+        partyQueues[r],
+        [recipientOutbound[r]],
+        inboundQueue ? [inboundQueue] : [],
+      );
     }
-    grantPartyQueues('PPS', config.pps.roleArn, partyQueues.PPS, [ppsOutbound, ocmwOutbound], [ppsInbound]);
+    grantPartyQueues(config.stageName, 'PPS', config.pps.roleArn, partyQueues.PPS, [ppsOutbound, ocmwOutbound], [ppsInbound]);
 
     const pps = partyPrincipal(config.pps.roleArn);
     inbound.addToResourcePolicy(
@@ -253,13 +260,19 @@ export class StatefulStack extends Stack {
       }),
     );
     // S3 encrypts the PPS's upload with the inbound key: a data key to write, Decrypt for multipart parts.
+    // For the inbound bucket only, by its stable name (a reference would be a cycle: the bucket names
+    // the key): the context is the bucket's ARN with an S3 Bucket Key, the object's without one.
+    const inboundArn = `arn:${this.partition}:s3:::${inboundBucketName(config.stageName, this.account, this.region)}`;
     this.keys.inbound.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'PpsEncryptsUploadsThroughS3',
         principals: [pps],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` },
+          ArnLike: { 'kms:EncryptionContext:aws:s3:arn': [inboundArn, `${inboundArn}/${INBOUND_PREFIX}*`] },
+        },
       }),
     );
 

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -74,6 +75,19 @@ export class StatelessStack extends Stack {
     for (const f of this.operatorFunctions) {
       new CfnOutput(this, `FunctionName-${f.spec.name}`, { value: f.fn.functionName, description: `Operator tool ${f.spec.name}` });
     }
+    // The operator role may invoke these tools, and no other function. A policy of this stack attached
+    // to the role: the role is the stateful stack's, and a grant written there would name the functions
+    // of this stack, which depends on it (a cycle).
+    new iam.Policy(this, 'OperatorInvokesTools', {
+      roles: [stateful.operatorRole.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'InvokeOperatorTools',
+          actions: ['lambda:InvokeFunction'],
+          resources: this.operatorFunctions.map((f) => f.fn.functionArn),
+        }),
+      ],
+    });
 
     this.monitoring = new Monitoring(this, 'Monitoring', { stateful, functions: Object.values(this.functions) });
   }

@@ -41,7 +41,8 @@ export const SQS_ENCRYPTION_CONTEXT = 'kms:EncryptionContext:aws:sqs:arn';
 /**
  * The queues a hub key may be used for through SQS: the hub's own, in its account and region. Not
  * each queue's ARN: a queue names its key and a key policy naming the queue would make a cycle that
- * CloudFormation refuses, and the queues' names are CloudFormation's.
+ * CloudFormation refuses, and the internal queues' names are CloudFormation's. (A party's grants
+ * name its queues exactly, by their stable names: party-access.ts.)
  */
 export function hubQueuesPattern(stack: Stack): string {
   return stack.formatArn({ service: 'sqs', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME });

@@ -126,13 +126,29 @@ describe('the sandbox stage', () => {
   );
 
   it("lets each sandbox role in the hub's policies by the account and aws:PrincipalArn, as a partner's", () => {
-    const parties = resourceStatements(sandbox).filter(({ statement }) =>
-      JSON.stringify(statement.Condition ?? {}).includes('PrincipalArn'),
-    );
+    const named = resourceStatements(sandbox).filter(({ statement }) => JSON.stringify(statement.Condition ?? {}).includes('PrincipalArn'));
+    const parties = named.filter(({ statement }) => statement.Condition?.ArnEquals?.['aws:PrincipalArn'] !== undefined);
     expect(new Set(parties.map(({ statement }) => statement.Condition?.ArnEquals?.['aws:PrincipalArn']))).toEqual(
       new Set(PARTIES.map(SANDBOX_ROLE)),
     );
     for (const { statement } of parties) expect(statement.Principal).toEqual({ AWS: 'arn:aws:iam::123456789012:root' });
+    // The rest name the hub's own roles (functions, operator, deployment) by ARN patterns, none of
+    // which a sandbox party's role matches, though both live in the same account.
+    const hubRoles = named
+      .filter((st) => !parties.includes(st))
+      .flatMap(({ statement }) => asList(statement.Condition?.ArnLike?.['aws:PrincipalArn']));
+    expect(hubRoles.length).toBeGreaterThan(0);
+    for (const pattern of hubRoles) {
+      const text =
+        typeof pattern === 'string' ? pattern : String((pattern as { 'Fn::Sub': string })['Fn::Sub']).replace(`\${AWS::Partition}`, 'aws');
+      const glob = new RegExp(
+        `^${text
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      );
+      for (const party of PARTIES) expect(glob.test(SANDBOX_ROLE(party)), `${text} matches ${party}`).toBe(false);
+    }
   });
 });
 
@@ -266,9 +282,12 @@ describe('cross-account principals that need not exist at deploy time (party-acc
         ),
       );
       expect([...kinds].sort()).toEqual(party === 'PPS' ? ['bucket', 'key', 'queue'] : ['key', 'queue']);
-      for (const { statement } of mine) {
+      for (const { on, statement } of mine) {
         expect(statement.Principal).toEqual(partyAccountPrincipal(party));
-        expect(statement.Condition?.ArnEquals).toEqual(onlyPartyRole(party).ArnEquals);
+        // A key statement also binds the key's use to the party's queues (lock-down.test.ts, point 6).
+        const { 'kms:EncryptionContext:aws:sqs:arn': queues, ...who } = statement.Condition?.ArnEquals ?? {};
+        expect(who).toEqual(onlyPartyRole(party).ArnEquals);
+        expect(queues === undefined || on in resources(dev.stateful, 'AWS::KMS::Key'), on).toBe(true);
       }
     },
   );

@@ -82,6 +82,18 @@ export function principalRoleArns(statement: Statement): string[] {
   return [...named, ...byCondition].filter((p): p is string => typeof p === 'string' && p.includes(':role/'));
 }
 
+/**
+ * The hub's own roles in the dev stage (functions, operator) are named in key policies by their
+ * IAM path, `role/art60-hub/dev/…` (lock-down.test.ts checks those); everything else a statement
+ * names by role is a party's.
+ */
+export const HUB_ROLES = `arn:aws:iam::${DEV.account}:role/art60-hub/${DEV.stageName}/`;
+
+/** The role ARNs a statement lets in that are not the hub's own (see {@link HUB_ROLES}). */
+export function nonHubRoleArns(statement: Statement): string[] {
+  return principalRoleArns(statement).filter((arn) => !arn.startsWith(HUB_ROLES));
+}
+
 /** The parties' role ARNs in the dev stage. */
 export const ROLE = {
   VDAB: DEV.recipients.VDAB.roleArn,

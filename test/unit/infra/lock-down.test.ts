@@ -370,17 +370,35 @@ describe('5. log groups under a customer-managed key; nobody routinely unmasks',
   });
 });
 
-describe('6. party key grants bound to the hub’s queues', () => {
+describe('6. party key grants bound to their resources', () => {
   it.each(PARTIES.map((p) => [p] as const))(
-    '%s: every use of its key through SQS is bound to queues of the hub’s account and region',
+    '%s: its own grants name its queues exactly; every other use of its key through SQS is bound to the hub’s queues',
     (party) => {
       const statements = keyStatements(keyIdOf(s.hub.stateful.keys.partyQueues[party])).filter(
         (st) => st.Condition?.StringEquals?.['kms:ViaService'] === `sqs.${REGION}.amazonaws.com`,
       );
       expect(statements.length).toBeGreaterThanOrEqual(3);
-      for (const st of statements) expect(st.Condition?.ArnLike?.['kms:EncryptionContext:aws:sqs:arn'], st.Sid).toBe(HUB_QUEUES);
+      const own = statements.filter((st) => st.Sid?.startsWith(party));
+      expect(own.length).toBeGreaterThanOrEqual(1);
+      for (const st of statements) {
+        if (own.includes(st)) {
+          // The queues' stable names (naming.ts): art60-<stage>-<queue>, never a pattern.
+          const arns = asList(st.Condition?.ArnEquals?.['kms:EncryptionContext:aws:sqs:arn'] as string | string[]);
+          expect(arns.length, st.Sid).toBeGreaterThanOrEqual(1);
+          for (const a of arns) expect(a, st.Sid).toMatch(new RegExp(`^arn:aws:sqs:${REGION}:${ACCOUNT}:art60-dev-[a-z-]+$`));
+          expect(st.Condition?.ArnLike, st.Sid).toBeUndefined();
+        } else {
+          expect(st.Condition?.ArnLike?.['kms:EncryptionContext:aws:sqs:arn'], st.Sid).toBe(HUB_QUEUES);
+        }
+      }
     },
   );
+
+  it('binds the PPS’s use of the inbound key to the inbound bucket, by its stable name', () => {
+    const st = keyStatements(keyIdOf(s.hub.stateful.keys.inbound)).find((x) => x.Sid === 'PpsEncryptsUploadsThroughS3');
+    const bucket = `arn:aws:s3:::art60-dev-inbound-${ACCOUNT}-${REGION}`;
+    expect(st?.Condition?.ArnLike).toEqual({ 'kms:EncryptionContext:aws:s3:arn': [bucket, `${bucket}/monthly/*`] });
+  });
 });
 
 describe('7. archive keys outside the recipients’ prefixes are never written', () => {
@@ -427,6 +445,9 @@ describe('9. exact actions', () => {
       refusedMessages: 'dynamo-refused-messages',
     },
     'pps-inbound': { corrections: 'dynamo-corrections', refusedMessages: 'dynamo-refused-messages' },
+    'operator-redeliver': { batches: 'dynamo-manifest-store' },
+    'operator-disclosures': { disclosures: 'dynamo-disclosures' },
+    'operator-refused-messages': { refusedMessages: 'dynamo-refused-messages' },
   };
   const COMMAND_ACTION: Record<string, string> = {
     GetCommand: 'dynamodb:GetItem',
@@ -473,7 +494,7 @@ describe('9. exact actions', () => {
     }
   });
 
-  it('gives the archive its own key, on which split-batch may generate data keys and never decrypt', () => {
+  it('gives the archive its own key, on which split-batch may generate data keys and never decrypt, and only the re-delivery decrypts', () => {
     const archiveKey = keyIdOf(s.hub.stateful.keys.archive);
     expect(resources(s.stateful, 'AWS::S3::Bucket')[bucketId('archive')]!.Properties.BucketEncryption).toMatchObject({
       ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { KMSMasterKeyID: arn(archiveKey) } }],
@@ -488,6 +509,18 @@ describe('9. exact actions', () => {
         Resource: '*',
         Condition: {
           ArnLike: { 'aws:PrincipalArn': functionRole('split-batch') },
+          StringEquals: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` },
+        },
+      },
+      // An operator's re-delivery reads back what one batch delivered (README, Operator tools).
+      {
+        Sid: 'FunctionOperatorRedeliver',
+        Effect: 'Allow',
+        Principal: { AWS: ROOT },
+        Action: 'kms:Decrypt',
+        Resource: '*',
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': functionRole('operator-redeliver') },
           StringEquals: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` },
         },
       },

@@ -156,7 +156,8 @@ describe('operator-redeliver', () => {
       useKey(1, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.VDAB)),
       useKey(2, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.ACTIRIS)),
       useKey(3, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.FOREM)),
-      useKey(4, 'kms:Decrypt', imported(s.hub.stateful.keys.storage, 'Arn')),
+      // The archive's own key (lock-down, point 9): decrypt only, to read back what a batch delivered.
+      useKey(4, 'kms:Decrypt', imported(s.hub.stateful.keys.archive, 'Arn')),
       useKey(5, ['kms:Decrypt', 'kms:DescribeKey'], imported(s.hub.stateful.keys.tables, 'Arn')),
     ]);
   });
@@ -237,6 +238,33 @@ describe('read only where the tool only reads', () => {
           /^(logs:CreateLogStream|logs:PutLogEvents|dynamodb:Query|ssm:GetParameter|kms:Decrypt|kms:DescribeKey)$/,
         );
       }
+    }
+  });
+});
+
+describe('who may invoke the tools', () => {
+  it('lets the operator role invoke exactly the three operator functions, by a policy of the stateless stack', () => {
+    const operatorRoleName = imported(s.hub.stateful.operatorRole.role, 'Ref');
+    const attached = Object.values(resources(s.stateless, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(`Ref${logicalId(s.hub.stateful.operatorRole.role)}`),
+    );
+    expect(attached).toHaveLength(1);
+    expect(attached[0]!.Properties.Roles).toEqual([operatorRoleName]);
+    expect((attached[0]!.Properties.PolicyDocument as { Statement: Statement[] }).Statement).toEqual([
+      {
+        Sid: 'InvokeOperatorTools',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: OPERATOR_KEYS.map((k) => ({ 'Fn::GetAtt': [logicalId(fnOf(k).fn), 'Arn'] })),
+      },
+    ]);
+    expect(s.hub.stateless.operatorFunctions.map((f) => f.spec.name).sort()).toEqual(OPERATOR_FUNCTIONS.map((fn) => fn.name).sort());
+    // No other policy of either stack lets anyone invoke a function.
+    for (const template of [s.stateful, s.stateless]) {
+      const invokers = Object.values(resources(template, 'AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'),
+      );
+      expect(invokers).toEqual(template === s.stateless ? attached : []);
     }
   });
 });

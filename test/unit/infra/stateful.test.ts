@@ -13,13 +13,13 @@ import {
   REPORT_RETENTION_DAYS,
   STAGING_RETENTION_DAYS,
 } from '../../../shared/domain/retention';
-import { allQueues, QUEUES, type QueueSpec, TABLES, TTL_ATTRIBUTE } from '../../../shared/topology';
+import { allQueues, deadLetterQueueOf, QUEUES, type QueueSpec, TABLES, TTL_ATTRIBUTE } from '../../../shared/topology';
 import {
   DEV,
   logicalId,
+  nonHubRoleArns,
   onlyPartyRole,
   partyAccountPrincipal,
-  principalRoleArns,
   type Resource,
   ROLE,
   removeOutdir,
@@ -196,7 +196,10 @@ describe('bucket security', () => {
         Condition: onlyPartyRole('PPS'),
       },
     ]);
-    const inboundKey = keyStatements(logicalId(s.hub.stateful.keys.inbound)).filter((st) => principalRoleArns(st).length > 0);
+    const inboundKey = keyStatements(logicalId(s.hub.stateful.keys.inbound)).filter((st) => nonHubRoleArns(st).length > 0);
+    // For the inbound bucket only (its ARN with an S3 Bucket Key, its objects' ARNs without one).
+    const inboundArn = 'arn:aws:s3:::art60-dev-inbound-111111111111-eu-west-1';
+    expect(resources(s.stateful, 'AWS::S3::Bucket')[id]!.Properties.BucketName).toBe('art60-dev-inbound-111111111111-eu-west-1');
     expect(inboundKey).toEqual([
       {
         Sid: 'PpsEncryptsUploadsThroughS3',
@@ -204,7 +207,11 @@ describe('bucket security', () => {
         Principal: partyAccountPrincipal('PPS'),
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: '*',
-        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' }, ...onlyPartyRole('PPS') },
+        Condition: {
+          StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+          ...onlyPartyRole('PPS'),
+          ArnLike: { 'kms:EncryptionContext:aws:s3:arn': [inboundArn, `${inboundArn}/monthly/*`] },
+        },
       },
     ]);
   });
@@ -432,12 +439,23 @@ describe("each party's access to its own channels (return-flows §1)", () => {
   it.each(PARTIES.map((p) => [p] as const))(
     "%s's queue key lets it decrypt through SQS, and generate data keys only when it sends",
     (party) => {
-      const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => principalRoleArns(st).length > 0);
-      // Through SQS, for the hub's queues only (the key policy binds every SQS use, lock-down.test.ts).
-      const viaSqs = {
-        StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' },
-        ...onlyPartyRole(party),
-        ArnLike: { 'kms:EncryptionContext:aws:sqs:arn': 'arn:aws:sqs:eu-west-1:111111111111:*' },
+      const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => nonHubRoleArns(st).length > 0);
+      // Through SQS, for exactly the party's own queues, each named as the template names it (QueueName).
+      const queueNames = Object.fromEntries(
+        Object.values(resources(s.stateful, 'AWS::SQS::Queue')).map((q) => [q.Properties.QueueName, q]),
+      );
+      const arnsOf = (specs: QueueSpec[]) =>
+        specs.map((spec) => {
+          const name = `art60-dev-${spec.name}`;
+          expect(queueNames[name], name).toBeDefined();
+          return `arn:aws:sqs:eu-west-1:111111111111:${name}`;
+        });
+      const viaSqs = (specs: QueueSpec[]) => {
+        const arns = arnsOf(specs);
+        return {
+          StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' },
+          ArnEquals: { ...onlyPartyRole(party).ArnEquals, 'kms:EncryptionContext:aws:sqs:arn': arns.length === 1 ? arns[0] : arns },
+        };
       };
       const expected: Statement[] = [
         {
@@ -446,7 +464,7 @@ describe("each party's access to its own channels (return-flows §1)", () => {
           Principal: partyAccountPrincipal(party),
           Action: 'kms:Decrypt',
           Resource: '*',
-          Condition: viaSqs,
+          Condition: viaSqs([...consumes[party].flatMap((q) => [q, deadLetterQueueOf(q)]), ...sendsTo[party]]),
         },
       ];
       if (sendsTo[party].length > 0) {
@@ -456,7 +474,7 @@ describe("each party's access to its own channels (return-flows §1)", () => {
           Principal: partyAccountPrincipal(party),
           Action: 'kms:GenerateDataKey',
           Resource: '*',
-          Condition: viaSqs,
+          Condition: viaSqs(sendsTo[party]),
         });
       }
       expect(statements).toEqual(expected);
@@ -482,15 +500,15 @@ describe("each party's access to its own channels (return-flows §1)", () => {
     for (const [id, policy] of Object.entries(resources(s.stateful, 'AWS::SQS::QueuePolicy'))) {
       const queueId = (policy.Properties.Queues as Array<{ Ref: string }>)[0]!.Ref;
       const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
-      seen.push([queueId, statements.flatMap(principalRoleArns)]);
+      seen.push([queueId, statements.flatMap(nonHubRoleArns)]);
       expect(id).toBeDefined();
     }
     for (const [id, key] of Object.entries(resources(s.stateful, 'AWS::KMS::Key'))) {
-      seen.push([id, (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement.flatMap(principalRoleArns)]);
+      seen.push([id, (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement.flatMap(nonHubRoleArns)]);
     }
     for (const policy of Object.values(resources(s.stateful, 'AWS::S3::BucketPolicy'))) {
       const bucketId = (policy.Properties.Bucket as { Ref: string }).Ref;
-      seen.push([bucketId, (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap(principalRoleArns)]);
+      seen.push([bucketId, (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap(nonHubRoleArns)]);
     }
     for (const [id, roles] of seen) {
       const party = owner.get(id);
