@@ -446,7 +446,7 @@ describe('9. exact actions', () => {
     },
     'pps-inbound': { corrections: 'dynamo-corrections', refusedMessages: 'dynamo-refused-messages' },
     'operator-redeliver': { batches: 'dynamo-manifest-store' },
-    'operator-disclosures': { disclosures: 'dynamo-disclosures' },
+    'operator-disclosures': { disclosures: 'dynamo-disclosures', paymentLines: 'dynamo-disclosures' },
     'operator-refused-messages': { refusedMessages: 'dynamo-refused-messages' },
   };
   const COMMAND_ACTION: Record<string, string> = {

@@ -188,18 +188,25 @@ describe('operator-redeliver', () => {
 });
 
 describe('operator-disclosures', () => {
-  it("is given the disclosures table and the key's parameter, and nothing else", () => {
+  it("is given the disclosures and payment-lines tables and the key's parameter, and nothing else", () => {
     expect(envOf('operatorDisclosures')).toEqual({
       ...powertools('operatorDisclosures'),
       TABLE_DISCLOSURES: tableRef('disclosures'),
+      TABLE_PAYMENT_LINES: tableRef('paymentLines'),
       [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
     });
   });
 
-  it('queries the disclosures table and reads the HMAC key: read only', () => {
+  it("queries FOREM's disclosures and the payment lines' person index (never the lines themselves), and reads the HMAC key: read only", () => {
     expect(policyOf('operatorDisclosures')).toEqual([
       logs('operatorDisclosures'),
       { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:Query', Resource: tableArn('disclosures') },
+      {
+        Sid: 'PaymentLinesIndexes',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [tableArn('paymentLines'), '/index/byInszHmac']] },
+      },
       {
         Sid: 'ReadDisclosureKeyParameter',
         Effect: 'Allow',
