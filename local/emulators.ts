@@ -118,7 +118,6 @@ export async function startEmulators(options: { fauxqsPort: number; dynalitePort
     throw error;
   }
   const dynalitePort = (dynamo.address() as AddressInfo).port;
-  const fauxqsUrl = `http://${LOOPBACK}:${fauxqs.port}`;
   let stopped = false;
   return {
     region,

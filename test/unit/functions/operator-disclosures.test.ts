@@ -21,7 +21,11 @@ vi.hoisted(() => {
 
 const KEY = Buffer.from('cd'.repeat(32), 'hex');
 const INSZ = '85073003328';
-const ENV = { [TABLES.disclosures.env]: 'disclosures-table', [SETTINGS_ENV.disclosureKeyLocal]: KEY.toString('hex') };
+const ENV = {
+  [TABLES.disclosures.env]: 'disclosures-table',
+  [TABLES.paymentLines.env]: 'payment-lines-table',
+  [SETTINGS_ENV.disclosureKeyLocal]: KEY.toString('hex'),
+};
 const ROW = {
   recipient: 'VDAB',
   period: '2025-11',
@@ -49,13 +53,23 @@ async function invoke(event: unknown) {
 
 describe('operator-disclosures', () => {
   it('answers the person’s disclosures, queried by the keyed hash of the INSZ, with the person masked, and writes one audit line', async () => {
-    ddbMock.on(QueryCommand).resolves({ Items: [{ pk: inszHmac(KEY, INSZ), sk: `VDAB#${ROW.batchId}#d`, ...ROW }] });
+    // VDAB's and Actiris's disclosures are their payment lines, found by the person's index.
+    const { legalBasis: _legalBasis, ...line } = ROW;
+    ddbMock.on(QueryCommand, { TableName: 'disclosures-table' }).resolves({ Items: [] });
+    ddbMock
+      .on(QueryCommand, { TableName: 'payment-lines-table' })
+      .resolves({ Items: [{ pk: `VDAB#REF-1`, sk: `LINE#${ROW.batchId}`, inszHmac: inszHmac(KEY, INSZ), ...line }] });
 
     const { answer, audit, text } = await invoke({ insz: '85.07.30-033.28' });
 
     expect(answer).toEqual({ ok: true, person: '******033**', count: 1, disclosures: [ROW] });
     expect(ddbMock.commandCalls(QueryCommand).map((c) => c.args[0].input)).toEqual([
       expect.objectContaining({ TableName: 'disclosures-table', ExpressionAttributeValues: { ':pk': inszHmac(KEY, INSZ) } }),
+      expect.objectContaining({
+        TableName: 'payment-lines-table',
+        IndexName: 'byInszHmac',
+        ExpressionAttributeValues: { ':pk': inszHmac(KEY, INSZ) },
+      }),
     ]);
     expect(audit).toEqual([
       expect.objectContaining({
