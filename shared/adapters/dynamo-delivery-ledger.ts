@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeliveredBatch, DeliveryLedger } from '../domain/batch/ports';
 import { RETURNING_RECIPIENTS, type Recipient, type RecipientRecord, type ReturningRecipient } from '../domain/recipients';
 import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../domain/retention';
-import { inszHmac, LEGAL_BASIS, recordHmac } from '../domain/return-flows/disclosures';
+import { type Disclosure, disclosureOf, inszHmac } from '../domain/return-flows/disclosures';
 import { paymentLineOf } from '../domain/return-flows/payment-line';
 import { type Clock, systemClock } from '../ports';
 import { type BatchWriteOptions, type MarshalledItem, putAll } from './dynamo-common';
@@ -36,7 +36,8 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
 
   async recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void> {
     const key = await this.key();
-    const deliveredAt = this.clock().toISOString();
+    const now = this.clock();
+    const deliveredAt = now.toISOString();
     const expiresAt = expiresAtEpochSeconds(batch.receivedAt, RECIPIENT_TTL_DAYS[recipient]);
     const returning = (RETURNING_RECIPIENTS as readonly string[]).includes(recipient);
     const lines: MarshalledItem[] = [];
@@ -66,22 +67,13 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
       distinct.set(JSON.stringify(record), record);
     }
     const disclosures: MarshalledItem[] = [];
-    for (const [insz, distinct] of byPerson) {
+    for (const distinct of byPerson.values()) {
       const [first, ...others] = distinct.values() as unknown as [RecipientRecord, ...RecipientRecord[]];
+      // The first record's digest keys the item: the same records recorded again make the same item.
+      const disclosure = disclosureOf(key, batch, recipient, first, now) as Disclosure;
       disclosures.push(
         disclosureItem(
-          {
-            personKey: inszHmac(key, insz),
-            // The first record's digest: the same records recorded again make the same item.
-            entryKey: `${recipient}#${batch.batchId}#${recordHmac(key, first)}`,
-            recipient,
-            period: first.period ?? batch.period,
-            batchId: batch.batchId,
-            regulation: first.regulation ?? '',
-            legalBasis: LEGAL_BASIS,
-            deliveredAt,
-            expiresAt,
-          },
+          disclosure,
           others.map((r) => ({ period: r.period ?? batch.period, regulation: r.regulation ?? '' })),
         ),
       );
