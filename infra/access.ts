@@ -116,17 +116,6 @@ const LISTABLE_FOLDERS: Readonly<Partial<Record<BucketKey, readonly string[]>>> 
   archive: ONE_ARCHIVED_BATCH_FOLDERS,
 };
 
-const exportedBucketArns = new WeakMap<StatefulStack, Map<BucketKey, string>>();
-
-/** A bucket's exported ARN, exported once however many functions use the bucket (an export name is unique). */
-function bucketArnOf(stateful: StatefulStack, bucket: BucketKey): string {
-  const arns = exportedBucketArns.get(stateful) ?? new Map<BucketKey, string>();
-  exportedBucketArns.set(stateful, arns);
-  const arn = arns.get(bucket) ?? stateful.exportedBucketArn(bucket);
-  arns.set(bucket, arn);
-  return arn;
-}
-
 /** What the Lambda event source mapping needs to poll a queue on the function's behalf. */
 export const EVENT_SOURCE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'];
 
@@ -181,7 +170,7 @@ export function grantUses(hubFunction: HubFunction, fn: FunctionDeclaration, sta
     );
   }
   for (const [b, level] of Object.entries(uses.buckets) as Array<[BucketKey, BucketAccess]>) {
-    const bucketArn = bucketArnOf(stateful, b);
+    const bucketArn = stateful.exportedBucketArn(b);
     const objects = `${bucketArn}/${b === 'inbound' ? INBOUND_PREFIX : ''}*`;
     allow(`${pascalCase(b)}Objects`, BUCKET_ACTIONS[level], [objects]);
     if (level === 'readWriteDeleteListBatch' || level === 'readListBatch') {

@@ -73,6 +73,8 @@ export class StatefulStack extends Stack {
   };
   readonly accessLogs: s3.Bucket;
   readonly buckets: Readonly<Record<BucketKey, s3.Bucket>>;
+  /** The buckets' ARNs exported so far ({@link StatefulStack.exportedBucketArn}). */
+  private readonly exportedBucketArns = new Map<BucketKey, string>();
   /** Every queue of the topology by its logical name (`outbound-vdab`, …). */
   readonly queues: ReadonlyMap<string, HubQueue>;
   readonly tables: Readonly<Record<TableKey, HubTable>>;
@@ -507,7 +509,12 @@ export class StatefulStack extends Stack {
    * stack's, so that the other stack's statements (and their cdk-nag acknowledgements) name it.
    */
   exportedBucketArn(key: BucketKey): string {
-    return this.exportValue(this.buckets[key].bucketArn, { name: exportedBucketArnName(this.stackName, key) });
+    // Exported once however many functions use the bucket: an export name is unique in a stack.
+    const exported =
+      this.exportedBucketArns.get(key) ??
+      this.exportValue(this.buckets[key].bucketArn, { name: exportedBucketArnName(this.stackName, key) });
+    this.exportedBucketArns.set(key, exported);
+    return exported;
   }
 
   /** The hub's queue of a topology spec. */
