@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createDynamoDocumentClient, createSqsClient } from '../shared/adapters/aws-clients';
-import { DynamoRefusedMessages, REFUSED_CHANNELS } from '../shared/adapters/dynamo-refused-messages';
+import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
+import { listRefused, REFUSED_MESSAGE_CHANNELS } from '../shared/domain/operations/refused-messages';
 import type { ReturningRecipient } from '../shared/domain/recipients';
 import { QUEUES, type QueueSpec, SETTINGS_ENV, TABLES } from '../shared/topology';
 import type { LocalStandIn } from './stand-in';
@@ -209,7 +210,7 @@ export async function runReturnFlowDemo(
       }
     }
     const refusedStore = new DynamoRefusedMessages(dynamo, standIn.tableName(TABLES.refusedMessages));
-    const refusedKept = (await Promise.all(REFUSED_CHANNELS.map((c) => refusedStore.list(c, new Date())))).flat().length;
+    const refusedKept = (await listRefused(refusedStore, REFUSED_MESSAGE_CHANNELS, new Date())).length;
 
     const text = [
       'Return flows',

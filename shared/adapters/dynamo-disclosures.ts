@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DisclosureReader, DisclosureView } from '../domain/operations/disclosures';
 import type { Recipient } from '../domain/recipients';
 import { type Disclosure, LEGAL_BASIS } from '../domain/return-flows/disclosures';
 import { type MarshalledItem, num, queryUnexpired, str } from './dynamo-common';
@@ -45,11 +46,8 @@ export function disclosureItem(d: Disclosure, others: readonly DisclosedRow[] = 
   return item;
 }
 
-/** A disclosure as read back: what an operator may see (no key, no national number). */
-export type DisclosureView = Omit<Disclosure, 'personKey' | 'entryKey'>;
-
-/** The record of disclosures, as an operator reads it. */
-export class DynamoDisclosures {
+/** The record of disclosures, as an operator reads it (shared/domain/operations/disclosures.ts). */
+export class DynamoDisclosures implements DisclosureReader {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: { readonly disclosures: string; readonly paymentLines: string },

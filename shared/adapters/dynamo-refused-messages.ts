@@ -10,9 +10,6 @@ import { queryUnexpired } from './dynamo-common';
  * the same refusal again (a retry) writes the same item.
  */
 
-/** Every channel a return message comes on, and so may be refused on. */
-export const REFUSED_CHANNELS: readonly Channel[] = ['VDAB', 'ACTIRIS', 'PPS'];
-
 /** The refused-messages port on the refused-messages table. */
 export class DynamoRefusedMessages implements RefusedMessageStore {
   constructor(
