@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import type { LocalStandIn } from '../../local/stand-in';
 import { createDynamoDocumentClient, createS3Client, createSqsClient } from '../../shared/adapters/aws-clients';
 import { allQueues, BUCKETS, deadLetterQueueOf, QUEUES, type QueueSpec, TABLES } from '../../shared/topology';
+import { correctionMessage, decisionMessage, ppsDecisionMessage } from '../unit/return-flows/fakes';
 
 /**
  * The final state of a hub on the local stand-in, read the way the parties and an operator would
@@ -246,33 +247,36 @@ export async function playReturnFlowScript(
   const actiris = receivedLines(inboxes, QUEUES.recipientOutbound.ACTIRIS);
   expect(vdab.length).toBeGreaterThan(5);
   expect(actiris.length).toBeGreaterThan(2);
-  const decision = (line: ReceivedLine, id: string, verdict: 'VALIDATED' | 'REFUSED'): Json => ({
-    type: 'validation.decision',
-    messageId: `msg-${id}`,
-    decisionId: id,
-    reference: line.reference,
-    fileNumber: line.fileNumber,
-    decision: verdict,
-    ...(verdict === 'REFUSED' ? { reasonCode: 'NO_ACTIVATION_REGISTERED' } : {}),
-    decidedAt: DECIDED_AT,
-  });
-  const correction = (line: ReceivedLine, requester: 'VDAB' | 'ACTIRIS', requestId: string, kind: string, amount: string): Json => ({
-    type: 'correction.request',
-    messageId: `msg-${requestId}`,
-    requestId,
-    requesterKbo: kbos[requester],
-    ocmwKbo: line.ocmwKbo,
-    regulation: line.regulation,
-    fileNumber: line.fileNumber,
-    insz: line.insz,
-    kind,
-    effectiveDate: line.performanceStart,
-    performanceStart: line.performanceStart,
-    performanceEnd: line.performanceEnd,
-    reference: line.reference,
-    amount,
-    budgetArticle: line.budgetArticle,
-  });
+  // The return flows' one set of message builders (test/unit/return-flows/fakes.ts), every field named.
+  const decision = (line: ReceivedLine, id: string, verdict: 'VALIDATED' | 'REFUSED'): Json =>
+    decisionMessage({
+      messageId: `msg-${id}`,
+      sentAt: DECIDED_AT,
+      decisionId: id,
+      reference: line.reference,
+      fileNumber: line.fileNumber,
+      decision: verdict,
+      ...(verdict === 'REFUSED' ? { reasonCode: 'NO_ACTIVATION_REGISTERED' } : {}),
+      decidedAt: DECIDED_AT,
+    });
+  const correction = (line: ReceivedLine, requester: 'VDAB' | 'ACTIRIS', requestId: string, kind: string, amount: string): Json =>
+    correctionMessage({
+      messageId: `msg-${requestId}`,
+      sentAt: DECIDED_AT,
+      requestId,
+      requesterKbo: kbos[requester],
+      ocmwKbo: line.ocmwKbo,
+      regulation: line.regulation,
+      fileNumber: line.fileNumber,
+      insz: line.insz,
+      kind,
+      effectiveDate: line.performanceStart,
+      performanceStart: line.performanceStart,
+      performanceEnd: line.performanceEnd,
+      reference: line.reference,
+      amount,
+      budgetArticle: line.budgetArticle,
+    });
   const [v0, v1, v2, v3] = vdab as [ReceivedLine, ReceivedLine, ReceivedLine, ReceivedLine];
   const [a0, a1] = actiris as [ReceivedLine, ReceivedLine];
   await send(QUEUES.recipientInbound.VDAB, decision(v0, 'vdab-val-0', 'VALIDATED'));
@@ -293,13 +297,14 @@ export async function playReturnFlowScript(
   await send(QUEUES.recipientInbound.VDAB, { ...decision(v0, 'vdab-val-0', 'VALIDATED'), messageId: 'msg-vdab-val-0-again' });
   for (const request of requests) {
     const verdict = request.recipient === 'VDAB' ? 'APPROVED' : 'REJECTED';
-    await send(QUEUES.ppsInbound, {
-      type: 'correction.decision',
-      messageId: `msg-pps-${String(request.correctionId)}`,
-      correctionId: request.correctionId,
-      decision: verdict,
-      decidedAt: DECIDED_AT,
-    });
+    await send(
+      QUEUES.ppsInbound,
+      ppsDecisionMessage(String(request.correctionId), verdict, {
+        messageId: `msg-pps-${String(request.correctionId)}`,
+        sentAt: DECIDED_AT,
+        decidedAt: DECIDED_AT,
+      }),
+    );
   }
   await settle();
   await inboxes.collect(standIn);
