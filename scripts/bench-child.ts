@@ -2,12 +2,17 @@
  * One measurement of `npm run bench` (scripts/bench.ts), run in a fresh process so that its peak
  * RSS is its own:
  *
- *     node --import tsx scripts/bench-child.ts baseline|pipeline|end-to-end <file> [<period>]
+ *     node --import tsx scripts/bench-child.ts baseline|pipeline|end-to-end|handler <file> [<period>]
+ *     node --import tsx scripts/bench-child.ts batch-write <calls>
  *
  * - `baseline`: read, decompress and parse only (`readRows`), counting rows;
  * - `pipeline`: the whole domain pipeline (`readRows` → `splitRows`) into a sink that counts and discards;
  * - `end-to-end`: the file through the local stand-in and the unchanged split-batch handler
  *   (`runFileLocally`), counting every SendMessageBatch attempt of the handler's SQS client.
+ * - `handler`: run (d), below.
+ * - `batch-write`: not a run of the bench, the fixed cost of one BatchWriteItem call in the SDK, the
+ *   floor under the delivery ledger: `<calls>` calls of 25 items of one attribute through the
+ *   process's DynamoDB client over the in-memory stand-in; `cpuMs` is per call.
  *
  * Prints one JSON line starting with `{"mode"` as its last line on stdout.
  */
@@ -20,7 +25,7 @@ import { fileKindOf } from '../shared/domain/batch/file-name';
 import { readRows } from '../shared/domain/batch/reader';
 import { DEFAULT_MAX_REJECTED_SHARE, type RecordSink, splitRows } from '../shared/domain/batch/split';
 
-export type BenchMode = 'baseline' | 'pipeline' | 'end-to-end' | 'handler';
+export type BenchMode = 'baseline' | 'pipeline' | 'end-to-end' | 'handler' | 'batch-write';
 
 /** What a child reports to the parent. */
 export interface ChildResult {
@@ -243,14 +248,41 @@ async function handler(path: string, period: string): Promise<ChildResult> {
   };
 }
 
+/** `calls` BatchWriteItem calls of 25 one-attribute items, after as many to warm up; CPU per call, stand-in left out. */
+async function batchWrite(calls: number): Promise<ChildResult> {
+  Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
+  const { inMemoryAws } = await import('./bench-aws');
+  const { BatchWriteItemCommand } = await import('@aws-sdk/client-dynamodb');
+  const clients = await import('../shared/adapters/aws-clients');
+  const aws = inMemoryAws(new Map());
+  const client = clients.dynamoClient();
+  client.config.requestHandler = aws.dynamo;
+  const round = async (from: number): Promise<void> => {
+    for (let call = from; call < from + calls; call += 1) {
+      const items = Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: { S: `ITEM#${call}#${i}` } } } }));
+      await client.send(new BatchWriteItemCommand({ RequestItems: { bench: items } }));
+    }
+  };
+  await round(0);
+  const cpu = process.cpuUsage();
+  const standIn = aws.standInCpuMicros();
+  const started = performance.now();
+  await round(calls);
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMs = (cpuMsSince(cpu) - (aws.standInCpuMicros() - standIn) / 1000) / calls;
+  return { mode: 'batch-write', rows: calls, seconds, rowsPerSecond: calls / seconds, peakRssMb: peakRssMb(), cpuMs };
+}
+
 async function main(): Promise<void> {
   const [mode, path, period = '2025-11'] = process.argv.slice(2);
-  if (path === undefined) throw new Error('usage: bench-child.ts baseline|pipeline|end-to-end|handler <file> [<period>]');
+  if (path === undefined)
+    throw new Error('usage: bench-child.ts baseline|pipeline|end-to-end|handler <file> [<period>] | batch-write <calls>');
   let result: ChildResult;
   if (mode === 'baseline') result = await baseline(path);
   else if (mode === 'pipeline') result = await pipeline(path, period);
   else if (mode === 'end-to-end') result = await endToEnd(path);
   else if (mode === 'handler') result = await handler(path, period);
+  else if (mode === 'batch-write') result = await batchWrite(Number(path));
   else throw new Error(`unknown mode ${mode}`);
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
 }

@@ -9,8 +9,8 @@
  * (d) handler: 1,000,000 rows through split-batch's record handler over in-memory stand-ins of S3,
  *     SQS and DynamoDB that answer at once (scripts/bench-aws.ts), measuring CPU.
  *
- * (a) and (b) run alternately, three times each at 100,000 rows and twice at 1,000,000; the best
- * run of each counts. Prints a
+ * (a) and (b) run alternately, three times each at 100,000 and at 1,000,000 rows; the best run of
+ * each counts. (d) runs twice; the run with the least CPU counts. Prints a
  * table, then, as its last line, one JSON object with `ratio` (b/a at 1M rows), `rssGrowth` (peak
  * RSS of (b) at 1M / at 100k) and `sendCallsPer1000` (SendMessageBatch calls of (c), retries
  * included, per 1,000 delivered records) and `handlerToPipeline` (CPU per row of (d) / of (b) at 1M).
@@ -33,6 +33,8 @@ const SEED = 20251101;
 const SIZES = [100_000, 1_000_000] as const;
 /** Runs of (a) and (b) per size: the best counts. */
 const RUNS: Record<(typeof SIZES)[number], number> = { 100000: 3, 1000000: 3 };
+/** Runs of (d): the one with the least CPU counts. */
+const HANDLER_RUNS = 2;
 const TARGETS = { ratio: 0.5, rssGrowth: 1.5, sendCallsPer1000: 2, handlerToPipeline: 3 } as const;
 
 const say = (text = ''): void => void process.stderr.write(`${text}\n`);
@@ -124,17 +126,22 @@ async function main(): Promise<void> {
       endToEndProblem = `the run failed: ${(error as Error).message.split('\n')[0]}`;
     }
 
-    say('split-batch over in-memory AWS stand-ins at 1,000,000 rows …');
     let handler: ChildResult | undefined;
     let handlerProblem: string | undefined;
-    try {
-      handler = await runChild('handler', files.get(1_000_000) as string);
-      say(
-        `  handler ${fmtInt(handler.rows)} rows  CPU ${fmtInt(handler.cpuMs)} ms (reading ${fmtInt(handler.readingCpuMs ?? 0)}, delivering ${fmtInt(handler.deliveringCpuMs ?? 0)}; stand-ins ${fmtInt(handler.standInCpuMs ?? 0)} left out)`,
-      );
-      say(`  calls ${JSON.stringify(handler.calls)} items ${JSON.stringify(handler.itemsWritten)}`);
-    } catch (error) {
-      handlerProblem = `the run failed: ${(error as Error).message.split('\n')[0]}`;
+    for (let run = 1; run <= HANDLER_RUNS && handlerProblem === undefined; run += 1) {
+      say(`split-batch over in-memory AWS stand-ins at 1,000,000 rows, run ${run}/${HANDLER_RUNS} …`);
+      try {
+        const result = await runChild('handler', files.get(1_000_000) as string);
+        say(
+          `  handler ${fmtInt(result.rows)} rows  CPU ${fmtInt(result.cpuMs)} ms (reading ${fmtInt(result.readingCpuMs ?? 0)}, delivering ${fmtInt(result.deliveringCpuMs ?? 0)}; stand-ins ${fmtInt(result.standInCpuMs ?? 0)} left out)`,
+        );
+        say(`  calls ${JSON.stringify(result.calls)} items ${JSON.stringify(result.itemsWritten)}`);
+        // The least CPU counts, as for (b): the run least disturbed by the machine's other work.
+        if (handler === undefined || result.cpuMs < handler.cpuMs) handler = result;
+      } catch (error) {
+        handler = undefined;
+        handlerProblem = `the run failed: ${(error as Error).message.split('\n')[0]}`;
+      }
     }
 
     const a100k = best(runs.get('baseline:100000') ?? []);
@@ -175,7 +182,7 @@ async function main(): Promise<void> {
     const mark = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 
     out(
-      `art60 exchange hub benchmark — Node ${process.version}, ${cpus().length} CPU(s), gzipped CSV, (a) and (b) best of ${RUNS[100_000]} runs at 100k and ${RUNS[1_000_000]} at 1M`,
+      `art60 exchange hub benchmark — Node ${process.version}, ${cpus().length} CPU(s), gzipped CSV, (a) and (b) best of ${RUNS[100_000]} runs at 100k and ${RUNS[1_000_000]} at 1M, (d) least CPU of ${HANDLER_RUNS}`,
     );
     out();
     out('| run | rows | rows/s | peak RSS |');

@@ -21,7 +21,7 @@ import { marshalledLineItem } from './dynamo-payment-lines';
  *   the records recorded together (one staged part), keyed by the HMAC of the INSZ, holding each
  *   distinct record's period and regulation.
  *
- * One HMAC of the INSZ per record (per person for FOREM), one HMAC of a record per disclosure item.
+ * One HMAC of the INSZ per person and part, one HMAC of a record per disclosure item.
  * Every item expires with its recipient's retention counted from when the hub received the file.
  * Puts of deterministic items only, so recording the same records again is a no-op.
  */
@@ -43,6 +43,16 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
     const lines: MarshalledItem[] = [];
     // Records disclosed by their own disclosure item, by person (INSZ), then by their content.
     const byPerson = new Map<string, Map<string, RecipientRecord>>();
+    // One HMAC per person, however many of the part's lines are theirs.
+    const personKeys = new Map<string, string>();
+    const personKeyOf = (insz: string): string => {
+      let personKey = personKeys.get(insz);
+      if (personKey === undefined) {
+        personKey = inszHmac(key, insz);
+        personKeys.set(insz, personKey);
+      }
+      return personKey;
+    };
     for (const record of records) {
       if (!record.insz) continue;
       if (returning) {
@@ -51,7 +61,7 @@ export class DynamoDeliveryLedger implements DeliveryLedger {
           period: batch.period,
           deliveredAt,
           expiresAt,
-          inszHmac: inszHmac(key, record.insz),
+          inszHmac: personKeyOf(record.insz),
         });
         if (line) {
           lines.push(marshalledLineItem(line));

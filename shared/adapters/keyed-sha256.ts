@@ -9,12 +9,29 @@ import { createHash, createHmac, createSecretKey, type Hash, type Hmac, type Key
  */
 export class KeyedSha256 {
   private static readonly keys = new WeakMap<object, KeyObject>();
+  /**
+   * The string secrets' KeyObjects: SigV4 keys one HMAC of every request with the secret access
+   * key itself (the signer's cache of derived keys is looked up by it). A few entries: temporary
+   * credentials change hourly, and a process signs with one set at a time.
+   */
+  private static readonly stringKeys = new Map<string, KeyObject>();
+  private static readonly STRING_KEYS_KEPT = 4;
   private readonly hash: Hash | Hmac;
 
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     if (secret === undefined) this.hash = createHash('sha256');
-    else if (typeof secret === 'string') this.hash = createHmac('sha256', secret);
+    else if (typeof secret === 'string') this.hash = createHmac('sha256', KeyedSha256.stringKeyOf(secret));
     else this.hash = createHmac('sha256', KeyedSha256.keyOf(secret));
+  }
+
+  private static stringKeyOf(secret: string): KeyObject {
+    let key = KeyedSha256.stringKeys.get(secret);
+    if (key === undefined) {
+      key = createSecretKey(Buffer.from(secret, 'utf8'));
+      if (KeyedSha256.stringKeys.size >= KeyedSha256.STRING_KEYS_KEPT) KeyedSha256.stringKeys.clear();
+      KeyedSha256.stringKeys.set(secret, key);
+    }
+    return key;
   }
 
   private static keyOf(secret: ArrayBuffer | ArrayBufferView): KeyObject {

@@ -21,7 +21,8 @@ export class S3BlobStore implements BlobStore {
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
-          Body: body,
+          // Encoded once here: the SDK's checksum and the socket then both read the same bytes.
+          Body: Buffer.from(body, 'utf8'),
           ContentType: options.contentType,
           // Write once: S3 refuses the write when the key exists (the archive is never changed).
           IfNoneMatch: options.ifAbsent ? '*' : undefined,

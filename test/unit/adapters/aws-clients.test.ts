@@ -1,3 +1,5 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { HttpRequest } from '@smithy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createDynamoDbClient,
@@ -57,6 +59,47 @@ describe('the SDK clients', () => {
     expect(await resolved.region()).toBe('eu-west-1');
     const endpoint = await (resolved.endpoint as () => Promise<{ hostname: string; port?: number }>)();
     expect([endpoint.hostname, endpoint.port]).toEqual(['127.0.0.1', 4566]);
+  });
+
+  it('SQS: the JSON.stringify codec puts on the wire exactly the JSON the default codec does, message bodies of every kind of character included', async () => {
+    const body = JSON.stringify({ records: [{ name: 'Zoë "Ö" Ōtsuka\\ \t', ocmw: 'OCMW \\ud83d\\ude00', ï: '\u00e9\u4e2d\u2028' }] });
+    /** The body and target of the one request a client sends, answered by nobody. */
+    const wireOf = async (client: SQSClient) => {
+      let sent: HttpRequest | undefined;
+      client.config.requestHandler = {
+        handle: async (request: HttpRequest) => {
+          sent = request;
+          throw new Error('captured');
+        },
+        updateHttpClientConfig: () => undefined,
+        httpHandlerConfigs: () => ({}),
+      } as never;
+      await client
+        .send(
+          new SendMessageBatchCommand({
+            QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/q',
+            Entries: [0, 1].map((i) => ({
+              Id: String(i),
+              MessageBody: `${body}${i}`,
+              MessageAttributes: { type: { DataType: 'String', StringValue: 'batch.records' } },
+            })),
+          }),
+        )
+        .catch(() => undefined);
+      if (sent === undefined) throw new Error('no request was sent');
+      const wire = sent.body as string | Uint8Array;
+      // The default codec's body is a byte array (its string methods are deprecated): read its bytes.
+      const text = typeof wire === 'string' ? wire : Buffer.from(wire.buffer, wire.byteOffset, wire.byteLength).toString('utf8');
+      return { target: sent.headers['x-amz-target'], body: text, written: typeof wire };
+    };
+    const credentials = { accessKeyId: 'k', secretAccessKey: 's' };
+    const ours = await wireOf(createSqsClient({ region: 'eu-west-1', credentials }));
+    const sdkDefault = await wireOf(new SQSClient({ region: 'eu-west-1', credentials, maxAttempts: 1 }));
+    expect(ours.target).toBe('AmazonSQS.SendMessageBatch');
+    // JSON.stringify writes a string; the default codec's byte writer, bytes.
+    expect([ours.written, sdkDefault.written]).toEqual(['string', 'object']);
+    expect(JSON.parse(ours.body)).toEqual(JSON.parse(sdkDefault.body));
+    expect(JSON.parse(ours.body).Entries.map((e: { MessageBody: string }) => e.MessageBody)).toEqual([`${body}0`, `${body}1`]);
   });
 
   it('are made once per process, and again after a reset', () => {
