@@ -28,6 +28,24 @@ export interface DeliveredLine {
   readonly budgetArticle: string;
 }
 
+/**
+ * What a correction request (return-flows §3) copies from the delivered line it names, the
+ * effective date taken as the performance's start: a request about the line as it was delivered.
+ */
+export function correctionFieldsOf(line: DeliveredLine) {
+  return {
+    ocmwKbo: line.ocmwKbo,
+    regulation: line.regulation,
+    fileNumber: line.fileNumber,
+    insz: line.insz,
+    effectiveDate: line.performanceStart,
+    performanceStart: line.performanceStart,
+    performanceEnd: line.performanceEnd,
+    reference: line.reference,
+    budgetArticle: line.budgetArticle,
+  };
+}
+
 export interface PartyReceived {
   readonly party: string;
   readonly queue: string;
@@ -99,17 +117,9 @@ export async function runReturnFlowDemo(
     messageId: `${requester.toLowerCase()}-msg-${requestId}`,
     requestId,
     requesterKbo: kbos[requester],
-    ocmwKbo: line.ocmwKbo,
-    regulation: line.regulation,
-    fileNumber: line.fileNumber,
-    insz: line.insz,
+    ...correctionFieldsOf(line),
     kind,
-    effectiveDate: line.performanceStart,
-    performanceStart: line.performanceStart,
-    performanceEnd: line.performanceEnd,
-    reference: line.reference,
     amount,
-    budgetArticle: line.budgetArticle,
   });
 
   try {

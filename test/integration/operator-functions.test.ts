@@ -9,7 +9,7 @@ import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
 import { nationalNumberRegExp } from '../../shared/national-number-pattern';
 import { BUCKETS, FUNCTIONS, type FunctionSpec, QUEUES } from '../../shared/topology';
 import { formattedInsz } from '../support/batch-files';
-import { captureOutput, parsedLines } from '../support/capture-output';
+import { auditLines, captureOutput } from '../support/capture-output';
 import { bytesOf, csvFile, validRow } from '../support/rows';
 
 /**
@@ -80,7 +80,7 @@ async function invoke(spec: FunctionSpec, event: unknown) {
   const handler = (await loadFunctionHandler(spec)) as unknown as (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
   const context = lambdaContextFor(spec, standIn.region);
   const { result, lines } = await captureOutput(() => handler(event, context));
-  const audit = parsedLines(lines).filter((line) => line.message === 'operator tool used');
+  const audit = auditLines(lines);
   return { answer: result, audit, requestId: context.awsRequestId, output: `${JSON.stringify(result)}\n${lines.join('\n')}` };
 }
 

@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import { AUDIT_MESSAGE } from '../../shared/domain/operations/operator-tool';
 
 /**
  * Everything the code under test writes to stdout, stderr and the console, captured (and kept off
@@ -59,4 +60,9 @@ export function parsedLines(lines: readonly string[]): Array<Record<string, unkn
       return [];
     }
   });
+}
+
+/** The operator tools' audit lines (`AUDIT_MESSAGE`, operator-tool.ts) among the captured lines, parsed. */
+export function auditLines(lines: readonly string[]): Array<Record<string, unknown>> {
+  return parsedLines(lines).filter((line) => line.message === AUDIT_MESSAGE);
 }

@@ -2,6 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
+import { correctionFieldsOf, type DeliveredLine } from '../../local/return-flow-demo';
 import type { LocalStandIn } from '../../local/stand-in';
 import { createDynamoDocumentClient, createS3Client, createSqsClient } from '../../shared/adapters/aws-clients';
 import { allQueues, BUCKETS, deadLetterQueueOf, QUEUES, type QueueSpec, TABLES } from '../../shared/topology';
@@ -197,23 +198,11 @@ export function expectCompletedMatchesRecords(inboxes: PartyInboxes): void {
   }
 }
 
-/** A line a recipient received, as the return flows name it. */
-interface ReceivedLine {
-  readonly reference: string;
-  readonly fileNumber: string;
-  readonly ocmwKbo: string;
-  readonly regulation: string;
-  readonly insz: string;
-  readonly performanceStart: string;
-  readonly performanceEnd: string;
-  readonly budgetArticle: string;
-}
-
-function receivedLines(inboxes: PartyInboxes, queue: QueueSpec): ReceivedLine[] {
+function receivedLines(inboxes: PartyInboxes, queue: QueueSpec): DeliveredLine[] {
   return inboxes
     .messages(queue)
     .filter((m) => m.type === 'batch.records')
-    .flatMap((m) => m.records as ReceivedLine[])
+    .flatMap((m) => m.records as DeliveredLine[])
     .sort((a, b) => a.reference.localeCompare(b.reference));
 }
 
@@ -248,7 +237,7 @@ export async function playReturnFlowScript(
   expect(vdab.length).toBeGreaterThan(5);
   expect(actiris.length).toBeGreaterThan(2);
   // The return flows' one set of message builders (test/unit/return-flows/fakes.ts), every field named.
-  const decision = (line: ReceivedLine, id: string, verdict: 'VALIDATED' | 'REFUSED'): Json =>
+  const decision = (line: DeliveredLine, id: string, verdict: 'VALIDATED' | 'REFUSED'): Json =>
     decisionMessage({
       messageId: `msg-${id}`,
       sentAt: DECIDED_AT,
@@ -259,26 +248,18 @@ export async function playReturnFlowScript(
       ...(verdict === 'REFUSED' ? { reasonCode: 'NO_ACTIVATION_REGISTERED' } : {}),
       decidedAt: DECIDED_AT,
     });
-  const correction = (line: ReceivedLine, requester: 'VDAB' | 'ACTIRIS', requestId: string, kind: string, amount: string): Json =>
+  const correction = (line: DeliveredLine, requester: 'VDAB' | 'ACTIRIS', requestId: string, kind: string, amount: string): Json =>
     correctionMessage({
       messageId: `msg-${requestId}`,
       sentAt: DECIDED_AT,
       requestId,
       requesterKbo: kbos[requester],
-      ocmwKbo: line.ocmwKbo,
-      regulation: line.regulation,
-      fileNumber: line.fileNumber,
-      insz: line.insz,
+      ...correctionFieldsOf(line),
       kind,
-      effectiveDate: line.performanceStart,
-      performanceStart: line.performanceStart,
-      performanceEnd: line.performanceEnd,
-      reference: line.reference,
       amount,
-      budgetArticle: line.budgetArticle,
     });
-  const [v0, v1, v2, v3] = vdab as [ReceivedLine, ReceivedLine, ReceivedLine, ReceivedLine];
-  const [a0, a1] = actiris as [ReceivedLine, ReceivedLine];
+  const [v0, v1, v2, v3] = vdab as [DeliveredLine, DeliveredLine, DeliveredLine, DeliveredLine];
+  const [a0, a1] = actiris as [DeliveredLine, DeliveredLine];
   await send(QUEUES.recipientInbound.VDAB, decision(v0, 'vdab-val-0', 'VALIDATED'));
   await send(QUEUES.recipientInbound.VDAB, decision(v1, 'vdab-val-1', 'VALIDATED'));
   await send(QUEUES.recipientInbound.VDAB, decision(v2, 'vdab-val-2', 'VALIDATED'));

@@ -5,7 +5,7 @@ import { inszHmac, LEGAL_BASIS } from '../../../shared/domain/return-flows/discl
 import { nationalNumberRegExp } from '../../../shared/national-number-pattern';
 import { logger } from '../../../shared/observability';
 import { SETTINGS_ENV, TABLES } from '../../../shared/topology';
-import { captureOutput, parsedLines } from '../../support/capture-output';
+import { auditLines, captureOutput, parsedLines } from '../../support/capture-output';
 import { coldStart, context, ddbMock, resetServices } from './return-flow-harness';
 
 // The audit lines are read from the logger's output: INFO, set before the logger is imported (it
@@ -47,7 +47,7 @@ beforeEach(resetServices);
 /** Invokes the handler as the console does, with the log lines it writes. */
 async function invoke(event: unknown) {
   const { result, lines } = await captureOutput(() => handler(event, context));
-  const audit = parsedLines(lines).filter((line) => line.message === 'operator tool used');
+  const audit = auditLines(lines);
   return { answer: result, audit, text: lines.join('\n') };
 }
 

@@ -8,7 +8,7 @@ import { archivePrefixOf } from '../../../shared/domain/batch/object-keys';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { logger } from '../../../shared/observability';
 import { BUCKETS, QUEUES, TABLES } from '../../../shared/topology';
-import { captureOutput, parsedLines } from '../../support/capture-output';
+import { auditLines, captureOutput, parsedLines } from '../../support/capture-output';
 import { coldStart, context, ddbMock, resetServices, sqsMock, URL } from './return-flow-harness';
 
 // The audit lines are read from the logger's output: INFO, set before the logger is imported.
@@ -63,9 +63,7 @@ async function invoke(event: unknown) {
   const { result, lines } = await captureOutput(() => handler(event, context));
   return {
     answer: result,
-    audit: parsedLines(lines)
-      .filter((l) => l.message === 'operator tool used')
-      .map((l) => l.audit),
+    audit: auditLines(lines).map((l) => l.audit),
   };
 }
 

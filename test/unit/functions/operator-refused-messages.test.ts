@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nationalNumberRegExp } from '../../../shared/national-number-pattern';
 import { logger } from '../../../shared/observability';
 import { TABLES } from '../../../shared/topology';
-import { captureOutput, parsedLines } from '../../support/capture-output';
+import { auditLines, captureOutput } from '../../support/capture-output';
 import { coldStart, context, ddbMock, resetServices } from './return-flow-harness';
 
 // The audit lines are read from the logger's output: INFO, set before the logger is imported.
@@ -56,9 +56,7 @@ async function invoke(event: unknown) {
   const { result, lines } = await captureOutput(() => handler(event, context));
   return {
     answer: result,
-    audit: parsedLines(lines)
-      .filter((l) => l.message === 'operator tool used')
-      .map((l) => l.audit),
+    audit: auditLines(lines).map((l) => l.audit),
     text: lines.join('\n'),
   };
 }

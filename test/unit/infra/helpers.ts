@@ -111,3 +111,13 @@ export function partyAccountPrincipal(party: keyof typeof ROLE): { AWS: string }
 export function onlyPartyRole(party: keyof typeof ROLE): { ArnEquals: { 'aws:PrincipalArn': string } } {
   return { ArnEquals: { 'aws:PrincipalArn': ROLE[party] } };
 }
+
+/** IAM's `StringLike`: `?` is one character, `*` any run of them, and the whole value must match. */
+export function stringLike(pattern: string, value: string): boolean {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\?/g, '.')
+      .replace(/\*/g, '.*')}$`,
+  ).test(value);
+}

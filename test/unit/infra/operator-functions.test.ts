@@ -5,7 +5,7 @@ import { ONE_ARCHIVED_BATCH_FOLDERS } from '../../../infra/access';
 import { PROJECT_ROOT } from '../../../infra/hub';
 import { archivePrefixOf } from '../../../shared/domain/batch/object-keys';
 import { FUNCTIONS, OPERATOR_FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
-import { DEV, logicalId, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
+import { DEV, logicalId, removeOutdir, resources, type Statement, type Synthesized, stringLike, synthesizeHub } from './helpers';
 
 /**
  * The operators' tools in AWS (README, "Operator tools in the console"): three functions with no
@@ -163,13 +163,6 @@ describe('operator-redeliver', () => {
   });
 
   it("lists exactly one recipient's folder of one batch in the archive, as the re-delivery lists it, and nothing wider", () => {
-    const stringLike = (pattern: string, value: string) =>
-      new RegExp(
-        `^${pattern
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\?/g, '.')
-          .replace(/\*/g, '.*')}$`,
-      ).test(value);
     const batchId = 'c0ffee'.repeat(10).concat('abcd');
     const allowed = (prefix: string) => ONE_ARCHIVED_BATCH_FOLDERS.some((pattern) => stringLike(pattern, prefix));
     for (const recipient of ['VDAB', 'ACTIRIS', 'FOREM'] as const)

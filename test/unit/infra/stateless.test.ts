@@ -10,7 +10,17 @@ import { batchStagingPrefixOf, stagingPrefixOf } from '../../../shared/domain/ba
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
 import { METRIC } from '../../../shared/observability';
 import { allQueues, FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
-import { DEV, logicalId, type Resource, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
+import {
+  DEV,
+  logicalId,
+  type Resource,
+  removeOutdir,
+  resources,
+  type Statement,
+  type Synthesized,
+  stringLike,
+  synthesizeHub,
+} from './helpers';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -313,14 +323,6 @@ describe('least-privilege roles', () => {
 });
 
 describe('the listing of staging', () => {
-  /** IAM's `StringLike`: `?` is one character, `*` any run of them, and the whole value must match. */
-  const stringLike = (pattern: string, value: string) =>
-    new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\?/g, '.')
-        .replace(/\*/g, '.*')}$`,
-    ).test(value);
   const sha256 = 'c0ffee'.repeat(10).concat('abcd');
 
   it('allows exactly the folder split-batch lists to sweep a batch’s staging, and nothing wider or narrower', () => {
