@@ -34,14 +34,10 @@ export function linePk(recipient: ReturningRecipient, reference: string): string
   return `LINE#${recipient}#${reference}`;
 }
 
-/** The item of a delivered line. */
-export function lineItem(line: PaymentLine): Record<string, unknown> {
-  return { pk: linePk(line.recipient, line.reference), sk: lineSk(line.batchId), itemType: 'LINE', ...line };
-}
-
 /**
- * The same item marshalled, as the delivery ledger writes it with the low-level client. A line
- * without a person's key (a record without INSZ) leaves `inszHmac` out: an index key cannot be empty.
+ * The item of a delivered line, marshalled, as the delivery ledger writes it with the low-level
+ * client. A line without a person's key (a record without INSZ) leaves `inszHmac` out: an index
+ * key cannot be empty.
  */
 export function marshalledLineItem(line: PaymentLine): MarshalledItem {
   const item: MarshalledItem = {

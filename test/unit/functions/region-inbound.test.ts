@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { lineItem } from '../../../shared/adapters/dynamo-payment-lines';
+import { marshalledLineItem } from '../../../shared/adapters/dynamo-payment-lines';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../../../shared/topology';
 import { assertValidMessage, outboundSchemaName } from '../../support/message-schemas';
 import { sqsEvent, sqsRecord } from '../../support/sqs-records';
@@ -39,10 +40,10 @@ beforeEach(resetServices);
 afterEach(() => vi.restoreAllMocks());
 
 function deliver(recipient: 'VDAB' | 'ACTIRIS', reference: string, overrides: Parameters<typeof line>[2] = {}) {
-  // The line's deliveries: one item per batch that delivered it (dynamo-payment-lines.ts).
+  // The line's deliveries: one item per batch that delivered it, as the ledger writes it (dynamo-payment-lines.ts).
   ddbMock
     .on(QueryCommand, { TableName: 'lines-table', ExpressionAttributeValues: { ':pk': `LINE#${recipient}#${reference}` } })
-    .resolves({ Items: [lineItem(line(recipient, reference, overrides))] });
+    .resolves({ Items: [unmarshall(marshalledLineItem(line(recipient, reference, overrides)))] });
 }
 
 describe('region-inbound', () => {
