@@ -1,4 +1,5 @@
-import { createHash, createHmac, createSecretKey, type Hash, type Hmac, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { bytesOf, secretKeyOf } from '../secret-keys';
 
 /**
  * SHA-256 and HMAC-SHA-256 for the SDK's request signing (SigV4), in place of its default
@@ -8,39 +9,10 @@ import { createHash, createHmac, createSecretKey, type Hash, type Hmac, type Key
  * makes each signature as cheap as a hash. Otherwise the same: same algorithm, same bytes.
  */
 export class KeyedSha256 {
-  private static readonly keys = new WeakMap<object, KeyObject>();
-  /**
-   * The string secrets' KeyObjects: SigV4 keys one HMAC of every request with the secret access
-   * key itself (the signer's cache of derived keys is looked up by it). A few entries: temporary
-   * credentials change hourly, and a process signs with one set at a time.
-   */
-  private static readonly stringKeys = new Map<string, KeyObject>();
-  private static readonly STRING_KEYS_KEPT = 4;
   private readonly hash: Hash | Hmac;
 
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    if (secret === undefined) this.hash = createHash('sha256');
-    else if (typeof secret === 'string') this.hash = createHmac('sha256', KeyedSha256.stringKeyOf(secret));
-    else this.hash = createHmac('sha256', KeyedSha256.keyOf(secret));
-  }
-
-  private static stringKeyOf(secret: string): KeyObject {
-    let key = KeyedSha256.stringKeys.get(secret);
-    if (key === undefined) {
-      key = createSecretKey(Buffer.from(secret, 'utf8'));
-      if (KeyedSha256.stringKeys.size >= KeyedSha256.STRING_KEYS_KEPT) KeyedSha256.stringKeys.clear();
-      KeyedSha256.stringKeys.set(secret, key);
-    }
-    return key;
-  }
-
-  private static keyOf(secret: ArrayBuffer | ArrayBufferView): KeyObject {
-    let key = KeyedSha256.keys.get(secret);
-    if (key === undefined) {
-      key = createSecretKey(bytesOf(secret));
-      KeyedSha256.keys.set(secret, key);
-    }
-    return key;
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secretKeyOf(secret));
   }
 
   update(data: string | ArrayBuffer | ArrayBufferView, encoding?: 'utf8' | 'ascii' | 'latin1'): void {
@@ -51,8 +23,4 @@ export class KeyedSha256 {
   digest(): Promise<Uint8Array> {
     return Promise.resolve(new Uint8Array(this.hash.digest()));
   }
-}
-
-function bytesOf(data: ArrayBuffer | ArrayBufferView): Buffer {
-  return ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
 }

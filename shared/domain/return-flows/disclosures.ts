@@ -1,4 +1,5 @@
-import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { secretKeyOf } from '../../secret-keys';
 import type { DeliveredBatch } from '../batch/ports';
 import type { Recipient, RecipientRecord } from '../recipients';
 import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../retention';
@@ -12,21 +13,6 @@ import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../retention';
 
 /** The legal basis of every disclosure the hub makes. */
 export const LEGAL_BASIS = 'IVC/KSZG 19/122';
-
-const secretKeys = new WeakMap<Uint8Array, KeyObject>();
-
-/**
- * The key as a KeyObject, made once per key: Node 24 prepares a raw key anew for every HMAC
- * (about 50–80 µs, ten times the hash itself), a KeyObject only once.
- */
-function secretKeyOf(key: Uint8Array): KeyObject {
-  let secret = secretKeys.get(key);
-  if (secret === undefined) {
-    secret = createSecretKey(key);
-    secretKeys.set(key, secret);
-  }
-  return secret;
-}
 
 /** The keyed hash of a (normalised, 11-digit) INSZ: the person's key in the record of disclosures. */
 export function inszHmac(key: Uint8Array, insz: string): string {
