@@ -87,8 +87,6 @@ export const SERVERLESS_REASONS = {
     "The function is only invoked synchronously, by its SQS event source mapping: a Lambda DLQ catches failed asynchronous invocations, which never happen here. Failed records go to the source queue's DLQ.",
   noTracing:
     'No X-Ray tracing, on purpose (README, "Readable failures"): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
-  alarmRuleHasNoDlq:
-    'The target is the alarm topic itself: a DLQ of undelivered lock-down alarms would need an alarm of its own, sent to the same topic that failed. EventBridge retries a failed delivery for 24 hours, and the call stays in CloudTrail.',
   emailHasNoDlq:
     "The subscription is the operators' e-mail address: SNS retries an e-mail delivery on its own schedule, and an alarm that was not mailed still shows on the dashboard's alarm panel. A DLQ of undelivered alarm mails would be read by nobody.",
 } as const;

@@ -11,7 +11,7 @@ import type { FunctionKeySource } from './constructs/function-keys';
 import type { HubQueue } from './constructs/hub-queue';
 import { HubTable } from './constructs/hub-table';
 import { OperatorRole } from './constructs/operator-role';
-import { TamperAlarm } from './constructs/tamper-alarm';
+import { allowTamperRulesToPublish, TamperAlarm } from './constructs/tamper-alarm';
 import { INBOUND_PREFIX, pascalCase } from './naming';
 import { required } from './required';
 import { createAlarmTopic } from './stateful/alerting';
@@ -21,6 +21,7 @@ import { allowDeploymentToEncryptTables, allowFunctionsToUseKeys, encryptLogGrou
 import { createHubKeys, everyKey, type HubKeys } from './stateful/keys';
 import { addStatefulOutputs } from './stateful/outputs';
 import { createQueues, grantPartiesTheirQueues } from './stateful/queues';
+import { statefulTamperRules } from './tamper-rules';
 
 export { INBOUND_PREFIX } from './naming';
 
@@ -109,12 +110,21 @@ export class StatefulStack extends Stack {
     allowDeploymentToEncryptTables(this, this.keys.tables, this.deploymentRoleArn);
     encryptLogGroups(this, config, this.keys.logs);
 
-    // 5. The tamper alarm over every bucket and key, and the outputs.
+    // 5. The tamper rules over every bucket, key, table and queue, the alarm topic and the operator
+    // role (the functions' rule is the stateless stack's), and the outputs.
+    allowTamperRulesToPublish(this, config.stageName, this.alarmTopic, this.keys.operations);
     this.tamperAlarm = new TamperAlarm(this, 'TamperAlarm', {
-      buckets: Object.values(this.buckets),
-      keys: everyKey(this.keys),
+      rules: statefulTamperRules({
+        stageName: config.stageName,
+        buckets: [...Object.values(this.buckets), this.accessLogs],
+        keys: everyKey(this.keys),
+        tables: Object.values(this.tables).map((t) => t.table),
+        queues: [...queues.all.values()].flatMap((q) => [q.queue, q.deadLetterQueue]),
+        topic: this.alarmTopic,
+        operatorRole: this.operatorRole.role,
+      }),
       topic: this.alarmTopic,
-      topicKey: this.keys.operations,
+      deadLetterKey: this.keys.operations,
     });
     addStatefulOutputs(this, {
       queues: this.queues,

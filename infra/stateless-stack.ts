@@ -6,9 +6,11 @@ import type { Construct } from 'constructs';
 import { FUNCTIONS, OPERATOR_FUNCTIONS } from '../shared/topology';
 import { environmentOf, grantUses } from './access';
 import { HubFunction } from './constructs/hub-function';
+import { TamperAlarm } from './constructs/tamper-alarm';
 import { Monitoring } from './monitoring';
 import { acknowledgeServerless, SERVERLESS_REASONS } from './nag';
 import type { StatefulStack } from './stateful-stack';
+import { functionTamperRules } from './tamper-rules';
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulStack;
@@ -38,10 +40,13 @@ export class StatelessStack extends Stack {
    */
   readonly operatorFunctions: readonly HubFunction[];
   readonly monitoring: Monitoring;
+  /** The tamper rule over the functions' code, configuration, permissions and triggers. */
+  readonly tamperAlarm: TamperAlarm;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { stateful } = props;
+    const mappings: lambda.EventSourceMapping[] = [];
 
     this.functions = Object.fromEntries(
       (Object.keys(FUNCTIONS) as FunctionKey[]).map((k) => {
@@ -64,6 +69,7 @@ export class StatelessStack extends Stack {
             maxConcurrency: TRIGGER_MAX_CONCURRENCY,
           });
           acknowledgeServerless(mapping, 'LambdaEventSourceMappingDestination', SERVERLESS_REASONS.sqsTriggerHasNoDestination);
+          mappings.push(mapping);
         }
         return [k, hubFunction];
       }),
@@ -87,6 +93,16 @@ export class StatelessStack extends Stack {
           resources: this.operatorFunctions.map((f) => f.fn.functionArn),
         }),
       ],
+    });
+
+    this.tamperAlarm = new TamperAlarm(this, 'TamperAlarm', {
+      rules: functionTamperRules({
+        functions: Object.values(this.functions).map((f) => f.fn),
+        mappings,
+        queueArns: [...stateful.queues.values()].flatMap((q) => [q.queue.queueArn, q.deadLetterQueue.queueArn]),
+      }),
+      topic: stateful.alarmTopic,
+      deadLetterKey: stateful.keys.operations,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', { stateful, functions: Object.values(this.functions) });

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_TABLE_ACTIONS } from '../../../infra/access';
 import { KEY_ADMIN_ACTIONS } from '../../../infra/constructs/hub-key';
 import { REDRIVE_DLQ_ACTIONS } from '../../../infra/constructs/operator-role';
-import { BUCKET_RULE_EVENTS, CLOUDTRAIL_API_CALL, KEY_TAMPER_EVENTS } from '../../../infra/constructs/tamper-alarm';
 import { buildHub, PROJECT_ROOT } from '../../../infra/hub';
 import { PARTIES } from '../../../infra/party-access';
 import { ARCHIVE_RULE_ACTIONS } from '../../../infra/stateful/bucket-policies';
@@ -95,72 +94,7 @@ describe('1. the archive’s rules: only the deployment changes them, and any ch
       },
     });
   });
-
-  it('e-mails the alarm topic on CloudTrail’s bucket-rule calls to the data buckets and on ScheduleKeyDeletion, DisableKey, PutKeyPolicy of every hub key', () => {
-    const rules = Object.values(resources(s.stateful, 'AWS::Events::Rule'));
-    expect(rules).toHaveLength(2);
-    const topic = { Ref: logicalId(s.hub.stateful.alarmTopic) };
-    const buckets = (['inbound', 'staging', 'archive', 'reports'] as const).map((b) => ({ Ref: logicalId(s.hub.stateful.buckets[b]) }));
-    const [bucketRule, keyRule] = rules.map((r) => r.Properties);
-    expect(bucketRule!.EventPattern).toEqual({
-      source: ['aws.s3'],
-      'detail-type': [CLOUDTRAIL_API_CALL],
-      detail: { eventSource: ['s3.amazonaws.com'], eventName: BUCKET_RULE_EVENTS, requestParameters: { bucketName: buckets } },
-    });
-    expect(BUCKET_RULE_EVENTS).toEqual(
-      expect.arrayContaining([
-        'PutBucketLifecycle',
-        'DeleteBucketLifecycle',
-        'PutBucketPolicy',
-        'DeleteBucketPolicy',
-        'PutBucketEncryption',
-        'PutBucketVersioning',
-      ]),
-    );
-    expect(keyRule!.EventPattern).toEqual({
-      source: ['aws.kms'],
-      'detail-type': [CLOUDTRAIL_API_CALL],
-      detail: { eventSource: ['kms.amazonaws.com'], eventName: KEY_TAMPER_EVENTS, resources: { ARN: expect.any(Array) } },
-    });
-    // Every key of the hub, each once.
-    const keyArns = (keyRule!.EventPattern as { detail: { resources: { ARN: unknown[] } } }).detail.resources.ARN;
-    expect(new Set(keyArns.map((a) => JSON.stringify(a)))).toEqual(new Set(allKeyIds().map((id) => JSON.stringify(arn(id)))));
-    expect(keyArns).toHaveLength(allKeyIds().length);
-    expect(KEY_TAMPER_EVENTS).toEqual(['ScheduleKeyDeletion', 'DisableKey', 'PutKeyPolicy']);
-    for (const rule of [bucketRule!, keyRule!]) {
-      expect(rule.State).toBe('ENABLED');
-      expect(rule.Targets).toEqual([expect.objectContaining({ Arn: topic, InputTransformer: expect.any(Object) })]);
-    }
-  });
-
-  it('lets EventBridge publish to the encrypted topic for these two rules only, in this account', () => {
-    const ruleArns = ['bucket-rules-changed', 'key-tampered'].map((name) => ({
-      'Fn::Join': ['', [`arn:aws:events:${REGION}:${ACCOUNT}:rule/`, { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, name]] }]],
-    }));
-    const conditions = { ArnEquals: { 'aws:SourceArn': ruleArns }, StringEquals: { 'aws:SourceAccount': ACCOUNT } };
-    const topicStatements = Object.values(resources(s.stateful, 'AWS::SNS::TopicPolicy')).flatMap(
-      (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
-    );
-    expect(topicStatements).toContainEqual({
-      Sid: 'TamperAlarmsPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: 'sns:Publish',
-      Resource: { Ref: logicalId(s.hub.stateful.alarmTopic) },
-      Condition: conditions,
-    });
-    expect(keyStatements(keyIdOf(s.hub.stateful.keys.operations))).toContainEqual({
-      Sid: 'TamperAlarmsPublishToTopic',
-      Effect: 'Allow',
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      Resource: '*',
-      Condition: conditions,
-    });
-    for (const [i, r] of Object.values(resources(s.stateful, 'AWS::Events::Rule')).entries()) {
-      expect(r.Properties.Name).toEqual({ 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, ['bucket-rules-changed', 'key-tampered'][i]]] });
-    }
-  });
+  // The tamper rules, their dead-letter queues, alarms and grants: tamper-alarms.test.ts.
 });
 
 describe('2. key administration apart from key use; use only by name', () => {

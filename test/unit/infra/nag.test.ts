@@ -64,11 +64,13 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.archive)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.reports)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.inbound)}/monthly/*`)],
-      // Serverless: a DLQ has no DLQ; the alarm mail and the tamper rules have none either.
+      // Serverless: a DLQ has no DLQ (the tamper rules' DLQs are EventBridge's, which cdk-nag does not see); the alarm mail has none.
       ...allQueues().map((q) => [`${STATEFUL}/Queue-${q.name}/DeadLetterQueue`, 'Serverless::Serverless-SQSRedrivePolicy']),
       [`${STATEFUL}/AlarmTopic/${DEV.alarmEmail}`, 'Serverless::Serverless-SNSRedrivePolicy'],
-      [`${STATEFUL}/TamperAlarm/BucketRulesChanged`, 'Serverless::Serverless-EventBusDLQ'],
-      [`${STATEFUL}/TamperAlarm/KeyTampered`, 'Serverless::Serverless-EventBusDLQ'],
+      ...[STATEFUL, STATELESS].flatMap((stack) => [
+        [`${stack}/TamperAlarm/DeadLetters`, 'Serverless::Serverless-SQSRedrivePolicy'],
+        [`${stack}/TamperAlarm/DeadLetters`, 'AwsSolutions::AwsSolutions-SQS3'],
+      ]),
       // Serverless: functions invoked only by SQS mappings, and no X-Ray on purpose.
       ...Object.values(FUNCTIONS).flatMap((fn) => [
         [`${STATELESS}/Fn-${fn.name}/Function`, 'Serverless::Serverless-LambdaDLQ'],

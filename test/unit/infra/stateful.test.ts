@@ -570,11 +570,12 @@ describe('keys and alarm topic', () => {
     ]);
     // The topic is encrypted: CloudWatch needs a data key from the topic's key to publish at all
     // (SNS guide, "Enable compatibility between event sources from AWS services and encrypted topics").
-    // (EventBridge's lock-down alarms, TamperAlarmsPublish*, are proven in lock-down.test.ts.)
+    // (EventBridge's tamper rules, TamperAlarmsPublish* and TamperRulesWriteDeadLetters, are proven in tamper-alarms.test.ts.)
     const cloudWatchOnKey = keyStatements(logicalId(s.hub.stateful.keys.operations)).filter(
       (st) =>
         JSON.stringify(st.Principal) !== JSON.stringify({ AWS: `arn:aws:iam::${DEV.account}:root` }) &&
-        st.Sid !== 'TamperAlarmsPublishToTopic',
+        st.Sid !== 'TamperAlarmsPublishToTopic' &&
+        st.Sid !== 'TamperRulesWriteDeadLetters',
     );
     expect(cloudWatchOnKey).toEqual([
       {
