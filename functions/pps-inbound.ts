@@ -3,16 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
-import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
-import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
-import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { ppsFlowDependencies } from '../shared/adapters/return-flow-dependencies';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { type FunctionConfig, queueArnOf, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
-import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
+import { type FunctionConfig, queueArnOf, readFunctionConfig } from '../shared/configuration/function-config';
 import { type PpsFlowDeps, processPpsMessage } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -33,18 +28,7 @@ export interface PpsInboundDependencies {
 
 /** The AWS adapters of pps-inbound, from its configuration (no disclosure key: it checks no INSZ). */
 export function ppsInboundDependencies(config: PpsInboundConfig): PpsInboundDependencies {
-  const client = dynamoDocumentClient();
-  const shared = returnFlowConfigOf(config);
-  return {
-    ppsQueueArn: queueArnOf(config, QUEUES.ppsInbound),
-    returnFlow: {
-      corrections: new DynamoCorrections(client, config.tables.corrections),
-      refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
-      publisher: new SqsPublisher(),
-      clock: systemClock,
-      config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },
-    },
-  };
+  return { ppsQueueArn: queueArnOf(config, QUEUES.ppsInbound), returnFlow: ppsFlowDependencies(config) };
 }
 
 /**

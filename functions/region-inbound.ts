@@ -3,20 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
-import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
-import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
-import { DynamoPaymentLines } from '../shared/adapters/dynamo-payment-lines';
-import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
-import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { regionFlowDependencies } from '../shared/adapters/return-flow-dependencies';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
 import { type FunctionConfig, queueArnOf, readFunctionConfig } from '../shared/configuration/function-config';
-import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../shared/domain/recipients';
-import { inszHmac } from '../shared/domain/return-flows/disclosures';
 import { processRegionMessage, type RegionFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -44,21 +36,10 @@ function channelsByQueueArn(config: RegionInboundConfig): ReadonlyMap<string, Re
 
 /** The AWS adapters of region-inbound, from its configuration. */
 export function regionInboundDependencies(config: RegionInboundConfig): RegionInboundDependencies {
-  const client = dynamoDocumentClient();
   const channels = channelsByQueueArn(config);
-  const disclosureKey = disclosureKeyReader(config.disclosureKey);
   return {
     channelOf: (eventSourceArn) => channels.get(eventSourceArn),
-    returnFlow: {
-      lines: new DynamoPaymentLines(client, config.tables.paymentLines),
-      corrections: new DynamoCorrections(client, config.tables.corrections),
-      refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
-      publisher: new SqsPublisher(),
-      clock: systemClock,
-      config: { ...returnFlowConfigOf(config), recipientKbos: config.settings.recipientKbos },
-      // A correction's INSZ is compared with the delivered line's keyed hash (LINE_MISMATCH).
-      personKey: async (insz) => inszHmac(await disclosureKey(), insz),
-    },
+    returnFlow: regionFlowDependencies(config),
   };
 }
 

@@ -1,23 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoClient } from '../shared/adapters/aws-clients';
+import { batchDependencies } from '../shared/adapters/batch-dependencies';
 import { recordBatchOutcome, recordFailedNotifications } from '../shared/adapters/batch-metrics';
-import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
-import { DynamoDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
-import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
-import { openS3Object, S3BlobStore } from '../shared/adapters/s3-blob-store';
+import { openS3Object } from '../shared/adapters/s3-blob-store';
 import { type CreatedObject, createdObjects, NotAnS3NotificationError } from '../shared/adapters/s3-notification';
-import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { type FunctionConfig, readFunctionConfig } from '../shared/configuration/function-config';
 import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
-import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
-import { FUNCTIONS, QUEUES } from '../shared/topology';
+import { FUNCTIONS } from '../shared/topology';
 
 /**
  * split-batch: S3 ObjectCreated notifications of the inbound bucket, through an SQS queue, each
@@ -34,38 +27,12 @@ export interface SplitBatchDependencies {
   readonly batch: BatchDependencies;
 }
 
-/** Each recipient's queue URL, resolved at cold start so that an undeclared queue fails there. */
-function recipientQueueUrlsOf(config: SplitBatchConfig): Readonly<Record<Recipient, string>> {
-  const urls = {} as Record<Recipient, string>;
-  for (const recipient of RECIPIENTS) urls[recipient] = queueUrlOf(config, QUEUES.recipientOutbound[recipient]);
-  return urls;
-}
-
 /** The AWS adapters of split-batch, from its configuration. */
 export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDependencies {
-  const recipientQueueUrls = recipientQueueUrlsOf(config);
   return {
     inboundBucket: config.buckets.inbound,
     openInbound: (key) => openS3Object(config.buckets.inbound, key),
-    batch: {
-      staging: new S3BlobStore(config.buckets.staging),
-      archive: new S3BlobStore(config.buckets.archive),
-      reports: new S3BlobStore(config.buckets.reports),
-      manifests: new DynamoManifestStore(config.tables.batches),
-      ledger: new DynamoDeliveryLedger(
-        dynamoClient(),
-        { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures },
-        disclosureKeyReader(config.disclosureKey),
-      ),
-      publisher: new SqsPublisher(),
-      recipientQueueUrl: (recipient) => recipientQueueUrls[recipient],
-      clock: systemClock,
-      maxRejectedShare: config.settings.maxRejectedShare,
-      newAttemptId: randomUUID,
-      // A crashed attempt's lease runs out when a retry can come: after the function's timeout.
-      leaseMs: FUNCTIONS.splitBatch.timeoutSeconds * 1000,
-      onProgress: (rows) => logger.info('reading batch file', { rowsRead: rows }),
-    },
+    batch: batchDependencies(config),
   };
 }
 

@@ -1,9 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { archivePrefixOf } from '../shared/domain/batch/object-keys';
 import { RECIPIENTS } from '../shared/domain/recipients';
 import { type VariableSource, variablesOf } from '../shared/function-environment';
-import type { BucketAccess, BucketKey, FunctionDeclaration, TableKey } from '../shared/topology';
+import type { BucketAccess, BucketKey, FunctionDeclaration, QueueSpec, TableKey } from '../shared/topology';
 import { recipientKbosJson } from './config';
 import { METRICS_NAMESPACE } from './constants';
 import { keyUsesOf } from './constructs/function-keys';
@@ -47,7 +48,7 @@ export interface TableActions {
  * pps-inbound (a decision names its correction by id). The table list must be the one the function
  * declares (`uses.tables` in shared/topology.ts), which synthesis checks.
  */
-export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Record<TableKey, TableActions>>>>> = {
+export const FUNCTION_TABLE_ACTIONS: Record<string, Readonly<Partial<Record<TableKey, TableActions>>>> = {
   'split-batch': {
     // DynamoManifestStore: claim (PutItem), state changes (UpdateItem), read (GetItem).
     batches: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
@@ -85,6 +86,28 @@ export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Re
     refusedMessages: { table: ['dynamodb:Query'] },
   },
 };
+
+/**
+ * The operators' move-only tools run the use cases of other functions, so they call exactly what
+ * those call: the re-notify tool split-batch's, the dead-letter tool region-inbound's and
+ * pps-inbound's together (one DLQ of either kind per run).
+ */
+FUNCTION_TABLE_ACTIONS['operator-renotify-file'] = FUNCTION_TABLE_ACTIONS['split-batch']!;
+FUNCTION_TABLE_ACTIONS['operator-reprocess-dead-letters'] = unionOf(FUNCTION_TABLE_ACTIONS['region-inbound']!, FUNCTION_TABLE_ACTIONS['pps-inbound']!);
+
+/** The table actions of two functions together, each list sorted. */
+function unionOf(
+  a: Readonly<Partial<Record<TableKey, TableActions>>>,
+  b: Readonly<Partial<Record<TableKey, TableActions>>>,
+): Partial<Record<TableKey, TableActions>> {
+  const union: Partial<Record<TableKey, TableActions>> = {};
+  for (const t of new Set([...Object.keys(a), ...Object.keys(b)]) as Set<TableKey>) {
+    const merge = (x?: readonly string[], y?: readonly string[]) => [...new Set([...(x ?? []), ...(y ?? [])])].sort();
+    const indexes = merge(a[t]?.indexes, b[t]?.indexes);
+    union[t] = { table: merge(a[t]?.table, b[t]?.table), ...(indexes.length > 0 ? { indexes } : {}) };
+  }
+  return union;
+}
 
 /** The exact table actions of a function, checked against the tables it declares. */
 export function tableActionsOf(fn: FunctionDeclaration): Readonly<Partial<Record<TableKey, TableActions>>> {
@@ -127,7 +150,7 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
     case 'table':
       return stateful.tables[source.table].table.tableName;
     case 'queueUrl':
-      return stateful.queue(source.queue).queue.queueUrl;
+      return queueOrDeadLetters(stateful, source.queue).queueUrl;
     case 'queueArn':
       return stateful.queue(source.queue).queue.queueArn;
     case 'disclosureKeyParameter':
@@ -138,6 +161,18 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
       return String(config.refusedMessageRetentionDays);
   }
 }
+
+/** The hub's queue of a spec, or the dead-letter queue of one (`inbound-vdab-dlq`). */
+function queueOrDeadLetters(stateful: StatefulStack, spec: QueueSpec): sqs.IQueue {
+  for (const q of stateful.queues.values()) {
+    if (q.spec.name === spec.name) return q.queue;
+    if (q.deadLetterSpec.name === spec.name) return q.deadLetterQueue;
+  }
+  throw new Error(`No queue ${spec.name}`);
+}
+
+/** What an operator's reprocessing does with a dead-letter queue: receive its messages and delete the handled ones. */
+export const DEAD_LETTER_DRAIN_ACTIONS = ['sqs:DeleteMessage', 'sqs:ReceiveMessage'];
 
 /** A function's environment: Powertools' settings and the variables of exactly what it uses. */
 export function environmentOf(fn: FunctionDeclaration, stateful: StatefulStack): Record<string, string> {
@@ -160,6 +195,13 @@ export function grantUses(hubFunction: HubFunction, fn: FunctionDeclaration, sta
       'ConsumeTriggerQueues',
       EVENT_SOURCE_ACTIONS,
       fn.triggers.map((s) => stateful.queue(s).queue.queueArn),
+    );
+  }
+  if (uses.deadLettersOf !== undefined && uses.deadLettersOf.length > 0) {
+    allow(
+      'DrainDeadLetters',
+      DEAD_LETTER_DRAIN_ACTIONS,
+      uses.deadLettersOf.map((s) => stateful.queue(s).deadLetterQueue.queueArn),
     );
   }
   if (uses.sendsTo.length > 0) {

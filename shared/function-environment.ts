@@ -1,6 +1,7 @@
 import {
   BUCKETS,
   type BucketKey,
+  deadLetterQueueOf,
   type FunctionDeclaration,
   type FunctionSetting,
   type QueueSpec,
@@ -39,6 +40,7 @@ export function variablesOf(fn: FunctionDeclaration): FunctionVariable[] {
       ? fn.triggers.map((queue): FunctionVariable => ({ name: queue.arnEnv, source: { kind: 'queueArn', queue } }))
       : []),
     ...uses.sendsTo.map(queueUrl),
+    ...(uses.deadLettersOf ?? []).map((queue) => queueUrl(deadLetterQueueOf(queue))),
     ...keysOf(uses.buckets).map((bucket): FunctionVariable => ({ name: BUCKETS[bucket].env, source: { kind: 'bucket', bucket } })),
     ...keysOf(uses.tables).map((table): FunctionVariable => ({ name: TABLES[table].env, source: { kind: 'table', table } })),
     ...uses.settings.map((setting): FunctionVariable => ({ name: SETTINGS_ENV[setting], source: { kind: 'setting', setting } })),

@@ -18,6 +18,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   operatorRedeliver: 900,
   /** An operator's query: one or a few DynamoDB queries. */
   operatorQuery: 30,
+  /** An operator's reprocessing of up to 1,000 dead letters, each as long as a return message takes. */
+  operatorReprocessDeadLetters: 300,
 } as const;
 
 /**
@@ -236,6 +238,11 @@ export interface FunctionUses {
   readonly settings: readonly FunctionSetting[];
   /** Whether it reads the disclosure HMAC key (SSM in AWS). */
   readonly disclosureKey: boolean;
+  /**
+   * Queues whose dead-letter queue it reads and deletes from (an operator's reprocessing): each
+   * DLQ's URL, a receive and delete grant, and a decrypt of its key. Never a send.
+   */
+  readonly deadLettersOf?: readonly QueueSpec[];
 }
 
 /** How a function runs and what triggers it. */
@@ -258,6 +265,16 @@ export interface FunctionDeclaration extends FunctionSpec {
 
 const returningOutbound = RETURNING_RECIPIENTS.map((r) => QUEUES.recipientOutbound[r]);
 
+/** What processing a monthly file uses: split-batch's, and the re-notify tool's, which runs the same use case. */
+const BATCH_USES = {
+  sendsTo: Object.values(QUEUES.recipientOutbound),
+  sendersByQueue: false,
+  buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
+  tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
+  settings: ['maxRejectedShare'],
+  disclosureKey: true,
+} as const satisfies FunctionUses;
+
 export const FUNCTIONS = {
   /** Splits a monthly batch file into minimised records per recipient (monthly-batch). */
   splitBatch: {
@@ -270,14 +287,7 @@ export const FUNCTIONS = {
     // GB-seconds, and no faster above. The model and its limits: README.md, "Memory sizing".
     memoryMb: 1769,
     batchSize: 1,
-    uses: {
-      sendsTo: Object.values(QUEUES.recipientOutbound),
-      sendersByQueue: false,
-      buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
-      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
-      settings: ['maxRejectedShare'],
-      disclosureKey: true,
-    },
+    uses: BATCH_USES,
   },
   /** Validation decisions and correction requests of VDAB and Actiris; the sender is the channel. */
   regionInbound: {
@@ -371,7 +381,50 @@ export const FUNCTIONS = {
       disclosureKey: false,
     },
   },
+  /**
+   * An operator's reprocessing of a party's inbound dead letters (return-flows §1), invoked from the
+   * console: reads and deletes one channel's DLQ, and runs each message through that channel's
+   * inbound use case, so it uses what region-inbound and pps-inbound use. It sends nothing on an
+   * inbound queue.
+   */
+  operatorReprocessDeadLetters: {
+    name: 'operator-reprocess-dead-letters',
+    entry: 'functions/operator-reprocess-dead-letters.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorReprocessDeadLetters,
+    memoryMb: 512,
+    batchSize: 1,
+    uses: {
+      sendsTo: [QUEUES.ppsOutbound, ...returningOutbound, QUEUES.ocmwOutbound],
+      sendersByQueue: false,
+      buckets: {},
+      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
+      settings: ['recipientKbos', 'refusedMessageRetentionDays'],
+      disclosureKey: true,
+      deadLettersOf: [...RETURNING_RECIPIENTS.map((r) => QUEUES.recipientInbound[r]), QUEUES.ppsInbound],
+    },
+  },
+  /**
+   * An operator's re-notification of a monthly file the PPS wrote (monthly-batch), invoked from the
+   * console: runs the batch use case for the existing object as its S3 notification would, so it
+   * uses what split-batch uses. It never writes in the inbound bucket.
+   */
+  operatorRenotifyFile: {
+    name: 'operator-renotify-file',
+    entry: 'functions/operator-renotify-file.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.splitBatch,
+    memoryMb: 1769,
+    batchSize: 1,
+    uses: BATCH_USES,
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 /** The functions an operator invokes by hand (console Test tab, `aws lambda invoke`): no trigger. */
-export const OPERATOR_FUNCTIONS = [FUNCTIONS.operatorRedeliver, FUNCTIONS.operatorDisclosures, FUNCTIONS.operatorRefusedMessages] as const;
+export const OPERATOR_FUNCTIONS = [
+  FUNCTIONS.operatorRedeliver,
+  FUNCTIONS.operatorDisclosures,
+  FUNCTIONS.operatorRefusedMessages,
+  FUNCTIONS.operatorReprocessDeadLetters,
+  FUNCTIONS.operatorRenotifyFile,
+] as const;

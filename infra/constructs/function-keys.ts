@@ -34,7 +34,8 @@ export const BUCKET_KEY_ACTIONS: Readonly<Record<BucketAccess, readonly string[]
 
 /**
  * Every key a function uses, in the order its grants are written: the keys of the queues that
- * trigger it (decrypt), of the queues it sends to (a data key, and decrypt to reuse one), of its
+ * trigger it (decrypt), of the queues it sends to (a data key, and decrypt to reuse one), of the
+ * dead-letter queues it reads (decrypt), of its
  * buckets ({@link BUCKET_KEY_ACTIONS}), of its tables, and the disclosure parameter's. The one
  * derivation behind both sides of each grant: the function role's IAM policy (infra/access.ts) and
  * the key policy that names the role (infra/stateful-stack.ts).
@@ -49,6 +50,8 @@ export function keyUsesOf(fn: FunctionDeclaration, keys: FunctionKeySource): Fun
   };
   for (const q of fn.triggers) use(keys.queueKey(q), 'sqs', ['kms:Decrypt']);
   for (const q of fn.uses.sendsTo) use(keys.queueKey(q), 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
+  // A queue's DLQ shares its key: reading a dead letter decrypts it.
+  for (const q of fn.uses.deadLettersOf ?? []) use(keys.queueKey(q), 'sqs', ['kms:Decrypt']);
   for (const [b, level] of Object.entries(fn.uses.buckets) as Array<[BucketKey, BucketAccess]>) {
     use(keys.bucketKey(b), 's3', BUCKET_KEY_ACTIONS[level]);
   }

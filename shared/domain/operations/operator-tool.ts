@@ -6,7 +6,7 @@
  */
 
 /** The name of each tool, as its audit line says it. */
-export type OperatorToolName = 'redeliver' | 'disclosures' | 'refused-messages';
+export type OperatorToolName = 'redeliver' | 'disclosures' | 'refused-messages' | 'reprocess-dead-letters' | 'renotify-file';
 
 /** A request the tool will not run: the operator is told why, in words that repeat no value of it. */
 export class InvalidRequestError extends Error {

@@ -28,6 +28,8 @@ const MODULES = {
   operatorRedeliver: () => import('../../../functions/operator-redeliver'),
   operatorDisclosures: () => import('../../../functions/operator-disclosures'),
   operatorRefusedMessages: () => import('../../../functions/operator-refused-messages'),
+  operatorReprocessDeadLetters: () => import('../../../functions/operator-reprocess-dead-letters'),
+  operatorRenotifyFile: () => import('../../../functions/operator-renotify-file'),
 } satisfies Record<FunctionKey, () => Promise<{ handler: unknown }>>;
 
 /** Every variable any function reads, so that a function starts with its own and none of another's. */
@@ -70,6 +72,18 @@ describe('the environment derived from each declaration', () => {
     expect(environmentOf(FUNCTIONS.ppsInbound)[QUEUES.ppsInbound.arnEnv]).toBe('arn:aws:sqs:eu-west-1:111111111111:inbound-pps');
     expect(ppsInboundDependencies(readFunctionConfig(FUNCTIONS.ppsInbound, environmentOf(FUNCTIONS.ppsInbound))).ppsQueueArn).toBe(
       'arn:aws:sqs:eu-west-1:111111111111:inbound-pps',
+    );
+  });
+
+  it('gives the dead-letter tool the URL of each inbound DLQ and of no inbound queue, and the re-notify tool split-batch’s variables', () => {
+    const reprocess = environmentOf(FUNCTIONS.operatorReprocessDeadLetters);
+    for (const q of [QUEUES.recipientInbound.VDAB, QUEUES.recipientInbound.ACTIRIS, QUEUES.ppsInbound]) {
+      expect(reprocess).toHaveProperty(`${q.urlEnv}_DLQ`);
+      expect(reprocess).not.toHaveProperty(q.urlEnv);
+      expect(reprocess).not.toHaveProperty(q.arnEnv);
+    }
+    expect(Object.keys(environmentOf(FUNCTIONS.operatorRenotifyFile)).sort()).toEqual(
+      Object.keys(environmentOf(FUNCTIONS.splitBatch)).sort(),
     );
   });
 });

@@ -319,8 +319,10 @@ describe('queues', () => {
   };
   const queueResource = (id: string) => resources(s.stateful, 'AWS::SQS::Queue')[id]!;
 
-  it('declares every queue of the topology and its DLQ, nothing else', () => {
-    expect(Object.keys(resources(s.stateful, 'AWS::SQS::Queue'))).toHaveLength(2 * allQueues().length);
+  it('declares every queue of the topology and its DLQ, and the tamper rules’ DLQ, nothing else', () => {
+    const ids = Object.keys(resources(s.stateful, 'AWS::SQS::Queue'));
+    expect(ids.filter((id) => !id.startsWith('TamperAlarmDeadLetters'))).toHaveLength(2 * allQueues().length);
+    expect(ids.filter((id) => id.startsWith('TamperAlarmDeadLetters'))).toHaveLength(1);
   });
 
   it.each(allQueues().map((q) => [q.name, q] as const))(

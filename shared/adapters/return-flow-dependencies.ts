@@ -1,0 +1,64 @@
+import type { DisclosureKeySource } from '../configuration/disclosure-key-source';
+import { queueUrlOf } from '../configuration/function-config';
+import { returnFlowConfigOf } from '../configuration/return-flow-config';
+import type { ReturningRecipient } from '../domain/recipients';
+import { inszHmac } from '../domain/return-flows/disclosures';
+import type { PpsFlowDeps, RegionFlowDeps } from '../domain/return-flows/process';
+import { systemClock } from '../ports';
+import { QUEUES } from '../topology';
+import { dynamoDocumentClient } from './aws-clients';
+import { disclosureKeyReader } from './disclosure-key';
+import { DynamoCorrections } from './dynamo-corrections';
+import { DynamoPaymentLines } from './dynamo-payment-lines';
+import { DynamoRefusedMessages } from './dynamo-refused-messages';
+import { SqsPublisher } from './sqs-publisher';
+
+/**
+ * The AWS adapters of the two inbound paths, built one way for every function that runs them:
+ * region-inbound and pps-inbound for their own queues, and the operator's reprocessing of their
+ * dead letters (operator-reprocess-dead-letters), which must run exactly the same use cases.
+ */
+
+/** What the path of VDAB and Actiris reads from a function's configuration. */
+export interface RegionFlowSource {
+  readonly tables: { readonly paymentLines: string; readonly corrections: string; readonly refusedMessages: string };
+  readonly queueUrls: Readonly<Record<string, string>>;
+  readonly settings: { readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>; readonly refusedMessageRetentionDays: number };
+  readonly disclosureKey: DisclosureKeySource;
+}
+
+/** The ports of the path of VDAB and Actiris (validation decisions, correction requests). */
+export function regionFlowDependencies(config: RegionFlowSource): RegionFlowDeps {
+  const client = dynamoDocumentClient();
+  const disclosureKey = disclosureKeyReader(config.disclosureKey);
+  return {
+    lines: new DynamoPaymentLines(client, config.tables.paymentLines),
+    corrections: new DynamoCorrections(client, config.tables.corrections),
+    refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
+    publisher: new SqsPublisher(),
+    clock: systemClock,
+    config: { ...returnFlowConfigOf(config), recipientKbos: config.settings.recipientKbos },
+    // A correction's INSZ is compared with the delivered line's keyed hash (LINE_MISMATCH).
+    personKey: async (insz) => inszHmac(await disclosureKey(), insz),
+  };
+}
+
+/** What the path of the PPS reads from a function's configuration (no disclosure key: it checks no INSZ). */
+export interface PpsFlowSource {
+  readonly tables: { readonly corrections: string; readonly refusedMessages: string };
+  readonly queueUrls: Readonly<Record<string, string>>;
+  readonly settings: { readonly refusedMessageRetentionDays: number };
+}
+
+/** The ports of the path of the PPS (decisions on corrections). */
+export function ppsFlowDependencies(config: PpsFlowSource): PpsFlowDeps {
+  const client = dynamoDocumentClient();
+  const shared = returnFlowConfigOf(config);
+  return {
+    corrections: new DynamoCorrections(client, config.tables.corrections),
+    refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
+    publisher: new SqsPublisher(),
+    clock: systemClock,
+    config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },
+  };
+}
