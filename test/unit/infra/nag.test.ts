@@ -61,6 +61,11 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       [`${STATELESS}/Fn-split-batch/Role`, iam5(`${STATEFUL}:ArchiveBucketArn/*`)],
       [`${STATELESS}/Fn-split-batch/Role`, iam5(`${STATEFUL}:ReportsBucketArn/*`)],
       [`${STATELESS}/Fn-operator-redeliver/Role`, iam5(`${STATEFUL}:ArchiveBucketArn/*`)],
+      // The re-notify tool runs split-batch's use case, with split-batch's grants.
+      [`${STATELESS}/Fn-operator-renotify-file/Role`, iam5(`${STATEFUL}:InboundBucketArn/monthly/*`)],
+      [`${STATELESS}/Fn-operator-renotify-file/Role`, iam5(`${STATEFUL}:StagingBucketArn/*`)],
+      [`${STATELESS}/Fn-operator-renotify-file/Role`, iam5(`${STATEFUL}:ArchiveBucketArn/*`)],
+      [`${STATELESS}/Fn-operator-renotify-file/Role`, iam5(`${STATEFUL}:ReportsBucketArn/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.archive)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.reports)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.inbound)}/monthly/*`)],

@@ -8,7 +8,7 @@ import { FUNCTIONS, OPERATOR_FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } f
 import { DEV, logicalId, removeOutdir, resources, type Statement, type Synthesized, stringLike, synthesizeHub } from './helpers';
 
 /**
- * The operators' tools in AWS (README, "Operator tools in the console"): three functions with no
+ * The operators' tools in AWS (README, "Operator tools in the console"): five functions with no
  * trigger, each with exactly the grants and the environment of what it does, read only where it
  * only reads.
  */
@@ -19,8 +19,19 @@ beforeAll(() => {
 });
 afterAll(() => removeOutdir(s));
 
-type OperatorKey = 'operatorRedeliver' | 'operatorDisclosures' | 'operatorRefusedMessages';
-const OPERATOR_KEYS: readonly OperatorKey[] = ['operatorRedeliver', 'operatorDisclosures', 'operatorRefusedMessages'];
+type OperatorKey =
+  | 'operatorRedeliver'
+  | 'operatorDisclosures'
+  | 'operatorRefusedMessages'
+  | 'operatorReprocessDeadLetters'
+  | 'operatorRenotifyFile';
+const OPERATOR_KEYS: readonly OperatorKey[] = [
+  'operatorRedeliver',
+  'operatorDisclosures',
+  'operatorRefusedMessages',
+  'operatorReprocessDeadLetters',
+  'operatorRenotifyFile',
+];
 
 const STATEFUL = 'Art60Hub-dev-Stateful';
 const fnOf = (k: OperatorKey) => s.hub.stateless.functions[k];
@@ -68,8 +79,14 @@ const powertools = (k: OperatorKey) => ({
 });
 
 describe('the operator functions', () => {
-  it('are the three tools, each its own function, role and log group with the stage’s retention, invoked by no event source', () => {
-    expect(OPERATOR_FUNCTIONS.map((fn) => fn.name)).toEqual(['operator-redeliver', 'operator-disclosures', 'operator-refused-messages']);
+  it('are the five tools, each its own function, role and log group with the stage’s retention, invoked by no event source', () => {
+    expect(OPERATOR_FUNCTIONS.map((fn) => fn.name)).toEqual([
+      'operator-redeliver',
+      'operator-disclosures',
+      'operator-refused-messages',
+      'operator-reprocess-dead-letters',
+      'operator-renotify-file',
+    ]);
     expect(s.hub.stateless.operatorFunctions.map((f) => f.spec.name)).toEqual(OPERATOR_FUNCTIONS.map((fn) => fn.name));
     const mapped = Object.values(resources(s.stateless, 'AWS::Lambda::EventSourceMapping')).map((m) =>
       JSON.stringify(m.Properties.FunctionName),
@@ -85,11 +102,13 @@ describe('the operator functions', () => {
     expect(Object.keys(resources(s.stateless, 'AWS::Lambda::Permission'))).toEqual([]);
   });
 
-  it('time out after 15 minutes for a re-delivery (a whole batch again), 30 s for a query', () => {
+  it('time out after 15 minutes for a re-delivery or a file (a whole batch), 5 for dead letters, 30 s for a query', () => {
     expect(OPERATOR_KEYS.map((k) => [fnResource(k).Properties.Timeout, fnResource(k).Properties.MemorySize])).toEqual([
       [900, 512],
       [30, 256],
       [30, 256],
+      [300, 512],
+      [900, 1769],
     ]);
   });
 
@@ -107,6 +126,14 @@ describe('the operator functions', () => {
       FunctionNameoperatorrefusedmessages: {
         Description: 'Operator tool operator-refused-messages',
         Value: { Ref: logicalId(fnOf('operatorRefusedMessages').fn) },
+      },
+      FunctionNameoperatorreprocessdeadletters: {
+        Description: 'Operator tool operator-reprocess-dead-letters',
+        Value: { Ref: logicalId(fnOf('operatorReprocessDeadLetters').fn) },
+      },
+      FunctionNameoperatorrenotifyfile: {
+        Description: 'Operator tool operator-renotify-file',
+        Value: { Ref: logicalId(fnOf('operatorRenotifyFile').fn) },
       },
     });
   });
@@ -243,7 +270,7 @@ describe('read only where the tool only reads', () => {
 });
 
 describe('who may invoke the tools', () => {
-  it('lets the operator role invoke exactly the three operator functions, by a policy of the stateless stack', () => {
+  it('lets the operator role invoke exactly the five operator functions, by a policy of the stateless stack', () => {
     const operatorRoleName = imported(s.hub.stateful.operatorRole.role, 'Ref');
     const attached = Object.values(resources(s.stateless, 'AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.Roles).includes(`Ref${logicalId(s.hub.stateful.operatorRole.role)}`),
