@@ -383,6 +383,17 @@ describe('9. exact actions', () => {
     'operator-redeliver': { batches: 'dynamo-manifest-store' },
     'operator-disclosures': { disclosures: 'dynamo-disclosures', paymentLines: 'dynamo-disclosures' },
     'operator-refused-messages': { refusedMessages: 'dynamo-refused-messages' },
+    // The move-only tools run split-batch's and the inbound paths' use cases, through the same adapters.
+    'operator-renotify-file': {
+      batches: 'dynamo-manifest-store',
+      paymentLines: 'dynamo-delivery-ledger',
+      disclosures: 'dynamo-delivery-ledger',
+    },
+    'operator-reprocess-dead-letters': {
+      paymentLines: 'dynamo-payment-lines',
+      corrections: 'dynamo-corrections',
+      refusedMessages: 'dynamo-refused-messages',
+    },
   };
   const COMMAND_ACTION: Record<string, string> = {
     GetCommand: 'dynamodb:GetItem',
@@ -404,7 +415,7 @@ describe('9. exact actions', () => {
   it('grants each function on each table only actions that the adapter it wires sends', () => {
     for (const k of fnKeys) {
       const fn = FUNCTIONS[k];
-      const text = source(fn.entry);
+      const text = wiringSource(fn.entry);
       for (const [table, actions] of Object.entries(FUNCTION_TABLE_ACTIONS[fn.name]!)) {
         const adapter = ADAPTER[fn.name]![table as TableKey]!;
         expect(text, `${fn.name} wires ${adapter}`).toContain(`from '../shared/adapters/${adapter}'`);
@@ -429,7 +440,7 @@ describe('9. exact actions', () => {
     }
   });
 
-  it('gives the archive its own key, on which split-batch may generate data keys and never decrypt, and only the re-delivery decrypts', () => {
+  it('gives the archive its own key, on which split-batch (and the re-notify tool, which runs its use case) may generate data keys and never decrypt, and only the re-delivery decrypts', () => {
     const archiveKey = keyIdOf(s.hub.stateful.keys.archive);
     expect(resources(s.stateful, 'AWS::S3::Bucket')[bucketId('archive')]!.Properties.BucketEncryption).toMatchObject({
       ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { KMSMasterKeyID: arn(archiveKey) } }],
@@ -456,6 +467,17 @@ describe('9. exact actions', () => {
         Resource: '*',
         Condition: {
           ArnLike: { 'aws:PrincipalArn': functionRole('operator-redeliver') },
+          StringEquals: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` },
+        },
+      },
+      {
+        Sid: 'FunctionOperatorRenotifyFile',
+        Effect: 'Allow',
+        Principal: { AWS: ROOT },
+        Action: 'kms:GenerateDataKey',
+        Resource: '*',
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': functionRole('operator-renotify-file') },
           StringEquals: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` },
         },
       },
@@ -498,4 +520,14 @@ describe('10. the S3 → SQS notification grant as AWS documents it, and the not
 
 function source(file: string): string {
   return readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
+}
+
+/**
+ * A function's wiring: its entry, and the modules of shared/adapters/ that build the adapters of
+ * a use case it shares with another function (`*-dependencies.ts`), their imports as the entry's.
+ */
+function wiringSource(entry: string): string {
+  const text = source(entry);
+  const shared = [...text.matchAll(/from '\.\.\/shared\/adapters\/([\w-]+-dependencies)'/g)].map((m) => m[1]!);
+  return [text, ...shared.map((m) => source(`shared/adapters/${m}.ts`).replaceAll("from './", "from '../shared/adapters/"))].join('\n');
 }

@@ -294,9 +294,11 @@ describe('least-privilege roles', () => {
         }
       }
     }
-    // And operator-redeliver's, of one batch's archive folder (operator-functions.test.ts).
-    expect(listings.map((st) => st.Sid)).toEqual(['StagingListOneBatch', 'ArchiveListOneBatch']);
+    // And operator-redeliver's, of one batch's archive folder (operator-functions.test.ts); operator-renotify-file
+    // runs split-batch's use case with split-batch's grants (move-only-tools.test.ts).
+    expect(listings.map((st) => st.Sid)).toEqual(['StagingListOneBatch', 'ArchiveListOneBatch', 'StagingListOneBatch']);
     expect(listings[0]).toEqual(stagingList);
+    expect(listings[2]).toEqual(stagingList);
     expect(BUCKET_ACTIONS.createOnly).toEqual(['s3:PutObject']);
     const tableActions = Object.values(FUNCTION_TABLE_ACTIONS).flatMap((t) =>
       Object.values(t).flatMap((a) => [...a.table, ...(a.indexes ?? [])]),
@@ -304,12 +306,12 @@ describe('least-privilege roles', () => {
     for (const never of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem']) expect(tableActions).not.toContain(never);
   });
 
-  it('grants the disclosure key only to split-batch (records disclosures), region-inbound (checks INSZs) and operator-disclosures (finds a person), and no s3:DeleteObject outside staging', () => {
+  it('grants the disclosure key only to split-batch (records disclosures), region-inbound (checks INSZs), operator-disclosures (finds a person) and the two tools that run split-batch’s and region-inbound’s use cases, and no s3:DeleteObject outside staging', () => {
     expect(
       Object.entries(FUNCTIONS)
         .filter(([, fn]) => fn.uses.disclosureKey)
         .map(([k]) => k),
-    ).toEqual(['splitBatch', 'regionInbound', 'operatorDisclosures']);
+    ).toEqual(['splitBatch', 'regionInbound', 'operatorDisclosures', 'operatorReprocessDeadLetters', 'operatorRenotifyFile']);
     expect(policyOf('ppsInbound').map((st) => st.Sid)).not.toContain('ReadDisclosureKeyParameter');
     expect((fnResource('ppsInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(
       SETTINGS_ENV.disclosureKeyParameter,
