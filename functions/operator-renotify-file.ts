@@ -3,17 +3,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { batchDependencies } from '../shared/adapters/batch-dependencies';
+import { renotifyFileDependencies } from '../shared/adapters/batch-dependencies';
 import { recordBatchOutcome } from '../shared/adapters/batch-metrics';
-import { S3InboundObjects } from '../shared/adapters/s3-inbound-objects';
 import { type FunctionConfig, readFunctionConfig } from '../shared/configuration/function-config';
 import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '../shared/domain/operations/operator-tool';
-import {
-  type RenotifyFileDeps,
-  type RenotifyFileRequest,
-  renotifyFileRequestSchema,
-  renotifyFileTool,
-} from '../shared/domain/operations/renotify-file';
+import { type RenotifyFileRequest, renotifyFileRequestSchema, renotifyFileTool } from '../shared/domain/operations/renotify-file';
 import { logger, metrics } from '../shared/observability';
 import { FUNCTIONS } from '../shared/topology';
 
@@ -27,12 +21,7 @@ import { FUNCTIONS } from '../shared/topology';
 
 export type OperatorRenotifyFileConfig = FunctionConfig<(typeof FUNCTIONS.operatorRenotifyFile)['uses']>;
 
-/** The AWS adapters of operator-renotify-file, from its configuration: split-batch's. */
-export function operatorRenotifyFileDependencies(config: OperatorRenotifyFileConfig): RenotifyFileDeps {
-  return { inbound: new S3InboundObjects(config.buckets.inbound), batch: batchDependencies(config), report: recordBatchOutcome };
-}
-
-const tool = renotifyFileTool(operatorRenotifyFileDependencies(readFunctionConfig(FUNCTIONS.operatorRenotifyFile)));
+const tool = renotifyFileTool(renotifyFileDependencies(readFunctionConfig(FUNCTIONS.operatorRenotifyFile), recordBatchOutcome));
 const audit = auditLogOf(logger);
 
 export const handler = middy((event: ParsedRequest<RenotifyFileRequest>, context: Context) =>

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DisclosureKeySource } from '../configuration/disclosure-key-source';
 import { queueUrlOf } from '../configuration/function-config';
 import type { BatchDependencies } from '../domain/batch/ports';
+import type { BatchOutcome } from '../domain/batch/process-file';
+import type { RenotifyFileDeps } from '../domain/operations/renotify-file';
 import { RECIPIENTS, type Recipient } from '../domain/recipients';
 import { logger } from '../observability';
 import { systemClock } from '../ports';
@@ -11,12 +13,13 @@ import { disclosureKeyReader } from './disclosure-key';
 import { DynamoDeliveryLedger } from './dynamo-delivery-ledger';
 import { DynamoManifestStore } from './dynamo-manifest-store';
 import { S3BlobStore } from './s3-blob-store';
+import { S3InboundObjects } from './s3-inbound-objects';
 import { SqsPublisher } from './sqs-publisher';
 
 /**
  * The AWS adapters of the monthly batch, built one way for every function that runs it:
- * split-batch for a notification, and the operator's re-notification of a file
- * (operator-renotify-file), which must run exactly the same use case.
+ * split-batch for a notification, and the operator's re-notification of a file (the
+ * operator-renotify-file function and `npm run renotify-file`), which must run exactly the same use case.
  */
 
 /** What the batch reads from a function's configuration. */
@@ -51,4 +54,12 @@ export function batchDependencies(config: BatchSource): BatchDependencies {
     leaseMs: FUNCTIONS.splitBatch.timeoutSeconds * 1000,
     onProgress: (rows) => logger.info('reading batch file', { rowsRead: rows }),
   };
+}
+
+/** The ports of the re-notification of a file: the inbound bucket, read only, and the batch's. */
+export function renotifyFileDependencies(
+  config: BatchSource & { readonly buckets: { readonly inbound: string } },
+  report: (key: string, outcome: BatchOutcome) => void,
+): RenotifyFileDeps {
+  return { inbound: new S3InboundObjects(config.buckets.inbound), batch: batchDependencies(config), report };
 }

@@ -1,22 +1,25 @@
 import type { DisclosureKeySource } from '../configuration/disclosure-key-source';
 import { queueUrlOf } from '../configuration/function-config';
 import { returnFlowConfigOf } from '../configuration/return-flow-config';
+import type { DeadLetterChannel, DeadLetterQueue, ReprocessDeadLettersDeps } from '../domain/operations/reprocess-dead-letters';
 import type { ReturningRecipient } from '../domain/recipients';
 import { inszHmac } from '../domain/return-flows/disclosures';
-import type { PpsFlowDeps, RegionFlowDeps } from '../domain/return-flows/process';
+import { type PpsFlowDeps, processPpsMessage, processRegionMessage, type RegionFlowDeps } from '../domain/return-flows/process';
 import { systemClock } from '../ports';
-import { QUEUES } from '../topology';
+import { deadLetterQueueOf, QUEUES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { disclosureKeyReader } from './disclosure-key';
 import { DynamoCorrections } from './dynamo-corrections';
 import { DynamoPaymentLines } from './dynamo-payment-lines';
 import { DynamoRefusedMessages } from './dynamo-refused-messages';
+import { SqsDeadLetterQueue } from './sqs-dead-letters';
 import { SqsPublisher } from './sqs-publisher';
 
 /**
  * The AWS adapters of the two inbound paths, built one way for every function that runs them:
  * region-inbound and pps-inbound for their own queues, and the operator's reprocessing of their
- * dead letters (operator-reprocess-dead-letters), which must run exactly the same use cases.
+ * dead letters (the operator-reprocess-dead-letters function and `npm run reprocess-dead-letters`),
+ * which must run exactly the same use cases.
  */
 
 /** What the path of VDAB and Actiris reads from a function's configuration. */
@@ -60,5 +63,30 @@ export function ppsFlowDependencies(config: PpsFlowSource): PpsFlowDeps {
     publisher: new SqsPublisher(),
     clock: systemClock,
     config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },
+  };
+}
+
+/** The inbound queue of each channel, whose dead-letter queue is reprocessed. */
+const INBOUND_OF = { VDAB: QUEUES.recipientInbound.VDAB, ACTIRIS: QUEUES.recipientInbound.ACTIRIS, PPS: QUEUES.ppsInbound } as const;
+
+/**
+ * The ports of the reprocessing of inbound dead letters: each channel's DLQ (by its URL in the
+ * configuration, never the inbound queue's), and both inbound paths, each message going to the
+ * path of the DLQ's channel.
+ */
+export function reprocessDeadLettersDependencies(
+  config: RegionFlowSource & PpsFlowSource,
+  report: ReprocessDeadLettersDeps['report'],
+  onFailure: ReprocessDeadLettersDeps['onFailure'],
+): ReprocessDeadLettersDeps {
+  const dlq = (channel: DeadLetterChannel) => new SqsDeadLetterQueue(queueUrlOf(config, deadLetterQueueOf(INBOUND_OF[channel])));
+  const queues: Record<DeadLetterChannel, DeadLetterQueue> = { VDAB: dlq('VDAB'), ACTIRIS: dlq('ACTIRIS'), PPS: dlq('PPS') };
+  const region = regionFlowDependencies(config);
+  const pps = ppsFlowDependencies(config);
+  return {
+    deadLetters: (channel) => queues[channel],
+    handle: (channel, message) => (channel === 'PPS' ? processPpsMessage(pps, message) : processRegionMessage(region, channel, message)),
+    report,
+    onFailure,
   };
 }

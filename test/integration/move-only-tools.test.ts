@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +25,10 @@ import { bytesOf, csvFile, validRow } from '../support/rows';
 const FILE = bytesOf(csvFile([validRow({ reference: 'V-1', ocmwNis: '11002' }), validRow({ reference: 'F-1', ocmwNis: '62063' })]));
 const LATE_FILE = bytesOf(csvFile([validRow({ reference: 'V-2', ocmwNis: '11002' })]));
 const LATE_KEY = 'monthly/2025-11/late.csv';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const run = promisify(execFile);
 
 const previousLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
 let standIn: LocalStandIn;
@@ -108,6 +115,64 @@ describe('reprocessing an inbound dead letter', () => {
     const again = await invoke(FUNCTIONS.operatorReprocessDeadLetters, { channel: 'VDAB' });
     expect(again.answer).toMatchObject({ ok: true, accepted: 0, duplicates: 0, refused: 0 });
   });
+});
+
+describe('the command line', () => {
+  it('npm run reprocess-dead-letters moves an Actiris dead letter the same way, and writes the audit line on stderr', async () => {
+    const dlq = deadLetterQueueOf(QUEUES.recipientInbound.ACTIRIS);
+    // As SQS's redrive leaves it: Actiris's message, now in its DLQ (a decision about a line never delivered to it).
+    await sqsClient().send(
+      new SendMessageCommand({
+        QueueUrl: standIn.queueUrl(dlq),
+        MessageBody: JSON.stringify({
+          schemaVersion: 1,
+          messageId: 'actiris-msg-1',
+          type: 'validation.decision',
+          sentAt: '2025-12-03T10:00:00Z',
+          decisionId: 'actiris-d-1',
+          reference: 'NEVER-DELIVERED',
+          fileNumber: 'D-1',
+          decision: 'VALIDATED',
+          decidedAt: '2025-12-03T09:00:00Z',
+        }),
+        MessageAttributes: { type: { DataType: 'String', StringValue: 'validation.decision' } },
+      }),
+    );
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [TSX, path.join(ROOT, 'scripts', 'reprocess-dead-letters.ts'), '--channel', 'ACTIRIS'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...standIn.clientEnv, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      },
+    );
+
+    expect(stdout).toBe('ACTIRIS: 0 accepted, 0 duplicates, 1 refused, 0 failed (left in the dead-letter queue)\n');
+    const audit = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { message: string; audit: Record<string, unknown> });
+    expect(audit).toEqual([
+      {
+        level: 'INFO',
+        message: 'operator tool used',
+        audit: expect.objectContaining({
+          tool: 'reprocess-dead-letters',
+          outcome: 'answered',
+          asked: { channel: 'ACTIRIS', limit: 100 },
+          results: 1,
+        }),
+      },
+    ]);
+    // Refused UNKNOWN_LINE to Actiris, as region-inbound refuses it from Actiris's own queue.
+    const toActiris = (await standIn.receiveAll(QUEUES.recipientOutbound.ACTIRIS)).map(
+      (m) => JSON.parse(m.body) as Record<string, unknown>,
+    );
+    expect(toActiris).toEqual([
+      expect.objectContaining({ type: 'message.refused', refusedMessageId: 'actiris-msg-1', code: 'UNKNOWN_LINE' }),
+    ]);
+    expect(await standIn.receiveAll(dlq)).toEqual([]);
+  }, 60_000);
 });
 
 describe('re-notifying a PPS file', () => {

@@ -28,6 +28,8 @@ describe('a bad or unknown flag', () => {
     ['disclosures.ts', 'usage: npm run disclosures -- --insz <national number>'],
     ['refused-messages.ts', 'usage: npm run refused -- [--channel VDAB|ACTIRIS|PPS] [--body] [--json]'],
     ['redeliver.ts', 'usage: npm run redeliver -- --batch <batchId> [--recipient VDAB|ACTIRIS|FOREM]'],
+    ['reprocess-dead-letters.ts', 'usage: npm run reprocess-dead-letters -- --channel VDAB|ACTIRIS|PPS [--limit N] [--json]'],
+    ['renotify-file.ts', 'usage: npm run renotify-file -- --key monthly/<YYYY-MM>/<name> [--json]'],
   ])('%s prints what is wrong and its usage, and exits 64', async (script, usage) => {
     const result = await command(script, ['--bogus']);
     expect(result.code).toBe(USAGE_EXIT_CODE);
@@ -47,5 +49,14 @@ describe('a bad or unknown flag', () => {
     expect(result.code).toBe(USAGE_EXIT_CODE);
     expect(result.stderr.split('\n')[0]).toBe('not a valid INSZ/NISS (check digits): ******033**');
     expect(result.stderr).not.toContain('85073003329');
+  });
+
+  it('the move-only tools refuse what they cannot move: FOREM has no inbound DLQ, a key outside the PPS’s folder', async () => {
+    const forem = await command('reprocess-dead-letters.ts', ['--channel', 'FOREM']);
+    expect(forem.code).toBe(USAGE_EXIT_CODE);
+    expect(forem.stderr.split('\n')[0]).toBe('--channel must be one of VDAB, ACTIRIS, PPS, got FOREM');
+    const outside = await command('renotify-file.ts', ['--key', 'archive/VDAB/x']);
+    expect(outside.code).toBe(USAGE_EXIT_CODE);
+    expect(outside.stderr.split('\n')[0]).toBe("the key must start with monthly/ (the PPS's folder)");
   });
 });
