@@ -6,13 +6,15 @@
  * With the operator's credentials for the sandbox account: reads the stacks' outputs, assumes the
  * roles that play the parties, puts a generated file as the PPS, reads each recipient's queue
  * until its batch.completed is complete, sends a validation decision as VDAB, reads it on the
- * PPS's queue, and sets an alarm to ALARM so that its e-mail is sent. Prints each step; exits 1
+ * PPS's queue, sets an alarm to ALARM so that its e-mail is sent, and checks that a CloudTrail trail
+ * logs the Region's management events (the tamper alarms need one). Prints each step; exits 1
  * at the first that fails, 2 on wrong arguments.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createS3Client, createSqsClient, SDK_RETRY } from '../shared/adapters/aws-clients';
+import { cloudTrailReader } from './lib/cloudtrail-reader';
 import { parseSmokeArguments, runSmoke, SMOKE_USAGE, SmokeFailure } from './lib/smoke';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -30,6 +32,7 @@ if (parsed.kind === 'help') {
         cloudFormation: new CloudFormationClient({ ...SDK_RETRY }),
         sts: new STSClient({ ...SDK_RETRY }),
         cloudWatch: new CloudWatchClient({ ...SDK_RETRY }),
+        cloudTrail: cloudTrailReader(),
         asParty: (credentials) => ({ s3: createS3Client({ credentials }), sqs: createSqsClient({ credentials }) }),
       },
       parsed.options,

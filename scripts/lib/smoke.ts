@@ -9,6 +9,7 @@ import { hubStackPrefix, INBOUND_PREFIX, outputKey } from '../../infra/naming';
 import { RECIPIENTS, type Recipient } from '../../shared/domain/recipients';
 import { QUEUES, type QueueSpec } from '../../shared/topology';
 import { generateBatch } from './batch-generator';
+import { findManagementTrail, type TrailReader } from './trail-check';
 
 /**
  * The sandbox's smoke test (`npm run smoke -- --stage sandbox`), in steps that each take their
@@ -32,6 +33,8 @@ export interface SmokeClients {
   readonly cloudFormation: CloudFormationClient;
   readonly sts: STSClient;
   readonly cloudWatch: CloudWatchClient;
+  /** The account's CloudTrail trails, which the tamper alarms depend on. */
+  readonly cloudTrail: TrailReader;
   asParty(credentials: PartyCredentials): { readonly s3: S3Client; readonly sqs: SQSClient };
 }
 
@@ -54,7 +57,8 @@ export const SMOKE_USAGE =
   'usage: npm run smoke -- --stage <name> [--rows N] [--timeout SECONDS]\n' +
   '  Runs against a deployed stage whose parties are played by roles of its own account (the sandbox):\n' +
   '  puts a generated file as the PPS, reads each recipient queue until batch.completed is complete,\n' +
-  "  sends a validation decision as VDAB, reads it on the PPS's queue, and sets an alarm to ALARM.";
+  "  sends a validation decision as VDAB, reads it on the PPS's queue, sets an alarm to ALARM, and checks\n" +
+  "  that a CloudTrail trail logs the Region's management events (the tamper alarms' source).";
 
 /** Parsed command line; `usage` when the arguments are wrong (printed instead of a stack trace). */
 export type SmokeArguments =
@@ -403,5 +407,13 @@ export async function runSmoke(clients: SmokeClients, options: SmokeOptions, pri
     'set an alarm to ALARM (SetAlarmState), so that its e-mail is sent',
     () => raiseAlarm(clients.cloudWatch, options.stage, runId),
     (name) => `${name}: look for its ALARM e-mail now, and OK at its next evaluation (within minutes)`,
+  );
+
+  const region = await clients.cloudFormation.config.region();
+  await step(
+    `a CloudTrail trail logs ${region}'s management events (the tamper alarms see nothing without one)`,
+    () => findManagementTrail(clients.cloudTrail, region),
+    (trail) =>
+      `${trail.name} (${trail.isMultiRegionTrail ? 'multi-Region' : trail.homeRegion}${trail.isOrganizationTrail ? ', organization' : ''}), logging`,
   );
 }

@@ -94,6 +94,20 @@ describe('npm run smoke against the local stand-in', () => {
           cloudFormation: new CloudFormationClient({ region: standIn.region }),
           sts: new STSClient({ region: standIn.region }),
           cloudWatch: new CloudWatchClient({ region: standIn.region }),
+          // The account's organization trail, multi-Region, logging every management event.
+          cloudTrail: {
+            describeTrails: async () => [
+              {
+                name: 'org',
+                trailArn: 'arn:aws:cloudtrail:eu-west-1:1:trail/org',
+                homeRegion: 'eu-west-1',
+                isMultiRegionTrail: true,
+                isOrganizationTrail: true,
+              },
+            ],
+            eventSelectors: async () => ({ basic: [{ readWriteType: 'All', includeManagementEvents: true }] }),
+            isLogging: async () => true,
+          },
           asParty: (credentials) => ({ s3: createS3Client({ credentials }), sqs: createSqsClient({ credentials }) }),
         },
         { stage: 'sandbox', rows: 100, timeoutSeconds: 60, receiveWaitSeconds: 1, runId: 'local-1' },
@@ -114,8 +128,10 @@ describe('npm run smoke against the local stand-in', () => {
       '→ VDAB sends a validation decision on its inbound queue',
       '→ PPS reads the decision on its outbound queue',
       '→ set an alarm to ALARM (SetAlarmState), so that its e-mail is sent',
+      `→ a CloudTrail trail logs ${standIn.region}'s management events (the tamper alarms see nothing without one)`,
     ]);
-    expect(lines.filter((l) => l.startsWith('  ✓'))).toHaveLength(9);
+    expect(lines.filter((l) => l.startsWith('  ✓'))).toHaveLength(10);
+    expect(lines).toContain('  ✓ org (multi-Region, organization), logging');
     expect(lines).toContain('  ✓ validation.decision smoke-val-local-1 from VDAB: VALIDATED');
     // Each recipient got as many records as its batch.completed counts.
     for (const line of lines.filter((l) => l.includes('batch.records messages'))) {

@@ -92,6 +92,7 @@ describe('the smoke steps', () => {
         cloudFormation: new CloudFormationClient(REGION),
         sts: new STSClient(REGION),
         cloudWatch: new CloudWatchClient(REGION),
+        cloudTrail: { describeTrails: async () => [], eventSelectors: async () => ({}), isLogging: async () => false },
         asParty: () => ({ s3: new S3Client(REGION), sqs: new SQSClient(REGION) }),
       },
       { stage: 'sandbox', rows: 5, timeoutSeconds: 1 },
