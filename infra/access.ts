@@ -41,14 +41,8 @@ export interface TableActions {
   readonly indexes?: readonly string[];
 }
 
-/**
- * The DynamoDB actions each function calls on each of its tables, exactly: the commands that the
- * adapters it wires send, in the methods it calls (lock-down.test.ts reads them from the adapters'
- * source). No BatchGetItem, Scan or DeleteItem anywhere; the corrections index is queried only by
- * pps-inbound (a decision names its correction by id). The table list must be the one the function
- * declares (`uses.tables` in shared/topology.ts), which synthesis checks.
- */
-export const FUNCTION_TABLE_ACTIONS: Record<string, Readonly<Partial<Record<TableKey, TableActions>>>> = {
+/** The DynamoDB actions of the functions that run use cases of their own. */
+const OWN_TABLE_ACTIONS = {
   'split-batch': {
     // DynamoManifestStore: claim (PutItem), state changes (UpdateItem), read (GetItem).
     batches: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
@@ -85,15 +79,22 @@ export const FUNCTION_TABLE_ACTIONS: Record<string, Readonly<Partial<Record<Tabl
     // DynamoRefusedMessages.list: one channel's partition.
     refusedMessages: { table: ['dynamodb:Query'] },
   },
-};
+} satisfies Record<string, Readonly<Partial<Record<TableKey, TableActions>>>>;
 
 /**
- * The operators' move-only tools run the use cases of other functions, so they call exactly what
- * those call: the re-notify tool split-batch's, the dead-letter tool region-inbound's and
- * pps-inbound's together (one DLQ of either kind per run).
+ * The DynamoDB actions each function calls on each of its tables, exactly: the commands that the
+ * adapters it wires send, in the methods it calls (lock-down.test.ts reads them from the adapters'
+ * source). No BatchGetItem, Scan or DeleteItem anywhere; the corrections index is queried only by
+ * pps-inbound's use case (a decision names its correction by id). The table list must be the one the
+ * function declares (`uses.tables` in shared/topology.ts), which synthesis checks. The operators'
+ * move-only tools run the use cases of other functions, so they call exactly what those call: the
+ * re-notify tool split-batch's, the dead-letter tool region-inbound's and pps-inbound's together.
  */
-FUNCTION_TABLE_ACTIONS['operator-renotify-file'] = FUNCTION_TABLE_ACTIONS['split-batch']!;
-FUNCTION_TABLE_ACTIONS['operator-reprocess-dead-letters'] = unionOf(FUNCTION_TABLE_ACTIONS['region-inbound']!, FUNCTION_TABLE_ACTIONS['pps-inbound']!);
+export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Record<TableKey, TableActions>>>>> = {
+  ...OWN_TABLE_ACTIONS,
+  'operator-renotify-file': OWN_TABLE_ACTIONS['split-batch'],
+  'operator-reprocess-dead-letters': unionOf(OWN_TABLE_ACTIONS['region-inbound'], OWN_TABLE_ACTIONS['pps-inbound']),
+};
 
 /** The table actions of two functions together, each list sorted. */
 function unionOf(

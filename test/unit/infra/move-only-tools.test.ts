@@ -46,13 +46,13 @@ describe('operator-reprocess-dead-letters', () => {
     expect(DEAD_LETTER_DRAIN_ACTIONS).toEqual(['sqs:DeleteMessage', 'sqs:ReceiveMessage']);
     const drained = names(drain.Resource);
     expect(drained).toHaveLength(3);
-    INBOUND.forEach((spec, i) => expect(drained[i]).toMatch(exported(s.hub.stateful.queue(spec).deadLetterQueue, 'Arn')));
+    for (const [i, spec] of INBOUND.entries()) expect(drained[i]).toMatch(exported(s.hub.stateful.queue(spec).deadLetterQueue, 'Arn'));
     // It sends only where the inbound use cases answer: never on an inbound queue, nor on a DLQ.
     const send = statements.find((st) => st.Sid === 'SendToQueues')!;
     const sentTo = names(send.Resource);
     const expected = [QUEUES.ppsOutbound, QUEUES.recipientOutbound.VDAB, QUEUES.recipientOutbound.ACTIRIS, QUEUES.ocmwOutbound];
     expect(sentTo).toHaveLength(expected.length);
-    expected.forEach((spec, i) => expect(sentTo[i]).toMatch(exported(s.hub.stateful.queue(spec).queue, 'Arn')));
+    for (const [i, spec] of expected.entries()) expect(sentTo[i]).toMatch(exported(s.hub.stateful.queue(spec).queue, 'Arn'));
     const sqsStatements = statements.filter((st) => [st.Action].flat().some((a) => String(a).startsWith('sqs:')));
     expect(sqsStatements.map((st) => st.Sid)).toEqual(['DrainDeadLetters', 'SendToQueues']);
     for (const spec of allQueues().filter((q) => INBOUND.includes(q))) {
