@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dump } from 'js-yaml';
 import { STAGES } from '../infra/config';
-import { FIXED_PORTS } from '../local/stand-in';
+import { FIXED_PORTS } from '../local/stand-in-environment';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../shared/domain/recipients';
 import { MAX_MESSAGE_BYTES, SCHEMA_VERSION } from '../shared/messages/envelope';
 import { MESSAGE_SCHEMAS, type MessageSchemaName } from '../shared/messages/registry';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedMessage } from '../../../local/stand-in';
+import type { ReceivedMessage } from '../../../local/receive-all';
 import { writeBatchFile } from '../../../scripts/lib/batch-generator';
 import { RegionalConsumer } from '../../../scripts/lib/consumer/consumer';
 import { type ConsumerRecipient, PublishedContract } from '../../../scripts/lib/consumer/contract';
