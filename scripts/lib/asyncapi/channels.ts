@@ -1,7 +1,6 @@
 import { RECEIVE_WAIT_SECONDS } from '../../../infra/constants';
-import { partyQueueName } from '../../../infra/naming';
+import { INBOUND_PREFIX, partyQueueName } from '../../../infra/naming';
 import { CONSUMER_ACTIONS, PARTY_CHANNELS, type Party, queuePhysicalNames } from '../../../infra/party-access';
-import { INBOUND_PREFIX } from '../../../infra/stateful-stack';
 import { BUCKETS, deadLetterQueueOf, QUEUES, type QueueSpec } from '../../../shared/topology';
 import { accessOf, list, MONTHLY_FILE_MESSAGE, messagesOf, NOTIFICATION_MESSAGE, partyPrincipal } from './queue-access';
 

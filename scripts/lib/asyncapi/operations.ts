@@ -1,5 +1,5 @@
+import { INBOUND_PREFIX } from '../../../infra/naming';
 import { PARTY_CHANNELS, type Party } from '../../../infra/party-access';
-import { INBOUND_PREFIX } from '../../../infra/stateful-stack';
 import type { MessageType } from '../../../shared/messages/envelope';
 import { MESSAGE_EXAMPLES } from '../../../shared/messages/examples';
 import type { MessageSchemaName } from '../../../shared/messages/registry';
