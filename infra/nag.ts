@@ -37,7 +37,7 @@ export const OPERATOR_OBJECT_WILDCARD_REASONS = {
   reports:
     'The report of a refused file is read to see why it was refused; its key (<period>/<batchId>.json) is made per batch at run time. Read only (s3:GetObject); reports hold no national number.',
   inbound:
-    "A refused or undelivered file is re-emitted by copying it onto itself under monthly/ (README, Runbook); its key is the PPS's. Get and put under monthly/ only, with the inbound key only (the bucket policy).",
+    "A refused or undelivered file is re-emitted by copying it onto itself under monthly/ (docs/operators.md#reprocess-a-refused-file-after-a-fix); its key is the PPS's. Get and put under monthly/ only, with the inbound key only (the bucket policy).",
 } as const;
 
 /** Acknowledges the IAM5 finding of one S3 object-ARN wildcard on `scope` (a function's role). */
@@ -80,13 +80,13 @@ export function acknowledgeFindings(stateful: Stack): void {
 /** The Serverless findings the hub's design answers otherwise, each with its reason. */
 export const SERVERLESS_REASONS = {
   dlqHasNoDlq:
-    'A dead-letter queue is the end of the line: its messages are the ones that failed five receives, kept 14 days under the "DLQ not empty" alarm and redriven by an operator (README, Runbook, "Redrive a DLQ"). A DLQ of a DLQ would only move them out of that alarm\'s sight.',
+    'A dead-letter queue is the end of the line: its messages are the ones that failed five receives, kept 14 days under the "DLQ not empty" alarm and redriven by an operator (docs/operators.md#redrive-a-dlq). A DLQ of a DLQ would only move them out of that alarm\'s sight.',
   sqsTriggerHasNoDestination:
     "An SQS event source cannot have an on-failure destination (Lambda supports it for stream and Kafka sources only): a record that fails stays on its queue, is received again, and after five receives moves to the queue's own DLQ, which alarms.",
   functionHasNoDlq:
     "The function is only invoked synchronously, by its SQS event source mapping: a Lambda DLQ catches failed asynchronous invocations, which never happen here. Failed records go to the source queue's DLQ.",
   noTracing:
-    'No X-Ray tracing, on purpose (README, "Readable failures"): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
+    'No X-Ray tracing, on purpose (docs/operators.md#readable-failures): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
   emailHasNoDlq:
     "The subscription is the operators' e-mail address: SNS retries an e-mail delivery on its own schedule, and an alarm that was not mailed still shows on the dashboard's alarm panel. A DLQ of undelivered alarm mails would be read by nobody.",
 } as const;

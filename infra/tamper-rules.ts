@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { RUNBOOK_PAGE } from './alarms';
 import { CLOUDTRAIL_API_CALL, TAMPER_RUNBOOK, type TamperRuleSpec } from './constructs/tamper-alarm';
 import { hubStackPrefix } from './naming';
 
@@ -117,7 +118,7 @@ function changeMessage(service: string, resource: string): events.RuleTargetInpu
     `art60 hub lock-down: ${service} ${field('$.detail.eventName')} on ${resource} by ${field('$.detail.userIdentity.arn')} ` +
       `from ${field('$.detail.sourceIPAddress')} at ${field('$.detail.eventTime')} in ${field('$.region')} ` +
       `(error: ${field('$.detail.errorCode')}). Expected only during a deployment by the CloudFormation execution role; ` +
-      `otherwise treat it as a security event (README.md, Runbook, "${TAMPER_RUNBOOK.tampered}").`,
+      `otherwise treat it as a security event (${RUNBOOK_PAGE}#${TAMPER_RUNBOOK.tampered}).`,
   );
 }
 
@@ -222,7 +223,7 @@ export function statefulTamperRules(t: StatefulTamperTargets): TamperRuleSpec[] 
           `as session ${field('$.detail.responseElements.assumedRoleUser.arn')}, source identity ` +
           `${field('$.detail.requestParameters.sourceIdentity')}, from ${field('$.detail.sourceIPAddress')} at ` +
           `${field('$.detail.eventTime')} (error: ${field('$.detail.errorCode')}). Check that this person was on duty ` +
-          `(README.md, Runbook, "${TAMPER_RUNBOOK.operatorAssumed}").`,
+          `(${RUNBOOK_PAGE}#${TAMPER_RUNBOOK.operatorAssumed}).`,
       ),
     },
     {

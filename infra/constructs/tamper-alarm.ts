@@ -7,17 +7,18 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RUNBOOK_PAGE } from '../alarms';
 import { acknowledgeServerless, SERVERLESS_REASONS } from '../nag';
 import { hubStackPrefix, nameAfterStack } from '../naming';
 
 /** The detail type of a management call recorded by CloudTrail, as EventBridge receives it. */
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
 
-/** The runbook sections (README, Runbook) that the tamper rules' mails and alarms name. */
+/** The runbook sections that the tamper rules' mails and alarms name: anchors of their headings in {@link RUNBOOK_PAGE}. */
 export const TAMPER_RUNBOOK = {
-  tampered: 'A tamper alarm fires',
-  operatorAssumed: 'The operator role was assumed',
-  deliveryFailed: 'A tamper rule fails to deliver',
+  tampered: 'a-tamper-alarm-fires',
+  operatorAssumed: 'the-operator-role-was-assumed',
+  deliveryFailed: 'a-tamper-rule-fails-to-deliver',
 } as const;
 
 /** The suffix of every tamper dead-letter queue's name (`<stack>-tamper-dead-letters`), which the operations key names. */
@@ -51,7 +52,7 @@ export interface TamperAlarmProps {
  * (encrypted, writable by EventBridge for these rules only) and retries for 24 hours; an alarm
  * fires when a rule fails to deliver (`AWS/Events` `FailedInvocations` of the rule) or when the
  * dead-letter queue holds an event. Needs a CloudTrail trail that logs management events in this
- * region (README, "Tamper alarms").
+ * region (docs/deployers.md, the trail requirement).
  */
 export class TamperAlarm extends Construct {
   readonly rules: events.Rule[];
@@ -106,7 +107,7 @@ export class TamperAlarm extends Construct {
     const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
       const a = new cloudwatch.Alarm(this, id, {
         alarmName: nameAfterStack(id),
-        alarmDescription: `${description}. Runbook: README.md, Runbook, "${TAMPER_RUNBOOK.deliveryFailed}"`,
+        alarmDescription: `${description}. Runbook: ${RUNBOOK_PAGE}#${TAMPER_RUNBOOK.deliveryFailed}`,
         metric,
         threshold: 1,
         evaluationPeriods: 1,

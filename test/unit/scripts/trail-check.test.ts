@@ -5,7 +5,7 @@ import {
   type TrailReader,
   type TrailSummary,
   WATCHED_EVENT_SOURCES,
-} from '../../../scripts/lib/trail-check';
+} from '../../../scripts/lib/smoke/trail-check';
 
 /** The smoke test's check that a trail logs the management events the tamper alarms need, on a played CloudTrail. */
 
@@ -93,7 +93,9 @@ describe('advanced event selectors', () => {
 
 describe('the CloudTrail reader', () => {
   it('fails its first call with the command that installs the SDK client, while the package is not installed', async () => {
-    const { cloudTrailReader, CLOUDTRAIL_PACKAGE, CLOUDTRAIL_PACKAGE_VERSION } = await import('../../../scripts/lib/cloudtrail-reader');
+    const { cloudTrailReader, CLOUDTRAIL_PACKAGE, CLOUDTRAIL_PACKAGE_VERSION } = await import(
+      '../../../scripts/lib/smoke/cloudtrail-reader'
+    );
     let installed = true;
     try {
       await import(/* @vite-ignore */ CLOUDTRAIL_PACKAGE);

@@ -1,4 +1,4 @@
-import { SDK_RETRY } from '../../shared/adapters/aws-clients';
+import { SDK_RETRY } from '../../../shared/adapters/aws-clients';
 import type { TrailReader, TrailSelectors, TrailSummary } from './trail-check';
 
 /**

@@ -2,7 +2,7 @@
  * The tamper alarms (infra/constructs/tamper-alarm.ts) see what CloudTrail records: a trail must log
  * the management events (write calls at least) of the hub's region, of every service the rules
  * watch, and be logging. The smoke test checks it through this port, which the CloudTrail SDK
- * implements (scripts/lib/cloudtrail-reader.ts) and the tests play.
+ * implements (scripts/lib/smoke/cloudtrail-reader.ts) and the tests play.
  */
 
 /** A trail as DescribeTrails lists it (shadow trails included: a multi-Region or organization trail of another home Region). */
