@@ -12,7 +12,7 @@ import {
   PARTY_OUTBOUND_QUEUES,
   RETURN_FLOW_FUNCTIONS,
 } from './monitoring-metrics';
-import { nameAfterStack } from './naming';
+import { nameAfterStack, RUNBOOK_PAGE } from './naming';
 import type { StatefulStack } from './stateful-stack';
 
 /**
@@ -31,8 +31,8 @@ export const RUNBOOK = {
   functionErrors: 'a-function-fails',
 } as const;
 
-/** Where the operators' runbook is, relative to the repository's root. */
-export const RUNBOOK_PAGE = 'docs/operators.md';
+// Where the operators' runbook is (infra/naming.ts): the tamper rules name it too.
+export { RUNBOOK_PAGE } from './naming';
 
 export interface HubAlarmsProps {
   readonly stateful: StatefulStack;

@@ -77,3 +77,6 @@ export function outputKey(constructId: string): string {
 export function nameAfterStack(suffix: string): string {
   return Fn.join('-', [Aws.STACK_NAME, suffix]);
 }
+
+/** Where the operators' runbook is, relative to the repository's root: each alarm names a section of it. */
+export const RUNBOOK_PAGE = 'docs/operators.md';

@@ -7,9 +7,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { RUNBOOK_PAGE } from './alarms';
 import { CLOUDTRAIL_API_CALL, TAMPER_RUNBOOK, type TamperRuleSpec } from './constructs/tamper-alarm';
-import { hubStackPrefix } from './naming';
+import { hubStackPrefix, RUNBOOK_PAGE } from './naming';
 
 /**
  * What the tamper rules watch, service by service: CloudTrail's names of the calls (its

@@ -7,9 +7,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RUNBOOK_PAGE } from '../alarms';
 import { acknowledgeServerless, SERVERLESS_REASONS } from '../nag';
-import { hubStackPrefix, nameAfterStack } from '../naming';
+import { hubStackPrefix, nameAfterStack, RUNBOOK_PAGE } from '../naming';
 
 /** The detail type of a management call recorded by CloudTrail, as EventBridge receives it. */
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
