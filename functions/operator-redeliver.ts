@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
 import { S3BlobStore } from '../shared/adapters/s3-blob-store';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
@@ -10,6 +11,7 @@ import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '..
 import { type RedeliverDeps, type RedeliverRequest, redeliverRequestSchema, redeliverTool } from '../shared/domain/operations/redeliver';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { logger } from '../shared/observability';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -26,7 +28,7 @@ export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): 
   const urls = Object.fromEntries(RECIPIENTS.map((r) => [r, queueUrlOf(config, QUEUES.recipientOutbound[r])])) as Record<Recipient, string>;
   return {
     archive: new S3BlobStore(config.buckets.archive),
-    manifests: new DynamoManifestStore(config.tables.batches),
+    manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (recipient) => urls[recipient],
   };

@@ -12,7 +12,7 @@ import { type FunctionConfig, queueArnOf, queueUrlOf, readFunctionConfig } from 
 import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
 import { type PpsFlowDeps, processPpsMessage } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -41,7 +41,7 @@ export function ppsInboundDependencies(config: PpsInboundConfig): PpsInboundDepe
       corrections: new DynamoCorrections(client, config.tables.corrections),
       refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
       publisher: new SqsPublisher(),
-      clock: systemClock,
+      clock: functionClock,
       config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },
     },
   };

@@ -16,7 +16,7 @@ import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../shared/domain/
 import { inszHmac } from '../shared/domain/return-flows/disclosures';
 import { processRegionMessage, type RegionFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -54,7 +54,7 @@ export function regionInboundDependencies(config: RegionInboundConfig): RegionIn
       corrections: new DynamoCorrections(client, config.tables.corrections),
       refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
       publisher: new SqsPublisher(),
-      clock: systemClock,
+      clock: functionClock,
       config: { ...returnFlowConfigOf(config), recipientKbos: config.settings.recipientKbos },
       // A correction's INSZ is compared with the delivered line's keyed hash (LINE_MISMATCH).
       personKey: async (insz) => inszHmac(await disclosureKey(), insz),

@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoClient } from '../shared/adapters/aws-clients';
+import { dynamoClient, dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { recordBatchOutcome, recordFailedNotifications } from '../shared/adapters/batch-metrics';
 import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
@@ -16,7 +16,7 @@ import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/c
 import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -51,15 +51,16 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       staging: new S3BlobStore(config.buckets.staging),
       archive: new S3BlobStore(config.buckets.archive),
       reports: new S3BlobStore(config.buckets.reports),
-      manifests: new DynamoManifestStore(config.tables.batches),
+      manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
       ledger: new DynamoDeliveryLedger(
         dynamoClient(),
         { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures },
         disclosureKeyReader(config.disclosureKey),
+        functionClock,
       ),
       publisher: new SqsPublisher(),
       recipientQueueUrl: (recipient) => recipientQueueUrls[recipient],
-      clock: systemClock,
+      clock: functionClock,
       maxRejectedShare: config.settings.maxRejectedShare,
       newAttemptId: randomUUID,
       // A crashed attempt's lease runs out when a retry can come: after the function's timeout.
