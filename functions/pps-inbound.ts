@@ -6,9 +6,17 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
 import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
+import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { type RedeliveryOptions, withRedelivery } from '../shared/adapters/sqs-redelivery';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { type FunctionConfig, queueArnOf, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
+import {
+  type FunctionConfig,
+  queueArnOf,
+  queueUrlOf,
+  readFunctionConfig,
+  triggerQueueUrlsOf,
+} from '../shared/configuration/function-config';
 import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
 import { type PpsFlowDeps, processPpsMessage } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
@@ -59,13 +67,23 @@ export function ppsInboundRecordHandler(deps: PpsInboundDependencies): (record: 
         eventSourceARN: record.eventSourceARN,
         sqsMessageId: record.messageId,
       });
-      throw new Error(`${record.eventSourceARN} is not the PPS's inbound queue`);
+      throw new PermanentFailure(`${record.eventSourceARN} is not the PPS's inbound queue`);
     }
     reportOutcome('PPS', record.messageId, await processPpsMessage(deps.returnFlow, receivedMessageOf(record)));
   };
 }
 
-const recordHandler = ppsInboundRecordHandler(ppsInboundDependencies(readFunctionConfig(FUNCTIONS.ppsInbound)));
+/**
+ * When a failed message comes again: after a backoff that grows with its receives (a transient
+ * failure), or at once toward its dead-letter queue (a record from a queue that is no channel).
+ * A refused message is no failure: it was answered.
+ */
+export function ppsInboundRedelivery(config: PpsInboundConfig): RedeliveryOptions {
+  return { backoff: REDELIVERY_BACKOFF[FUNCTIONS.ppsInbound.name], queueUrlOf: triggerQueueUrlsOf(config, FUNCTIONS.ppsInbound) };
+}
+
+const config = readFunctionConfig(FUNCTIONS.ppsInbound);
+const recordHandler = withRedelivery(ppsInboundRecordHandler(ppsInboundDependencies(config)), ppsInboundRedelivery(config));
 const processor = new BatchProcessor(EventType.SQS);
 
 // A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.

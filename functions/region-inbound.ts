@@ -8,9 +8,11 @@ import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
 import { DynamoPaymentLines } from '../shared/adapters/dynamo-payment-lines';
 import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
+import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
+import { type RedeliveryOptions, withRedelivery } from '../shared/adapters/sqs-redelivery';
 import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { type FunctionConfig, queueArnOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { type FunctionConfig, queueArnOf, readFunctionConfig, triggerQueueUrlsOf } from '../shared/configuration/function-config';
 import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../shared/domain/recipients';
 import { inszHmac } from '../shared/domain/return-flows/disclosures';
@@ -76,13 +78,23 @@ export function regionInboundRecordHandler(deps: RegionInboundDependencies): (re
         eventSourceARN: record.eventSourceARN,
         sqsMessageId: record.messageId,
       });
-      throw new Error(`no recipient channel has ARN ${record.eventSourceARN}`);
+      throw new PermanentFailure(`no recipient channel has ARN ${record.eventSourceARN}`);
     }
     reportOutcome(channel, record.messageId, await processRegionMessage(deps.returnFlow, channel, receivedMessageOf(record)));
   };
 }
 
-const recordHandler = regionInboundRecordHandler(regionInboundDependencies(readFunctionConfig(FUNCTIONS.regionInbound)));
+/**
+ * When a failed message comes again: after a backoff that grows with its receives (a transient
+ * failure), or at once toward its dead-letter queue (a record from a queue that is no channel).
+ * A refused message is no failure: it was answered.
+ */
+export function regionInboundRedelivery(config: RegionInboundConfig): RedeliveryOptions {
+  return { backoff: REDELIVERY_BACKOFF[FUNCTIONS.regionInbound.name], queueUrlOf: triggerQueueUrlsOf(config, FUNCTIONS.regionInbound) };
+}
+
+const config = readFunctionConfig(FUNCTIONS.regionInbound);
+const recordHandler = withRedelivery(regionInboundRecordHandler(regionInboundDependencies(config)), regionInboundRedelivery(config));
 const processor = new BatchProcessor(EventType.SQS);
 
 // A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.

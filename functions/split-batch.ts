@@ -9,10 +9,12 @@ import { recordBatchOutcome, recordFailedNotifications } from '../shared/adapter
 import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
+import { REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { openS3Object, S3BlobStore } from '../shared/adapters/s3-blob-store';
 import { type CreatedObject, createdObjects, NotAnS3NotificationError } from '../shared/adapters/s3-notification';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { type RedeliveryOptions, withRedelivery } from '../shared/adapters/sqs-redelivery';
+import { type FunctionConfig, queueUrlOf, readFunctionConfig, triggerQueueUrlsOf } from '../shared/configuration/function-config';
 import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { logger, metrics } from '../shared/observability';
@@ -71,6 +73,14 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
 }
 
 /**
+ * When a failed notification comes again: after a backoff from the batch's lease on (a transient
+ * failure), or at once toward its dead-letter queue (a body that is not an S3 notification).
+ */
+export function splitBatchRedelivery(config: SplitBatchConfig): RedeliveryOptions {
+  return { backoff: REDELIVERY_BACKOFF[FUNCTIONS.splitBatch.name], queueUrlOf: triggerQueueUrlsOf(config, FUNCTIONS.splitBatch) };
+}
+
+/**
  * The handler of one notification: each inbound object it names is processed as a batch file.
  * Throws, so that SQS retries the notification (and, after five receives, moves it to the DLQ),
  * on a transient failure and on a body that is not an S3 notification.
@@ -106,7 +116,8 @@ export function splitBatchRecordHandler(deps: SplitBatchDependencies): (record: 
   };
 }
 
-const recordHandler = splitBatchRecordHandler(splitBatchDependencies(readFunctionConfig(FUNCTIONS.splitBatch)));
+const config = readFunctionConfig(FUNCTIONS.splitBatch);
+const recordHandler = withRedelivery(splitBatchRecordHandler(splitBatchDependencies(config)), splitBatchRedelivery(config));
 const processor = new BatchProcessor(EventType.SQS);
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {

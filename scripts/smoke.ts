@@ -12,7 +12,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
-import { createS3Client, createSqsClient, SDK_RETRY } from '../shared/adapters/aws-clients';
+import { awsClientSettings, createS3Client, createSqsClient } from '../shared/adapters/aws-clients';
 import { parseSmokeArguments, runSmoke, SMOKE_USAGE, SmokeFailure } from './lib/smoke';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,9 +27,9 @@ if (parsed.kind === 'help') {
   try {
     await runSmoke(
       {
-        cloudFormation: new CloudFormationClient({ ...SDK_RETRY }),
-        sts: new STSClient({ ...SDK_RETRY }),
-        cloudWatch: new CloudWatchClient({ ...SDK_RETRY }),
+        cloudFormation: new CloudFormationClient(awsClientSettings('other')),
+        sts: new STSClient(awsClientSettings('other')),
+        cloudWatch: new CloudWatchClient(awsClientSettings('other')),
         asParty: (credentials) => ({ s3: createS3Client({ credentials }), sqs: createSqsClient({ credentials }) }),
       },
       parsed.options,

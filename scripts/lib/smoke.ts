@@ -6,6 +6,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { hubStackPrefix, INBOUND_PREFIX, outputKey } from '../../infra/naming';
+import { longPollRequestTimeoutMs } from '../../shared/adapters/aws-clients';
 import { RECIPIENTS, type Recipient } from '../../shared/domain/recipients';
 import { QUEUES, type QueueSpec } from '../../shared/topology';
 import { generateBatch } from './batch-generator';
@@ -185,6 +186,7 @@ async function receiveUntil(
         WaitTimeSeconds: waitSeconds,
         MessageAttributeNames: ['All'],
       }),
+      { requestTimeout: longPollRequestTimeoutMs(waitSeconds) },
     );
     for (const m of messages) {
       if (take(bodyOf(m))) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));

@@ -20,6 +20,7 @@ const ENV = {
   [TABLES.corrections.env]: 'corrections-table',
   [TABLES.refusedMessages.env]: 'refused-table',
   [QUEUES.ppsInbound.arnEnv]: ARN('inbound-pps'),
+  [QUEUES.ppsInbound.urlEnv]: URL('inbound-pps'),
   [QUEUES.recipientOutbound.VDAB.urlEnv]: URL('outbound-vdab'),
   [QUEUES.recipientOutbound.ACTIRIS.urlEnv]: URL('outbound-actiris'),
   [QUEUES.ppsOutbound.urlEnv]: URL('outbound-pps'),
