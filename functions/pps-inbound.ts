@@ -8,8 +8,8 @@ import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
 import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
 import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { type RedeliveryOptions, withRedelivery } from '../shared/adapters/sqs-redelivery';
-import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
+import { queueRecordHandler, type RedeliveryOptions } from '../shared/adapters/sqs-redelivery';
+import { receivedMessageOf, reportOutcome, returnMessageLogIds } from '../shared/adapters/sqs-return-message';
 import {
   type FunctionConfig,
   queueArnOf,
@@ -63,10 +63,7 @@ export function ppsInboundRecordHandler(deps: PpsInboundDependencies): (record: 
   return async (record) => {
     if (record.eventSourceARN !== deps.ppsQueueArn) {
       // A misconfigured trigger: only the PPS's inbound queue speaks for the PPS.
-      logger.error('record from a queue that is not the PPS channel', {
-        eventSourceARN: record.eventSourceARN,
-        sqsMessageId: record.messageId,
-      });
+      logger.error('record from a queue that is not the PPS channel', { eventSourceARN: record.eventSourceARN });
       throw new PermanentFailure(`${record.eventSourceARN} is not the PPS's inbound queue`);
     }
     reportOutcome('PPS', record.messageId, await processPpsMessage(deps.returnFlow, receivedMessageOf(record)));
@@ -83,7 +80,11 @@ export function ppsInboundRedelivery(config: PpsInboundConfig): RedeliveryOption
 }
 
 const config = readFunctionConfig(FUNCTIONS.ppsInbound);
-const recordHandler = withRedelivery(ppsInboundRecordHandler(ppsInboundDependencies(config)), ppsInboundRedelivery(config));
+const deps = ppsInboundDependencies(config);
+const recordHandler = queueRecordHandler(ppsInboundRecordHandler(deps), {
+  ...ppsInboundRedelivery(config),
+  idsOf: (record) => returnMessageLogIds(record.eventSourceARN === deps.ppsQueueArn ? 'PPS' : undefined, record),
+});
 const processor = new BatchProcessor(EventType.SQS);
 
 // A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.

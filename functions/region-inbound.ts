@@ -10,8 +10,8 @@ import { DynamoPaymentLines } from '../shared/adapters/dynamo-payment-lines';
 import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
 import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { type RedeliveryOptions, withRedelivery } from '../shared/adapters/sqs-redelivery';
-import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
+import { queueRecordHandler, type RedeliveryOptions } from '../shared/adapters/sqs-redelivery';
+import { receivedMessageOf, reportOutcome, returnMessageLogIds } from '../shared/adapters/sqs-return-message';
 import { type FunctionConfig, queueArnOf, readFunctionConfig, triggerQueueUrlsOf } from '../shared/configuration/function-config';
 import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../shared/domain/recipients';
@@ -74,10 +74,7 @@ export function regionInboundRecordHandler(deps: RegionInboundDependencies): (re
     const channel = deps.channelOf(record.eventSourceARN);
     if (!channel) {
       // A misconfigured trigger: not a sender's fault, so not a refusal.
-      logger.error('record from a queue that is no recipient channel', {
-        eventSourceARN: record.eventSourceARN,
-        sqsMessageId: record.messageId,
-      });
+      logger.error('record from a queue that is no recipient channel', { eventSourceARN: record.eventSourceARN });
       throw new PermanentFailure(`no recipient channel has ARN ${record.eventSourceARN}`);
     }
     reportOutcome(channel, record.messageId, await processRegionMessage(deps.returnFlow, channel, receivedMessageOf(record)));
@@ -94,7 +91,11 @@ export function regionInboundRedelivery(config: RegionInboundConfig): Redelivery
 }
 
 const config = readFunctionConfig(FUNCTIONS.regionInbound);
-const recordHandler = withRedelivery(regionInboundRecordHandler(regionInboundDependencies(config)), regionInboundRedelivery(config));
+const deps = regionInboundDependencies(config);
+const recordHandler = queueRecordHandler(regionInboundRecordHandler(deps), {
+  ...regionInboundRedelivery(config),
+  idsOf: (record) => returnMessageLogIds(deps.channelOf(record.eventSourceARN), record),
+});
 const processor = new BatchProcessor(EventType.SQS);
 
 // A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.

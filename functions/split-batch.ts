@@ -13,11 +13,11 @@ import { REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { openS3Object, S3BlobStore } from '../shared/adapters/s3-blob-store';
 import { type CreatedObject, createdObjects, NotAnS3NotificationError } from '../shared/adapters/s3-notification';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { type RedeliveryOptions, withRedelivery } from '../shared/adapters/sqs-redelivery';
+import { queueRecordHandler, type RedeliveryOptions } from '../shared/adapters/sqs-redelivery';
 import { type FunctionConfig, queueUrlOf, readFunctionConfig, triggerQueueUrlsOf } from '../shared/configuration/function-config';
 import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { logger, metrics } from '../shared/observability';
+import { addLogIds, logger, metrics, withLogIds } from '../shared/observability';
 import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
@@ -68,6 +68,7 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       // A crashed attempt's lease runs out when a retry can come: after the function's timeout.
       leaseMs: FUNCTIONS.splitBatch.timeoutSeconds * 1000,
       onProgress: (rows) => logger.info('reading batch file', { rowsRead: rows }),
+      onBatchNamed: (batchId) => addLogIds({ batchId }),
     },
   };
 }
@@ -92,32 +93,32 @@ export function splitBatchRecordHandler(deps: SplitBatchDependencies): (record: 
       created = createdObjects(record.body, deps.inboundBucket);
     } catch (error) {
       if (error instanceof NotAnS3NotificationError) {
-        logger.error('not an S3 notification: the message fails until it reaches the dead-letter queue', {
-          sqsMessageId: record.messageId,
-          reason: error.message,
-        });
+        logger.error('not an S3 notification: the message goes to the dead-letter queue', { reason: error.message });
       }
       throw error;
     }
     const outcomes: BatchOutcome[] = [];
     for (const { key, receivedAt } of created) {
-      let outcome: BatchOutcome;
-      try {
-        // When S3 received the object, not when this attempt runs: the batch's retention clock.
-        outcome = await processInboundFile({ key, receivedAt, open: () => deps.openInbound(key) }, deps.batch);
-      } catch (error) {
-        logger.error('batch not finished: the notification will be retried', { key, error });
-        throw error;
-      }
-      recordBatchOutcome(key, outcome);
-      outcomes.push(outcome);
+      // Every line about this object carries its key, and its batch's id once its bytes are hashed.
+      await withLogIds({ key }, async () => {
+        let outcome: BatchOutcome;
+        try {
+          // When S3 received the object, not when this attempt runs: the batch's retention clock.
+          outcome = await processInboundFile({ key, receivedAt, open: () => deps.openInbound(key) }, deps.batch);
+        } catch (error) {
+          logger.error('batch not finished: the notification will be retried', { error });
+          throw error;
+        }
+        recordBatchOutcome(key, outcome);
+        outcomes.push(outcome);
+      });
     }
     return outcomes;
   };
 }
 
 const config = readFunctionConfig(FUNCTIONS.splitBatch);
-const recordHandler = withRedelivery(splitBatchRecordHandler(splitBatchDependencies(config)), splitBatchRedelivery(config));
+const recordHandler = queueRecordHandler(splitBatchRecordHandler(splitBatchDependencies(config)), splitBatchRedelivery(config));
 const processor = new BatchProcessor(EventType.SQS);
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {

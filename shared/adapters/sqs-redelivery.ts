@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { logger } from '../observability';
+import { type LogIds, logger, withLogIds } from '../observability';
 import { sqsClient } from './aws-clients';
 import { type Backoff, PermanentFailure, redeliveryDelaySeconds } from './retry-policy';
 
@@ -73,4 +73,20 @@ export function withRedelivery<R>(
       throw error;
     }
   };
+}
+
+/**
+ * A queue-fed function's handler of one record, in one shape for all: every line it logs carries
+ * the record's ids (SQS's id and receive count, and what `idsOf` reads from it), and its failures
+ * are redelivered by the backoff ({@link withRedelivery}).
+ */
+export function queueRecordHandler<R>(
+  handle: (record: SQSRecord) => Promise<R>,
+  options: RedeliveryOptions & { readonly idsOf?: (record: SQSRecord) => LogIds },
+): (record: SQSRecord) => Promise<R> {
+  const redelivered = withRedelivery(handle, options);
+  return (record) =>
+    withLogIds({ sqsMessageId: record.messageId, receiveCount: receiveCountOf(record), ...options.idsOf?.(record) }, () =>
+      redelivered(record),
+    );
 }

@@ -1,7 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
+import { RETURNING_RECIPIENTS } from '../domain/recipients';
+import { correctionIdOf } from '../domain/return-flows/ids';
 import type { Channel, ChannelMessage, ReturnOutcome } from '../domain/return-flows/return-message';
-import { logger, METRIC, metrics } from '../observability';
+import { type LogIds, logger, METRIC, metrics } from '../observability';
 import { type Clock, functionClock } from '../ports';
 
 /**
@@ -18,6 +20,41 @@ export function receivedMessageOf(record: SQSRecord, clock: Clock = functionCloc
     sqsMessageId: record.messageId,
     sentTimestampMs: Number.isFinite(sent) && sent > 0 ? sent : clock().getTime(),
     ...(typeAttribute !== undefined ? { typeAttribute } : {}),
+  };
+}
+
+/** A field of a body read as it came: a string of at most 128 characters (the envelope's limit), or nothing. */
+function idField(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  return typeof value === 'string' && value.length > 0 && value.length <= 128 ? value : undefined;
+}
+
+/**
+ * The ids a return message's log lines carry, read from its body as it came (before any check: a
+ * message refused as malformed is still found by them): its envelope's `messageId` and `type`, a
+ * decision's `decisionId`, a correction's `correctionId` (a request's derived from its requester
+ * and `requestId`, as the hub names it). Nothing else of the body, ever.
+ */
+export function returnMessageLogIds(channel: Channel | undefined, record: SQSRecord): LogIds {
+  let body: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(record.body);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return channel === undefined ? {} : { channel };
+    body = parsed as Record<string, unknown>;
+  } catch {
+    return channel === undefined ? {} : { channel };
+  }
+  const requestId = idField(body, 'requestId');
+  const requester = RETURNING_RECIPIENTS.find((r) => r === channel);
+  const correctionId =
+    idField(body, 'correctionId') ??
+    (requestId !== undefined && requester !== undefined ? correctionIdOf(requester, requestId) : undefined);
+  return {
+    ...(channel !== undefined ? { channel } : {}),
+    messageId: idField(body, 'messageId'),
+    messageType: idField(body, 'type'),
+    decisionId: idField(body, 'decisionId'),
+    correctionId,
   };
 }
 

@@ -8,7 +8,8 @@ vi.hoisted(() => {
 });
 
 const { logger, metrics } = await import('../../../shared/observability');
-const { receivedMessageOf, reportOutcome } = await import('../../../shared/adapters/sqs-return-message');
+const { receivedMessageOf, reportOutcome, returnMessageLogIds } = await import('../../../shared/adapters/sqs-return-message');
+const { correctionIdOf } = await import('../../../shared/domain/return-flows/ids');
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -62,5 +63,43 @@ describe('receivedMessageOf', () => {
       typeAttribute: 'validation.decision',
     });
     expect(receivedMessageOf(record({}), clock).sentTimestampMs).toBe(Date.parse('2026-01-02T03:04:05.000Z'));
+  });
+});
+
+describe('returnMessageLogIds', () => {
+  const record = (body: string) => ({ body, messageId: 'sqs-9', attributes: {}, messageAttributes: {} }) as never;
+
+  it('reads the ids a return message names, and only them', () => {
+    const decision = JSON.stringify({
+      type: 'validation.decision',
+      messageId: 'vdab-1',
+      decisionId: 'VAL-1',
+      insz: '85073003328',
+      reference: 'R',
+    });
+    expect(returnMessageLogIds('VDAB', record(decision))).toEqual({
+      channel: 'VDAB',
+      messageId: 'vdab-1',
+      messageType: 'validation.decision',
+      decisionId: 'VAL-1',
+      correctionId: undefined,
+    });
+    const ppsDecision = JSON.stringify({ type: 'correction.decision', messageId: 'pps-1', correctionId: 'cor-abc' });
+    expect(returnMessageLogIds('PPS', record(ppsDecision))).toMatchObject({ correctionId: 'cor-abc' });
+  });
+
+  it('names a correction request by the id the hub gives it (requester and requestId)', () => {
+    const request = JSON.stringify({ type: 'correction.request', messageId: 'vdab-2', requestId: 'REQ-1' });
+    expect(returnMessageLogIds('VDAB', record(request)).correctionId).toBe(correctionIdOf('VDAB', 'REQ-1'));
+    expect(returnMessageLogIds('ACTIRIS', record(request)).correctionId).not.toBe(correctionIdOf('VDAB', 'REQ-1'));
+  });
+
+  it('gives only the channel for a body that is not a JSON object, and skips ids that are not short strings', () => {
+    expect(returnMessageLogIds('PPS', record('{'))).toEqual({ channel: 'PPS' });
+    expect(returnMessageLogIds(undefined, record('[1]'))).toEqual({});
+    expect(returnMessageLogIds('VDAB', record(JSON.stringify({ messageId: 7, decisionId: 'x'.repeat(129) })))).toMatchObject({
+      messageId: undefined,
+      decisionId: undefined,
+    });
   });
 });

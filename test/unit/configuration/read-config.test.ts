@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readDisclosureKeySource } from '../../../shared/configuration/disclosure-key-source';
-import { configSchemaOf, queueArnOf, queueUrlOf, readFunctionConfig, triggerQueueUrlsOf } from '../../../shared/configuration/function-config';
+import {
+  configSchemaOf,
+  queueArnOf,
+  queueUrlOf,
+  readFunctionConfig,
+  triggerQueueUrlsOf,
+} from '../../../shared/configuration/function-config';
 import { ConfigurationError, json, readConfig, secret, share, text, wholeNumber } from '../../../shared/configuration/read-config';
 import { variablesOf } from '../../../shared/function-environment';
 import { FUNCTIONS, QUEUES } from '../../../shared/topology';
