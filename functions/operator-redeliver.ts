@@ -10,7 +10,7 @@ import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/c
 import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '../shared/domain/operations/operator-tool';
 import { type RedeliverDeps, type RedeliverRequest, redeliverRequestSchema, redeliverTool } from '../shared/domain/operations/redeliver';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { logger } from '../shared/observability';
+import { logger, withLogIds } from '../shared/observability';
 import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
@@ -37,8 +37,9 @@ export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): 
 const tool = redeliverTool(operatorRedeliverDependencies(readFunctionConfig(FUNCTIONS.operatorRedeliver)));
 const audit = auditLogOf(logger);
 
+// Every line of a re-delivery (its audit line, a send's retries) names the batch it re-delivers.
 export const handler = middy((event: ParsedRequest<RedeliverRequest>, context: Context) =>
-  answerOperator(tool, event, invocationOf(context), audit),
+  withLogIds(event.success ? { batchId: event.data.batchId } : {}, () => answerOperator(tool, event, invocationOf(context), audit)),
 )
   .use(injectLambdaContext(logger))
   .use(parser({ schema: redeliverRequestSchema, safeParse: true }));
