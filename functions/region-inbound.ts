@@ -3,9 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { regionFlowDependencies } from '../shared/adapters/return-flow-dependencies';
-import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { type FunctionConfig, queueArnOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { queueRecordHandler, type RedeliveryOptions } from '../shared/adapters/sqs-redelivery';
+import { receivedMessageOf, reportOutcome, returnMessageLogIds } from '../shared/adapters/sqs-return-message';
+import { type FunctionConfig, queueArnOf, readFunctionConfig, triggerQueueUrlsOf } from '../shared/configuration/function-config';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../shared/domain/recipients';
 import { processRegionMessage, type RegionFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
@@ -53,17 +55,28 @@ export function regionInboundRecordHandler(deps: RegionInboundDependencies): (re
     const channel = deps.channelOf(record.eventSourceARN);
     if (!channel) {
       // A misconfigured trigger: not a sender's fault, so not a refusal.
-      logger.error('record from a queue that is no recipient channel', {
-        eventSourceARN: record.eventSourceARN,
-        sqsMessageId: record.messageId,
-      });
-      throw new Error(`no recipient channel has ARN ${record.eventSourceARN}`);
+      logger.error('record from a queue that is no recipient channel', { eventSourceARN: record.eventSourceARN });
+      throw new PermanentFailure(`no recipient channel has ARN ${record.eventSourceARN}`);
     }
     reportOutcome(channel, record.messageId, await processRegionMessage(deps.returnFlow, channel, receivedMessageOf(record)));
   };
 }
 
-const recordHandler = regionInboundRecordHandler(regionInboundDependencies(readFunctionConfig(FUNCTIONS.regionInbound)));
+/**
+ * When a failed message comes again: after a backoff that grows with its receives (a transient
+ * failure), or at once toward its dead-letter queue (a record from a queue that is no channel).
+ * A refused message is no failure: it was answered.
+ */
+export function regionInboundRedelivery(config: RegionInboundConfig): RedeliveryOptions {
+  return { backoff: REDELIVERY_BACKOFF[FUNCTIONS.regionInbound.name], queueUrlOf: triggerQueueUrlsOf(config, FUNCTIONS.regionInbound) };
+}
+
+const config = readFunctionConfig(FUNCTIONS.regionInbound);
+const deps = regionInboundDependencies(config);
+const recordHandler = queueRecordHandler(regionInboundRecordHandler(deps), {
+  ...regionInboundRedelivery(config),
+  idsOf: (record) => returnMessageLogIds(deps.channelOf(record.eventSourceARN), record),
+});
 const processor = new BatchProcessor(EventType.SQS);
 
 // A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.

@@ -5,11 +5,13 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { batchDependencies } from '../shared/adapters/batch-dependencies';
 import { recordBatchOutcome, recordFailedNotifications } from '../shared/adapters/batch-metrics';
+import { REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { openS3Object } from '../shared/adapters/s3-blob-store';
 import { type CreatedObject, createdObjects, NotAnS3NotificationError } from '../shared/adapters/s3-notification';
-import { type FunctionConfig, readFunctionConfig } from '../shared/configuration/function-config';
+import { queueRecordHandler, type RedeliveryOptions } from '../shared/adapters/sqs-redelivery';
+import { type FunctionConfig, readFunctionConfig, triggerQueueUrlsOf } from '../shared/configuration/function-config';
 import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
-import { logger, metrics } from '../shared/observability';
+import { logger, metrics, withLogIds } from '../shared/observability';
 import { FUNCTIONS } from '../shared/topology';
 
 /**
@@ -37,6 +39,14 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
 }
 
 /**
+ * When a failed notification comes again: after a backoff from the batch's lease on (a transient
+ * failure), or at once toward its dead-letter queue (a body that is not an S3 notification).
+ */
+export function splitBatchRedelivery(config: SplitBatchConfig): RedeliveryOptions {
+  return { backoff: REDELIVERY_BACKOFF[FUNCTIONS.splitBatch.name], queueUrlOf: triggerQueueUrlsOf(config, FUNCTIONS.splitBatch) };
+}
+
+/**
  * The handler of one notification: each inbound object it names is processed as a batch file.
  * Throws, so that SQS retries the notification (and, after five receives, moves it to the DLQ),
  * on a transient failure and on a body that is not an S3 notification.
@@ -48,31 +58,32 @@ export function splitBatchRecordHandler(deps: SplitBatchDependencies): (record: 
       created = createdObjects(record.body, deps.inboundBucket);
     } catch (error) {
       if (error instanceof NotAnS3NotificationError) {
-        logger.error('not an S3 notification: the message fails until it reaches the dead-letter queue', {
-          sqsMessageId: record.messageId,
-          reason: error.message,
-        });
+        logger.error('not an S3 notification: the message goes to the dead-letter queue', { reason: error.message });
       }
       throw error;
     }
     const outcomes: BatchOutcome[] = [];
     for (const { key, receivedAt } of created) {
-      let outcome: BatchOutcome;
-      try {
-        // When S3 received the object, not when this attempt runs: the batch's retention clock.
-        outcome = await processInboundFile({ key, receivedAt, open: () => deps.openInbound(key) }, deps.batch);
-      } catch (error) {
-        logger.error('batch not finished: the notification will be retried', { key, error });
-        throw error;
-      }
-      recordBatchOutcome(key, outcome);
-      outcomes.push(outcome);
+      // Every line about this object carries its key, and its batch's id once its bytes are hashed.
+      await withLogIds({ key }, async () => {
+        let outcome: BatchOutcome;
+        try {
+          // When S3 received the object, not when this attempt runs: the batch's retention clock.
+          outcome = await processInboundFile({ key, receivedAt, open: () => deps.openInbound(key) }, deps.batch);
+        } catch (error) {
+          logger.error('batch not finished: the notification will be retried', { error });
+          throw error;
+        }
+        recordBatchOutcome(key, outcome);
+        outcomes.push(outcome);
+      });
     }
     return outcomes;
   };
 }
 
-const recordHandler = splitBatchRecordHandler(splitBatchDependencies(readFunctionConfig(FUNCTIONS.splitBatch)));
+const config = readFunctionConfig(FUNCTIONS.splitBatch);
+const recordHandler = queueRecordHandler(splitBatchRecordHandler(splitBatchDependencies(config)), splitBatchRedelivery(config));
 const processor = new BatchProcessor(EventType.SQS);
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {

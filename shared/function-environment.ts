@@ -36,9 +36,9 @@ export function variablesOf(fn: FunctionDeclaration): FunctionVariable[] {
   const { uses } = fn;
   const queueUrl = (queue: QueueSpec): FunctionVariable => ({ name: queue.urlEnv, source: { kind: 'queueUrl', queue } });
   return [
-    ...(uses.sendersByQueue
-      ? fn.triggers.map((queue): FunctionVariable => ({ name: queue.arnEnv, source: { kind: 'queueArn', queue } }))
-      : []),
+    // Each trigger queue by ARN (a record names its queue so: on the return flows, the sender) and by
+    // URL (a failed record's visibility is changed by it: its redelivery's backoff).
+    ...fn.triggers.flatMap((queue): FunctionVariable[] => [{ name: queue.arnEnv, source: { kind: 'queueArn', queue } }, queueUrl(queue)]),
     ...uses.sendsTo.map(queueUrl),
     ...(uses.deadLettersOf ?? []).map((queue) => queueUrl(deadLetterQueueOf(queue))),
     ...keysOf(uses.buckets).map((bucket): FunctionVariable => ({ name: BUCKETS[bucket].env, source: { kind: 'bucket', bucket } })),

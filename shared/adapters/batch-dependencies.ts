@@ -5,10 +5,10 @@ import type { BatchDependencies } from '../domain/batch/ports';
 import type { BatchOutcome } from '../domain/batch/process-file';
 import type { RenotifyFileDeps } from '../domain/operations/renotify-file';
 import { RECIPIENTS, type Recipient } from '../domain/recipients';
-import { logger } from '../observability';
-import { systemClock } from '../ports';
+import { addLogIds, logger } from '../observability';
+import { functionClock } from '../ports';
 import { FUNCTIONS, QUEUES } from '../topology';
-import { dynamoClient } from './aws-clients';
+import { dynamoClient, dynamoDocumentClient } from './aws-clients';
 import { disclosureKeyReader } from './disclosure-key';
 import { DynamoDeliveryLedger } from './dynamo-delivery-ledger';
 import { DynamoManifestStore } from './dynamo-manifest-store';
@@ -39,20 +39,22 @@ export function batchDependencies(config: BatchSource): BatchDependencies {
     staging: new S3BlobStore(config.buckets.staging),
     archive: new S3BlobStore(config.buckets.archive),
     reports: new S3BlobStore(config.buckets.reports),
-    manifests: new DynamoManifestStore(config.tables.batches),
+    manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
     ledger: new DynamoDeliveryLedger(
       dynamoClient(),
       { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures },
       disclosureKeyReader(config.disclosureKey),
+      functionClock,
     ),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (recipient) => urls[recipient],
-    clock: systemClock,
+    clock: functionClock,
     maxRejectedShare: config.settings.maxRejectedShare,
     newAttemptId: randomUUID,
     // A crashed attempt's lease runs out when a retry can come: after the function's timeout.
     leaseMs: FUNCTIONS.splitBatch.timeoutSeconds * 1000,
     onProgress: (rows) => logger.info('reading batch file', { rowsRead: rows }),
+    onBatchNamed: (batchId) => addLogIds({ batchId }),
   };
 }
 

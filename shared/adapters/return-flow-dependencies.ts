@@ -5,7 +5,7 @@ import type { DeadLetterChannel, DeadLetterQueue, ReprocessDeadLettersDeps } fro
 import type { ReturningRecipient } from '../domain/recipients';
 import { inszHmac } from '../domain/return-flows/disclosures';
 import { type PpsFlowDeps, processPpsMessage, processRegionMessage, type RegionFlowDeps } from '../domain/return-flows/process';
-import { systemClock } from '../ports';
+import { functionClock } from '../ports';
 import { deadLetterQueueOf, QUEUES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { disclosureKeyReader } from './disclosure-key';
@@ -39,7 +39,7 @@ export function regionFlowDependencies(config: RegionFlowSource): RegionFlowDeps
     corrections: new DynamoCorrections(client, config.tables.corrections),
     refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
     publisher: new SqsPublisher(),
-    clock: systemClock,
+    clock: functionClock,
     config: { ...returnFlowConfigOf(config), recipientKbos: config.settings.recipientKbos },
     // A correction's INSZ is compared with the delivered line's keyed hash (LINE_MISMATCH).
     personKey: async (insz) => inszHmac(await disclosureKey(), insz),
@@ -61,7 +61,7 @@ export function ppsFlowDependencies(config: PpsFlowSource): PpsFlowDeps {
     corrections: new DynamoCorrections(client, config.tables.corrections),
     refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
     publisher: new SqsPublisher(),
-    clock: systemClock,
+    clock: functionClock,
     config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },
   };
 }

@@ -1,6 +1,6 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetter, DeadLetterQueue } from '../domain/operations/reprocess-dead-letters';
-import { sqsClient } from './aws-clients';
+import { longPollRequestTimeoutMs, sqsClient } from './aws-clients';
 
 /**
  * A party's inbound dead-letter queue, read by an operator's tool: each message as its channel
@@ -26,6 +26,8 @@ export class SqsDeadLetterQueue implements DeadLetterQueue {
         MessageSystemAttributeNames: ['SentTimestamp'],
         MessageAttributeNames: ['type'],
       }),
+      // A long poll waits before it answers: its wait, then the usual timeout.
+      { requestTimeout: longPollRequestTimeoutMs(this.waitSeconds) },
     );
     return (response.Messages ?? []).map((m) => {
       if (m.MessageId === undefined || m.ReceiptHandle === undefined)

@@ -1,4 +1,4 @@
-import { SDK_RETRY } from '../../../shared/adapters/aws-clients';
+import { awsClientSettings } from '../../../shared/adapters/aws-clients';
 import type { TrailReader, TrailSelectors, TrailSummary } from './trail-check';
 
 /**
@@ -42,7 +42,7 @@ export function cloudTrailReader(): TrailReader {
           `${CLOUDTRAIL_PACKAGE} is not installed: npm install --save-dev --save-exact ${CLOUDTRAIL_PACKAGE}@${CLOUDTRAIL_PACKAGE_VERSION}`,
         );
       }
-      const c = new sdk.CloudTrailClient({ ...SDK_RETRY });
+      const c = new sdk.CloudTrailClient(awsClientSettings('other'));
       return { sdk, send: (command: unknown) => c.send(command) };
     })();
     return client;
