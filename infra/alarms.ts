@@ -1,4 +1,3 @@
-import { Aws, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
@@ -13,6 +12,7 @@ import {
   PARTY_OUTBOUND_QUEUES,
   RETURN_FLOW_FUNCTIONS,
 } from './monitoring-metrics';
+import { nameAfterStack } from './naming';
 import type { StatefulStack } from './stateful-stack';
 
 /**
@@ -30,16 +30,6 @@ export const RUNBOOK = {
   refusedMessages: 'Return messages keep being refused',
   functionErrors: 'A function fails',
 } as const;
-
-/**
- * `<stack name>-<suffix>`, the stack's name as a reference: it carries the stage
- * (`Art60Hub-<stage>-Stateless`), two stages never share a name, and the alarm topic lets exactly
- * the alarms named after this stage's stacks publish (StatefulStack). A reference, not a literal,
- * so that no physical name is written into the template.
- */
-export function nameAfterStack(suffix: string): string {
-  return Fn.join('-', [Aws.STACK_NAME, suffix]);
-}
 
 export interface HubAlarmsProps {
   readonly stateful: StatefulStack;

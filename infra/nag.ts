@@ -3,7 +3,6 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { BucketKey } from '../shared/topology';
 import { BUCKET_NOTIFICATIONS_HANDLER_ID } from './bucket-notifications';
-import type { StatefulStack } from './stateful-stack';
 
 /** The cdk-nag packs the hub is checked with: synthesis fails on a finding of either that is not acknowledged. */
 export function addNagPacks(app: App): void {
@@ -49,7 +48,7 @@ export function acknowledgeObjectWildcard(scope: IConstruct, resource: string, r
 /**
  * The form in which cdk-nag names a resource string: an imported value by its export name, an
  * attribute as `<LogicalId.Attribute>`. Our object ARNs are `<Fn::ImportValue>/<suffix>` (built by
- * {@link StatefulStack.exportedBucketArn}) in the stateless stack, `<Bucket.Arn>/<suffix>` in the stateful one.
+ * StatefulStack.exportedBucketArn) in the stateless stack, `<Bucket.Arn>/<suffix>` in the stateful one.
  */
 function renderForNag(scope: IConstruct, resource: string): string {
   const resolved = Stack.of(scope).resolve(resource) as unknown;
@@ -68,7 +67,7 @@ function renderForNag(scope: IConstruct, resource: string): string {
 }
 
 /** Acknowledgements that concern CDK's own constructs in the stateful stack. */
-export function acknowledgeFindings(stateful: StatefulStack): void {
+export function acknowledgeFindings(stateful: Stack): void {
   const handler = stateful.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
   if (handler === undefined) throw new Error('The S3 notifications handler moved: review its cdk-nag acknowledgement');
   Validations.of(handler).acknowledge({

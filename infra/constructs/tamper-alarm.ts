@@ -5,8 +5,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { nameAfterStack } from '../alarms';
 import { acknowledgeServerless, SERVERLESS_REASONS } from '../nag';
+import { nameAfterStack } from '../naming';
 
 /** CloudTrail's names of the calls that change a bucket's retention, policy, encryption or versioning. */
 export const BUCKET_RULE_EVENTS = [

@@ -8,7 +8,8 @@ import { REDRIVE_DLQ_ACTIONS } from '../../../infra/constructs/operator-role';
 import { BUCKET_RULE_EVENTS, CLOUDTRAIL_API_CALL, KEY_TAMPER_EVENTS } from '../../../infra/constructs/tamper-alarm';
 import { buildHub, PROJECT_ROOT } from '../../../infra/hub';
 import { PARTIES } from '../../../infra/party-access';
-import { ARCHIVE_RULE_ACTIONS, INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful-stack';
+import { ARCHIVE_RULE_ACTIONS } from '../../../infra/stateful/bucket-policies';
+import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful/queues';
 import { type FunctionKey, TRIGGER_MAX_CONCURRENCY } from '../../../infra/stateless-stack';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
 import { PROJECT_ROOT } from '../../../infra/hub';
 import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS, queuePhysicalNames } from '../../../infra/party-access';
-import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful-stack';
+import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful/queues';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import {
   DEFAULT_RAW_FILE_RETENTION_DAYS,
