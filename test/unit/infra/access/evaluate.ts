@@ -73,7 +73,12 @@ export class Evaluator {
         resourceControlPolicies: [],
         // As a validated policy with a name: runUnsafeSimulation loads a bare resource policy without
         // the metadata it reads (iam-simulate 0.1.173).
-        resourcePolicy: call.resourcePolicy && { __validated: true, policyDocument: call.resourcePolicy, metadata: { name: 'resource' }, errors: [] },
+        resourcePolicy: call.resourcePolicy && {
+          __validated: true,
+          policyDocument: call.resourcePolicy,
+          metadata: { name: 'resource' },
+          errors: [],
+        },
       },
       {},
     );

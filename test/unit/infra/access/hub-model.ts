@@ -66,7 +66,16 @@ export interface HubRole {
 }
 
 /** The names the matrix uses for each resource: a bucket's key, a queue's topology name, a key's name. */
-export type KeyName = 'inbound' | 'storage' | 'archive' | 'tables' | 'hubQueues' | `queues-${Party}` | 'operations' | 'disclosureParameter' | 'logs';
+export type KeyName =
+  | 'inbound'
+  | 'storage'
+  | 'archive'
+  | 'tables'
+  | 'hubQueues'
+  | `queues-${Party}`
+  | 'operations'
+  | 'disclosureParameter'
+  | 'logs';
 export const KEY_NAMES: readonly KeyName[] = [
   'inbound',
   'storage',
@@ -93,7 +102,8 @@ export const SAMPLE_KEYS: Readonly<Record<BucketKey | 'accessLogs', string>> = {
 export const ADMIN_ARN = (account: string) =>
   `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef`;
 /** The CloudFormation execution role of the CDK bootstrap (the default qualifier). */
-export const DEPLOYMENT_ARN = (account: string, region: string) => `arn:aws:iam::${account}:role/cdk-hnb659fds-cfn-exec-role-${account}-${region}`;
+export const DEPLOYMENT_ARN = (account: string, region: string) =>
+  `arn:aws:iam::${account}:role/cdk-hnb659fds-cfn-exec-role-${account}-${region}`;
 export const OUTSIDER_ARN = 'arn:aws:iam::999999999999:role/anyone';
 const EVERYTHING: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
@@ -131,13 +141,17 @@ export class HubModel {
     };
 
     const bucketPolicies = new Map(
-      t.resourcesOfType('AWS::S3::BucketPolicy').map((p) => [String(p.properties.Bucket), p.properties.PolicyDocument as unknown as PolicyDocument]),
+      t
+        .resourcesOfType('AWS::S3::BucketPolicy')
+        .map((p) => [String(p.properties.Bucket), p.properties.PolicyDocument as unknown as PolicyDocument]),
     );
     const bucketOf = (b: BucketKey | 'accessLogs'): HubBucket => {
       const bucket = b === 'accessLogs' ? hub.stateful.accessLogs : hub.stateful.buckets[b];
       const id = logicalId(bucket);
       const name = att(id, 'Ref');
-      const encryption = resolved(id).BucketEncryption as { ServerSideEncryptionConfiguration: Array<Record<string, Record<string, string>>> };
+      const encryption = resolved(id).BucketEncryption as {
+        ServerSideEncryptionConfiguration: Array<Record<string, Record<string, string>>>;
+      };
       const keyArn = encryption.ServerSideEncryptionConfiguration[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
       return { name, arn: att(id, 'Arn'), policy: bucketPolicies.get(name) as PolicyDocument, keyArn, sampleKey: SAMPLE_KEYS[b] };
     };
@@ -185,7 +199,7 @@ export class HubModel {
         const named = aliases.filter(([target]) => target === arn).map(([, alias]) => alias as string);
         return [name, { arn, policy: resolved(id).KeyPolicy as unknown as PolicyDocument, aliases: named }];
       }),
-    ) as Record<KeyName, HubKey>;
+    ) as unknown as Record<KeyName, HubKey>;
 
     this.tables = Object.fromEntries(
       (Object.keys(TABLES) as TableKey[]).map((key) => {
@@ -193,10 +207,10 @@ export class HubModel {
         const props = resolved(id);
         const policy = (props.ResourcePolicy as { PolicyDocument?: PolicyDocument } | undefined)?.PolicyDocument;
         const keyArn = String((props.SSESpecification as { KMSMasterKeyId: string }).KMSMasterKeyId);
-        const indexes = (TABLES[key].globalIndexes ?? []).map((i) => i.name);
+        const indexes = (hub.stateful.tables[key].spec.globalIndexes ?? []).map((i) => i.name);
         return [key, { name: att(id, 'Ref'), arn: att(id, 'Arn'), policy, keyArn, indexes }];
       }),
-    ) as Record<TableKey, HubTable>;
+    ) as unknown as Record<TableKey, HubTable>;
 
     const identityOf = (roleId: string): PolicyDocument[] => {
       const roleName = att(roleId, 'Ref');
@@ -204,7 +218,9 @@ export class HubModel {
         .resourcesOfType('AWS::IAM::Policy')
         .filter((p) => (p.properties.Roles as string[]).includes(roleName))
         .map((p) => p.properties.PolicyDocument as unknown as PolicyDocument);
-      const inline = ((resolved(roleId).Policies ?? []) as Array<{ PolicyDocument: PolicyDocument }>).map((p) => p.PolicyDocument);
+      const inline = ((resolved(roleId).Policies ?? []) as unknown as Array<{ PolicyDocument: PolicyDocument }>).map(
+        (p) => p.PolicyDocument,
+      );
       if (resolved(roleId).ManagedPolicyArns !== undefined) throw new Error(`${roleId}: a managed policy the evaluation does not know`);
       return [...attached, ...inline];
     };
@@ -214,10 +230,10 @@ export class HubModel {
       identity: identityOf(roleId),
     });
     this.operatorRole = roleOf(logicalId(hub.stateful.operatorRole.role));
-    this.functionRoles = new Map(
-      Object.entries(hub.stateless.functions).map(([, f]) => [f.spec.name, roleOf(logicalId(f.role))] as const),
+    this.functionRoles = new Map(Object.entries(hub.stateless.functions).map(([, f]) => [f.spec.name, roleOf(logicalId(f.role))] as const));
+    this.functionArns = new Map(
+      Object.entries(hub.stateless.functions).map(([, f]) => [f.spec.name, att(logicalId(f.fn), 'Arn')] as const),
     );
-    this.functionArns = new Map(Object.entries(hub.stateless.functions).map(([, f]) => [f.spec.name, att(logicalId(f.fn), 'Arn')] as const));
     this.disclosureParameterArn = `arn:aws:ssm:${config.region}:${config.account}:parameter/${config.disclosureKeyParameterName.replace(/^\//, '')}`;
   }
 
@@ -239,11 +255,20 @@ export class HubModel {
           name: party,
           roleArn,
           account: roleArn.split(':')[4] as string,
-          identity: [{ Version: '2012-10-17', Statement: partyPolicyStatements(party, hubLocation) as unknown as Array<Record<string, Json>> }],
+          identity: [
+            { Version: '2012-10-17', Statement: partyPolicyStatements(party, hubLocation) as unknown as Array<Record<string, Json>> },
+          ],
           inHubAccount: roleArn.split(':')[4] === account,
         };
       }),
       { name: 'operator', roleArn: this.operatorRole.arn, account, identity: this.operatorRole.identity, inHubAccount: true },
+      {
+        name: 'operator person',
+        roleArn: this.config.operatorPrincipalArns[0] as string,
+        account,
+        identity: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: this.operatorRole.arn }] }],
+        inHubAccount: true,
+      },
       ...Object.values(FUNCTIONS).map((fn) => {
         const role = this.functionRoles.get(fn.name) as HubRole;
         return { name: fn.name, roleArn: role.arn, account, identity: role.identity, inHubAccount: true };

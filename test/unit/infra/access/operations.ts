@@ -11,7 +11,7 @@ import type { KeyName } from './hub-model';
  */
 
 export const OPERATIONS = {
-  bucket: ['read', 'write', 'delete', 'lifecycle', 'policy'],
+  bucket: ['read', 'write', 'write-sse-s3', 'delete', 'lifecycle', 'policy'],
   queue: ['receive', 'send', 'purge', 'configure'],
   key: ['decrypt', 'policy', 'schedule-deletion', 'grant'],
   table: ['read', 'write', 'delete-item', 'ttl', 'backup', 'export', 'restore', 'delete-table', 'policy'],
@@ -69,7 +69,19 @@ export function callsOf(e: Evaluator, target: Target, operation: Operation): Cal
           return [s3('s3:GetObject', object), ...kms('kms:Decrypt')];
         case 'write':
           // A new object, with If-None-Match and no encryption header: the bucket's default key.
-          return [s3('s3:PutObject', object, { 's3:if-none-match': '*', 's3:ObjectCreationOperation': 'true' }), ...kms('kms:GenerateDataKey')];
+          return [
+            s3('s3:PutObject', object, { 's3:if-none-match': '*', 's3:ObjectCreationOperation': 'true' }),
+            ...kms('kms:GenerateDataKey'),
+          ];
+        case 'write-sse-s3':
+          // A new object under S3's own key: no KMS call, so only the bucket policy can refuse it.
+          return [
+            s3('s3:PutObject', object, {
+              's3:if-none-match': '*',
+              's3:ObjectCreationOperation': 'true',
+              's3:x-amz-server-side-encryption': 'AES256',
+            }),
+          ];
         case 'delete':
           return [s3('s3:DeleteObject', object)];
         case 'lifecycle':
@@ -98,9 +110,12 @@ export function callsOf(e: Evaluator, target: Target, operation: Operation): Cal
     case 'key': {
       const k = m.keys[name as KeyName];
       const kms = (action: string): Call => ({ action, resource: k.arn, resourcePolicy: k.policy });
-      const action = { decrypt: 'kms:Decrypt', policy: 'kms:PutKeyPolicy', 'schedule-deletion': 'kms:ScheduleKeyDeletion', grant: 'kms:CreateGrant' }[
-        operation as Operation<'key'>
-      ];
+      const action = {
+        decrypt: 'kms:Decrypt',
+        policy: 'kms:PutKeyPolicy',
+        'schedule-deletion': 'kms:ScheduleKeyDeletion',
+        grant: 'kms:CreateGrant',
+      }[operation as Operation<'key'>];
       return [kms(action)];
     }
     case 'table': {
@@ -128,9 +143,11 @@ export function callsOf(e: Evaluator, target: Target, operation: Operation): Cal
     }
     case 'function': {
       const arn = m.functionArns.get(name) as string;
-      const action = { 'update-code': 'lambda:UpdateFunctionCode', configure: 'lambda:UpdateFunctionConfiguration', invoke: 'lambda:InvokeFunction' }[
-        operation as Operation<'function'>
-      ];
+      const action = {
+        'update-code': 'lambda:UpdateFunctionCode',
+        configure: 'lambda:UpdateFunctionConfiguration',
+        invoke: 'lambda:InvokeFunction',
+      }[operation as Operation<'function'>];
       return [{ action, resource: arn }];
     }
     case 'parameter':
