@@ -83,7 +83,7 @@ export class SandboxPartiesStack extends Stack {
       },
     });
     Validations.of(this.operatorPerson).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${config.account}:role${operatorRolePath(config.stageName)}*]`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${this.partition}:iam::${config.account}:role${operatorRolePath(config.stageName)}*]`,
       reason: "The operator role's name is CloudFormation's; its path, the stage's operator path, is all that is known.",
     });
     new CfnOutput(this, 'RoleArn-operator', {

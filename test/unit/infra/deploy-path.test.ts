@@ -176,7 +176,7 @@ describe('stable names for what partners name (naming.ts)', () => {
     expect(queueNameOf(sandbox, logicalId(q.queue))).toBe('art60-sandbox-outbound-vdab');
   });
 
-  it("names each party's queue key and the inbound key by an alias, art60-<stage>-…", () => {
+  it("names each party's queue key, the inbound key and the reports' key by an alias, art60-<stage>-…", () => {
     const aliases = Object.values(resources(dev.stateful, 'AWS::KMS::Alias')).map((a) => [
       a.Properties.AliasName,
       (a.Properties.TargetKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
@@ -189,6 +189,7 @@ describe('stable names for what partners name (naming.ts)', () => {
         ['alias/art60-dev-queues-forem', logicalId(keys.partyQueues.FOREM)],
         ['alias/art60-dev-queues-pps', logicalId(keys.partyQueues.PPS)],
         ['alias/art60-dev-inbound', logicalId(keys.inbound)],
+        ['alias/art60-dev-reports', logicalId(keys.storage)],
       ].sort(),
     );
     expect([partyQueuesKeyAlias('dev', 'VDAB'), inboundKeyAlias('dev')]).toEqual([
@@ -201,6 +202,9 @@ describe('stable names for what partners name (naming.ts)', () => {
     const bucket = resources(dev.stateful, 'AWS::S3::Bucket')[logicalId(dev.hub.stateful.buckets.inbound)]!;
     expect(bucket.Properties.BucketName).toBe('art60-dev-inbound-111111111111-eu-west-1');
     expect(inboundBucketName('dev', '111111111111', 'eu-west-1')).toBe(bucket.Properties.BucketName);
+    // The reports bucket too: the PPS reads its reports there, and names it in its own policy.
+    const reports = resources(dev.stateful, 'AWS::S3::Bucket')[logicalId(dev.hub.stateful.buckets.reports)]!;
+    expect(reports.Properties.BucketName).toBe('art60-dev-reports-111111111111-eu-west-1');
   });
 
   it("keeps a named resource's name when the resource is retained: every named queue and the bucket are Retain", () => {
@@ -233,7 +237,9 @@ describe('stable names for what partners name (naming.ts)', () => {
       );
       const aliases = statements.flatMap((st) => asList(st.Condition?.['ForAnyValue:StringEquals']?.['kms:ResourceAliases']));
       expect(aliases).toEqual(
-        party === 'PPS' ? ['alias/art60-dev-queues-pps', 'alias/art60-dev-inbound'] : [partyQueuesKeyAlias('dev', party)],
+        party === 'PPS'
+          ? ['alias/art60-dev-queues-pps', 'alias/art60-dev-inbound', 'alias/art60-dev-reports']
+          : [partyQueuesKeyAlias('dev', party)],
       );
     },
   );

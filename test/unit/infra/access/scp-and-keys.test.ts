@@ -63,9 +63,9 @@ describe('every KMS grant is bound to its resources by the encryption context', 
   );
 
   it('lets no principal use a hub key through SQS or S3 for a queue or bucket outside the hub’s account', () => {
-    const foreign = [
-      { service: 'sqs' as const, context: { 'aws:sqs:arn': 'arn:aws:sqs:eu-west-1:999999999999:art60-dev-outbound-vdab' } },
-      { service: 's3' as const, context: { 'aws:s3:arn': 'arn:aws:s3:::someone-elses-bucket' } },
+    const foreign: Array<{ service: 's3' | 'sqs'; context: Record<string, string> }> = [
+      { service: 'sqs', context: { 'aws:sqs:arn': 'arn:aws:sqs:eu-west-1:999999999999:art60-dev-outbound-vdab' } },
+      { service: 's3', context: { 'aws:s3:arn': 'arn:aws:s3:::someone-elses-bucket' } },
     ];
     const allowedUses: string[] = [];
     for (const caller of e.model.callers().values())
