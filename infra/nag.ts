@@ -78,13 +78,13 @@ export function acknowledgeFindings(stateful: Stack): void {
 /** The Serverless findings the hub's design answers otherwise, each with its reason. */
 export const SERVERLESS_REASONS = {
   dlqHasNoDlq:
-    'A dead-letter queue is the end of the line: its messages are the ones that failed five receives, kept 14 days under the "DLQ not empty" alarm and redriven by an operator (README, Runbook, "Redrive a DLQ"). A DLQ of a DLQ would only move them out of that alarm\'s sight.',
+    'A dead-letter queue is the end of the line: its messages are the ones that failed five receives, kept 14 days under the "DLQ not empty" alarm and redriven by an operator (docs/operators.md#redrive-a-dlq). A DLQ of a DLQ would only move them out of that alarm\'s sight.',
   sqsTriggerHasNoDestination:
     "An SQS event source cannot have an on-failure destination (Lambda supports it for stream and Kafka sources only): a record that fails stays on its queue, is received again, and after five receives moves to the queue's own DLQ, which alarms.",
   functionHasNoDlq:
     "The function is only invoked synchronously, by its SQS event source mapping: a Lambda DLQ catches failed asynchronous invocations, which never happen here. Failed records go to the source queue's DLQ.",
   noTracing:
-    'No X-Ray tracing, on purpose (README, "Readable failures"): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
+    'No X-Ray tracing, on purpose (docs/operators.md#readable-failures): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
   alarmRuleHasNoDlq:
     'The target is the alarm topic itself: a DLQ of undelivered lock-down alarms would need an alarm of its own, sent to the same topic that failed. EventBridge retries a failed delivery for 24 hours, and the call stays in CloudTrail.',
   emailHasNoDlq:

@@ -20,7 +20,7 @@ import { FUNCTIONS, QUEUES, type QueueSpec, type TableKey, TTL_ATTRIBUTE } from 
 import { asList, DEV, logicalId, type Resource, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
 
 /**
- * The lock-down of issue 10, point by point, on the synthesized templates (README, "Lock-down: what
+ * The lock-down, point by point, on the synthesized templates (docs/deployers.md, "Lock-down: what
  * the template guarantees"). What only a deployment can confirm is listed there too.
  */
 
@@ -409,7 +409,7 @@ describe('9. exact actions', () => {
           StringEquals: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` },
         },
       },
-      // An operator's re-delivery reads back what one batch delivered (README, Operator tools).
+      // An operator's re-delivery reads back what one batch delivered (docs/operators.md, "Operator tools in the console").
       {
         Sid: 'FunctionOperatorRedeliver',
         Effect: 'Allow',
