@@ -306,8 +306,19 @@ describe("the deployers' page's partner policies (docs/deployers.md)", () => {
     expect(JSON.parse(jsonBlocks[0]!)).toEqual({ Version: '2012-10-17', Statement: partyPolicyStatements('VDAB', prod) });
   });
 
-  it("gives the PPS's upload statements exactly as partyPolicyStatements writes them", () => {
-    const pps = partyPolicyStatements('PPS', prod).filter((st) => st.Sid === 'PutMonthlyFiles' || st.Sid === 'EncryptMonthlyFiles');
+  it("gives the PPS's upload and report statements exactly as partyPolicyStatements writes them", () => {
+    const sids = ['PutMonthlyFiles', 'EncryptMonthlyFiles', 'ReadOwnReports', 'DecryptOwnReports'];
+    const pps = partyPolicyStatements('PPS', prod).filter((st) => sids.includes(st.Sid));
+    expect(pps.map((st) => st.Sid)).toEqual(sids);
     expect(JSON.parse(`[${jsonBlocks[1]!}]`)).toEqual(pps);
+  });
+
+  it("gives on the PPS's page the statements with which it reads its reports, as partyPolicyStatements writes them", () => {
+    const reports = docSection(readDoc('docs/pps.md'), 'Reports');
+    const block = [...reports.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!)[0]!;
+    const stage = { stageName: '<stage>', account: '<hub-account>', region: '<region>', partition: 'aws' };
+    expect(JSON.parse(`[${block}]`)).toEqual(
+      partyPolicyStatements('PPS', stage).filter((st) => st.Sid === 'ReadOwnReports' || st.Sid === 'DecryptOwnReports'),
+    );
   });
 });

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDoc } from '../../../support/docs';
 import { removeOutdir } from '../helpers';
 import type { Decision } from './evaluate';
 import { cellsOf, type Evaluation, evaluateHub } from './evaluation';
-import { ACCESS_MATRIX, allowed, type Principal } from './matrix';
+import { ACCESS_MATRIX, accessTable, allowed, type Principal } from './matrix';
 import { waysOf } from './operations';
 
 /**
@@ -63,6 +64,15 @@ describe('who may do what (the access matrix)', () => {
     expect(onlyScp).toEqual(SCP_ONLY.slice().sort());
     // And the template alone never refuses what the matrix allows: the SCP only takes away.
     expect(decisions.filter((d) => d.expected && d.templateAlone !== 'Allowed')).toEqual([]);
+  });
+
+  it('is the table of who may do what on the deployers’ page, written from the matrix', () => {
+    const page = readDoc('docs/deployers.md');
+    const table = page.slice(
+      page.indexOf('<!-- access-matrix:start -->\n') + '<!-- access-matrix:start -->\n'.length,
+      page.indexOf('\n<!-- access-matrix:end -->'),
+    );
+    expect(table).toBe(accessTable());
   });
 
   it('denies the outsider, with AdministratorAccess in its own account, everything', () => {

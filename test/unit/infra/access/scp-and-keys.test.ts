@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARTIES } from '../../../../infra/party-access';
+import { docSection, readDoc } from '../../../support/docs';
 import { removeOutdir } from '../helpers';
 import type { Call } from './evaluate';
 import { type Evaluation, evaluateHub } from './evaluation';
@@ -83,6 +84,13 @@ describe('every KMS grant is bound to its resources by the encryption context', 
 });
 
 describe('the organisation’s SCP, evaluated as an SCP', () => {
+  it('is the SCP the deployers’ page gives, character for character', () => {
+    const section = docSection(readDoc('docs/deployers.md'), 'The organisation’s service control policy'.replace('’', "'"));
+    const blocks = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]!.trim()).toBe(readDoc('infra/policies/scp.json').trim());
+  });
+
   it('fits in an SCP (5,120 characters) once the hub’s twelve key ARNs are filled in', () => {
     expect(Object.keys(e.model.keys)).toHaveLength(12);
     expect(JSON.stringify(e.scp).length).toBeLessThanOrEqual(5120);
