@@ -110,7 +110,7 @@ export class ResolvedTemplates {
 
   private sub(stack: StackTemplate, arg: Json): string {
     const [text, variables] = (typeof arg === 'string' ? [arg, {}] : arg) as [string, Record<string, Json>];
-    return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
+    return text.replace(/\$\{([^}]+)\}/g, (_whole, name: string) => {
       if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       if (name in variables) return String(this.resolve(stack, variables[name] as Json));
       const [id, attribute] = name.split('.') as [string, string | undefined];
