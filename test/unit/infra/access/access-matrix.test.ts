@@ -66,6 +66,33 @@ describe('who may do what (the access matrix)', () => {
     expect(decisions.filter((d) => d.expected && d.templateAlone !== 'Allowed')).toEqual([]);
   });
 
+  it('refuses a party’s channel and the raw files by their own policies: a principal of the hub’s account whose IAM policy allows everything still may not send there or write there', () => {
+    const channels = ['inbound-vdab', 'inbound-actiris', 'inbound-pps'].flatMap((q) => [q, `${q}-dlq`]);
+    const owner: Record<string, string> = { 'inbound-vdab': 'VDAB', 'inbound-actiris': 'ACTIRIS', 'inbound-pps': 'PPS' };
+    const letIn: string[] = [];
+    for (const caller of e.model.callers().values()) {
+      // The S3 or SQS call alone, whatever the KMS key policies would say, by everyone but an outsider.
+      const widened = caller.inHubAccount
+        ? { ...caller, identity: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }] }
+        : caller;
+      for (const name of channels) {
+        const q = e.model.queue(name);
+        if (e.templateAlone.call(widened, { action: 'sqs:SendMessage', resource: q.arn, resourcePolicy: q.policy }) === 'Allowed')
+          letIn.push(`${caller.name} sends on ${name}`);
+      }
+      const inbound = e.model.buckets.inbound;
+      const put = { action: 's3:PutObject', resource: `${inbound.arn}/${inbound.sampleKey}`, resourcePolicy: inbound.policy };
+      const created = { ...put, context: { 's3:if-none-match': '*', 's3:ObjectCreationOperation': 'true' } };
+      if (e.templateAlone.call(widened, created) === 'Allowed') letIn.push(`${caller.name} writes a raw file`);
+    }
+    expect(letIn.sort()).toEqual([
+      'ACTIRIS sends on inbound-actiris',
+      'PPS sends on inbound-pps',
+      'PPS writes a raw file',
+      'VDAB sends on inbound-vdab',
+    ]);
+  });
+
   it('is the table of who may do what on the deployers’ page, written from the matrix', () => {
     const page = readDoc('docs/deployers.md');
     const table = page.slice(
