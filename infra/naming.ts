@@ -95,3 +95,9 @@ export function outputKey(constructId: string): string {
 export function nameAfterStack(suffix: string): string {
   return Fn.join('-', [Aws.STACK_NAME, suffix]);
 }
+
+/**
+ * The role of the organisation's security office in the hub's account (docs/deployers.md,
+ * "Break-glass"): it alone creates the disclosure key's SecureString, once, and re-bootstraps.
+ */
+export const BREAK_GLASS_ROLE_NAME = 'art60-hub-break-glass';

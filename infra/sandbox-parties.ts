@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config';
 import { operatorRolePath } from './constructs/operator-role';
-import { sandboxOperatorRoleName, sandboxPartyRoleName } from './naming';
+import { BREAK_GLASS_ROLE_NAME, sandboxOperatorRoleName, sandboxPartyRoleName } from './naming';
 import { PARTIES, type Party, partyPolicyStatements } from './party-access';
 
 export interface SandboxPartiesProps extends StackProps {
@@ -85,6 +85,42 @@ export class SandboxPartiesStack extends Stack {
     Validations.of(this.operatorPerson).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${this.partition}:iam::${config.account}:role${operatorRolePath(config.stageName)}*]`,
       reason: "The operator role's name is CloudFormation's; its path, the stage's operator path, is all that is known.",
+    });
+    // The security office's role, which alone may create the disclosure key's SecureString (its key's
+    // policy and, in a real stage, the SCP): here the account may assume it, to run that one step.
+    const breakGlass = new iam.Role(this, 'BreakGlass', {
+      roleName: BREAK_GLASS_ROLE_NAME,
+      description: `art60 hub ${config.stageName}: creates the disclosure key's parameter (sandbox only)`,
+      assumedBy: new iam.AccountRootPrincipal(),
+      inlinePolicies: {
+        'create-disclosure-key': new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['ssm:PutParameter'],
+              resources: [
+                this.formatArn({
+                  service: 'ssm',
+                  resource: 'parameter',
+                  resourceName: config.disclosureKeyParameterName.replace(/^\//, ''),
+                }),
+              ],
+            }),
+            new iam.PolicyStatement({
+              actions: ['kms:Encrypt'],
+              resources: [`arn:${this.partition}:kms:${config.region}:${config.account}:key/*`],
+            }),
+          ],
+        }),
+      },
+    });
+    Validations.of(breakGlass).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${this.partition}:kms:${config.region}:${config.account}:key/*]`,
+      reason:
+        "The disclosure key's id is known only after the hub is deployed; its key policy lets this role encrypt only through SSM, for the disclosure key's parameter.",
+    });
+    new CfnOutput(this, 'RoleArn-break-glass', {
+      value: breakGlass.roleArn,
+      description: "The role that creates the disclosure key's parameter in the sandbox",
     });
     new CfnOutput(this, 'RoleArn-operator', {
       value: this.operatorPerson.roleArn,

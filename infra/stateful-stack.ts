@@ -27,7 +27,12 @@ import {
   lockDownInboundUploads,
 } from './stateful/bucket-policies';
 import { createBuckets } from './stateful/buckets';
-import { allowDeploymentToEncryptTables, allowFunctionsToUseKeys, encryptLogGroups } from './stateful/key-policies';
+import {
+  allowBreakGlassToCreateTheDisclosureKey,
+  allowDeploymentToEncryptTables,
+  allowFunctionsToUseKeys,
+  encryptLogGroups,
+} from './stateful/key-policies';
 import { createHubKeys, everyKey, type HubKeys } from './stateful/keys';
 import { addStatefulOutputs } from './stateful/outputs';
 import { createQueues, grantPartiesTheirQueues, lockDownQueues } from './stateful/queues';
@@ -108,6 +113,11 @@ export class StatefulStack extends Stack {
 
     // 4. The alarm topic, the operator role, the key policies of the hub's own principals.
     this.alarmTopic = createAlarmTopic(this, config, this.keys.operations);
+    const disclosureKeyParameterArn = this.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: config.disclosureKeyParameterName.replace(/^\//, ''),
+    });
     const partyInbound = new Set(Object.values(PARTY_CHANNELS).flatMap((c) => c.sendsTo.map((spec) => spec.name)));
     this.operatorRole = new OperatorRole(this, 'Operator', {
       stageName: config.stageName,
@@ -120,13 +130,10 @@ export class StatefulStack extends Stack {
       },
       recipientOutbound: RECIPIENTS.map((r) => queues.recipientOutbound[r]),
       queues: [...queues.all.values()].filter((q) => !partyInbound.has(q.spec.name)),
-      disclosureKeyParameterArn: this.formatArn({
-        service: 'ssm',
-        resource: 'parameter',
-        resourceName: config.disclosureKeyParameterName.replace(/^\//, ''),
-      }),
+      disclosureKeyParameterArn,
       disclosureParameterKey: this.keys.disclosureParameter,
     });
+    allowBreakGlassToCreateTheDisclosureKey(this, this.keys.disclosureParameter, disclosureKeyParameterArn);
     allowFunctionsToUseKeys(this, config.stageName, this.functionKeySource);
     allowDeploymentToEncryptTables(this, this.keys.tables, this.deploymentRoleArn);
     encryptLogGroups(this, config, this.keys.logs);

@@ -164,8 +164,9 @@ describe('2. key administration apart from key use; use only by name', () => {
     );
   });
 
-  it('grants use to the account only with a named principal: a function role, the operator role or the deployment role (for DynamoDB’s grants)', () => {
-    const allowed = new Set([...fnKeys.map((k) => functionRole(FUNCTIONS[k].name)), OPERATOR, JSON.stringify(EXEC_ROLE)]);
+  it('grants use to the account only with a named principal: a function role, the operator role, the deployment role (for DynamoDB’s grants) or the break-glass role (to create the disclosure key)', () => {
+    const breakGlass = `arn:aws:iam::${ACCOUNT}:role/art60-hub-break-glass`;
+    const allowed = new Set([...fnKeys.map((k) => functionRole(FUNCTIONS[k].name)), OPERATOR, JSON.stringify(EXEC_ROLE), breakGlass]);
     let seen = 0;
     for (const id of allKeyIds()) {
       for (const st of keyStatements(id)) {

@@ -17,10 +17,14 @@ export interface Evaluation {
   readonly templateAlone: Evaluator;
 }
 
-/** The SCP of the docs with the hub's keys filled in, as an organisation attaches it. */
+/**
+ * The SCP of the docs with the hub's keys filled in, as an organisation attaches it: each key as
+ * `arn:aws:kms:*:*:key/<key id>` (a key id is unique; the short form keeps the SCP within its size).
+ */
 export function scpFor(keyArns: readonly string[]): PolicyDocument {
   const text = JSON.stringify(projectPolicy('infra/policies/scp.json'));
-  return JSON.parse(text.replace('"HUB_KEY_ARNS"', keyArns.map((arn) => JSON.stringify(arn)).join(','))) as PolicyDocument;
+  const keys = keyArns.map((arn) => JSON.stringify(`arn:aws:kms:*:*:${arn.split(':')[5]}`));
+  return JSON.parse(text.replace('"HUB_KEY_ARNS"', keys.join(','))) as PolicyDocument;
 }
 
 export function evaluateHub(config: StageConfig = DEV): Evaluation {

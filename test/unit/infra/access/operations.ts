@@ -17,7 +17,7 @@ export const OPERATIONS = {
   table: ['read', 'write', 'delete-item', 'ttl', 'backup', 'export', 'restore', 'delete-table', 'policy'],
   role: ['assume', 'pass', 'change'],
   function: ['update-code', 'configure', 'invoke'],
-  parameter: ['read'],
+  parameter: ['read', 'write', 'delete'],
 } as const;
 
 export type Kind = keyof typeof OPERATIONS;
@@ -150,11 +150,13 @@ export function callsOf(e: Evaluator, target: Target, operation: Operation): Cal
       }[operation as Operation<'function'>];
       return [{ action, resource: arn }];
     }
-    case 'parameter':
-      return [
-        { action: 'ssm:GetParameter', resource: m.disclosureParameterArn },
-        e.kms('kms:Decrypt', m.keys.disclosureParameter.arn, 'ssm', { PARAMETER_ARN: m.disclosureParameterArn }),
-      ];
+    case 'parameter': {
+      const ssm = (action: string): Call => ({ action, resource: m.disclosureParameterArn });
+      const kms = (action: string) => e.kms(action, m.keys.disclosureParameter.arn, 'ssm', { PARAMETER_ARN: m.disclosureParameterArn });
+      if (operation === 'read') return [ssm('ssm:GetParameter'), kms('kms:Decrypt')];
+      if (operation === 'write') return [ssm('ssm:PutParameter'), kms('kms:Encrypt')];
+      return [ssm('ssm:DeleteParameter')];
+    }
   }
   throw new Error(`No operation ${operation} on ${target}`);
 }

@@ -132,6 +132,22 @@ describe('the organisation’s SCP, evaluated as an SCP', () => {
     expect(e.withScp.call(caller('deploy role', DEPLOY_ROLE, true), passExecRole)).toBe('Allowed');
   });
 
+  it('lets the break-glass role alone create the disclosure key’s parameter, and nobody delete it', () => {
+    const { model } = e;
+    const breakGlass = caller('break-glass', `arn:aws:iam::${account}:role/art60-hub-break-glass`, true);
+    const put: Call[] = [
+      { action: 'ssm:PutParameter', resource: model.disclosureParameterArn },
+      e.withScp.kms('kms:Encrypt', model.keys.disclosureParameter.arn, 'ssm', { PARAMETER_ARN: model.disclosureParameterArn }),
+    ];
+    expect(e.withScp.all(breakGlass, put)).toBe('Allowed');
+    // Not another parameter with the same key: the context binds it to this one.
+    const other = `${model.disclosureParameterArn}-2`;
+    expect(
+      e.withScp.call(breakGlass, e.withScp.kms('kms:Encrypt', model.keys.disclosureParameter.arn, 'ssm', { PARAMETER_ARN: other })),
+    ).toBe('ImplicitlyDenied');
+    expect(e.withScp.all(caller('administrator', ADMIN_ARN(account), true), put)).not.toBe('Allowed');
+  });
+
   it('lets nobody of the account change the bootstrap’s roles but the break-glass role', () => {
     const change: Call = { action: 'iam:UpdateAssumeRolePolicy', resource: DEPLOY_ROLE };
     expect(e.withScp.call(caller('administrator', ADMIN_ARN(account), true), change)).toBe('ExplicitlyDenied');
