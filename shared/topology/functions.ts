@@ -48,8 +48,6 @@ export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMes
 export interface FunctionUses {
   /** Queues it sends to: a send grant and each queue's URL. */
   readonly sendsTo: readonly QueueSpec[];
-  /** The sender of a record is the queue it came on: it is given its triggers' ARNs. */
-  readonly sendersByQueue: boolean;
   readonly buckets: Readonly<Partial<Record<BucketKey, BucketAccess>>>;
   readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
   readonly settings: readonly FunctionSetting[];
@@ -62,7 +60,7 @@ export interface FunctionSpec {
   /** Logical name; the file `functions/<name>.ts` exports `handler`. */
   readonly name: string;
   readonly entry: string;
-  /** Queues whose event source mapping invokes it (with ReportBatchItemFailures). */
+  /** Queues whose event source mapping invokes it (with ReportBatchItemFailures); it is given the URL and ARN of each. */
   readonly triggers: readonly QueueSpec[];
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
@@ -91,7 +89,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
-      sendersByQueue: false,
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
       tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
       settings: ['maxRejectedShare'],
@@ -108,7 +105,6 @@ export const FUNCTIONS = {
     batchSize: 10,
     uses: {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
-      sendersByQueue: true,
       buckets: {},
       tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
       settings: ['recipientKbos', 'refusedMessageRetentionDays'],
@@ -126,7 +122,6 @@ export const FUNCTIONS = {
     batchSize: 10,
     uses: {
       sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
-      sendersByQueue: true,
       buckets: {},
       // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
       tables: { corrections: 'readWrite', refusedMessages: 'readWrite' },
@@ -147,7 +142,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
-      sendersByQueue: false,
       buckets: { archive: 'readListBatch' },
       tables: { batches: 'read' },
       settings: [],
@@ -164,7 +158,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: [],
-      sendersByQueue: false,
       buckets: {},
       // FOREM's disclosures are items of their own; VDAB's and Actiris's are the payment lines, by person (index).
       tables: { disclosures: 'read', paymentLines: 'read' },
@@ -183,7 +176,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: [],
-      sendersByQueue: false,
       buckets: {},
       tables: { refusedMessages: 'read' },
       settings: [],
