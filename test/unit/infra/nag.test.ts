@@ -68,7 +68,6 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       [`${STATELESS}/Fn-operator-renotify-file/Role`, iam5(`${STATEFUL}:ReportsBucketArn/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.archive)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.reports)}/*`)],
-      [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.inbound)}/monthly/*`)],
       // Serverless: a DLQ has no DLQ (the tamper rules' DLQs are EventBridge's, which cdk-nag does not see); the alarm mail has none.
       ...allQueues().map((q) => [`${STATEFUL}/Queue-${q.name}/DeadLetterQueue`, 'Serverless::Serverless-SQSRedrivePolicy']),
       [`${STATEFUL}/AlarmTopic/${DEV.alarmEmail}`, 'Serverless::Serverless-SNSRedrivePolicy'],
