@@ -82,8 +82,12 @@ describe('the environment derived from each declaration', () => {
       expect(reprocess).not.toHaveProperty(q.urlEnv);
       expect(reprocess).not.toHaveProperty(q.arnEnv);
     }
+    // split-batch's own but its trigger's (the tool is invoked, not triggered).
+    const trigger = [QUEUES.batchNotifications.urlEnv, QUEUES.batchNotifications.arnEnv];
     expect(Object.keys(environmentOf(FUNCTIONS.operatorRenotifyFile)).sort()).toEqual(
-      Object.keys(environmentOf(FUNCTIONS.splitBatch)).sort(),
+      Object.keys(environmentOf(FUNCTIONS.splitBatch))
+        .filter((name) => !trigger.includes(name))
+        .sort(),
     );
   });
 });

@@ -144,10 +144,17 @@ describe('operator-renotify-file', () => {
     expect(FUNCTIONS.operatorRenotifyFile.uses).toBe(FUNCTIONS.splitBatch.uses);
   });
 
-  it('is given split-batch’s variables, and runs as long and as large as split-batch', () => {
+  it('is given split-batch’s variables but its trigger’s, and runs as long and as large as split-batch', () => {
     const env = envOf('operatorRenotifyFile');
     const split = envOf('splitBatch');
-    expect(Object.keys(env).sort()).toEqual(Object.keys(split).sort());
+    // split-batch's but its trigger's URL and ARN: the tool is invoked, not triggered.
+    const trigger = [QUEUES.batchNotifications.urlEnv, QUEUES.batchNotifications.arnEnv];
+    expect(trigger.every((name) => name in split)).toBe(true);
+    expect(Object.keys(env).sort()).toEqual(
+      Object.keys(split)
+        .filter((name) => !trigger.includes(name))
+        .sort(),
+    );
     const fn = (k: ToolKey) => resources(s.stateless, 'AWS::Lambda::Function')[logicalId(fnOf(k).fn)]!.Properties;
     expect([fn('operatorRenotifyFile').Timeout, fn('operatorRenotifyFile').MemorySize]).toEqual([
       fn('splitBatch').Timeout,

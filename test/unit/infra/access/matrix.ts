@@ -50,6 +50,8 @@ const FUNCTIONS = [
   'operator-redeliver',
   'operator-disclosures',
   'operator-refused-messages',
+  'operator-reprocess-dead-letters',
+  'operator-renotify-file',
 ];
 const KEYS: Target[] = [
   'key:inbound',
@@ -90,7 +92,7 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
   ACTIRIS: { ...receive('queue:outbound-actiris', 'queue:outbound-actiris-dlq'), ...send('queue:inbound-actiris') },
   FOREM: receive('queue:outbound-forem', 'queue:outbound-forem-dlq'),
   // The operator role: the runbooks' reads, re-delivery, the redrive of every DLQ but a party's inbound
-  // channel's (moved by the hub's tool, never sent by a person), and the three operator tools.
+  // channel's (moved by the hub's tool, never sent by a person), and the five operator tools.
   operator: {
     'bucket:archive': ['read'],
     'bucket:reports': ['read'],
@@ -103,6 +105,8 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'function:operator-redeliver': ['invoke'],
     'function:operator-disclosures': ['invoke'],
     'function:operator-refused-messages': ['invoke'],
+    'function:operator-reprocess-dead-letters': ['invoke'],
+    'function:operator-renotify-file': ['invoke'],
   },
   // A person the stage names as an operator (an IAM Identity Center permission set's role): only
   // through the operator role.
