@@ -83,7 +83,11 @@ export class StatefulStack extends Stack {
     const { inbound, staging, archive, reports } = buckets;
     lockDownArchive(archive, this.deploymentRoleArn);
     lockDownInboundUploads(inbound, config.pps.roleArn);
-    denyDeletionButBy(staging, [functionRoleArnPattern(this, config.stageName, FUNCTIONS.splitBatch.name)]);
+    // Staged parts are deleted by the batch's use case: split-batch's, and the re-notify tool's, which runs it.
+    denyDeletionButBy(
+      staging,
+      [FUNCTIONS.splitBatch, FUNCTIONS.operatorRenotifyFile].map((fn) => functionRoleArnPattern(this, config.stageName, fn.name)),
+    );
     denyDeletionButBy(reports);
     lockDownAccessLogs(accessLogs);
     for (const bucket of [inbound, staging, reports, accessLogs]) denyRuleChangesButByDeployment(bucket, this.deploymentRoleArn);

@@ -21,6 +21,8 @@ export type Principal =
   | 'operator-redeliver'
   | 'operator-disclosures'
   | 'operator-refused-messages'
+  | 'operator-reprocess-dead-letters'
+  | 'operator-renotify-file'
   | 'administrator'
   | 'deployment'
   | 'outsider';
@@ -140,6 +142,27 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
   'operator-redeliver': { 'bucket:archive': ['read'], ...send(...RECIPIENTS_OUTBOUND), 'table:batches': ['read'] },
   'operator-disclosures': { 'table:paymentLines': ['read'], 'table:disclosures': ['read'], 'parameter:disclosure-key': ['read'] },
   'operator-refused-messages': { 'table:refusedMessages': ['read'] },
+  // The move-only tools: the dead-letter tool reads and deletes the parties' inbound DLQs (never sends
+  // on a channel) and does what region-inbound and pps-inbound do; the re-notify tool what split-batch does.
+  'operator-reprocess-dead-letters': {
+    ...receive('queue:inbound-vdab-dlq', 'queue:inbound-actiris-dlq', 'queue:inbound-pps-dlq'),
+    ...send('queue:outbound-vdab', 'queue:outbound-actiris', 'queue:outbound-pps', 'queue:outbound-ocmw'),
+    'table:paymentLines': ['read', 'write'],
+    'table:corrections': ['read', 'write'],
+    'table:refusedMessages': ['write'],
+    'parameter:disclosure-key': ['read'],
+  },
+  'operator-renotify-file': {
+    'bucket:inbound': ['read'],
+    'bucket:staging': ['read', 'write', 'delete'],
+    'bucket:archive': ['write'],
+    'bucket:reports': ['write'],
+    ...send(...RECIPIENTS_OUTBOUND),
+    'table:batches': ['read', 'write'],
+    'table:paymentLines': ['write'],
+    'table:disclosures': ['write'],
+    'parameter:disclosure-key': ['read'],
+  },
   // An administrator of the hub's account (AdministratorAccess, under the organisation's SCP): the
   // access logs, to investigate; nothing of the data, nothing of the rules.
   administrator: { 'bucket:accessLogs': ['read'] },
