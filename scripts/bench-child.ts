@@ -87,7 +87,7 @@ async function pipeline(path: string, period: string): Promise<ChildResult> {
   const sink = new CountingSink();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const { tally, refused } = await splitRows(
+  const { tally, refusal } = await splitRows(
     readRows(createReadStream(path), kind),
     { filePeriod: period, now: new Date(), maxRejectedShare: DEFAULT_MAX_REJECTED_SHARE },
     sink,
@@ -102,7 +102,7 @@ async function pipeline(path: string, period: string): Promise<ChildResult> {
     rowsPerSecond: tally.rows / seconds,
     peakRssMb: peakRssMb(),
     delivered: tally.delivered,
-    refused,
+    refused: refusal?.code ?? null,
     cpuMs,
   };
 }
