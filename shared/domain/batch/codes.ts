@@ -24,13 +24,7 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 export const NO_AUTHORISED_RECIPIENT = 'NO_AUTHORISED_RECIPIENT' as const;
 
 /** Why a whole file is refused (§7): nothing of it reaches any recipient. When several apply, the first of this list (§2). */
-export const FILE_REFUSAL_CODES = [
-  'UNSUPPORTED_FILE',
-  'UNREADABLE',
-  'MISSING_COLUMNS',
-  'TOO_MANY_ROWS',
-  'TOO_MANY_REJECTED_ROWS',
-] as const;
+export const FILE_REFUSAL_CODES = ['UNSUPPORTED_FILE', 'UNREADABLE', 'MISSING_COLUMNS', 'TOO_MANY_ROWS', 'TOO_MANY_REJECTED_ROWS'] as const;
 export type FileRefusalCode = (typeof FILE_REFUSAL_CODES)[number];
 
 /**
@@ -94,7 +88,9 @@ export const refusalDetail = {
     if (missing.length > 0) parts.push(`misses the column${missing.length > 1 ? 's' : ''} ${names(missing)}`);
     if (repeated.length > 0) parts.push(`names ${names(repeated)} more than once`);
     if (otherRepeated > 0)
-      parts.push(`names ${otherRepeated === 1 ? 'a column' : `${count.format(otherRepeated)} columns`} outside the contract more than once`);
+      parts.push(
+        `names ${otherRepeated === 1 ? 'a column' : `${count.format(otherRepeated)} columns`} outside the contract more than once`,
+      );
     return `The header ${names(parts)}.`;
   },
   tooManyRows: (max: number, line: number): string =>

@@ -104,10 +104,7 @@ export class BatchTally {
    * The report of this tally. A refused file delivered nothing: its delivered counts are zero, and
    * its other counts and issues are those of the rows read before the refusal.
    */
-  toReport(
-    identity: { batchId: string; period: string | null; source: string; sha256: string },
-    refusal: Refusal | null,
-  ): BatchReport {
+  toReport(identity: { batchId: string; period: string | null; source: string; sha256: string }, refusal: Refusal | null): BatchReport {
     const deliveredNothing = refusal !== null;
     const perRecipient = Object.fromEntries(
       RECIPIENTS.map((recipient) => {
