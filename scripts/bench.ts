@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       say(`  end-to-end ${fmtInt(endToEnd.rows)} rows  ${fmtRate(endToEnd.rowsPerSecond)}  ${endToEnd.sendCalls} SendMessageBatch calls`);
       if (endToEnd.refused) endToEndProblem = `the file was refused: ${endToEnd.refused}`;
       else if (!endToEnd.complete) {
-        endToEndProblem = `incomplete delivery: the queues received ${fmtInt(endToEnd.receivedRecords ?? 0)} of ${fmtInt(endToEnd.delivered ?? 0)} delivered records`;
+        endToEndProblem = `incomplete delivery: the queues received ${fmtInt(endToEnd.receivedRecords ?? 0)} of ${fmtInt(endToEnd.reportedRecords ?? 0)} records the report counts`;
       }
     } catch (error) {
       endToEndProblem = `the run failed: ${(error as Error).message.split('\n')[0]}`;

@@ -24,6 +24,7 @@ export async function runSummary(outDir: string, result: LocalRunResult): Promis
   const lines = [`batch ${report.batchId.slice(0, 16)}…  period ${report.period ?? '-'}  source ${report.source}`];
   if (refused) {
     lines.push(`REFUSED: ${report.refused} (${plural(report.rows, 'row')} read, ${report.rejected} rejected). Nothing was delivered.`);
+    if (report.refusedDetail !== null) lines.push(`  why: ${report.refusedDetail}`);
   } else {
     lines.push(
       `rows ${report.rows} = delivered ${report.delivered} + withheld ${report.withheld} + unroutable ${report.unroutable} + rejected ${report.rejected}`,
