@@ -1,5 +1,5 @@
 import { minimise } from '../minimise';
-import { isGranted, RECIPIENT_VIEWS, type Recipient, type RecipientRecord } from '../recipients';
+import { isGranted, type Recipient, type RecipientRecord } from '../recipients';
 import { FileRefusal, refusalDetail } from './codes';
 import type { RawRow } from './reader';
 import { ReferenceSet } from './reference-set';
@@ -34,17 +34,13 @@ export interface SplitResult {
 
 export const DEFAULT_MAX_REJECTED_SHARE = 0.05;
 
-/** The fields of FOREM's record, in a fixed order, to tell equal records apart (§6). */
-const FOREM_FIELDS = RECIPIENT_VIEWS.FOREM;
-
 /**
- * The key of a FOREM record: its values in the view's order, joined by U+0000, which no value can
- * hold (a control character is `INVALID_FIELD`), so that two records have one key only when equal.
+ * The key of a FOREM record (its view's ten fields, §6): its values joined by U+0000, which no value
+ * can hold (a control character is `INVALID_FIELD`), so that two records have one key only when
+ * equal. Written out field by field, the cheapest string V8 builds.
  */
-function foremKey(record: RecipientRecord): string {
-  let key = '';
-  for (let i = 0; i < FOREM_FIELDS.length; i++) key += `${record[FOREM_FIELDS[i] as keyof RecipientRecord] ?? ''}\u0000`;
-  return key;
+function foremKey(r: RecipientRecord): string {
+  return `${r.period}\u0000${r.ocmwKbo}\u0000${r.ocmwNis}\u0000${r.ocmwName}\u0000${r.regulation}\u0000${r.fileNumber}\u0000${r.insz}\u0000${r.beneficiaryRole}\u0000${r.performanceStart}\u0000${r.performanceEnd}`;
 }
 
 /**

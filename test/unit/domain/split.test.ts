@@ -142,6 +142,32 @@ describe('FOREM receives each distinct record once per batch (monthly-batch §6)
     expect([report.delivered, report.perRecipient.FOREM.records, report.perRecipient.VDAB.records]).toEqual([5, 2, 2]);
   });
 
+  it('tells FOREM records apart by every field of its view: rows that differ in any one of them are two records', async () => {
+    const differing: Record<string, string> = {
+      period: '2025-11',
+      ocmwKbo: '0207373429',
+      ocmwNis: '62096',
+      ocmwName: 'CPAS de Seraing',
+      regulation: 'ART60_7',
+      fileNumber: 'D-OTHER',
+      insz: '90050500524',
+      beneficiaryRole: 'SECONDARY',
+      performanceStart: '2025-11-02',
+      performanceEnd: '2025-11-29',
+    };
+    expect(Object.keys(differing)).toEqual(RECIPIENT_VIEWS.FOREM);
+    for (const field of RECIPIENT_VIEWS.FOREM) {
+      if (field === 'period' || field === 'regulation') continue; // one per file, and FOREM gets ART60_7 only
+      const sink = new MemorySink();
+      const { tally } = await splitRows(
+        asRows([forem({ reference: 'A' }), forem({ reference: 'B', [field]: differing[field] as string })]),
+        OPTIONS,
+        sink,
+      );
+      expect([field, tally.records.FOREM, sink.records.length]).toEqual([field, 2, 2]);
+    }
+  });
+
   it('property: FOREM gets pairwise distinct records, one for each distinct record its delivered rows have, in first-seen order', async () => {
     const field = (values: string[]) => fc.constantFrom(...values);
     const foremRow = fc
