@@ -27,7 +27,7 @@ export interface BatchSource {
   readonly buckets: { readonly staging: string; readonly archive: string; readonly reports: string };
   readonly tables: { readonly batches: string; readonly paymentLines: string; readonly disclosures: string };
   readonly queueUrls: Readonly<Record<string, string>>;
-  readonly settings: { readonly maxRejectedShare: number };
+  readonly settings: { readonly maxRejectedShare: number; readonly maxRows: number };
   readonly disclosureKey: DisclosureKeySource;
 }
 
@@ -50,6 +50,7 @@ export function batchDependencies(config: BatchSource): BatchDependencies {
     recipientQueueUrl: (recipient) => urls[recipient],
     clock: functionClock,
     maxRejectedShare: config.settings.maxRejectedShare,
+    maxRows: config.settings.maxRows,
     newAttemptId: randomUUID,
     // A crashed attempt's lease runs out when a retry can come: after the function's timeout.
     leaseMs: FUNCTIONS.splitBatch.timeoutSeconds * 1000,
