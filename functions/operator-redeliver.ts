@@ -10,13 +10,14 @@ import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '..
 import { type RedeliverDeps, type RedeliverRequest, redeliverRequestSchema, redeliverTool } from '../shared/domain/operations/redeliver';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
 import { logger } from '../shared/observability';
+import { systemClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
  * operator-redeliver: an operator's re-delivery of an archived batch to one recipient
  * (monthly-batch §8), invoked from the console's Test tab or `aws lambda invoke` with
- * `{"batchId": "<sha256>", "recipient": "VDAB"}`. Answers how many messages were sent again;
- * every use writes an audit line. Configuration and adapters are built once per cold start.
+ * `{"batchId": "<sha256>", "recipient": "VDAB"}`. Answers how many messages were sent again, or
+ * that the batch's replay window (REPLAY_WINDOW_DAYS) has passed; every use writes an audit line. Configuration and adapters are built once per cold start.
  */
 
 export type OperatorRedeliverConfig = FunctionConfig<(typeof FUNCTIONS.operatorRedeliver)['uses']>;
@@ -29,6 +30,8 @@ export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): 
     manifests: new DynamoManifestStore(config.tables.batches),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (recipient) => urls[recipient],
+    clock: systemClock,
+    replayWindowDays: config.settings.replayWindowDays,
   };
 }
 

@@ -135,6 +135,7 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
     case 'setting':
       if (source.setting === 'maxRejectedShare') return String(config.maxRejectedShare);
       if (source.setting === 'recipientKbos') return recipientKbosJson(config);
+      if (source.setting === 'replayWindowDays') return String(config.replayWindowDays);
       return String(config.refusedMessageRetentionDays);
   }
 }

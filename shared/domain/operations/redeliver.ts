@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { BatchDependencies } from '../batch/ports';
-import { redeliverBatch } from '../batch/redeliver';
+import { type RedeliverBatchDeps, redeliverBatch, whyNotRedeliverable } from '../batch/redeliver';
 import { isRecipient, RECIPIENTS, type Recipient } from '../recipients';
 import { InvalidRequestError, type OperatorTool } from './operator-tool';
 
@@ -11,8 +10,8 @@ import { InvalidRequestError, type OperatorTool } from './operator-tool';
  * numbers; the answer and the audit line hold only counts.
  */
 
-/** What a re-delivery reads and where it sends. */
-export type RedeliverDeps = Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl'>;
+/** What a re-delivery reads and where it sends, and the stage's replay window. */
+export type RedeliverDeps = RedeliverBatchDeps;
 
 /**
  * The recipients to deliver to: the one named, or all of them.
@@ -27,7 +26,7 @@ export function redeliveryRecipientsOf(recipient: string | undefined): readonly 
 /**
  * Delivers a delivered batch again to the recipients, with the same message ids; answers the
  * messages sent per recipient.
- * @throws InvalidRequestError when the batch was not delivered (nothing was sent)
+ * @throws InvalidRequestError when the batch was not delivered, or its replay window has passed (nothing was sent)
  * @throws Error when an archived object is missing
  */
 export async function redeliver(
@@ -35,11 +34,10 @@ export async function redeliver(
   recipients: readonly Recipient[],
   deps: RedeliverDeps,
 ): Promise<Record<Recipient, number>> {
-  // Checked here too, so that an operator's mistake is told apart from a missing archive object.
-  const manifest = await deps.manifests.get(batchId);
-  if (manifest?.status !== 'DELIVERED' || manifest.period === null) {
-    throw new InvalidRequestError(`batch ${batchId} was not delivered, so there is nothing to deliver again`);
-  }
+  // Checked here too, so that an operator's request past the window or for an undelivered batch
+  // is told apart from a missing archive object.
+  const refusal = whyNotRedeliverable(batchId, await deps.manifests.get(batchId), deps.clock(), deps.replayWindowDays);
+  if (refusal !== undefined) throw new InvalidRequestError(refusal);
   return redeliverBatch(batchId, recipients, deps);
 }
 
