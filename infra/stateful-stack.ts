@@ -122,6 +122,7 @@ export class StatefulStack extends Stack {
       tables: this.tables,
       keys: this.keys,
       disclosureKeyParameterName: config.disclosureKeyParameterName,
+      replayWindowDays: config.replayWindowDays,
     });
   }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_REJECTED_SHARE } from '../domain/batch/split';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
-import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS, type DayBounds, describeDayBounds, RETENTION_BOUNDS } from '../domain/retention';
+import { type DayBounds, DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS, describeDayBounds, RETENTION_BOUNDS } from '../domain/retention';
 import { type VariableSource, variablesOf } from '../function-environment';
 import { type FunctionDeclaration, type FunctionSetting, type FunctionUses, type QueueSpec, SETTINGS_ENV } from '../topology';
 import { DISCLOSURE_KEY_SCHEMAS, type DisclosureKeySource, disclosureKeySourceOf } from './disclosure-key-source';

@@ -1,8 +1,8 @@
 import type { BatchDependencies } from '../../shared/domain/batch/ports';
-import type { RedeliverBatchDeps } from '../../shared/domain/batch/redeliver';
-import { DEFAULT_REPLAY_WINDOW_DAYS } from '../../shared/domain/retention';
 import type { InboundFile } from '../../shared/domain/batch/process-file';
+import type { RedeliverBatchDeps } from '../../shared/domain/batch/redeliver';
 import type { Recipient } from '../../shared/domain/recipients';
+import { DEFAULT_REPLAY_WINDOW_DAYS } from '../../shared/domain/retention';
 import type { Clock } from '../../shared/ports';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from './memory-ports';
 
