@@ -24,9 +24,21 @@ export function redeliveryRecipientsOf(recipient: string | undefined): readonly 
 }
 
 /**
+ * A batch id as an operator typed it, checked: the whole id, as the report gives it (a summary
+ * that shortened it would otherwise be taken for an unknown batch).
+ * @throws InvalidRequestError on anything but 64 hex characters
+ */
+export function batchIdOf(batchId: string): string {
+  if (!BATCH_ID.test(batchId))
+    throw new InvalidRequestError(`unknown batch id ${batchId}: a batch id is 64 hex characters, the whole batchId of the file's report`);
+  return batchId;
+}
+
+/**
  * Delivers a delivered batch again to the recipients, with the same message ids; answers the
  * messages sent per recipient.
- * @throws InvalidRequestError when the batch was not delivered, or its replay window has passed (nothing was sent)
+ * @throws InvalidRequestError when no batch has this id, the batch was not delivered, or its replay
+ *   window has passed (nothing was sent)
  * @throws Error when an archived object is missing
  */
 export async function redeliver(
@@ -34,9 +46,11 @@ export async function redeliver(
   recipients: readonly Recipient[],
   deps: RedeliverDeps,
 ): Promise<Record<Recipient, number>> {
-  // Checked here too, so that an operator's request past the window or for an undelivered batch
-  // is told apart from a missing archive object.
-  const refusal = whyNotRedeliverable(batchId, await deps.manifests.get(batchId), deps.clock(), deps.replayWindowDays);
+  // Checked here too, so that an operator's mistake, or a request past the replay window, is told
+  // apart from a missing archive object.
+  const manifest = await deps.manifests.get(batchIdOf(batchId));
+  if (manifest === undefined) throw new InvalidRequestError(`unknown batch id ${batchId}: no batch has this id`);
+  const refusal = whyNotRedeliverable(batchId, manifest, deps.clock(), deps.replayWindowDays);
   if (refusal !== undefined) throw new InvalidRequestError(refusal);
   return redeliverBatch(batchId, recipients, deps);
 }
