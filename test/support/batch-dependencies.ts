@@ -1,6 +1,6 @@
 import type { BatchDependencies } from '../../shared/domain/batch/ports';
 import type { InboundFile } from '../../shared/domain/batch/process-file';
-import type { RedeliverBatchDeps } from '../../shared/domain/batch/redeliver';
+import type { RedeliveryDeps } from '../../shared/domain/batch/redeliver';
 import type { Recipient } from '../../shared/domain/recipients';
 import { DEFAULT_REPLAY_WINDOW_DAYS } from '../../shared/domain/retention';
 import type { Clock } from '../../shared/ports';
@@ -10,7 +10,7 @@ import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } f
 export const BATCH_START = '2025-12-03T09:00:00Z';
 
 /** The monthly batch's dependencies and the replay window an operator's re-delivery checks. */
-export type MemoryBatchDependencies = BatchDependencies & Pick<RedeliverBatchDeps, 'replayWindowDays'>;
+export type MemoryBatchDependencies = BatchDependencies & Pick<RedeliveryDeps, 'replayWindowDays'>;
 
 /**
  * The monthly batch's ports in memory for one test, with a clock it sets and the counter of its

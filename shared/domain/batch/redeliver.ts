@@ -5,7 +5,7 @@ import { archivePrefixOf } from './object-keys';
 import type { BatchDependencies, BatchManifest } from './ports';
 
 /** What a re-delivery reads and sends, and the stage's replay window (return-flows §5). */
-export type RedeliverBatchDeps = Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl' | 'clock'> & {
+export type RedeliveryDeps = Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl' | 'clock'> & {
   /** Days the archive keeps what a batch delivered, from the batch file's first reception. */
   readonly replayWindowDays: number;
 };
@@ -45,7 +45,7 @@ export function whyNotRedeliverable(
 export async function redeliverBatch(
   batchId: string,
   recipients: readonly Recipient[],
-  deps: RedeliverBatchDeps,
+  deps: RedeliveryDeps,
 ): Promise<Record<Recipient, number>> {
   // 1. The batch was delivered, and is still within its replay window.
   const manifest = await deps.manifests.get(batchId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type RedeliverBatchDeps, redeliverBatch, whyNotRedeliverable } from '../batch/redeliver';
+import { type RedeliveryDeps, redeliverBatch, whyNotRedeliverable } from '../batch/redeliver';
 import { isRecipient, RECIPIENTS, type Recipient } from '../recipients';
 import { InvalidRequestError, type OperatorTool } from './operator-tool';
 
@@ -11,7 +11,7 @@ import { InvalidRequestError, type OperatorTool } from './operator-tool';
  */
 
 /** What a re-delivery reads and where it sends, and the stage's replay window. */
-export type RedeliverDeps = RedeliverBatchDeps;
+export type RedeliverDeps = RedeliveryDeps;
 
 /**
  * The recipients to deliver to: the one named, or all of them.
