@@ -11,7 +11,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
+import { dynamoItemSize, projectedItem } from './lib/dynamo-item-size';
 
 /** What the SDK's clients call to send a request (the shape of `@smithy/node-http-handler`). */
 export interface InMemoryHandler {
@@ -26,8 +28,21 @@ export interface StandInCounts {
   readonly calls: Record<string, number>;
   /** Items written by BatchWriteItem, per table. */
   readonly itemsWritten: Record<string, number>;
-  /** Bytes of the BatchWriteItem requests (their JSON), per table. */
+  /** Size of the items written by BatchWriteItem, as DynamoDB counts it (scripts/lib/dynamo-item-size.ts), per table. */
   readonly itemBytes: Record<string, number>;
+  /** Size of what each global index keeps of those items, per `<table>/<index>`. */
+  readonly indexBytes: Record<string, number>;
+}
+
+/** A global index of a table, for counting what it keeps of each item written (only items that have its partition key). */
+export interface CountedIndex {
+  readonly table: string;
+  readonly name: string;
+  readonly partitionKey: string;
+  /** The table's keys and the index's: every index keeps them. */
+  readonly keys: readonly string[];
+  /** The attributes it keeps besides the keys; all of them when absent. */
+  readonly include?: readonly string[];
 }
 
 /** The three stand-ins, their shared counters and their own CPU (microseconds). */
@@ -79,10 +94,11 @@ const xmlEscape = (text: string): string => text.replace(/&/g, '&amp;').replace(
 /**
  * The stand-ins. `inbound` maps an inbound object key to the local file its GetObject streams.
  */
-export function inMemoryAws(inbound: ReadonlyMap<string, string>): InMemoryAws {
+export function inMemoryAws(inbound: ReadonlyMap<string, string>, indexes: readonly CountedIndex[] = []): InMemoryAws {
   const calls: Record<string, number> = {};
   const itemsWritten: Record<string, number> = {};
   const itemBytes: Record<string, number> = {};
+  const indexBytes: Record<string, number> = {};
   let cpu = 0;
   const claimListeners: Array<() => void> = [];
   let claimed = false;
@@ -190,14 +206,23 @@ export function inMemoryAws(inbound: ReadonlyMap<string, string>): InMemoryAws {
       TableName?: string;
       Item?: { pk?: { S?: string } };
       Key?: { pk?: { S?: string } };
-      RequestItems?: Record<string, unknown[]>;
+      RequestItems?: Record<string, Array<{ PutRequest?: { Item?: Record<string, AttributeValue> } }>>;
     };
     const answer = (body: unknown) => json(body, 'application/x-amz-json-1.0');
     switch (operation) {
       case 'BatchWriteItem': {
         for (const [table, requests] of Object.entries(input.RequestItems ?? {})) {
           itemsWritten[table] = (itemsWritten[table] ?? 0) + requests.length;
-          itemBytes[table] = (itemBytes[table] ?? 0) + text.length;
+          for (const request of requests) {
+            const item = request.PutRequest?.Item;
+            if (item === undefined) continue;
+            itemBytes[table] = (itemBytes[table] ?? 0) + dynamoItemSize(item);
+            for (const index of indexes) {
+              if (index.table !== table || item[index.partitionKey] === undefined) continue;
+              const name = `${table}/${index.name}`;
+              indexBytes[name] = (indexBytes[name] ?? 0) + dynamoItemSize(projectedItem(item, index.keys, index.include));
+            }
+          }
         }
         return answer({ UnprocessedItems: {} });
       }
@@ -227,7 +252,7 @@ export function inMemoryAws(inbound: ReadonlyMap<string, string>): InMemoryAws {
     s3,
     sqs,
     dynamo,
-    counts: { calls, itemsWritten, itemBytes },
+    counts: { calls, itemsWritten, itemBytes, indexBytes },
     standInCpuMicros: () => cpu,
     onClaim: (listener) => void claimListeners.push(listener),
   };

@@ -54,7 +54,10 @@ export interface ChildResult {
   /** handler: calls per operation, and items written to each table. */
   readonly calls?: Record<string, number>;
   readonly itemsWritten?: Record<string, number>;
+  /** handler: the size of the items written to each table, as DynamoDB counts it. */
   readonly itemBytes?: Record<string, number>;
+  /** handler: the size of what each global index keeps of them, per `<table>/<index>`. */
+  readonly indexBytes?: Record<string, number>;
 }
 
 /** Counts what it is given and keeps nothing. */
@@ -182,7 +185,17 @@ async function handler(path: string, period: string): Promise<ChildResult> {
 
   const key = `monthly/${period}/${basename(path)}`;
   const { inMemoryAws } = await import('./bench-aws');
-  const aws = inMemoryAws(new Map([[key, path]]));
+  // What each global index of a table written by the handler keeps of its items (their bytes count too).
+  const indexes = Object.values(TABLES).flatMap((table) =>
+    ('globalIndexes' in table ? table.globalIndexes : []).map((index) => ({
+      table: env[table.env] ?? table.name,
+      name: index.name,
+      partitionKey: index.partitionKey,
+      keys: [table.partitionKey, ...('sortKey' in table ? [table.sortKey] : []), index.partitionKey],
+      ...('include' in index ? { include: index.include } : {}),
+    })),
+  );
+  const aws = inMemoryAws(new Map([[key, path]]), indexes);
   const clients = await import('../shared/adapters/aws-clients');
   clients.resetAwsClients();
   // The process's clients, as the handler's adapters use them, answering in memory.
@@ -245,6 +258,7 @@ async function handler(path: string, period: string): Promise<ChildResult> {
     calls: aws.counts.calls,
     itemsWritten: aws.counts.itemsWritten,
     itemBytes: aws.counts.itemBytes,
+    indexBytes: aws.counts.indexBytes,
   };
 }
 
