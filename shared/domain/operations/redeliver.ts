@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { BatchDependencies } from '../batch/ports';
-import { redeliverBatch } from '../batch/redeliver';
+import { type RedeliveryDeps, redeliverBatch } from '../batch/redeliver';
 import { isRecipient, RECIPIENTS, type Recipient } from '../recipients';
 import { InvalidRequestError, type OperatorTool } from './operator-tool';
 
@@ -11,8 +10,8 @@ import { InvalidRequestError, type OperatorTool } from './operator-tool';
  * numbers; the answer and the audit line hold only counts.
  */
 
-/** What a re-delivery reads and where it sends. */
-export type RedeliverDeps = Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl'>;
+/** What a re-delivery reads, where it records the disclosure and where it sends. */
+export type RedeliverDeps = RedeliveryDeps;
 
 /**
  * The recipients to deliver to: the one named, or all of them.
@@ -25,8 +24,8 @@ export function redeliveryRecipientsOf(recipient: string | undefined): readonly 
 }
 
 /**
- * Delivers a delivered batch again to the recipients, with the same message ids; answers the
- * messages sent per recipient.
+ * Delivers a delivered batch again to the recipients, with the same message ids, recorded in the
+ * record of disclosures as a re-delivery; answers the messages sent per recipient.
  * @throws InvalidRequestError when the batch was not delivered (nothing was sent)
  * @throws Error when an archived object is missing
  */
