@@ -18,7 +18,7 @@ import { type DisclosuresQuery, disclosuresQueryOf, findDisclosures, formatDiscl
 import { TABLES } from '../shared/topology';
 import { checkedAsUsage, parseCommandLine, required, runCommand } from './lib/cli';
 
-const USAGE = 'usage: npm run disclosures -- --insz <national number> [--recipient VDAB|ACTIRIS|FOREM] [--json]';
+const USAGE = 'usage: npm run disclosures -- --insz <national number> [--recipient VDAB|ACTIRIS|FOREM|PPS|OCMW] [--json]';
 
 /** Reads the command line. @throws UsageError on anything the usage does not allow (the message never shows the INSZ in clear) */
 export function parseDisclosuresArgs(argv: readonly string[], now: Date): DisclosuresQuery & { readonly json: boolean } {

@@ -4,9 +4,11 @@
  *
  *   npm run redeliver -- --batch <batchId> [--recipient VDAB|ACTIRIS|FOREM]
  *
- * Reads the names of the archive bucket, the batches table and the recipients' queue URLs from the
- * same environment variables the functions get (BUCKET_ARCHIVE, TABLE_BATCHES, QUEUE_URL_OUTBOUND_*),
- * and reaches AWS (or the local stand-in) with the usual AWS settings. The check and the re-delivery
+ * Reads the names of the archive bucket, the batches and disclosures tables and the recipients'
+ * queue URLs from the same environment variables the functions get (BUCKET_ARCHIVE, TABLE_BATCHES,
+ * TABLE_DISCLOSURES, QUEUE_URL_OUTBOUND_*) and the disclosure key (DISCLOSURE_KEY_PARAMETER, or
+ * DISCLOSURE_KEY_LOCAL on the laptop), and reaches AWS (or the local stand-in) with the usual AWS
+ * settings. The re-delivery is recorded in the record of disclosures. The check and the re-delivery
  * are the operator-redeliver function's (shared/domain/operations/redeliver.ts).
  */
 import type { Recipient } from '../shared/domain/recipients';
@@ -28,11 +30,15 @@ async function main(): Promise<undefined> {
   const { S3BlobStore } = await import('../shared/adapters/s3-blob-store');
   const { DynamoManifestStore } = await import('../shared/adapters/dynamo-manifest-store');
   const { SqsPublisher } = await import('../shared/adapters/sqs-publisher');
+  const { dynamoClient } = await import('../shared/adapters/aws-clients');
+  const { loadDisclosureKey } = await import('../shared/adapters/disclosure-key');
+  const { DynamoRedeliveryLog } = await import('../shared/adapters/dynamo-delivery-ledger');
+  const { readDisclosureKeySource } = await import('../shared/configuration/disclosure-key-source');
   const { BUCKETS, QUEUES, TABLES } = await import('../shared/topology');
   const { ConfigurationError, readConfig, text } = await import('../shared/configuration/read-config');
   // Only the queues of the recipients asked for need a URL.
   const queueUrlName = (r: Recipient) => QUEUES.recipientOutbound[r].urlEnv;
-  const names = [BUCKETS.archive.env, TABLES.batches.env, ...recipients.map(queueUrlName)];
+  const names = [BUCKETS.archive.env, TABLES.batches.env, TABLES.disclosures.env, ...recipients.map(queueUrlName)];
   let config: Record<string, unknown>;
   try {
     config = readConfig(Object.fromEntries(names.map((name) => [name, text()])));
@@ -43,11 +49,15 @@ async function main(): Promise<undefined> {
   }
   // readConfig has checked that every name is set.
   const value = (name: string): string => config[name] as string;
+  // The re-delivery is recorded in the record of disclosures, by the keyed hash of each person.
+  const key = await loadDisclosureKey(readDisclosureKeySource());
   const sent = await redeliver(batchId, recipients, {
     archive: new S3BlobStore(value(BUCKETS.archive.env)),
     manifests: new DynamoManifestStore(value(TABLES.batches.env)),
+    redeliveries: new DynamoRedeliveryLog(dynamoClient(), value(TABLES.disclosures.env), async () => key),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (r) => value(queueUrlName(r)),
+    clock: () => new Date(),
   });
   process.stdout.write(`${formatRedelivered(recipients, sent)}\n`);
   return undefined;

@@ -162,6 +162,9 @@ export const TABLES = {
     sortKey: 'sk',
     // VDAB's and Actiris's record of disclosures (return-flows §4): their lines by person. Only
     // delivered lines carry `inszHmac`; the index keeps what a disclosure shows, not the line.
+    // `recipient` and `batchId` are in a line's key now (pk, sk), which every index keeps: only lines
+    // written before carry them, and the index keeps them for those (changing an index's projection
+    // replaces the index).
     globalIndexes: [
       {
         name: 'byInszHmac',
@@ -180,8 +183,25 @@ export const TABLES = {
     globalIndexes: [{ name: 'byCorrectionId', partitionKey: 'correctionId' }],
     description: 'Correction requests',
   },
-  /** The record of disclosures, keyed by an HMAC of the INSZ (return-flows §4). */
+  /**
+   * The record of disclosures, keyed by an HMAC of the INSZ (return-flows §4): FOREM's rows, every
+   * operator's re-delivery, correction requests forwarded to the PPS and approved corrections
+   * passed on for the OCMW (VDAB's and Actiris's rows are their payment lines, by `byInszHmac`).
+   */
   disclosures: { name: 'disclosures', env: 'TABLE_DISCLOSURES', partitionKey: 'pk', sortKey: 'sk', description: 'Record of disclosures' },
+  /**
+   * The proof of each delivery (return-flows §5): per batch message sent, `pk` = its messageId and
+   * `sk` = the SHA-256 of its body, with `sentAt`; no content. Kept the recipient's retention, long
+   * after the archive's replay window. A table of its own: split-batch only writes it, the proof
+   * tool only reads it, and no other function may see it.
+   */
+  deliveryProofs: {
+    name: 'delivery-proofs',
+    env: 'TABLE_DELIVERY_PROOFS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'Proof of each delivery: message id, body SHA-256, sentAt',
+  },
   /** Return messages refused with a code, kept for an operator (messages.md). */
   refusedMessages: {
     name: 'refused-messages',
@@ -274,7 +294,7 @@ export const FUNCTIONS = {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       sendersByQueue: false,
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
-      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
+      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write', deliveryProofs: 'write' },
       settings: ['maxRejectedShare'],
       disclosureKey: true,
     },
@@ -291,7 +311,8 @@ export const FUNCTIONS = {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
       sendersByQueue: true,
       buckets: {},
-      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
+      // A correction request forwarded to the PPS is recorded in the record of disclosures.
+      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['recipientKbos', 'refusedMessageRetentionDays'],
       // It compares a message's INSZ with the delivered line's keyed hash (LINE_MISMATCH).
       disclosureKey: true,
@@ -310,7 +331,9 @@ export const FUNCTIONS = {
       sendersByQueue: true,
       buckets: {},
       // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
-      tables: { corrections: 'readWrite', refusedMessages: 'readWrite' },
+      // An approved correction passed on for the OCMW is recorded in the record of disclosures, by
+      // the keyed hash the correction holds: no disclosure key.
+      tables: { corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['refusedMessageRetentionDays'],
       disclosureKey: false,
     },
@@ -330,9 +353,10 @@ export const FUNCTIONS = {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       sendersByQueue: false,
       buckets: { archive: 'readListBatch' },
-      tables: { batches: 'read' },
+      // The re-delivery is a new disclosure of the same records: recorded by person's keyed hash.
+      tables: { batches: 'read', disclosures: 'write' },
       settings: [],
-      disclosureKey: false,
+      disclosureKey: true,
     },
   },
   /** Which recipients received data about a person (return-flows §4), invoked from the console: read only. */
@@ -371,7 +395,29 @@ export const FUNCTIONS = {
       disclosureKey: false,
     },
   },
+  /** Did the hub send exactly this message, to whom and when (return-flows §5), invoked from the console: read only. */
+  operatorProof: {
+    name: 'operator-proof',
+    entry: 'functions/operator-proof.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorQuery,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      sendersByQueue: false,
+      buckets: {},
+      tables: { deliveryProofs: 'read' },
+      settings: [],
+      disclosureKey: false,
+    },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 /** The functions an operator invokes by hand (console Test tab, `aws lambda invoke`): no trigger. */
-export const OPERATOR_FUNCTIONS = [FUNCTIONS.operatorRedeliver, FUNCTIONS.operatorDisclosures, FUNCTIONS.operatorRefusedMessages] as const;
+export const OPERATOR_FUNCTIONS = [
+  FUNCTIONS.operatorRedeliver,
+  FUNCTIONS.operatorDisclosures,
+  FUNCTIONS.operatorRefusedMessages,
+  FUNCTIONS.operatorProof,
+] as const;

@@ -130,7 +130,11 @@ const decision = (line: RecipientRecord, decisionId: string, verdict: 'VALIDATED
 function deliveryLedger(): DynamoDeliveryLedger {
   return new DynamoDeliveryLedger(
     dynamoDocumentClient(),
-    { paymentLines: standIn.tableName(TABLES.paymentLines), disclosures: standIn.tableName(TABLES.disclosures) },
+    {
+      paymentLines: standIn.tableName(TABLES.paymentLines),
+      disclosures: standIn.tableName(TABLES.disclosures),
+      deliveryProofs: standIn.tableName(TABLES.deliveryProofs),
+    },
     disclosureKeyReader(readDisclosureKeySource()),
   );
 }

@@ -1,4 +1,5 @@
 import type { BatchDependencies } from '../../shared/domain/batch/ports';
+import type { RedeliveryDeps } from '../../shared/domain/batch/redeliver';
 import type { InboundFile } from '../../shared/domain/batch/process-file';
 import type { Recipient } from '../../shared/domain/recipients';
 import type { Clock } from '../../shared/ports';
@@ -30,7 +31,7 @@ export interface MemoryBatch<Staging extends MemoryBlobStore = MemoryBlobStore> 
    * of rows rejected, attempt ids `attempt-1`, `attempt-2`…, a lease of 15 minutes. `overrides`
    * replaces any port or setting (a flaky store, a DynamoDB-backed manifest store, another share).
    */
-  deps(overrides?: Partial<BatchDependencies>): BatchDependencies;
+  deps(overrides?: Partial<BatchDependencies & RedeliveryDeps>): BatchDependencies & RedeliveryDeps;
 }
 
 /** What {@link memoryBatch} may be given: a staging store of another kind, and when the clock starts. */
@@ -61,6 +62,7 @@ export function memoryBatch(options: MemoryBatchOptions<MemoryBlobStore> = {}): 
       reports: batch.reports,
       manifests: batch.manifests,
       ledger: batch.ledger,
+      redeliveries: batch.ledger,
       publisher: batch.publisher,
       recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
       clock: batch.clock,

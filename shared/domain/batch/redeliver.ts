@@ -46,8 +46,9 @@ export async function redeliverBatch(
       if (!keys.includes(key)) throw new Error(`archive object ${key} is missing`);
       const records: RecipientRecord[] = [];
       const messages = (await deps.archive.getText(key)).split('\n').map((body): OutboundMessage => {
-        const parsed = JSON.parse(body) as { messageId: string; type: OutboundMessage['type']; records?: RecipientRecord[] };
-        if (parsed.records) records.push(...parsed.records);
+        const parsed = JSON.parse(body) as { messageId: string; type: OutboundMessage['type']; records?: unknown };
+        // A `batch.records` message's records (a `batch.completed` counts them: no person's data).
+        if (parsed.type === 'batch.records' && Array.isArray(parsed.records)) records.push(...(parsed.records as RecipientRecord[]));
         return { messageId: parsed.messageId, type: parsed.type, body };
       });
       // 1. Record the disclosure, then 2. send.

@@ -8,10 +8,12 @@ import {
   redeliverTool,
   redeliveryRecipientsOf,
 } from '../../../shared/domain/operations/redeliver';
-import { inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
+import { BATCH_START, inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 
 /** An operator's re-delivery of an archived batch, as the CLI and the operator function run it. */
+
+const BATCH_START_ISO = new Date(BATCH_START).toISOString();
 
 let world: MemoryBatch;
 let batchId: string;
@@ -32,6 +34,17 @@ describe('redeliver', () => {
     expect(sent).toEqual({ VDAB: first.length, ACTIRIS: 0, FOREM: 0 });
     expect(world.publisher.all('queue:VDAB').map((m) => m.messageId)).toEqual([...first, ...first]);
     expect(world.publisher.all('queue:ACTIRIS')).toHaveLength(actirisBefore);
+  });
+
+  it('records the re-delivery in the record of disclosures, a new disclosure of the same records at its instant, kept as the batch', async () => {
+    const delivered = world.ledger.calls.filter((c) => c.recipient === 'VDAB').flatMap((c) => c.records);
+    world.clockMs += 40 * 86_400_000;
+    await redeliver(batchId, ['VDAB'], world.deps());
+    expect(world.ledger.redeliveries.map((r) => r.recipient)).toEqual(world.ledger.redeliveries.map(() => 'VDAB'));
+    expect(world.ledger.redeliveries.flatMap((r) => r.records)).toEqual(delivered);
+    expect(new Set(world.ledger.redeliveries.map((r) => r.redeliveredAt.getTime()))).toEqual(new Set([world.clockMs]));
+    // Its retention is the batch's: counted from when the hub received the file, not from the re-delivery.
+    expect(new Set(world.ledger.redeliveries.map((r) => r.batch.receivedAt.toISOString()))).toEqual(new Set([BATCH_START_ISO]));
   });
 
   it("refuses a batch that was not delivered as the operator's mistake, sending nothing", async () => {
