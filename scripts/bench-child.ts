@@ -172,11 +172,10 @@ async function handler(path: string, period: string): Promise<ChildResult> {
     [BUCKETS.staging.env]: 'bench-staging',
     [BUCKETS.archive.env]: 'bench-archive',
     [BUCKETS.reports.env]: 'bench-reports',
-    [TABLES.batches.env]: 'bench-batches',
-    [TABLES.paymentLines.env]: 'bench-payment-lines',
-    [TABLES.disclosures.env]: 'bench-disclosures',
     DISCLOSURE_KEY_LOCAL: 'be'.repeat(32),
   };
+  // Every table, named `bench-<table>`: those split-batch writes are counted by name.
+  for (const table of Object.values(TABLES)) env[table.env] = `bench-${table.name}`;
   for (const recipient of RECIPIENTS) {
     env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/bench-outbound-${recipient}`;
   }
