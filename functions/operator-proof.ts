@@ -29,6 +29,8 @@ export function operatorProofDependencies(config: OperatorProofConfig): ProofDep
 const tool = proofTool(operatorProofDependencies(readFunctionConfig(FUNCTIONS.operatorProof)));
 const audit = auditLogOf(logger);
 
-export const handler = middy((event: ParsedRequest<ProofRequest>, context: Context) => answerOperator(tool, event, invocationOf(context), audit))
+export const handler = middy((event: ParsedRequest<ProofRequest>, context: Context) =>
+  answerOperator(tool, event, invocationOf(context), audit),
+)
   .use(injectLambdaContext(logger))
   .use(parser({ schema: proofRequestSchema, safeParse: true }));

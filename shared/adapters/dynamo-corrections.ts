@@ -122,7 +122,9 @@ export class DynamoCorrections implements CorrectionStore {
         TableName: this.tableName,
         Key: keyOf(correction),
         // A rejection told is closed: the INSZ in clear goes in the same write; its keyed hash stays.
-        UpdateExpression: closes ? 'SET outcomeSentAt = if_not_exists(outcomeSentAt, :at) REMOVE insz' : 'SET outcomeSentAt = if_not_exists(outcomeSentAt, :at)',
+        UpdateExpression: closes
+          ? 'SET outcomeSentAt = if_not_exists(outcomeSentAt, :at) REMOVE insz'
+          : 'SET outcomeSentAt = if_not_exists(outcomeSentAt, :at)',
         ConditionExpression: closes ? 'attribute_exists(pk) AND decision = :decision' : 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':at': at.toISOString(), ...(closes ? { ':decision': correction.decision } : {}) },
       }),

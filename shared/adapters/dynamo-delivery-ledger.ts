@@ -98,11 +98,21 @@ export class DynamoRedeliveryLog implements RedeliveryLog {
     private readonly writeOptions: BatchWriteOptions = {},
   ) {}
 
-  async recordRedelivery(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[], redeliveredAt: Date): Promise<void> {
+  async recordRedelivery(
+    batch: DeliveredBatch,
+    recipient: Recipient,
+    records: readonly RecipientRecord[],
+    redeliveredAt: Date,
+  ): Promise<void> {
     const key = await this.key();
     const byPerson = new RecordsByPerson();
     for (const record of records) if (record.insz) byPerson.add(record);
-    await putAll(this.client, this.disclosuresTable, byPerson.disclosureItems(key, batch, recipient, redeliveredAt, redeliveredAt), this.writeOptions);
+    await putAll(
+      this.client,
+      this.disclosuresTable,
+      byPerson.disclosureItems(key, batch, recipient, redeliveredAt, redeliveredAt),
+      this.writeOptions,
+    );
   }
 }
 

@@ -136,7 +136,8 @@ export class DynamoDisclosures implements DisclosureReader {
       const view = viewOfItem(item);
       if (view === undefined) continue;
       found.push(view);
-      for (const row of (item.others as DisclosedRow[] | undefined) ?? []) found.push({ ...view, period: row.period, regulation: row.regulation });
+      for (const row of (item.others as DisclosedRow[] | undefined) ?? [])
+        found.push({ ...view, period: row.period, regulation: row.regulation });
     }
     for (const item of lines) {
       const { recipient: lineRecipient, batchId } = lineKeyOf(item);

@@ -194,8 +194,7 @@ export class DynamoPaymentLines implements PaymentLineStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: linePk(decision.recipient, decision.reference), sk: STATUS_SK },
-          UpdateExpression:
-            'SET #status = :status, decisionId = :id, decidedAt = :decidedAt, decidedAtMs = :ms, expiresAt = :expiresAt',
+          UpdateExpression: 'SET #status = :status, decisionId = :id, decidedAt = :decidedAt, decidedAtMs = :ms, expiresAt = :expiresAt',
           // Monotone: only a later decision (or this one again) moves the status, so order of arrival does not matter.
           ConditionExpression: 'attribute_not_exists(pk) OR decidedAtMs < :ms OR (decidedAtMs = :ms AND decisionId <= :id)',
           ExpressionAttributeNames: { '#status': 'status' },

@@ -5,11 +5,13 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemoReturnFlows } from '../../local/demo';
-import { correctionFieldsOf, type DeliveredLine } from '../../local/return-flow-demo';
 import { lambdaContextFor } from '../../local/event-source';
 import { loadFunctionHandler } from '../../local/event-source-mapping';
+import { correctionFieldsOf, type DeliveredLine } from '../../local/return-flow-demo';
 import { runFileLocally } from '../../local/run-file';
-import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
+import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
+import { LOCAL_RECIPIENT_KBOS } from '../../local/stand-in-environment';
+import { writeBatchFile } from '../../scripts/lib/batch-generator';
 import { dynamoDocumentClient, sqsClient } from '../../shared/adapters/aws-clients';
 import { loadDisclosureKey } from '../../shared/adapters/disclosure-key';
 import { DynamoDisclosures } from '../../shared/adapters/dynamo-disclosures';
@@ -19,7 +21,6 @@ import type { Correction } from '../../shared/domain/return-flows/correction';
 import { isOpen } from '../../shared/domain/return-flows/correction';
 import { nationalNumberRegExp } from '../../shared/national-number-pattern';
 import { FUNCTIONS, QUEUES, TABLES, type TableSpec } from '../../shared/topology';
-import { writeBatchFile } from '../../scripts/lib/batch-generator';
 import { captureOutput } from '../support/capture-output';
 
 /**
@@ -165,7 +166,8 @@ describe('national numbers at rest, on the stand-in', () => {
     const first = linesOf.VDAB[0] as DeliveredLine;
     const rows = await findDisclosures({ insz: first.insz }, store, key, new Date());
     const flows = new Set(rows.map((r) => `${r.recipient} ${r.flow}`));
-    for (const flow of ['VDAB BATCH', 'VDAB REDELIVERY', 'PPS CORRECTION_REQUEST', 'OCMW CORRECTION_APPROVED']) expect(flows).toContain(flow);
+    for (const flow of ['VDAB BATCH', 'VDAB REDELIVERY', 'PPS CORRECTION_REQUEST', 'OCMW CORRECTION_APPROVED'])
+      expect(flows).toContain(flow);
     expect(rows.find((r) => r.recipient === 'OCMW')).toMatchObject({ ocmwKbo: correctionFieldsOf(first).ocmwKbo });
     // "Did the OCMW receive data about this person?"
     expect(await findDisclosures({ insz: first.insz, recipient: 'OCMW' }, store, key, new Date())).toHaveLength(1);

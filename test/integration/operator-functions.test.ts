@@ -173,7 +173,12 @@ describe('the operator functions on the stand-in', () => {
       sent: [{ recipient: 'ACTIRIS', batchId: BATCH_ID, seq: 1 }],
     });
     expect(sent.audit.map((line) => line.audit)).toEqual([
-      expect.objectContaining({ tool: 'proof', outcome: 'answered', asked: { messageId: firstToActiris[0], sha256: expect.any(String) }, results: 1 }),
+      expect.objectContaining({
+        tool: 'proof',
+        outcome: 'answered',
+        asked: { messageId: firstToActiris[0], sha256: expect.any(String) },
+        results: 1,
+      }),
     ]);
     expectNoNationalNumber(sent.output);
 

@@ -1,6 +1,6 @@
 import type { BatchDependencies } from '../../shared/domain/batch/ports';
-import type { RedeliveryDeps } from '../../shared/domain/batch/redeliver';
 import type { InboundFile } from '../../shared/domain/batch/process-file';
+import type { RedeliveryDeps } from '../../shared/domain/batch/redeliver';
 import type { Recipient } from '../../shared/domain/recipients';
 import type { Clock } from '../../shared/ports';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from './memory-ports';

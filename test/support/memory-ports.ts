@@ -75,14 +75,20 @@ export class MemoryLedger implements DeliveryLedger, RedeliveryLog, DeliveryProo
   /** The proofs kept, by message id and digest (a put of the same proof again replaces it). */
   readonly proofs = new Map<string, DeliveryProof>();
   /** The re-deliveries recorded in the record of disclosures. */
-  readonly redeliveries: Array<{ batch: DeliveredBatch; recipient: Recipient; records: readonly RecipientRecord[]; redeliveredAt: Date }> = [];
+  readonly redeliveries: Array<{ batch: DeliveredBatch; recipient: Recipient; records: readonly RecipientRecord[]; redeliveredAt: Date }> =
+    [];
   async recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void> {
     this.calls.push({ batch, recipient, records });
   }
   async recordProofs(proofs: readonly DeliveryProof[]): Promise<void> {
     for (const proof of proofs) this.proofs.set(`${proof.messageId}#${proof.sha256}`, proof);
   }
-  async recordRedelivery(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[], redeliveredAt: Date): Promise<void> {
+  async recordRedelivery(
+    batch: DeliveredBatch,
+    recipient: Recipient,
+    records: readonly RecipientRecord[],
+    redeliveredAt: Date,
+  ): Promise<void> {
     this.redeliveries.push({ batch, recipient, records, redeliveredAt });
   }
   /** The proofs as the proof tool reads them. */

@@ -54,10 +54,14 @@ export async function deliverPart(
   //    the proof of each message, in the same step. Write once: a retry's messages differ only in
   //    `sentAt`, and the archive keeps the first; each distinct body sent has its own proof.
   await Promise.all([
-    deps.archive.put(`${archivePrefixOf(recipient, batch.period, batch.batchId)}${partName(index)}`, messages.map((m) => m.body).join('\n'), {
-      ifAbsent: true,
-      contentType: 'application/x-ndjson',
-    }),
+    deps.archive.put(
+      `${archivePrefixOf(recipient, batch.period, batch.batchId)}${partName(index)}`,
+      messages.map((m) => m.body).join('\n'),
+      {
+        ifAbsent: true,
+        contentType: 'application/x-ndjson',
+      },
+    ),
     deps.ledger.recordProofs(deliveryProofsOf(batch, recipient, messages, sentAt)),
   ]);
   // 2. Record the deliveries before publishing: a recipient's answer about a line must find it.

@@ -3,7 +3,6 @@ import type { OutboundMessage } from '../../messages/envelope';
 import { isRecipient, type Recipient } from '../recipients';
 import { expiresAtEpochSeconds, RECIPIENT_TTL_DAYS } from '../retention';
 import { completedMessageId, recordsMessageId } from './packing';
-import type { DeliveredBatch } from './ports';
 
 /**
  * The proof of each delivery (return-flows §5): per message a batch sent, its `messageId`, batch,
@@ -52,7 +51,7 @@ export function batchMessageOf(messageId: string): { batchId: string; recipient:
  * retention from when the hub received the batch file, as what the messages delivered.
  */
 export function deliveryProofsOf(
-  batch: DeliveredBatch,
+  batch: { readonly batchId: string; readonly receivedAt: Date },
   recipient: Recipient,
   messages: readonly OutboundMessage[],
   sentAt: Date,

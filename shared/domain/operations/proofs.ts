@@ -38,11 +38,13 @@ export function proofQueryOf(input: { readonly body?: string; readonly messageId
     } catch {
       throw new InvalidRequestError('the body is not JSON: not a message of the hub');
     }
-    if (typeof messageId !== 'string' || messageId === '') throw new InvalidRequestError('the body has no messageId: not a message of the hub');
+    if (typeof messageId !== 'string' || messageId === '')
+      throw new InvalidRequestError('the body has no messageId: not a message of the hub');
     // The body exactly as given: one character changed (a space, a line end) is another body.
     return { messageId, sha256: bodySha256(input.body) };
   }
-  if (input.messageId === undefined || input.messageId === '') throw new InvalidRequestError('a body, or a messageId and a sha256, is required');
+  if (input.messageId === undefined || input.messageId === '')
+    throw new InvalidRequestError('a body, or a messageId and a sha256, is required');
   if (input.sha256 === undefined || !SHA256_HEX.test(input.sha256)) {
     throw new InvalidRequestError('sha256 must be the SHA-256 of the body: 64 hex characters');
   }

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput, Q
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { dynamoItemSize } from '../../../scripts/lib/dynamo-item-size';
 import { DynamoDeliveryLedger, DynamoRedeliveryLog } from '../../../shared/adapters/dynamo-delivery-ledger';
 import { DynamoDeliveryProofs } from '../../../shared/adapters/dynamo-delivery-proofs';
 import { DynamoDisclosures } from '../../../shared/adapters/dynamo-disclosures';
@@ -13,7 +14,6 @@ import type { RecipientRecord } from '../../../shared/domain/recipients';
 import { inszHmac, LEGAL_BASIS } from '../../../shared/domain/return-flows/disclosures';
 import { paymentLineOf } from '../../../shared/domain/return-flows/payment-line';
 import type { StoredDecision } from '../../../shared/domain/return-flows/validation-decisions';
-import { dynamoItemSize } from '../../../scripts/lib/dynamo-item-size';
 import { INSZ, KEY } from '../return-flows/fakes';
 
 /**
@@ -141,12 +141,13 @@ describe('a validation decision item', () => {
   };
 
   it('holds neither recipient, reference, decisionId nor itemType, and reads back as the decision stored', async () => {
+    // The decision is already stored, as this very put would store it: the put is refused and the
+    // adapter reads the stored item back.
+    const putItem = () => (docMock.commandCalls(PutCommand)[0]?.args[0].input as PutCommandInput | undefined)?.Item ?? {};
     docMock.on(PutCommand).rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
-    const lines = new DynamoPaymentLines(doc, 'lines');
-    // The first put writes it; the put of a resent decision meets the item and reads it back.
-    docMock.on(GetCommand).callsFake(() => ({ Item: docMock.commandCalls(PutCommand)[0]?.args[0].input.Item }));
-    const result = await lines.addDecision(decision);
-    const written = (docMock.commandCalls(PutCommand)[0]?.args[0].input as PutCommandInput).Item ?? {};
+    docMock.on(GetCommand).callsFake(() => ({ Item: putItem() }));
+    const result = await new DynamoPaymentLines(doc, 'lines').addDecision(decision);
+    const written = putItem();
     expect(written).toMatchObject({ pk: 'LINE#VDAB#R#1', sk: 'DECISION#d-7' });
     expect(Object.keys(written).filter((k) => ['recipient', 'reference', 'decisionId', 'itemType'].includes(k))).toEqual([]);
     expect(result).toEqual({ created: false, existing: decision });
@@ -167,7 +168,12 @@ describe('the proof of each message', () => {
         sentAt: DELIVERED_AT.toISOString(),
         expiresAt: Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400,
       },
-      { pk: `${BATCH_ID}:FOREM:completed`, sk: bodySha256(completed.body), sentAt: DELIVERED_AT.toISOString(), expiresAt: items[0]?.expiresAt },
+      {
+        pk: `${BATCH_ID}:FOREM:completed`,
+        sk: bodySha256(completed.body),
+        sentAt: DELIVERED_AT.toISOString(),
+        expiresAt: items[0]?.expiresAt,
+      },
     ]);
     expect(JSON.stringify(items)).not.toContain(INSZ);
   });
@@ -200,7 +206,10 @@ describe('an operator’s re-delivery in the record of disclosures', () => {
 
     docMock.on(QueryCommand, { TableName: 'disclosures' }).resolves({ Items: items });
     docMock.on(QueryCommand, { TableName: 'lines' }).resolves({ Items: [] });
-    const rows = await new DynamoDisclosures(doc, { disclosures: 'disclosures', paymentLines: 'lines' }).forPerson(inszHmac(KEY, INSZ), NOW);
+    const rows = await new DynamoDisclosures(doc, { disclosures: 'disclosures', paymentLines: 'lines' }).forPerson(
+      inszHmac(KEY, INSZ),
+      NOW,
+    );
     expect(rows).toEqual([
       {
         recipient: 'VDAB',

@@ -80,7 +80,10 @@ describe('disclosuresQueryOf', () => {
 
 describe('formatDisclosures', () => {
   it('prints the person masked and one row per disclosure, columns aligned', () => {
-    const text = formatDisclosures(INSZ, [view('VDAB', '2025-12-03T09:00:00.000Z', 'a'.repeat(8)), correctionView('OCMW', '2025-12-05T10:00:00.000Z')]);
+    const text = formatDisclosures(INSZ, [
+      view('VDAB', '2025-12-03T09:00:00.000Z', 'a'.repeat(8)),
+      correctionView('OCMW', '2025-12-05T10:00:00.000Z'),
+    ]);
     const rule = '-'.repeat(LEGAL_BASIS.length);
     expect(text.split('\n')).toEqual([
       'Disclosures about ******033**: 2',

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PROOF_EXIT_CODES, parseProofArgs, proofQueryFrom } from '../../../scripts/proof';
 import { bodySha256 } from '../../../shared/domain/batch/delivery-proof';
@@ -7,7 +8,6 @@ import { checkProof, proofQueryOf, proofRequestSchema, proofTool } from '../../.
 import { nationalNumberRegExp } from '../../../shared/national-number-pattern';
 import { inboundFile, memoryBatch } from '../../support/batch-dependencies';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
-import { Readable } from 'node:stream';
 
 /** "Did the hub send exactly this?": the proof of each delivery, as the CLI and the operator function ask it. */
 
@@ -56,14 +56,19 @@ describe('the proof of each delivery', () => {
     for (const altered of [message.body.replace(/"amount":"(\d)/, '"amount":"9$1'), `${message.body} `]) {
       expect(altered).not.toBe(message.body);
       const answer = await checkProof(proofQueryOf({ body: altered }), world.ledger, now);
-      expect(answer).toMatchObject({ verdict: 'ALTERED', messageId: message.messageId, sent: [{ recipient: 'VDAB', sha256: bodySha256(message.body) }] });
+      expect(answer).toMatchObject({
+        verdict: 'ALTERED',
+        messageId: message.messageId,
+        sent: [{ recipient: 'VDAB', sha256: bodySha256(message.body) }],
+      });
     }
 
     const forged = message.body.replace(message.messageId, `${message.messageId.slice(0, -1)}9999`);
     expect((await checkProof(proofQueryOf({ body: forged }), world.ledger, now)).verdict).toBe('NOT_SENT');
-    expect((await checkProof(proofQueryOf({ messageId: message.messageId, sha256: bodySha256(message.body).toUpperCase() }), world.ledger, now)).verdict).toBe(
-      'SENT',
-    );
+    expect(
+      (await checkProof(proofQueryOf({ messageId: message.messageId, sha256: bodySha256(message.body).toUpperCase() }), world.ledger, now))
+        .verdict,
+    ).toBe('SENT');
   });
 
   it('keeps a proof for each body a retry sent under one id (another sentAt), and the archive the first', async () => {
@@ -74,7 +79,15 @@ describe('the proof of each delivery', () => {
     world.clockMs += 60_000;
     const [manifest] = [...world.manifests.manifests.values()];
     world.manifests.manifests.clear();
-    const again = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytesOf(csvFile(Array.from({ length: 30 }, (_, i) => validRow({ reference: `R${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }))))), world.deps());
+    const again = await processInboundFile(
+      inboundFile(
+        'monthly/2025-11/a.csv',
+        bytesOf(
+          csvFile(Array.from({ length: 30 }, (_, i) => validRow({ reference: `R${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }))),
+        ),
+      ),
+      world.deps(),
+    );
     expect(again.kind).toBe('delivered');
     expect(manifest).toBeDefined();
     const bodies = world.publisher.all('queue:FOREM').filter((m) => m.messageId === first.messageId);
@@ -97,7 +110,13 @@ describe('the proof tool', () => {
     );
     expect(answer).toMatchObject({ ok: true, verdict: 'SENT', messageId: message.messageId });
     expect(entries).toEqual([
-      { tool: 'proof', requestId: 'r', outcome: 'answered', asked: { messageId: message.messageId, sha256: bodySha256(message.body) }, results: 1 },
+      {
+        tool: 'proof',
+        requestId: 'r',
+        outcome: 'answered',
+        asked: { messageId: message.messageId, sha256: bodySha256(message.body) },
+        results: 1,
+      },
     ]);
     expect(JSON.stringify([answer, entries]).match(nationalNumberRegExp())).toBeNull();
   });
@@ -118,12 +137,19 @@ describe('npm run proof', () => {
   it('reads the body exactly from a file or standard input, or takes an id and a digest, one of them', async () => {
     expect(parseProofArgs(['--file', 'm.json']).source).toEqual({ kind: 'file', path: 'm.json' });
     expect(parseProofArgs(['--stdin', '--json'])).toEqual({ source: { kind: 'stdin' }, json: true });
-    expect(parseProofArgs(['--message-id', 'm', '--sha256', 'A'.repeat(64)]).source).toEqual({ kind: 'digest', messageId: 'm', sha256: 'a'.repeat(64) });
+    expect(parseProofArgs(['--message-id', 'm', '--sha256', 'A'.repeat(64)]).source).toEqual({
+      kind: 'digest',
+      messageId: 'm',
+      sha256: 'a'.repeat(64),
+    });
     expect(() => parseProofArgs([])).toThrow('give one of');
     expect(() => parseProofArgs(['--stdin', '--file', 'x'])).toThrow('give one of');
     expect(() => parseProofArgs(['--message-id', 'm'])).toThrow('64 hex characters');
     const body = '{"messageId":"b:VDAB:records:1","records":[]}\n';
-    expect(await proofQueryFrom({ kind: 'stdin' }, Readable.from([Buffer.from(body)]))).toEqual({ messageId: 'b:VDAB:records:1', sha256: bodySha256(body) });
+    expect(await proofQueryFrom({ kind: 'stdin' }, Readable.from([Buffer.from(body)]))).toEqual({
+      messageId: 'b:VDAB:records:1',
+      sha256: bodySha256(body),
+    });
     expect(PROOF_EXIT_CODES).toEqual({ SENT: 0, ALTERED: 3, NOT_SENT: 4 });
   });
 });

@@ -94,7 +94,16 @@ describe('DynamoDeliveryLedger', () => {
     expect(items[0]).toMatchObject({ regulation: 'ART60_7', legalBasis: LEGAL_BASIS });
     // The recipient and the batch are in the key, not repeated.
     expect(String(items[0]?.sk).startsWith('FOREM#b-1#')).toBe(true);
-    expect(Object.keys(items[0] ?? {}).sort()).toEqual(['deliveredAt', 'expiresAt', 'legalBasis', 'others', 'period', 'pk', 'regulation', 'sk']);
+    expect(Object.keys(items[0] ?? {}).sort()).toEqual([
+      'deliveredAt',
+      'expiresAt',
+      'legalBasis',
+      'others',
+      'period',
+      'pk',
+      'regulation',
+      'sk',
+    ]);
     expect(items.every((i) => i.expiresAt === Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400)).toBe(true);
     expect(JSON.stringify(ddbMock.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input))).not.toContain(INSZ);
   });
