@@ -13,6 +13,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
+import type { TableSpec } from '../shared/topology';
 import { dynamoItemSize, projectedItem } from './lib/dynamo-item-size';
 
 /** What the SDK's clients call to send a request (the shape of `@smithy/node-http-handler`). */
@@ -55,6 +56,19 @@ export interface InMemoryAws {
   standInCpuMicros(): number;
   /** Called once, on the first DynamoDB PutItem (the manifest's claim): the file has been read. */
   onClaim(listener: () => void): void;
+}
+
+/** The global indexes of the tables, each under the name its table has in the stand-in. */
+export function countedIndexes(tables: readonly TableSpec[], nameOf: (table: TableSpec) => string): CountedIndex[] {
+  return tables.flatMap((table) =>
+    (table.globalIndexes ?? []).map((index) => ({
+      table: nameOf(table),
+      name: index.name,
+      partitionKey: index.partitionKey,
+      keys: [table.partitionKey, ...(table.sortKey !== undefined ? [table.sortKey] : []), index.partitionKey],
+      ...(index.include !== undefined ? { include: index.include } : {}),
+    })),
+  );
 }
 
 function response(statusCode: number, body: string | Readable = '', headers: Record<string, string> = {}): { response: HttpResponse } {

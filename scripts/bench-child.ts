@@ -183,18 +183,12 @@ async function handler(path: string, period: string): Promise<ChildResult> {
   for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL')) delete process.env[name];
 
   const key = `monthly/${period}/${basename(path)}`;
-  const { inMemoryAws } = await import('./bench-aws');
+  const { countedIndexes, inMemoryAws } = await import('./bench-aws');
   // What each global index of a table written by the handler keeps of its items (their bytes count too).
-  const indexes = Object.values(TABLES).flatMap((table) =>
-    ('globalIndexes' in table ? table.globalIndexes : []).map((index) => ({
-      table: env[table.env] ?? table.name,
-      name: index.name,
-      partitionKey: index.partitionKey,
-      keys: [table.partitionKey, ...('sortKey' in table ? [table.sortKey] : []), index.partitionKey],
-      ...('include' in index ? { include: index.include } : {}),
-    })),
+  const aws = inMemoryAws(
+    new Map([[key, path]]),
+    countedIndexes(Object.values(TABLES), (table) => env[table.env] ?? table.name),
   );
-  const aws = inMemoryAws(new Map([[key, path]]), indexes);
   const clients = await import('../shared/adapters/aws-clients');
   clients.resetAwsClients();
   // The process's clients, as the handler's adapters use them, answering in memory.

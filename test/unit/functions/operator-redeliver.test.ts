@@ -7,7 +7,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { archivePrefixOf } from '../../../shared/domain/batch/object-keys';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { logger } from '../../../shared/observability';
-import { BUCKETS, QUEUES, TABLES } from '../../../shared/topology';
+import { BUCKETS, QUEUES, SETTINGS_ENV, TABLES } from '../../../shared/topology';
 import { auditLines, captureOutput, parsedLines } from '../../support/capture-output';
 import { coldStart, context, ddbMock, resetServices, sqsMock, URL } from './return-flow-harness';
 
@@ -24,6 +24,8 @@ vi.hoisted(() => {
 const ENV = {
   [BUCKETS.archive.env]: 'archive-bucket',
   [TABLES.batches.env]: 'batches-table',
+  [TABLES.disclosures.env]: 'disclosures-table',
+  [SETTINGS_ENV.disclosureKeyLocal]: 'cd'.repeat(32),
   ...Object.fromEntries(RECIPIENTS.map((r) => [QUEUES.recipientOutbound[r].urlEnv, URL(`outbound-${r.toLowerCase()}`)])),
 };
 const BATCH_ID = 'ab12'.repeat(16);

@@ -98,6 +98,7 @@ beforeAll(async () => {
   process.env[TABLES.batches.env] = 'batches-table';
   process.env[TABLES.paymentLines.env] = 'payment-lines-table';
   process.env[TABLES.disclosures.env] = 'disclosures-table';
+  process.env[TABLES.deliveryProofs.env] = 'delivery-proofs-table';
   process.env.DISCLOSURE_KEY_LOCAL = 'ab'.repeat(32);
   for (const recipient of RECIPIENTS)
     process.env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-${recipient}`;
