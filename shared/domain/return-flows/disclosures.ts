@@ -98,11 +98,11 @@ export function correctionEntryKey(recipient: 'PPS' | 'OCMW', correctionId: stri
 export function entryKeyParts(
   entryKey: string,
 ): { recipient: DisclosureRecipient; flow: DisclosureFlow; batchId?: string; correctionId?: string } | undefined {
-  const [recipient, id, ...rest] = entryKey.split('#');
+  const [recipient, id] = entryKey.split('#');
   if (!isDisclosureRecipient(recipient) || id === undefined) return undefined;
   if (recipient === 'PPS') return { recipient, flow: 'CORRECTION_REQUEST', correctionId: id };
   if (recipient === 'OCMW') return { recipient, flow: 'CORRECTION_APPROVED', correctionId: id };
-  return { recipient, flow: entryKey.includes(REDELIVERED) || rest.includes('redelivered') ? 'REDELIVERY' : 'BATCH', batchId: id };
+  return { recipient, flow: entryKey.includes(REDELIVERED) ? 'REDELIVERY' : 'BATCH', batchId: id };
 }
 
 /**
@@ -171,7 +171,8 @@ export function correctionDisclosureOf(c: DisclosedCorrection, recipient: 'PPS' 
 
 /**
  * Records a disclosure of the return flows before the message that makes it is sent. A put of an
- * item keyed by the disclosure: recording it again (a retry) leaves one item, with the latest time.
+ * item keyed by the disclosure: recording it again (a retry) leaves one item, with the latest
+ * attempt's time.
  */
 export interface DisclosureLog {
   record(disclosure: Disclosure): Promise<void>;
