@@ -12,7 +12,6 @@ import {
   correctionContentHash,
   correctionFieldsOf,
   correctionForPps,
-  isOpen,
   outcomeForRequester,
 } from './correction';
 import { correctionDisclosureOf, type DisclosureLog } from './disclosures';
@@ -114,8 +113,9 @@ export async function submitCorrection(
       throw new MessageRefusal('DUPLICATE_REQUEST', 'requestId was used before with other content');
     }
     if (created.existing.forwardedToPpsAt !== undefined) return { kind: 'duplicate', type: 'correction.request' };
-    if (!isOpen(created.existing) || created.existing.status !== 'SUBMITTED') {
-      // Decided, so the PPS received it: only the note that it went is missing.
+    if (created.existing.status !== 'SUBMITTED') {
+      // Decided, so the PPS received it (and a closed correction holds no INSZ to send again):
+      // only the note that it went is missing.
       await deps.corrections.markForwardedToPps(created.existing, deps.clock());
       return { kind: 'duplicate', type: 'correction.request' };
     }
