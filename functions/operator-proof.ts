@@ -8,7 +8,7 @@ import { type FunctionConfig, readFunctionConfig } from '../shared/configuration
 import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '../shared/domain/operations/operator-tool';
 import { type ProofDeps, type ProofRequest, proofRequestSchema, proofTool } from '../shared/domain/operations/proofs';
 import { logger } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS } from '../shared/topology';
 
 /**
@@ -23,7 +23,7 @@ export type OperatorProofConfig = FunctionConfig<(typeof FUNCTIONS.operatorProof
 
 /** The AWS adapters of operator-proof, from its configuration. */
 export function operatorProofDependencies(config: OperatorProofConfig): ProofDeps {
-  return { proofs: new DynamoDeliveryProofs(dynamoDocumentClient(), config.tables.deliveryProofs), clock: systemClock };
+  return { proofs: new DynamoDeliveryProofs(dynamoDocumentClient(), config.tables.deliveryProofs), clock: functionClock };
 }
 
 const tool = proofTool(operatorProofDependencies(readFunctionConfig(FUNCTIONS.operatorProof)));

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { dynamoClient } from '../shared/adapters/aws-clients';
+import { dynamoClient, dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoRedeliveryLog } from '../shared/adapters/dynamo-delivery-ledger';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
@@ -12,8 +12,8 @@ import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/c
 import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '../shared/domain/operations/operator-tool';
 import { type RedeliverDeps, type RedeliverRequest, redeliverRequestSchema, redeliverTool } from '../shared/domain/operations/redeliver';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { logger } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { logger, withLogIds } from '../shared/observability';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -30,20 +30,21 @@ export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): 
   const urls = Object.fromEntries(RECIPIENTS.map((r) => [r, queueUrlOf(config, QUEUES.recipientOutbound[r])])) as Record<Recipient, string>;
   return {
     archive: new S3BlobStore(config.buckets.archive),
-    manifests: new DynamoManifestStore(config.tables.batches),
+    manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
     // A re-delivery is a new disclosure of the same records: recorded by person (keyed hash).
     redeliveries: new DynamoRedeliveryLog(dynamoClient(), config.tables.disclosures, disclosureKeyReader(config.disclosureKey)),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (recipient) => urls[recipient],
-    clock: systemClock,
+    clock: functionClock,
   };
 }
 
 const tool = redeliverTool(operatorRedeliverDependencies(readFunctionConfig(FUNCTIONS.operatorRedeliver)));
 const audit = auditLogOf(logger);
 
+// Every line of a re-delivery (its audit line, a send's retries) names the batch it re-delivers.
 export const handler = middy((event: ParsedRequest<RedeliverRequest>, context: Context) =>
-  answerOperator(tool, event, invocationOf(context), audit),
+  withLogIds(event.success ? { batchId: event.data.batchId } : {}, () => answerOperator(tool, event, invocationOf(context), audit)),
 )
   .use(injectLambdaContext(logger))
   .use(parser({ schema: redeliverRequestSchema, safeParse: true }));

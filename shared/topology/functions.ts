@@ -48,8 +48,6 @@ export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMes
 export interface FunctionUses {
   /** Queues it sends to: a send grant and each queue's URL. */
   readonly sendsTo: readonly QueueSpec[];
-  /** The sender of a record is the queue it came on: it is given its triggers' ARNs. */
-  readonly sendersByQueue: boolean;
   readonly buckets: Readonly<Partial<Record<BucketKey, BucketAccess>>>;
   readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
   readonly settings: readonly FunctionSetting[];
@@ -62,7 +60,7 @@ export interface FunctionSpec {
   /** Logical name; the file `functions/<name>.ts` exports `handler`. */
   readonly name: string;
   readonly entry: string;
-  /** Queues whose event source mapping invokes it (with ReportBatchItemFailures). */
+  /** Queues whose event source mapping invokes it (with ReportBatchItemFailures); it is given the URL and ARN of each. */
   readonly triggers: readonly QueueSpec[];
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
@@ -91,7 +89,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
-      sendersByQueue: false,
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
       tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write', deliveryProofs: 'write' },
       settings: ['maxRejectedShare'],
@@ -108,7 +105,6 @@ export const FUNCTIONS = {
     batchSize: 10,
     uses: {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
-      sendersByQueue: true,
       buckets: {},
       // A correction request forwarded to the PPS is recorded in the record of disclosures.
       tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
@@ -127,7 +123,6 @@ export const FUNCTIONS = {
     batchSize: 10,
     uses: {
       sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
-      sendersByQueue: true,
       buckets: {},
       // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
       // An approved correction passed on for the OCMW is recorded in the record of disclosures, by
@@ -150,7 +145,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
-      sendersByQueue: false,
       buckets: { archive: 'readListBatch' },
       // The re-delivery is a new disclosure of the same records: recorded by person's keyed hash.
       tables: { batches: 'read', disclosures: 'write' },
@@ -168,7 +162,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: [],
-      sendersByQueue: false,
       buckets: {},
       // FOREM's disclosures are items of their own; VDAB's and Actiris's are the payment lines, by person (index).
       tables: { disclosures: 'read', paymentLines: 'read' },
@@ -187,7 +180,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: [],
-      sendersByQueue: false,
       buckets: {},
       tables: { refusedMessages: 'read' },
       settings: [],
