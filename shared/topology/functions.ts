@@ -196,7 +196,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: [],
-      sendersByQueue: false,
       buckets: {},
       tables: { deliveryProofs: 'read' },
       settings: [],
