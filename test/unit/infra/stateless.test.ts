@@ -114,6 +114,7 @@ describe('functions', () => {
       TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
       TABLE_DELIVERY_PROOFS: imported(s.hub.stateful.tables.deliveryProofs.table, 'Ref'),
       [SETTINGS_ENV.maxRejectedShare]: '0.05',
+      [SETTINGS_ENV.maxRows]: '1000000',
       [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
     });
   });

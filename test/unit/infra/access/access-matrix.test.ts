@@ -147,7 +147,9 @@ const SCP_ONLY = [
     'operator-disclosures',
     'operator-refused-messages',
     'operator-proof',
-  ].flatMap(
-    (f) => [`administrator: function:${f} update-code`, `administrator: function:${f} configure`, `administrator: function:${f} invoke`],
-  ),
+  ].flatMap((f) => [
+    `administrator: function:${f} update-code`,
+    `administrator: function:${f} configure`,
+    `administrator: function:${f} invoke`,
+  ]),
 ];
