@@ -56,7 +56,7 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
       ledger: new DynamoDeliveryLedger(
         dynamoClient(),
-        { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures },
+        { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures, deliveryProofs: config.tables.deliveryProofs },
         disclosureKeyReader(config.disclosureKey),
         functionClock,
       ),

@@ -64,7 +64,10 @@ export interface ChildResult {
   /** handler: calls per operation, and items written to each table. */
   readonly calls?: Record<string, number>;
   readonly itemsWritten?: Record<string, number>;
+  /** handler: the size of the items written to each table, as DynamoDB counts it. */
   readonly itemBytes?: Record<string, number>;
+  /** handler: the size of what each global index keeps of them, per `<table>/<index>`. */
+  readonly indexBytes?: Record<string, number>;
 }
 
 /** Counts what it is given and keeps nothing. */
@@ -204,6 +207,7 @@ async function handler(path: string, period: string): Promise<ChildResult> {
     calls: aws.counts.calls,
     itemsWritten: aws.counts.itemsWritten,
     itemBytes: aws.counts.itemBytes,
+    indexBytes: aws.counts.indexBytes,
   };
 }
 

@@ -94,7 +94,7 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
-      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
+      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write', deliveryProofs: 'write' },
       settings: ['maxRejectedShare', 'maxRows'],
       disclosureKey: true,
     },
@@ -110,7 +110,8 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
       buckets: {},
-      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
+      // A correction request forwarded to the PPS is recorded in the record of disclosures.
+      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['recipientKbos', 'refusedMessageRetentionDays'],
       // It compares a message's INSZ with the delivered line's keyed hash (LINE_MISMATCH).
       disclosureKey: true,
@@ -128,7 +129,9 @@ export const FUNCTIONS = {
       sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
       buckets: {},
       // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
-      tables: { corrections: 'readWrite', refusedMessages: 'readWrite' },
+      // An approved correction passed on for the OCMW is recorded in the record of disclosures, by
+      // the keyed hash the correction holds: no disclosure key.
+      tables: { corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['refusedMessageRetentionDays'],
       disclosureKey: false,
     },
@@ -147,9 +150,10 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       buckets: { archive: 'readListBatch' },
-      tables: { batches: 'read' },
+      // The re-delivery is a new disclosure of the same records: recorded by person's keyed hash.
+      tables: { batches: 'read', disclosures: 'write' },
       settings: ['replayWindowDays'],
-      disclosureKey: false,
+      disclosureKey: true,
     },
   },
   /** Which recipients received data about a person (return-flows §4), invoked from the console: read only. */
@@ -186,7 +190,28 @@ export const FUNCTIONS = {
       disclosureKey: false,
     },
   },
+  /** Did the hub send exactly this message, to whom and when (return-flows §5), invoked from the console: read only. */
+  operatorProof: {
+    name: 'operator-proof',
+    entry: 'functions/operator-proof.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorQuery,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      buckets: {},
+      tables: { deliveryProofs: 'read' },
+      settings: [],
+      disclosureKey: false,
+    },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 /** The functions an operator invokes by hand (console Test tab, `aws lambda invoke`): no trigger. */
-export const OPERATOR_FUNCTIONS = [FUNCTIONS.operatorRedeliver, FUNCTIONS.operatorDisclosures, FUNCTIONS.operatorRefusedMessages] as const;
+export const OPERATOR_FUNCTIONS = [
+  FUNCTIONS.operatorRedeliver,
+  FUNCTIONS.operatorDisclosures,
+  FUNCTIONS.operatorRefusedMessages,
+  FUNCTIONS.operatorProof,
+] as const;

@@ -10,7 +10,7 @@ import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } f
 export const BATCH_START = '2025-12-03T09:00:00Z';
 
 /** The monthly batch's dependencies and the replay window an operator's re-delivery checks. */
-export type MemoryBatchDependencies = BatchDependencies & Pick<RedeliveryDeps, 'replayWindowDays'>;
+export type MemoryBatchDependencies = BatchDependencies & RedeliveryDeps;
 
 /**
  * The monthly batch's ports in memory for one test, with a clock it sets and the counter of its
@@ -67,6 +67,7 @@ export function memoryBatch(options: MemoryBatchOptions<MemoryBlobStore> = {}): 
       reports: batch.reports,
       manifests: batch.manifests,
       ledger: batch.ledger,
+      redeliveries: batch.ledger,
       publisher: batch.publisher,
       recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
       clock: batch.clock,

@@ -1,5 +1,6 @@
 import type { Clock, MessagePublisher } from '../../ports';
 import type { Recipient, RecipientRecord } from '../recipients';
+import type { DeliveryProof } from './delivery-proof';
 
 /**
  * The interfaces the monthly batch depends on (those it shares with the return flows are in
@@ -18,11 +19,14 @@ export interface DeliveredBatch {
 /**
  * Remembers what the monthly batch delivered, before it is published: the payment lines of VDAB
  * and Actiris (so that their decisions and corrections can be checked against them) and, for every
- * recipient, the record of disclosures. Idempotent: recording the same records again is a no-op
- * (a later delivery of the same reference to the same recipient replaces the line).
+ * recipient, the record of disclosures and the proof of each message. Idempotent: recording the
+ * same records or proofs again is a no-op (a later delivery of the same reference to the same
+ * recipient replaces the line).
  */
 export interface DeliveryLedger {
   recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void>;
+  /** Keeps the proof of each message (delivery-proof.ts), written with the archive, before it is published. */
+  recordProofs(proofs: readonly DeliveryProof[]): Promise<void>;
 }
 
 /** Objects in one bucket (staging, archive or reports). Keys are relative to the bucket. */

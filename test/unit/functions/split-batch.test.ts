@@ -99,6 +99,7 @@ beforeAll(async () => {
   process.env[TABLES.batches.env] = 'batches-table';
   process.env[TABLES.paymentLines.env] = 'payment-lines-table';
   process.env[TABLES.disclosures.env] = 'disclosures-table';
+  process.env[TABLES.deliveryProofs.env] = 'delivery-proofs-table';
   process.env.DISCLOSURE_KEY_LOCAL = 'ab'.repeat(32);
   process.env[QUEUES.batchNotifications.arnEnv] = NOTIFICATIONS_QUEUE_ARN;
   process.env[QUEUES.batchNotifications.urlEnv] = NOTIFICATIONS_QUEUE_URL;

@@ -28,6 +28,7 @@ const MODULES = {
   operatorRedeliver: () => import('../../../functions/operator-redeliver'),
   operatorDisclosures: () => import('../../../functions/operator-disclosures'),
   operatorRefusedMessages: () => import('../../../functions/operator-refused-messages'),
+  operatorProof: () => import('../../../functions/operator-proof'),
 } satisfies Record<FunctionKey, () => Promise<{ handler: unknown }>>;
 
 /** Every variable any function reads, so that a function starts with its own and none of another's. */

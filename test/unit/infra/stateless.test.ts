@@ -112,6 +112,7 @@ describe('functions', () => {
       TABLE_BATCHES: imported(s.hub.stateful.tables.batches.table, 'Ref'),
       TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
       TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
+      TABLE_DELIVERY_PROOFS: imported(s.hub.stateful.tables.deliveryProofs.table, 'Ref'),
       [SETTINGS_ENV.maxRejectedShare]: '0.05',
       [SETTINGS_ENV.maxRows]: '1000000',
       [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
@@ -131,13 +132,14 @@ describe('functions', () => {
       TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
       TABLE_CORRECTIONS: imported(s.hub.stateful.tables.corrections.table, 'Ref'),
       TABLE_REFUSED_MESSAGES: imported(s.hub.stateful.tables.refusedMessages.table, 'Ref'),
+      TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
       [SETTINGS_ENV.recipientKbos]: kbos,
       [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
       [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
     });
   });
 
-  it('gives pps-inbound the ARN of its one channel, the queue URLs it sends to, its two tables and its retention: no payment lines, no KBOs, no disclosure key', () => {
+  it('gives pps-inbound the ARN of its one channel, the queue URLs it sends to, its tables and its retention: no payment lines, no KBOs, no disclosure key', () => {
     expect(envOf('ppsInbound')).toEqual({
       ...powertools('ppsInbound'),
       QUEUE_ARN_INBOUND_PPS: queueArn(QUEUES.ppsInbound),
@@ -148,6 +150,7 @@ describe('functions', () => {
       QUEUE_URL_OUTBOUND_OCMW: queueRef(QUEUES.ocmwOutbound),
       TABLE_CORRECTIONS: imported(s.hub.stateful.tables.corrections.table, 'Ref'),
       TABLE_REFUSED_MESSAGES: imported(s.hub.stateful.tables.refusedMessages.table, 'Ref'),
+      TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
       [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
     });
   });
@@ -202,6 +205,8 @@ describe('least-privilege roles', () => {
       },
       { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('paymentLines') },
       { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('disclosures') },
+      // The proof of each message: puts only.
+      { Sid: 'DeliveryProofsTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('deliveryProofs') },
       disclosureParameter(),
       key('UseKey1', 'kms:Decrypt', keyArn(QUEUES.batchNotifications)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
@@ -246,6 +251,8 @@ describe('least-privilege roles', () => {
         Resource: correctionsArn,
       },
       { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('refusedMessages') },
+      // A correction request forwarded to the PPS, in the record of disclosures: a put.
+      { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('disclosures') },
       disclosureParameter(),
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.VDAB)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.ACTIRIS)),
@@ -280,6 +287,8 @@ describe('least-privilege roles', () => {
         Resource: { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] },
       },
       { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('refusedMessages') },
+      // An approved correction passed on for the OCMW, in the record of disclosures: a put.
+      { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('disclosures') },
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsInbound)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
       key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.ACTIRIS)),
@@ -310,12 +319,12 @@ describe('least-privilege roles', () => {
     for (const never of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem']) expect(tableActions).not.toContain(never);
   });
 
-  it('grants the disclosure key only to split-batch (records disclosures), region-inbound (checks INSZs) and operator-disclosures (finds a person), and no s3:DeleteObject outside staging', () => {
+  it('grants the disclosure key only to split-batch (records disclosures), region-inbound (checks INSZs), operator-redeliver (records the re-delivery) and operator-disclosures (finds a person), and no s3:DeleteObject outside staging', () => {
     expect(
       Object.entries(FUNCTIONS)
         .filter(([, fn]) => fn.uses.disclosureKey)
         .map(([k]) => k),
-    ).toEqual(['splitBatch', 'regionInbound', 'operatorDisclosures']);
+    ).toEqual(['splitBatch', 'regionInbound', 'operatorRedeliver', 'operatorDisclosures']);
     expect(policyOf('ppsInbound').map((st) => st.Sid)).not.toContain('ReadDisclosureKeyParameter');
     expect((fnResource('ppsInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(
       SETTINGS_ENV.disclosureKeyParameter,
