@@ -59,6 +59,7 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       ),
       publisher: new SqsPublisher(),
       recipientQueueUrl: (recipient) => recipientQueueUrls[recipient],
+      ppsOutboundQueueUrl: queueUrlOf(config, QUEUES.ppsOutbound),
       clock: systemClock,
       maxRejectedShare: config.settings.maxRejectedShare,
       newAttemptId: randomUUID,

@@ -81,7 +81,7 @@ export const QUEUES = {
       queue(`inbound-${r.toLowerCase()}`, `${r} to hub`, FOURTEEN_DAYS, FUNCTION_TIMEOUT_SECONDS.returnFlows),
     ]),
   ) as Record<ReturningRecipient, QueueSpec>,
-  /** Hub → PPS: validation.decision, correction.request, message.refused. */
+  /** Hub → PPS: batch.outcome, validation.decision, correction.request, message.refused. */
   ppsOutbound: queue('outbound-pps', 'Hub to the PPS Social Integration', FOURTEEN_DAYS, RECIPIENT_VISIBILITY / 6),
   /** PPS → hub: correction.decision. */
   ppsInbound: queue('inbound-pps', 'PPS Social Integration to hub', FOURTEEN_DAYS, FUNCTION_TIMEOUT_SECONDS.returnFlows),
@@ -271,7 +271,8 @@ export const FUNCTIONS = {
     memoryMb: 1769,
     batchSize: 1,
     uses: {
-      sendsTo: Object.values(QUEUES.recipientOutbound),
+      // The recipients' batches, and every file's `batch.outcome` to the PPS.
+      sendsTo: [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound],
       sendersByQueue: false,
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
       tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },

@@ -33,6 +33,8 @@ export interface BatchReport {
   readonly perRecipient: Readonly<Record<Recipient, RecipientTotals>>;
   readonly issues: readonly ReportIssue[];
   readonly refused: FileRefusalCode | null;
+  /** For a refused file, one sentence that locates the cause, never a cell's content; null when accepted. */
+  readonly refusedDetail?: string | null;
 }
 
 /** Counts of one file as it is read; turned into a {@link BatchReport} when the file ends. */

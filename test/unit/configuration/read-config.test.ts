@@ -78,6 +78,7 @@ const SPLIT_BATCH_ENV = {
   QUEUE_URL_OUTBOUND_VDAB: 'https://sqs/vdab',
   QUEUE_URL_OUTBOUND_ACTIRIS: 'https://sqs/actiris',
   QUEUE_URL_OUTBOUND_FOREM: 'https://sqs/forem',
+  QUEUE_URL_OUTBOUND_PPS: 'https://sqs/pps',
   DISCLOSURE_KEY_PARAMETER: '/art60-hub/dev/disclosure-hmac-key',
 };
 
@@ -89,12 +90,17 @@ describe('readFunctionConfig', () => {
     }
   });
 
-  it("gives split-batch its buckets, tables, the recipients' queue URLs, its share and the key's parameter", () => {
+  it("gives split-batch its buckets, tables, the recipients' and the PPS's queue URLs, its share and the key's parameter", () => {
     const config = readFunctionConfig(FUNCTIONS.splitBatch, SPLIT_BATCH_ENV);
     expect(config).toEqual({
       buckets: { inbound: 'inbound-bucket', staging: 'staging-bucket', archive: 'archive-bucket', reports: 'reports-bucket' },
       tables: { batches: 'batches-table', paymentLines: 'lines-table', disclosures: 'disclosures-table' },
-      queueUrls: { 'outbound-vdab': 'https://sqs/vdab', 'outbound-actiris': 'https://sqs/actiris', 'outbound-forem': 'https://sqs/forem' },
+      queueUrls: {
+        'outbound-vdab': 'https://sqs/vdab',
+        'outbound-actiris': 'https://sqs/actiris',
+        'outbound-forem': 'https://sqs/forem',
+        'outbound-pps': 'https://sqs/pps',
+      },
       queueArns: {},
       settings: { maxRejectedShare: 0.05 },
       disclosureKey: { parameterName: '/art60-hub/dev/disclosure-hmac-key' },
