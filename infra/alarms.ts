@@ -1,4 +1,3 @@
-import { Aws, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
@@ -13,33 +12,27 @@ import {
   PARTY_OUTBOUND_QUEUES,
   RETURN_FLOW_FUNCTIONS,
 } from './monitoring-metrics';
+import { nameAfterStack } from './naming';
 import type { StatefulStack } from './stateful-stack';
 
 /**
  * The hub's alarms, each sent to the stateful stack's SNS topic, and each naming the section of
- * the README's runbook that says what to do when it fires.
+ * the operators' runbook (docs/operators.md) that says what to do when it fires.
  */
 
-/** The runbook sections of README.md ("Operations in the AWS console", "Runbook") the alarms name. */
+/** The runbook sections the alarms name: anchors of their headings in docs/operators.md ("Runbook"). */
 export const RUNBOOK = {
-  deadLetters: 'Redrive a DLQ',
-  partyStopped: 'A party stopped polling',
-  refusedFile: 'Reprocess a refused file after a fix',
-  fileNotDelivered: 'A file is not delivered',
-  wrongChannel: 'A message on the wrong channel',
-  refusedMessages: 'Return messages keep being refused',
-  functionErrors: 'A function fails',
+  deadLetters: 'redrive-a-dlq',
+  partyStopped: 'a-party-stopped-polling',
+  refusedFile: 'reprocess-a-refused-file-after-a-fix',
+  fileNotDelivered: 'a-file-is-not-delivered',
+  wrongChannel: 'a-message-on-the-wrong-channel',
+  refusedMessages: 'return-messages-keep-being-refused',
+  functionErrors: 'a-function-fails',
 } as const;
 
-/**
- * `<stack name>-<suffix>`, the stack's name as a reference: it carries the stage
- * (`Art60Hub-<stage>-Stateless`), two stages never share a name, and the alarm topic lets exactly
- * the alarms named after this stage's stacks publish (StatefulStack). A reference, not a literal,
- * so that no physical name is written into the template.
- */
-export function nameAfterStack(suffix: string): string {
-  return Fn.join('-', [Aws.STACK_NAME, suffix]);
-}
+/** Where the operators' runbook is, relative to the repository's root. */
+export const RUNBOOK_PAGE = 'docs/operators.md';
 
 export interface HubAlarmsProps {
   readonly stateful: StatefulStack;
@@ -55,7 +48,7 @@ export function addHubAlarms(scope: Construct, props: HubAlarmsProps): cloudwatc
   const alarm = (id: string, what: string, runbook: string, metric: cloudwatch.IMetric, threshold: number): void => {
     const a = new cloudwatch.Alarm(scope, id, {
       alarmName: nameAfterStack(id),
-      alarmDescription: `${what}. Runbook: README.md, Runbook, "${runbook}"`,
+      alarmDescription: `${what}. Runbook: ${RUNBOOK_PAGE}#${runbook}`,
       metric,
       threshold,
       evaluationPeriods: 1,

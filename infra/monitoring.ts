@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { RECIPIENTS } from '../shared/domain/recipients';
 import { METRIC } from '../shared/observability';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
-import { addHubAlarms, nameAfterStack } from './alarms';
+import { addHubAlarms } from './alarms';
 import type { HubFunction } from './constructs/hub-function';
 import {
   businessMetric,
@@ -14,6 +14,7 @@ import {
   RETURN_FLOW_FUNCTIONS,
   searchedSeries,
 } from './monitoring-metrics';
+import { nameAfterStack } from './naming';
 import type { StatefulStack } from './stateful-stack';
 
 export interface MonitoringProps {

@@ -3,7 +3,6 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { BucketKey } from '../shared/topology';
 import { BUCKET_NOTIFICATIONS_HANDLER_ID } from './bucket-notifications';
-import type { StatefulStack } from './stateful-stack';
 
 /** The cdk-nag packs the hub is checked with: synthesis fails on a finding of either that is not acknowledged. */
 export function addNagPacks(app: App): void {
@@ -38,7 +37,7 @@ export const OPERATOR_OBJECT_WILDCARD_REASONS = {
   reports:
     'The report of a refused file is read to see why it was refused; its key (<period>/<batchId>.json) is made per batch at run time. Read only (s3:GetObject); reports hold no national number.',
   inbound:
-    "A refused or undelivered file is re-emitted by copying it onto itself under monthly/ (README, Runbook); its key is the PPS's. Get and put under monthly/ only, with the inbound key only (the bucket policy).",
+    "A refused or undelivered file is re-emitted by copying it onto itself under monthly/ (docs/operators.md#reprocess-a-refused-file-after-a-fix); its key is the PPS's. Get and put under monthly/ only, with the inbound key only (the bucket policy).",
 } as const;
 
 /** Acknowledges the IAM5 finding of one S3 object-ARN wildcard on `scope` (a function's role). */
@@ -49,7 +48,7 @@ export function acknowledgeObjectWildcard(scope: IConstruct, resource: string, r
 /**
  * The form in which cdk-nag names a resource string: an imported value by its export name, an
  * attribute as `<LogicalId.Attribute>`. Our object ARNs are `<Fn::ImportValue>/<suffix>` (built by
- * {@link StatefulStack.exportedBucketArn}) in the stateless stack, `<Bucket.Arn>/<suffix>` in the stateful one.
+ * StatefulStack.exportedBucketArn) in the stateless stack, `<Bucket.Arn>/<suffix>` in the stateful one.
  */
 function renderForNag(scope: IConstruct, resource: string): string {
   const resolved = Stack.of(scope).resolve(resource) as unknown;
@@ -68,7 +67,7 @@ function renderForNag(scope: IConstruct, resource: string): string {
 }
 
 /** Acknowledgements that concern CDK's own constructs in the stateful stack. */
-export function acknowledgeFindings(stateful: StatefulStack): void {
+export function acknowledgeFindings(stateful: Stack): void {
   const handler = stateful.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
   if (handler === undefined) throw new Error('The S3 notifications handler moved: review its cdk-nag acknowledgement');
   Validations.of(handler).acknowledge({
@@ -81,13 +80,13 @@ export function acknowledgeFindings(stateful: StatefulStack): void {
 /** The Serverless findings the hub's design answers otherwise, each with its reason. */
 export const SERVERLESS_REASONS = {
   dlqHasNoDlq:
-    'A dead-letter queue is the end of the line: its messages are the ones that failed five receives, kept 14 days under the "DLQ not empty" alarm and redriven by an operator (README, Runbook, "Redrive a DLQ"). A DLQ of a DLQ would only move them out of that alarm\'s sight.',
+    'A dead-letter queue is the end of the line: its messages are the ones that failed five receives, kept 14 days under the "DLQ not empty" alarm and redriven by an operator (docs/operators.md#redrive-a-dlq). A DLQ of a DLQ would only move them out of that alarm\'s sight.',
   sqsTriggerHasNoDestination:
     "An SQS event source cannot have an on-failure destination (Lambda supports it for stream and Kafka sources only): a record that fails stays on its queue, is received again, and after five receives moves to the queue's own DLQ, which alarms.",
   functionHasNoDlq:
     "The function is only invoked synchronously, by its SQS event source mapping: a Lambda DLQ catches failed asynchronous invocations, which never happen here. Failed records go to the source queue's DLQ.",
   noTracing:
-    'No X-Ray tracing, on purpose (README, "Readable failures"): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
+    'No X-Ray tracing, on purpose (docs/operators.md#readable-failures): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
   alarmRuleHasNoDlq:
     'The target is the alarm topic itself: a DLQ of undelivered lock-down alarms would need an alarm of its own, sent to the same topic that failed. EventBridge retries a failed delivery for 24 hours, and the call stays in CloudTrail.',
   emailHasNoDlq:

@@ -1,3 +1,5 @@
+import { Aws, Fn } from 'aws-cdk-lib';
+
 /**
  * A name as a PascalCase word for construct ids, statement ids and export names:
  * `paymentLines` → `PaymentLines`, and an acronym as a word, `VDAB` → `Vdab`. Deployed ids are
@@ -64,4 +66,14 @@ export function sandboxPartyRoleName(stageName: string, party: string): string {
  */
 export function outputKey(constructId: string): string {
   return constructId.replace(/[^A-Za-z0-9]/g, '');
+}
+
+/**
+ * `<stack name>-<suffix>`, the stack's name as a reference: it carries the stage
+ * (`Art60Hub-<stage>-Stateless`), two stages never share a name, and the alarm topic lets exactly
+ * the alarms named after this stage's stacks publish (StatefulStack). A reference, not a literal,
+ * so that no physical name is written into the template.
+ */
+export function nameAfterStack(suffix: string): string {
+  return Fn.join('-', [Aws.STACK_NAME, suffix]);
 }

@@ -5,8 +5,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { nameAfterStack } from '../alarms';
 import { acknowledgeServerless, SERVERLESS_REASONS } from '../nag';
+import { nameAfterStack } from '../naming';
 
 /** CloudTrail's names of the calls that change a bucket's retention, policy, encryption or versioning. */
 export const BUCKET_RULE_EVENTS = [
@@ -37,7 +37,7 @@ export interface TamperAlarmProps {
  * E-mails the alarm topic when anyone, the deployment included, changes a data bucket's rules
  * (lifecycle, policy, encryption, versioning) or disables, schedules for deletion or rewrites the
  * policy of a hub key: CloudTrail's management events, as EventBridge receives them in this region.
- * A deployment sends such mails too; any other is to be explained (README, Lock-down).
+ * A deployment sends such mails too; any other is to be explained (docs/deployers.md, Lock-down).
  */
 export class TamperAlarm extends Construct {
   readonly rules: events.Rule[];
@@ -49,7 +49,7 @@ export class TamperAlarm extends Construct {
         `art60 hub lock-down: ${events.EventField.fromPath('$.detail.eventName')} on ${what} by ` +
           `${events.EventField.fromPath('$.detail.userIdentity.arn')} at ${events.EventField.fromPath('$.detail.eventTime')}. ` +
           'Expected only during a deployment by the CloudFormation execution role; otherwise treat it as a security event ' +
-          '(README.md, "Lock-down: what the template guarantees").',
+          '(docs/deployers.md#lock-down-what-the-template-guarantees).',
       );
     const toTopic = (input: events.RuleTargetInput): events.IRuleTarget => ({
       bind: () => ({ arn: props.topic.topicArn, input }),

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveStageConfig, sandboxConfig, stageConfigProblems } from '../../../infra/config';
-import { PROJECT_ROOT } from '../../../infra/hub';
 import { inboundBucketName, inboundKeyAlias, partyQueuesKeyAlias } from '../../../infra/naming';
 import { PARTIES, PARTY_CHANNELS, type Party, partyPolicyStatements } from '../../../infra/party-access';
 import { deadLetterQueueOf, QUEUES } from '../../../shared/topology';
+import { docSection, readDoc } from '../../support/docs';
 import {
   asList,
   DEV,
@@ -293,9 +291,8 @@ describe('cross-account principals that need not exist at deploy time (party-acc
   );
 });
 
-describe("the README's partner policies", () => {
-  const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### What the recipients and the PPS configure on their side'));
+describe("the deployers' page's partner policies (docs/deployers.md)", () => {
+  const section = docSection(readDoc('docs/deployers.md'), 'What the recipients and the PPS configure on their side');
   const jsonBlocks = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
   const prod = { stageName: 'prod', account: '<hub-account>', region: '<region>', partition: 'aws' };
 

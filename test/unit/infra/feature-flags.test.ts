@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FEATURE_FLAGS, PROJECT_ROOT } from '../../../infra/hub';
+import { FEATURE_FLAGS } from '../../../infra/hub';
+import { docSection, readDoc } from '../../support/docs';
 
 /** The flags `cdk init` writes for the installed aws-cdk-lib. */
 const RECOMMENDED: Record<string, unknown> = createRequire(import.meta.url)('aws-cdk-lib/recommended-feature-flags.json');
 
-/** The flags kept at their previous value, each with its reason in README.md ("Feature flags"). */
+/** The flags kept at their previous value, each with its reason in docs/deployers.md ("Feature flags"). */
 const KEPT = {
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
   '@aws-cdk/aws-iam:minimizePolicies': false,
@@ -18,8 +17,8 @@ describe('feature flags (cdk.json)', () => {
     expect(FEATURE_FLAGS).toEqual({ ...RECOMMENDED, ...KEPT });
   });
 
-  it('names each kept flag in the README, with its reason', () => {
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-    for (const name of Object.keys(KEPT)) expect(readme).toContain(`\`${name}\``);
+  it("names each kept flag in the deployers' page, under Feature flags, with its reason", () => {
+    const section = docSection(readDoc('docs/deployers.md'), 'Feature flags');
+    for (const name of Object.keys(KEPT)) expect(section).toContain(`\`${name}\``);
   });
 });

@@ -3,8 +3,8 @@ import { FUNCTIONS } from '../../../shared/topology';
 import { logicalId, removeOutdir, resources, type Synthesized, synthesizeHub } from './helpers';
 
 /**
- * The delivery ledger's table and split-batch's size (README.md, "Memory sizing and files past one
- * function", and "3. DynamoDB: keys and access patterns").
+ * The delivery ledger's table and split-batch's size (docs/design.md, "Memory sizing and files past one
+ * function", and "DynamoDB: keys and access patterns").
  */
 
 let s: Synthesized;

@@ -8,7 +8,8 @@ import { REDRIVE_DLQ_ACTIONS } from '../../../infra/constructs/operator-role';
 import { BUCKET_RULE_EVENTS, CLOUDTRAIL_API_CALL, KEY_TAMPER_EVENTS } from '../../../infra/constructs/tamper-alarm';
 import { buildHub, PROJECT_ROOT } from '../../../infra/hub';
 import { PARTIES } from '../../../infra/party-access';
-import { ARCHIVE_RULE_ACTIONS, INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful-stack';
+import { ARCHIVE_RULE_ACTIONS } from '../../../infra/stateful/bucket-policies';
+import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful/queues';
 import { type FunctionKey, TRIGGER_MAX_CONCURRENCY } from '../../../infra/stateless-stack';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import {
@@ -22,7 +23,7 @@ import { FUNCTIONS, QUEUES, type QueueSpec, type TableKey, TTL_ATTRIBUTE } from 
 import { asList, DEV, logicalId, type Resource, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
 
 /**
- * The lock-down of issue 10, point by point, on the synthesized templates (README, "Lock-down: what
+ * The lock-down, point by point, on the synthesized templates (docs/deployers.md, "Lock-down: what
  * the template guarantees"). What only a deployment can confirm is listed there too.
  */
 
@@ -512,7 +513,7 @@ describe('9. exact actions', () => {
           StringEquals: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` },
         },
       },
-      // An operator's re-delivery reads back what one batch delivered (README, Operator tools).
+      // An operator's re-delivery reads back what one batch delivered (docs/operators.md, "Operator tools in the console").
       {
         Sid: 'FunctionOperatorRedeliver',
         Effect: 'Allow',

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ONE_ARCHIVED_BATCH_FOLDERS } from '../../../infra/access';
-import { PROJECT_ROOT } from '../../../infra/hub';
 import { archivePrefixOf } from '../../../shared/domain/batch/object-keys';
 import { FUNCTIONS, OPERATOR_FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
+import { readAllDocs } from '../../support/docs';
 import { DEV, logicalId, removeOutdir, resources, type Statement, type Synthesized, stringLike, synthesizeHub } from './helpers';
 
 /**
- * The operators' tools in AWS (README, "Operator tools in the console"): three functions with no
+ * The operators' tools in AWS (docs/operators.md, "Operator tools in the console"): three functions with no
  * trigger, each with exactly the grants and the environment of what it does, read only where it
  * only reads.
  */
@@ -112,11 +110,10 @@ describe('the operator functions', () => {
   });
 });
 
-describe('the README', () => {
+describe('the documentation (README.md and docs/)', () => {
   it('names only outputs that the stateless stack has, and each operator function by its output', () => {
     const outputs = Object.keys(s.stateless.toJSON().Outputs as Record<string, unknown>);
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-    const named = new Set(readme.match(/\bFunctionName[A-Za-z]+/g));
+    const named = new Set(readAllDocs().match(/\bFunctionName[A-Za-z]+/g));
     expect([...named].sort()).toEqual([
       'FunctionNameoperatordisclosures',
       'FunctionNameoperatorredeliver',

@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
-import { PROJECT_ROOT } from '../../../infra/hub';
 import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS, queuePhysicalNames } from '../../../infra/party-access';
-import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful-stack';
+import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful/queues';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import {
   DEFAULT_RAW_FILE_RETENTION_DAYS,
@@ -14,6 +11,7 @@ import {
   STAGING_RETENTION_DAYS,
 } from '../../../shared/domain/retention';
 import { allQueues, deadLetterQueueOf, QUEUES, type QueueSpec, TABLES, TTL_ATTRIBUTE } from '../../../shared/topology';
+import { readAllDocs } from '../../support/docs';
 import {
   DEV,
   logicalId,
@@ -629,11 +627,10 @@ describe('keys and alarm topic', () => {
 });
 
 describe('outputs', () => {
-  it('gives an operator every name README.md tells them to read from the outputs, under that name', () => {
+  it('gives an operator every name the documentation tells them to read from the outputs, under that name', () => {
     const outputs = Object.keys(s.stateful.toJSON().Outputs as Record<string, unknown>);
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
     const named = new Set(
-      readme.match(
+      readAllDocs().match(
         /\b(?:QueueUrl|DeadLetterQueueUrl|BucketName|TableName|QueuesKeyArn)[-*A-Za-z]*[*A-Za-z]|\b(?:Inbound|DisclosureParameter)KeyArn\b/g,
       ),
     );

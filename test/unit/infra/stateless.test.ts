@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_ACTIONS, EVENT_SOURCE_ACTIONS, FUNCTION_TABLE_ACTIONS, ONE_BATCH_FOLDER } from '../../../infra/access';
+import { RUNBOOK_PAGE } from '../../../infra/alarms';
 import { BELGIAN_NATIONAL_NUMBER_IDENTIFIER } from '../../../infra/constructs/hub-function';
-import { PROJECT_ROOT } from '../../../infra/hub';
 import { PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring-metrics';
 import { type FunctionKey, TRIGGER_MAX_CONCURRENCY } from '../../../infra/stateless-stack';
 import { batchStagingPrefixOf, stagingPrefixOf } from '../../../shared/domain/batch/object-keys';
 import { NATIONAL_NUMBER_CLOUDWATCH_REGEX } from '../../../shared/national-number-pattern';
 import { METRIC } from '../../../shared/observability';
 import { allQueues, FUNCTIONS, QUEUES, type QueueSpec, SETTINGS_ENV } from '../../../shared/topology';
+import { docSection, headings, readDoc } from '../../support/docs';
 import {
   DEV,
   logicalId,
@@ -67,7 +66,7 @@ describe('functions', () => {
     expect(f.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(s.hub.stateless.functions[k].logGroup) } });
   });
 
-  it.each(fnKeys)('%s: readable failures from source maps; no X-Ray tracing (README.md, "Readable failures")', (k) => {
+  it.each(fnKeys)('%s: readable failures from source maps; no X-Ray tracing (docs/operators.md, "Readable failures")', (k) => {
     const f = fnResource(k);
     expect((f.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe(
       '--enable-source-maps --max-semi-space-size=8',
@@ -640,17 +639,16 @@ describe('names and actions an operator reads', () => {
     }
   });
 
-  it("names in each alarm's description the README runbook section to follow, and that section exists", () => {
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-    const runbook = readme.slice(readme.indexOf('\n### Runbook\n'));
+  it("names in each alarm's description the runbook section to follow, and that section exists in docs/operators.md", () => {
+    const runbook = docSection(readDoc(RUNBOOK_PAGE), 'Runbook');
     const sections = new Set(
-      [...runbook.slice(0, runbook.indexOf('\n## ', 1) === -1 ? undefined : runbook.indexOf('\n## ', 1)).matchAll(/^#### (.+)$/gm)].map(
-        (m) => m[1],
-      ),
+      headings(runbook)
+        .filter((h) => h.level === 3)
+        .map((h) => h.anchor),
     );
     expect(sections.size).toBeGreaterThanOrEqual(7);
     for (const [id, a] of Object.entries(alarmsById())) {
-      const named = /Runbook: README\.md, Runbook, "([^"]+)"$/.exec(String(a.Properties.AlarmDescription));
+      const named = /Runbook: docs\/operators\.md#([a-z0-9-]+)$/.exec(String(a.Properties.AlarmDescription));
       expect(named?.[1], id).toBeDefined();
       expect(sections, `${id}: "${named?.[1]}"`).toContain(named?.[1]);
     }
