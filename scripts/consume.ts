@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type CommandOutput, oneOf, parseCommandLine, plural, required, runCommand, UsageError, wholeNumberFlag } from './lib/cli';
-import { RegionalConsumer, readMessagesFile } from './lib/consumer/consumer';
+import { RegionalConsumer } from './lib/consumer/consumer';
 import {
   CONSUMER_RECIPIENTS,
   type ConsumerRecipient,
@@ -18,6 +18,7 @@ import {
   PUBLISHED_SCHEMAS_DIR,
   PublishedContract,
 } from './lib/consumer/contract';
+import { readMessagesFile } from './lib/consumer/send-to-hub';
 
 export const CONSUME_USAGE = [
   'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM --out <dir> [options]',

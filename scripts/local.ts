@@ -6,7 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { FIXED_PORTS, LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../local/stand-in';
+import { type LocalStandIn, startLocalStandIn } from '../local/stand-in';
+import { FIXED_PORTS, LOCAL_RECIPIENT_KBOS } from '../local/stand-in-environment';
 import { readConfig, wholeNumber } from '../shared/configuration/read-config';
 import { allQueues, BUCKETS, deadLetterQueueOf, QUEUES, TABLES } from '../shared/topology';
 import { parseCommandLine, runCommand } from './lib/cli';

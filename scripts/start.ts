@@ -67,7 +67,8 @@ process.stderr.write = divertLogLines(stderrWrite as (...args: unknown[]) => boo
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const { startLocalStandIn } = await import('../local/stand-in');
-const { IncompleteDeliveryError, localRunExitCode, runFileLocally } = await import('../local/run-file');
+const { runFileLocally } = await import('../local/run-file');
+const { IncompleteDeliveryError, localRunExitCode } = await import('../local/run-outcome');
 const { incompleteSummary, runSummary } = await import('./lib/cli-summary');
 
 const standIn = await startLocalStandIn();

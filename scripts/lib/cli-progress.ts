@@ -1,4 +1,4 @@
-import type { LocalRunProgress } from '../../local/run-file';
+import type { LocalRunProgress } from '../../local/run-progress';
 
 /**
  * Progress of a local run on stderr: on a terminal one line redrawn in place (a bar while the

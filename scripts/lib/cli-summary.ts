@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IncompleteDeliveryError, LocalRunResult } from '../../local/run-file';
+import type { IncompleteDeliveryError, LocalRunResult } from '../../local/run-outcome';
 import { formatCents } from '../../shared/domain/money';
 import { RECIPIENTS } from '../../shared/domain/recipients';
 import { maskInsz } from '../../shared/domain/return-flows/disclosures';

@@ -12,10 +12,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedMessage } from '../../../local/stand-in';
+import type { ReceivedMessage } from '../../../local/receive-all';
 import { writeBatchFile } from '../../../scripts/lib/batch-generator';
-import { type ConsumerOptions, RegionalConsumer } from '../../../scripts/lib/consumer/consumer';
+import { RegionalConsumer } from '../../../scripts/lib/consumer/consumer';
 import { type ConsumerRecipient, PublishedContract } from '../../../scripts/lib/consumer/contract';
+import type { ConsumerOptions } from '../../../scripts/lib/consumer/options';
 import { QUEUES } from '../../../shared/topology';
 import { useMonthlyBatchHub } from '../../support/monthly-batch';
 
