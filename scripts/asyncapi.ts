@@ -79,7 +79,7 @@ export function buildAsyncApi(): Record<string, unknown> {
         variables: { region: { default: region, description: 'The hub’s region (infra/config.ts).' } },
       },
       'local-sqs': {
-        host: `localhost:${FIXED_PORTS.fauxqs}`,
+        host: `127.0.0.1:${FIXED_PORTS.fauxqs}`,
         protocol: 'sqs',
         title: 'Local stand-in (SQS)',
         summary: '`npm run local`: the same queues, under their logical names.',
@@ -92,7 +92,7 @@ export function buildAsyncApi(): Record<string, unknown> {
         variables: { region: { default: region, description: 'The hub’s region (infra/config.ts).' } },
       },
       'local-s3': {
-        host: `localhost:${FIXED_PORTS.fauxqs}`,
+        host: `127.0.0.1:${FIXED_PORTS.fauxqs}`,
         protocol: 'http',
         title: 'Local stand-in (S3)',
         summary: '`npm run local`: the bucket `inbound`, path style.',

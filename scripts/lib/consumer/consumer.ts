@@ -39,6 +39,7 @@ export class RegionalConsumer {
     rejected: 0,
     answers: 0,
     incompleteReported: 0,
+    incompleteAtStop: 0,
   };
 
   private constructor(
@@ -108,6 +109,12 @@ export class RegionalConsumer {
    * them without waiting for their hold to run out. What was written stays remembered.
    */
   async release(): Promise<void> {
+    for (const batch of this.pending.values()) {
+      this.tally.incompleteAtStop++;
+      this.options.report(
+        `batch ${batch.batchId} incomplete: ${incompleteState(batch)}; its messages go back to the queue for the next run`,
+      );
+    }
     const deliveries = [...this.pending.values()].flatMap((batch) => heldDeliveries(batch));
     await changeVisibility(this.options.sqs, deliveries, 0);
     this.pending.clear();
@@ -256,13 +263,8 @@ export class RegionalConsumer {
       if (batch.reportedIncomplete || this.now() - batch.firstSeenAt < this.options.incompleteAfterMs) continue;
       batch.reportedIncomplete = true;
       this.tally.incompleteReported++;
-      const completed = batch.completed?.message;
       const seconds = Math.round((this.now() - batch.firstSeenAt) / 1000);
-      const state =
-        completed === undefined
-          ? `${plural(batch.records.size, 'batch.records message')} held, no batch.completed yet`
-          : `${batch.records.size} of ${completed.messages} batch.records messages held (missing seq ${missingSeqs(batch, completed.messages)})`;
-      this.options.report(`batch ${batch.batchId} still incomplete after ${seconds} s: ${state}`);
+      this.options.report(`batch ${batch.batchId} still incomplete after ${seconds} s: ${incompleteState(batch)}`);
     }
   }
 
@@ -273,6 +275,14 @@ export class RegionalConsumer {
     await changeVisibility(this.options.sqs, deliveries, this.options.holdSeconds);
     for (const delivery of deliveries) delivery.hiddenUntil = this.now() + this.options.holdSeconds * 1000;
   }
+}
+
+/** What a batch still lacks, in words: the `seq`s missing, or its `batch.completed`. */
+function incompleteState(batch: PendingBatch): string {
+  const completed = batch.completed?.message;
+  return completed === undefined
+    ? `${plural(batch.records.size, 'batch.records message')} held, no batch.completed yet`
+    : `${batch.records.size} of ${completed.messages} batch.records messages held (missing seq ${missingSeqs(batch, completed.messages)})`;
 }
 
 function plural(count: number, noun: string): string {

@@ -38,4 +38,6 @@ export interface ConsumerTally {
   rejected: number;
   answers: number;
   incompleteReported: number;
+  /** Batches still incomplete when the consumer stopped, their messages given back to the queue. */
+  incompleteAtStop: number;
 }

@@ -293,8 +293,12 @@ describe('a whole month through the reference consumer', () => {
     expect(lines.filter((l) => l.includes('still incomplete'))).toEqual([
       'batch b-incomplete still incomplete after 61 s: 1 of 2 batch.records messages held (missing seq 2)',
     ]);
-    // The two held messages are still on the queue, not deleted.
+    // The two held messages are still on the queue, not deleted, and the stop says so.
     await consumer.release();
+    expect(lines.at(-1)).toBe(
+      'batch b-incomplete incomplete: 1 of 2 batch.records messages held (missing seq 2); its messages go back to the queue for the next run',
+    );
+    expect(consumer.tally.incompleteAtStop).toBe(1);
     expect(await standIn.receiveAll(QUEUES.recipientOutbound.ACTIRIS)).toHaveLength(2);
     sqs.destroy();
   });
