@@ -134,6 +134,7 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
       return config.disclosureKeyParameterName;
     case 'setting':
       if (source.setting === 'maxRejectedShare') return String(config.maxRejectedShare);
+      if (source.setting === 'maxRows') return String(config.maxRows);
       if (source.setting === 'recipientKbos') return recipientKbosJson(config);
       return String(config.refusedMessageRetentionDays);
   }
