@@ -73,6 +73,7 @@ describe('the PPS hears of every file it drops (monthly-batch §8)', () => {
       source: `monthly/${period}/outcome-notes.txt`,
       period,
       refused: 'UNSUPPORTED_FILE',
+      refusedDetail: expect.stringMatching(/^The name does not end in \.csv, \.ndjson or \.jsonl/),
       rows: 0,
       delivered: 0,
       reportKey: `${period}/${sha256Hex(bytes)}.json`,

@@ -162,7 +162,12 @@ describe('a retry sends the same batch.outcome (messages.md: a repeat of the sam
 
     expect(retry).toMatchObject({ kind: 'refused', report: { refused: 'MISSING_COLUMNS' } });
     expect(outcomes()).toEqual([
-      expect.objectContaining({ messageId: outcomeMessageId(sha256Of(bytes), file.key), refused: 'MISSING_COLUMNS', delivered: 0 }),
+      expect.objectContaining({
+        messageId: outcomeMessageId(sha256Of(bytes), file.key),
+        refused: 'MISSING_COLUMNS',
+        refusedDetail: expect.stringMatching(/^The header misses the columns period, .*insz/),
+        delivered: 0,
+      }),
     ]);
   });
 
@@ -276,6 +281,7 @@ describe('a refused file: its batch.outcome', () => {
       expect.objectContaining({
         ...countsAndIdentity(result.report),
         refused: 'TOO_MANY_REJECTED_ROWS',
+        refusedDetail: '3 of 20 rows (15 %) are rejected, more than the limit of 5 %.',
         rows: 20,
         rejected: 3,
         delivered: 0,
@@ -295,6 +301,10 @@ describe('a refused file: its batch.outcome', () => {
     }
     expect(sentToRecipients(world.publisher)).toBe(0);
     const told = outcomes();
+    for (const [i, outcome] of told.entries()) {
+      expect(outcome.refusedDetail).toBe(JSON.parse(await world.reports.getText(String(outcome.reportKey))).refusedDetail);
+      expect(outcome.refusedDetail, keys[i]).toMatch(/^The .+\.$/);
+    }
     expect(told.map((o) => [o.source, o.period, o.refused, o.rows, o.reportKey])).toEqual([
       [keys[0], '2025-11', 'UNSUPPORTED_FILE', 0, `2025-11/${told[0]?.batchId}.json`],
       [keys[1], '2025-11', 'UNSUPPORTED_FILE', 0, `2025-11/${told[1]?.batchId}.json`],
