@@ -136,6 +136,7 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
       if (source.setting === 'maxRejectedShare') return String(config.maxRejectedShare);
       if (source.setting === 'maxRows') return String(config.maxRows);
       if (source.setting === 'recipientKbos') return recipientKbosJson(config);
+      if (source.setting === 'replayWindowDays') return String(config.replayWindowDays);
       return String(config.refusedMessageRetentionDays);
   }
 }

@@ -1,5 +1,5 @@
 import { readConfig, text } from '../shared/configuration/read-config';
-import { resolveStageConfig, stageFromArgs } from './config';
+import { resolveStageConfig, type StageConfig, stageFromArgs } from './config';
 import { buildHubInto, createApp } from './hub';
 
 /**
@@ -12,6 +12,14 @@ import { buildHubInto, createApp } from './hub';
 // The CDK CLI names its own output directory; run directly (npm run synth), the app writes cdk.out.
 const { CDK_OUTDIR: cliOutdir } = readConfig({ CDK_OUTDIR: text().optional() });
 const app = createApp(cliOutdir ? {} : { outdir: 'cdk.out' });
-const config = resolveStageConfig(app.node.tryGetContext('stage') ?? stageFromArgs(process.argv));
+// A stage that cannot be built (none chosen, a value out of its bounds) ends the run with its
+// reasons, one line each, and no stack trace.
+let config: StageConfig;
+try {
+  config = resolveStageConfig(app.node.tryGetContext('stage') ?? stageFromArgs(process.argv));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 buildHubInto(app, config);
 app.synth();

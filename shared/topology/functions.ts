@@ -27,6 +27,8 @@ export const SETTINGS_ENV = {
   disclosureKeyLocal: 'DISCLOSURE_KEY_LOCAL',
   /** Days a refused return message is kept for an operator. */
   refusedMessageRetentionDays: 'REFUSED_MESSAGE_RETENTION_DAYS',
+  /** The archive's replay window in days: a re-delivery asked for after it is refused. */
+  replayWindowDays: 'REPLAY_WINDOW_DAYS',
 } as const;
 
 /**
@@ -41,7 +43,7 @@ export type BucketAccess = 'read' | 'readListBatch' | 'readWriteDelete' | 'readW
  */
 export type TableAccess = 'read' | 'write' | 'readWrite';
 /** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
-export type FunctionSetting = 'maxRejectedShare' | 'maxRows' | 'recipientKbos' | 'refusedMessageRetentionDays';
+export type FunctionSetting = 'maxRejectedShare' | 'maxRows' | 'recipientKbos' | 'refusedMessageRetentionDays' | 'replayWindowDays';
 
 /**
  * What a function uses, and nothing else: the single source of its environment variables, its IAM
@@ -147,7 +149,7 @@ export const FUNCTIONS = {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       buckets: { archive: 'readListBatch' },
       tables: { batches: 'read' },
-      settings: [],
+      settings: ['replayWindowDays'],
       disclosureKey: false,
     },
   },

@@ -91,7 +91,7 @@ export const refusalDetail = {
       parts.push(
         `names ${otherRepeated === 1 ? 'a column' : `${count.format(otherRepeated)} columns`} outside the contract more than once`,
       );
-    return `The header ${names(parts)}.`;
+    return `The header ${parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]}`}.`;
   },
   tooManyRows: (max: number, line: number): string =>
     `The file has more than the maximum of ${count.format(max)} rows: reading stopped at row ${count.format(max + 1)}, on line ${count.format(line)}.`,

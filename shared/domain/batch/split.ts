@@ -1,5 +1,5 @@
 import { minimise } from '../minimise';
-import { isGranted, type Recipient, type RecipientRecord } from '../recipients';
+import { isGranted, RECIPIENT_VIEWS, type Recipient, type RecipientRecord } from '../recipients';
 import { FileRefusal, refusalDetail } from './codes';
 import type { RawRow } from './reader';
 import { ReferenceSet } from './reference-set';
@@ -34,14 +34,8 @@ export interface SplitResult {
 
 export const DEFAULT_MAX_REJECTED_SHARE = 0.05;
 
-/**
- * The key of a FOREM record (its view's ten fields, §6): its values joined by U+0000, which no value
- * can hold (a control character is `INVALID_FIELD`), so that two records have one key only when
- * equal. Written out field by field, the cheapest string V8 builds.
- */
-function foremKey(r: RecipientRecord): string {
-  return `${r.period}\u0000${r.ocmwKbo}\u0000${r.ocmwNis}\u0000${r.ocmwName}\u0000${r.regulation}\u0000${r.fileNumber}\u0000${r.insz}\u0000${r.beneficiaryRole}\u0000${r.performanceStart}\u0000${r.performanceEnd}`;
-}
+/** The fields of FOREM's record (§6): two FOREM records are equal when all of these are. */
+const FOREM_FIELDS = RECIPIENT_VIEWS.FOREM;
 
 /**
  * Classifies every row of a file, sends each delivered record, minimised, to the sink, and decides
@@ -81,7 +75,7 @@ export async function splitRows(rows: AsyncIterable<RawRow[]>, options: SplitOpt
           continue;
         }
         const record = minimise(recipient, row.values);
-        if (recipient === 'FOREM' && foremRecords.addIfAbsent(foremKey(record))) {
+        if (recipient === 'FOREM' && foremRecords.addIfAbsentFields(record, FOREM_FIELDS)) {
           tally.addMerged();
           continue;
         }

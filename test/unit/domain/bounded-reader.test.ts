@@ -227,6 +227,10 @@ describe('refusedDetail: one sentence that finds the fault, never a cell (monthl
       code: 'MISSING_COLUMNS',
       detail: 'The header misses the columns insz and amount.',
     });
+    expect(await detail(`${HEADER.replace(';insz', '').replace(';amount', '')};reference`)).toEqual({
+      code: 'MISSING_COLUMNS',
+      detail: 'The header misses the columns insz and amount, and names reference more than once.',
+    });
     expect(await detail(`${HEADER};reference;reference`)).toEqual({
       code: 'MISSING_COLUMNS',
       detail: 'The header names reference more than once.',
@@ -235,7 +239,7 @@ describe('refusedDetail: one sentence that finds the fault, never a cell (monthl
     const dataRow = csvRow('R1');
     const refused = await detail(`${dataRow};85073003328`);
     expect(refused?.detail).toMatch(
-      /^The header misses the columns period, ocmwKbo, .*, workSchedule and activationType and names \d+ columns outside the contract more than once\.$/,
+      /^The header misses the columns period, ocmwKbo, .*, workSchedule and activationType, and names \d+ columns outside the contract more than once\.$/,
     );
     for (const cell of dataRow.split(';').filter((c) => c.length >= 4)) expect(refused?.detail).not.toContain(cell);
     expect((await read(bytesOf('\n  \n'), CSV)).refused).toEqual({
