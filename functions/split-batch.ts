@@ -62,6 +62,7 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       ),
       publisher: new SqsPublisher(),
       recipientQueueUrl: (recipient) => recipientQueueUrls[recipient],
+      ppsOutboundQueueUrl: queueUrlOf(config, QUEUES.ppsOutbound),
       clock: functionClock,
       maxRejectedShare: config.settings.maxRejectedShare,
       maxRows: config.settings.maxRows,

@@ -48,6 +48,10 @@ export interface CountedIndex {
   readonly include?: readonly string[];
 }
 
+/** The PPS's outbound queue in the stand-ins, and the name its SendMessageBatch calls are counted under. */
+const BENCH_PPS_QUEUE = 'bench-outbound-pps';
+export const PPS_SEND_CALLS = 'sqs:SendMessageBatch(outbound-pps)';
+
 /** The three stand-ins, their shared counters and their own CPU (microseconds). */
 export interface InMemoryAws {
   readonly s3: InMemoryHandler;
@@ -200,12 +204,13 @@ export function inMemoryAws(inbound: ReadonlyMap<string, string>, indexes: reado
   });
 
   // SQS (AWS JSON 1.0): SendMessageBatch succeeds for every entry, with the MD5 the SDK checks.
+  // The PPS's batch.outcome is counted apart ({@link PPS_SEND_CALLS}): `sqs:SendMessageBatch` is what the recipients were sent.
   const sqs = handler((request, body) => {
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.slice(target.indexOf('.') + 1);
-    count(`sqs:${operation}`);
     if (operation !== 'SendMessageBatch') throw new Error(`the SQS stand-in does not answer ${operation}`);
-    const input = JSON.parse(body) as { Entries: Array<{ Id: string; MessageBody: string }> };
+    const input = JSON.parse(body) as { QueueUrl?: string; Entries: Array<{ Id: string; MessageBody: string }> };
+    count(input.QueueUrl?.endsWith(`/${BENCH_PPS_QUEUE}`) ? PPS_SEND_CALLS : `sqs:${operation}`);
     const Successful = input.Entries.map((entry) => ({
       Id: entry.Id,
       MessageId: entry.Id,
@@ -300,6 +305,7 @@ export async function splitBatchOverInMemoryAws(path: string, period: string) {
   for (const recipient of RECIPIENTS) {
     env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/bench-outbound-${recipient}`;
   }
+  env[QUEUES.ppsOutbound.urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/${BENCH_PPS_QUEUE}`;
   Object.assign(process.env, env);
   for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL')) delete process.env[name];
 

@@ -10,7 +10,8 @@
  *     SQS and DynamoDB that answer at once (scripts/bench-aws.ts), measuring CPU;
  * (e) a CSV with one record of 50 MB through the same handler: refused UNREADABLE, its time and its
  *     peak RSS against an empty file's (a header alone);
- * (f) 1,000,001 rows through the same handler: refused TOO_MANY_ROWS, nothing sent, staging deleted.
+ * (f) 1,000,001 rows through the same handler: refused TOO_MANY_ROWS, nothing sent to a recipient
+ *     (the PPS is sent its batch.outcome, counted apart), staging deleted.
  *
  * (a) and (b) run alternately, three times each at 100,000 and at 1,000,000 rows; the best run of
  * each counts. (d) runs twice; the run with the least CPU counts. Prints a
@@ -22,7 +23,7 @@
  * Exits 1 when a target is missed: ratio ≥ 0.5, rssGrowth ≤ 1.5, sendCallsPer1000 ≤ 2,
  * handlerToPipeline ≤ 3, (e) refused UNREADABLE within 150 MB of the empty file's peak RSS (and,
  * an aim shown but not enforced on a shared machine, under 1 s), (f) refused TOO_MANY_ROWS with
- * nothing sent and nothing left staged.
+ * nothing sent to a recipient and nothing left staged; both send the PPS exactly one batch.outcome.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -219,10 +220,14 @@ async function main(): Promise<void> {
     };
     const refusals = {
       longRecord:
-        longRecord.refused === 'UNREADABLE' && longRecordRssAboveEmptyMb <= TARGETS.longRecordRssAboveEmptyMb && longRecord.sendCalls === 0,
+        longRecord.refused === 'UNREADABLE' &&
+        longRecordRssAboveEmptyMb <= TARGETS.longRecordRssAboveEmptyMb &&
+        longRecord.sendCalls === 0 &&
+        longRecord.outcomeCalls === 1,
       tooManyRows:
         tooManyRows.refused === 'TOO_MANY_ROWS' &&
         tooManyRows.sendCalls === 0 &&
+        tooManyRows.outcomeCalls === 1 &&
         tooManyRows.stagingLeft === 0 &&
         tooManyRows.delivered === 0,
     };
@@ -273,7 +278,7 @@ async function main(): Promise<void> {
       `(e) a 50 MB record: refused ${longRecord.refused} in ${longRecord.seconds.toFixed(2)} s (aim < ${LONG_RECORD_AIM_SECONDS} s ${longRecord.seconds < LONG_RECORD_AIM_SECONDS ? 'ok' : 'missed'}), peak RSS ${longRecordRssAboveEmptyMb} MB above the empty file's   target ≤ ${TARGETS.longRecordRssAboveEmptyMb}  ${mark(refusals.longRecord)}`,
     );
     out(
-      `(f) 1,000,001 rows: refused ${tooManyRows.refused} after ${fmtInt(tooManyRows.rows)} rows in ${tooManyRows.seconds.toFixed(1)} s, ${tooManyRows.sendCalls} SendMessageBatch calls, ${tooManyRows.stagedPuts} objects put and ${tooManyRows.stagingLeft} left in staging  ${mark(refusals.tooManyRows)}`,
+      `(f) 1,000,001 rows: refused ${tooManyRows.refused} after ${fmtInt(tooManyRows.rows)} rows in ${tooManyRows.seconds.toFixed(1)} s, ${tooManyRows.sendCalls} SendMessageBatch calls to the recipients and ${tooManyRows.outcomeCalls} to the PPS (its batch.outcome), ${tooManyRows.stagedPuts} objects put and ${tooManyRows.stagingLeft} left in staging  ${mark(refusals.tooManyRows)}`,
     );
     out(
       JSON.stringify({
@@ -308,6 +313,7 @@ async function main(): Promise<void> {
           rows: tooManyRows.rows,
           seconds: round(tooManyRows.seconds, 1),
           sendCalls: tooManyRows.sendCalls,
+          outcomeCalls: tooManyRows.outcomeCalls,
           stagedPuts: tooManyRows.stagedPuts,
           stagingLeft: tooManyRows.stagingLeft,
         },

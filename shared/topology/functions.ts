@@ -92,7 +92,8 @@ export const FUNCTIONS = {
     memoryMb: 1769,
     batchSize: 1,
     uses: {
-      sendsTo: Object.values(QUEUES.recipientOutbound),
+      // The recipients' batches, and every file's `batch.outcome` to the PPS.
+      sendsTo: [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound],
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
       tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write', deliveryProofs: 'write' },
       settings: ['maxRejectedShare', 'maxRows'],

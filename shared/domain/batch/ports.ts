@@ -1,6 +1,7 @@
 import type { Clock, MessagePublisher } from '../../ports';
 import type { Recipient, RecipientRecord } from '../recipients';
 import type { DeliveryProof } from './delivery-proof';
+import type { OutcomeCounts } from './outcome';
 
 /**
  * The interfaces the monthly batch depends on (those it shares with the return flows are in
@@ -65,6 +66,12 @@ export interface BatchManifest {
   readonly deliveredAt?: string;
   /** Per recipient, once delivered: its `batch.records` messages, its records and (VDAB, Actiris) their amount. */
   readonly recipients?: Readonly<Record<string, { messages: number; records: number; amountCents?: string }>>;
+  /**
+   * The counts of the batch's report, written with the claim (the file is read by then), so that the
+   * `batch.outcome` of the same bytes under another key repeats them without reading the reports
+   * bucket. Counts only: no national number, no reference.
+   */
+  readonly counts?: OutcomeCounts;
 }
 
 /** A claim either holds the batch now (a new manifest, or one taken over) or names the manifest in the way. */
@@ -99,6 +106,8 @@ export interface BatchDependencies {
   readonly ledger: DeliveryLedger;
   readonly publisher: MessagePublisher;
   readonly recipientQueueUrl: (recipient: Recipient) => string;
+  /** The PPS's outbound queue, where every file's `batch.outcome` goes. */
+  readonly ppsOutboundQueueUrl: string;
   readonly clock: Clock;
   readonly maxRejectedShare: number;
   /** The most rows a file may have (§2): the next one makes it `TOO_MANY_ROWS`; default 1,000,000. */

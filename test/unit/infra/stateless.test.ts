@@ -96,7 +96,7 @@ describe('functions', () => {
     NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
   });
 
-  it("gives split-batch exactly what it reads: its buckets and tables, its queue's and the recipients' queue URLs, its share and the key's parameter", () => {
+  it("gives split-batch exactly what it reads: its buckets and tables, its queue's, the recipients' and the PPS's queue URLs, its share and the key's parameter", () => {
     expect(envOf('splitBatch')).toEqual({
       ...powertools('splitBatch'),
       // Its own queue: a failed notification's visibility is changed by URL, and the record names its queue by ARN.
@@ -105,6 +105,7 @@ describe('functions', () => {
       QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
       QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
       QUEUE_URL_OUTBOUND_FOREM: queueRef(QUEUES.recipientOutbound.FOREM),
+      QUEUE_URL_OUTBOUND_PPS: queueRef(QUEUES.ppsOutbound),
       BUCKET_INBOUND: imported(s.hub.stateful.buckets.inbound, 'Ref'),
       BUCKET_STAGING: imported(s.hub.stateful.buckets.staging, 'Ref'),
       BUCKET_ARCHIVE: imported(s.hub.stateful.buckets.archive, 'Ref'),
@@ -186,8 +187,8 @@ describe('least-privilege roles', () => {
   };
   const tablesKey = () => imported(s.hub.stateful.keys.tables, 'Arn');
 
-  it('split-batch: consumes batch-notifications, reads monthly/, stages, creates archive objects and reports, writes its tables, sends to the three recipients', () => {
-    const outbound = Object.values(QUEUES.recipientOutbound);
+  it("split-batch: consumes batch-notifications, reads monthly/, stages, creates archive objects and reports, writes its tables, sends to the three recipients and the PPS's batch.outcome", () => {
+    const outbound = [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound];
     expect(policyOf('splitBatch')).toEqual([
       logs('splitBatch'),
       { Sid: 'ConsumeTriggerQueues', Effect: 'Allow', Action: EVENT_SOURCE_ACTIONS, Resource: queueArn(QUEUES.batchNotifications) },
@@ -212,12 +213,13 @@ describe('least-privilege roles', () => {
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
       key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.ACTIRIS)),
       key('UseKey4', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.FOREM)),
-      key('UseKey5', 'kms:Decrypt', imported(s.hub.stateful.keys.inbound, 'Arn')),
-      key('UseKey6', ['kms:Decrypt', 'kms:GenerateDataKey'], storageKey()),
+      key('UseKey5', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsOutbound)),
+      key('UseKey6', 'kms:Decrypt', imported(s.hub.stateful.keys.inbound, 'Arn')),
+      key('UseKey7', ['kms:Decrypt', 'kms:GenerateDataKey'], storageKey()),
       // The archive's own key: a data key to write, never Decrypt.
-      key('UseKey7', 'kms:GenerateDataKey', imported(s.hub.stateful.keys.archive, 'Arn')),
-      key('UseKey8', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
-      key('UseKey9', 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
+      key('UseKey8', 'kms:GenerateDataKey', imported(s.hub.stateful.keys.archive, 'Arn')),
+      key('UseKey9', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
+      key('UseKey10', 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
     ]);
   });
 

@@ -26,7 +26,7 @@ describe('a bad or unknown flag', () => {
   it.each([
     ['start.ts', 'usage: npm start -- --file <path> --out <dir>'],
     ['local.ts', 'usage: npm run local'],
-    ['consume.ts', 'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM --out <dir>'],
+    ['consume.ts', 'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM|PPS --out <dir>'],
     ['disclosures.ts', 'usage: npm run disclosures [-- --recipient VDAB|ACTIRIS|FOREM|PPS|OCMW] [--json]'],
     ['refused-messages.ts', 'usage: npm run refused -- [--channel VDAB|ACTIRIS|PPS] [--body] [--json]'],
     ['redeliver.ts', 'usage: npm run redeliver -- --batch <batchId> [--recipient VDAB|ACTIRIS|FOREM]'],

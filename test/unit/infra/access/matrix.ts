@@ -123,7 +123,8 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'bucket:archive': ['write'],
     'bucket:reports': ['write'],
     ...receive('queue:batch-notifications'),
-    ...send(...RECIPIENTS_OUTBOUND),
+    // The recipients' batches, and every file's batch.outcome to the PPS.
+    ...send(...RECIPIENTS_OUTBOUND, 'queue:outbound-pps'),
     'table:batches': ['read', 'write'],
     'table:paymentLines': ['write'],
     'table:disclosures': ['write'],
