@@ -25,7 +25,12 @@ import { SqsPublisher } from './sqs-publisher';
 /** What the batch reads from a function's configuration. */
 export interface BatchSource {
   readonly buckets: { readonly staging: string; readonly archive: string; readonly reports: string };
-  readonly tables: { readonly batches: string; readonly paymentLines: string; readonly disclosures: string };
+  readonly tables: {
+    readonly batches: string;
+    readonly paymentLines: string;
+    readonly disclosures: string;
+    readonly deliveryProofs: string;
+  };
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly settings: { readonly maxRejectedShare: number; readonly maxRows: number };
   readonly disclosureKey: DisclosureKeySource;
@@ -42,12 +47,14 @@ export function batchDependencies(config: BatchSource): BatchDependencies {
     manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
     ledger: new DynamoDeliveryLedger(
       dynamoClient(),
-      { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures },
+      { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures, deliveryProofs: config.tables.deliveryProofs },
       disclosureKeyReader(config.disclosureKey),
       functionClock,
     ),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (recipient) => urls[recipient],
+    // Every file's batch.outcome, to the PPS.
+    ppsOutboundQueueUrl: queueUrlOf(config, QUEUES.ppsOutbound),
     clock: functionClock,
     maxRejectedShare: config.settings.maxRejectedShare,
     maxRows: config.settings.maxRows,

@@ -10,6 +10,7 @@ import { deadLetterQueueOf, QUEUES } from '../topology';
 import { dynamoDocumentClient } from './aws-clients';
 import { disclosureKeyReader } from './disclosure-key';
 import { DynamoCorrections } from './dynamo-corrections';
+import { DynamoDisclosureLog } from './dynamo-disclosures';
 import { DynamoPaymentLines } from './dynamo-payment-lines';
 import { DynamoRefusedMessages } from './dynamo-refused-messages';
 import { SqsDeadLetterQueue } from './sqs-dead-letters';
@@ -24,7 +25,12 @@ import { SqsPublisher } from './sqs-publisher';
 
 /** What the path of VDAB and Actiris reads from a function's configuration. */
 export interface RegionFlowSource {
-  readonly tables: { readonly paymentLines: string; readonly corrections: string; readonly refusedMessages: string };
+  readonly tables: {
+    readonly paymentLines: string;
+    readonly corrections: string;
+    readonly refusedMessages: string;
+    readonly disclosures: string;
+  };
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly settings: { readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>; readonly refusedMessageRetentionDays: number };
   readonly disclosureKey: DisclosureKeySource;
@@ -38,6 +44,8 @@ export function regionFlowDependencies(config: RegionFlowSource): RegionFlowDeps
     lines: new DynamoPaymentLines(client, config.tables.paymentLines),
     corrections: new DynamoCorrections(client, config.tables.corrections),
     refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
+    // A correction request forwarded to the PPS is a disclosure of the person's data.
+    disclosures: new DynamoDisclosureLog(client, config.tables.disclosures),
     publisher: new SqsPublisher(),
     clock: functionClock,
     config: { ...returnFlowConfigOf(config), recipientKbos: config.settings.recipientKbos },
@@ -48,7 +56,7 @@ export function regionFlowDependencies(config: RegionFlowSource): RegionFlowDeps
 
 /** What the path of the PPS reads from a function's configuration (no disclosure key: it checks no INSZ). */
 export interface PpsFlowSource {
-  readonly tables: { readonly corrections: string; readonly refusedMessages: string };
+  readonly tables: { readonly corrections: string; readonly refusedMessages: string; readonly disclosures: string };
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly settings: { readonly refusedMessageRetentionDays: number };
 }
@@ -60,6 +68,8 @@ export function ppsFlowDependencies(config: PpsFlowSource): PpsFlowDeps {
   return {
     corrections: new DynamoCorrections(client, config.tables.corrections),
     refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
+    // An approved correction passed on for the OCMW is a disclosure (the correction holds the person's keyed hash).
+    disclosures: new DynamoDisclosureLog(client, config.tables.disclosures),
     publisher: new SqsPublisher(),
     clock: functionClock,
     config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },

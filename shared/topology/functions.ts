@@ -86,9 +86,10 @@ const returningOutbound = RETURNING_RECIPIENTS.map((r) => QUEUES.recipientOutbou
 
 /** What processing a monthly file uses: split-batch's, and the re-notify tool's, which runs the same use case. */
 const BATCH_USES = {
-  sendsTo: Object.values(QUEUES.recipientOutbound),
+  // The recipients' batches, and every file's `batch.outcome` to the PPS.
+  sendsTo: [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound],
   buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
-  tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
+  tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write', deliveryProofs: 'write' },
   settings: ['maxRejectedShare', 'maxRows'],
   disclosureKey: true,
 } as const satisfies FunctionUses;
@@ -118,7 +119,8 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
       buckets: {},
-      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
+      // A correction request forwarded to the PPS is recorded in the record of disclosures.
+      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['recipientKbos', 'refusedMessageRetentionDays'],
       // It compares a message's INSZ with the delivered line's keyed hash (LINE_MISMATCH).
       disclosureKey: true,
@@ -136,7 +138,9 @@ export const FUNCTIONS = {
       sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
       buckets: {},
       // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
-      tables: { corrections: 'readWrite', refusedMessages: 'readWrite' },
+      // An approved correction passed on for the OCMW is recorded in the record of disclosures, by
+      // the keyed hash the correction holds: no disclosure key.
+      tables: { corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['refusedMessageRetentionDays'],
       disclosureKey: false,
     },
@@ -155,9 +159,10 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       buckets: { archive: 'readListBatch' },
-      tables: { batches: 'read' },
+      // The re-delivery is a new disclosure of the same records: recorded by person's keyed hash.
+      tables: { batches: 'read', disclosures: 'write' },
       settings: ['replayWindowDays'],
-      disclosureKey: false,
+      disclosureKey: true,
     },
   },
   /** Which recipients received data about a person (return-flows §4), invoked from the console: read only. */
@@ -210,7 +215,7 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound, QUEUES.ocmwOutbound],
       buckets: {},
-      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
+      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['recipientKbos', 'refusedMessageRetentionDays'],
       disclosureKey: true,
       deadLettersOf: [...RETURNING_RECIPIENTS.map((r) => QUEUES.recipientInbound[r]), QUEUES.ppsInbound],
@@ -230,6 +235,22 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: BATCH_USES,
   },
+  /** Did the hub send exactly this message, to whom and when (return-flows §5), invoked from the console: read only. */
+  operatorProof: {
+    name: 'operator-proof',
+    entry: 'functions/operator-proof.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorQuery,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      buckets: {},
+      tables: { deliveryProofs: 'read' },
+      settings: [],
+      disclosureKey: false,
+    },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 /** The functions an operator invokes by hand (console Test tab, `aws lambda invoke`): no trigger. */
@@ -239,4 +260,5 @@ export const OPERATOR_FUNCTIONS = [
   FUNCTIONS.operatorRefusedMessages,
   FUNCTIONS.operatorReprocessDeadLetters,
   FUNCTIONS.operatorRenotifyFile,
+  FUNCTIONS.operatorProof,
 ] as const;

@@ -30,6 +30,7 @@ const MODULES = {
   operatorRefusedMessages: () => import('../../../functions/operator-refused-messages'),
   operatorReprocessDeadLetters: () => import('../../../functions/operator-reprocess-dead-letters'),
   operatorRenotifyFile: () => import('../../../functions/operator-renotify-file'),
+  operatorProof: () => import('../../../functions/operator-proof'),
 } satisfies Record<FunctionKey, () => Promise<{ handler: unknown }>>;
 
 /** Every variable any function reads, so that a function starts with its own and none of another's. */

@@ -39,10 +39,10 @@ beforeAll(() => {
 afterAll(() => removeOutdir(e?.synthesized));
 
 describe('who may do what (the access matrix)', () => {
-  it('evaluates every principal against every resource and operation: 17 principals × 225 cells', () => {
-    expect(Object.keys(ACCESS_MATRIX)).toHaveLength(17);
-    expect(cellsOf(e.model)).toHaveLength(225);
-    expect(decisions).toHaveLength(17 * 225);
+  it('evaluates every principal against every resource and operation: 18 principals × 237 cells', () => {
+    expect(Object.keys(ACCESS_MATRIX)).toHaveLength(18);
+    expect(cellsOf(e.model)).toHaveLength(237);
+    expect(decisions).toHaveLength(18 * 237);
     // Every cell the matrix names exists: a typo in the matrix would allow nothing and go unseen.
     const cells = new Set(cellsOf(e.model).map(({ target, operation }) => `${target} ${operation}`));
     for (const [who, grants] of Object.entries(ACCESS_MATRIX))
@@ -148,6 +148,7 @@ const SCP_ONLY = [
     'operator-refused-messages',
     'operator-reprocess-dead-letters',
     'operator-renotify-file',
+    'operator-proof',
   ].flatMap((f) => [
     `administrator: function:${f} update-code`,
     `administrator: function:${f} configure`,

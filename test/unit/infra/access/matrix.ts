@@ -23,6 +23,7 @@ export type Principal =
   | 'operator-refused-messages'
   | 'operator-reprocess-dead-letters'
   | 'operator-renotify-file'
+  | 'operator-proof'
   | 'administrator'
   | 'deployment'
   | 'outsider';
@@ -44,7 +45,14 @@ const DEAD_LETTER_QUEUES: Target[] = [
   'queue:inbound-pps-dlq',
 ];
 const BUCKETS: Target[] = ['bucket:inbound', 'bucket:staging', 'bucket:archive', 'bucket:reports', 'bucket:accessLogs'];
-const TABLES: Target[] = ['table:batches', 'table:paymentLines', 'table:corrections', 'table:disclosures', 'table:refusedMessages'];
+const TABLES: Target[] = [
+  'table:batches',
+  'table:paymentLines',
+  'table:corrections',
+  'table:disclosures',
+  'table:refusedMessages',
+  'table:deliveryProofs',
+];
 const FUNCTIONS = [
   'split-batch',
   'region-inbound',
@@ -54,6 +62,7 @@ const FUNCTIONS = [
   'operator-refused-messages',
   'operator-reprocess-dead-letters',
   'operator-renotify-file',
+  'operator-proof',
 ];
 const KEYS: Target[] = [
   'key:inbound',
@@ -94,7 +103,7 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
   ACTIRIS: { ...receive('queue:outbound-actiris', 'queue:outbound-actiris-dlq'), ...send('queue:inbound-actiris') },
   FOREM: receive('queue:outbound-forem', 'queue:outbound-forem-dlq'),
   // The operator role: the runbooks' reads, re-delivery, the redrive of every DLQ but a party's inbound
-  // channel's (moved by the hub's tool, never sent by a person), and the five operator tools.
+  // channel's (moved by the hub's tool, never sent by a person), and the six operator tools.
   operator: {
     'bucket:archive': ['read'],
     'bucket:reports': ['read'],
@@ -109,6 +118,7 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'function:operator-refused-messages': ['invoke'],
     'function:operator-reprocess-dead-letters': ['invoke'],
     'function:operator-renotify-file': ['invoke'],
+    'function:operator-proof': ['invoke'],
   },
   // A person the stage names as an operator (an IAM Identity Center permission set's role): only
   // through the operator role.
@@ -119,10 +129,12 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'bucket:archive': ['write'],
     'bucket:reports': ['write'],
     ...receive('queue:batch-notifications'),
-    ...send(...RECIPIENTS_OUTBOUND),
+    // The recipients' batches, and every file's batch.outcome to the PPS.
+    ...send(...RECIPIENTS_OUTBOUND, 'queue:outbound-pps'),
     'table:batches': ['read', 'write'],
     'table:paymentLines': ['write'],
     'table:disclosures': ['write'],
+    'table:deliveryProofs': ['write'],
     'parameter:disclosure-key': ['read'],
   },
   'region-inbound': {
@@ -131,6 +143,7 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'table:paymentLines': ['read', 'write'],
     'table:corrections': ['read', 'write'],
     'table:refusedMessages': ['write'],
+    'table:disclosures': ['write'],
     'parameter:disclosure-key': ['read'],
   },
   'pps-inbound': {
@@ -138,8 +151,16 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     ...send('queue:outbound-vdab', 'queue:outbound-actiris', 'queue:outbound-pps', 'queue:outbound-ocmw'),
     'table:corrections': ['read', 'write'],
     'table:refusedMessages': ['write'],
+    'table:disclosures': ['write'],
   },
-  'operator-redeliver': { 'bucket:archive': ['read'], ...send(...RECIPIENTS_OUTBOUND), 'table:batches': ['read'] },
+  // A re-delivery is recorded in the record of disclosures, by the person's keyed hash.
+  'operator-redeliver': {
+    'bucket:archive': ['read'],
+    ...send(...RECIPIENTS_OUTBOUND),
+    'table:batches': ['read'],
+    'table:disclosures': ['write'],
+    'parameter:disclosure-key': ['read'],
+  },
   'operator-disclosures': { 'table:paymentLines': ['read'], 'table:disclosures': ['read'], 'parameter:disclosure-key': ['read'] },
   'operator-refused-messages': { 'table:refusedMessages': ['read'] },
   // The move-only tools: the dead-letter tool reads and deletes the parties' inbound DLQs (never sends
@@ -150,6 +171,7 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'table:paymentLines': ['read', 'write'],
     'table:corrections': ['read', 'write'],
     'table:refusedMessages': ['write'],
+    'table:disclosures': ['write'],
     'parameter:disclosure-key': ['read'],
   },
   'operator-renotify-file': {
@@ -157,12 +179,14 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'bucket:staging': ['read', 'write', 'delete'],
     'bucket:archive': ['write'],
     'bucket:reports': ['write'],
-    ...send(...RECIPIENTS_OUTBOUND),
+    ...send(...RECIPIENTS_OUTBOUND, 'queue:outbound-pps'),
     'table:batches': ['read', 'write'],
     'table:paymentLines': ['write'],
     'table:disclosures': ['write'],
+    'table:deliveryProofs': ['write'],
     'parameter:disclosure-key': ['read'],
   },
+  'operator-proof': { 'table:deliveryProofs': ['read'] },
   // An administrator of the hub's account (AdministratorAccess, under the organisation's SCP): the
   // access logs, to investigate; nothing of the data, nothing of the rules.
   administrator: { 'bucket:accessLogs': ['read'] },
