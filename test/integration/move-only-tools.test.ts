@@ -39,7 +39,8 @@ beforeAll(async () => {
   await s3Client().send(new PutObjectCommand({ Bucket: standIn.bucketName(BUCKETS.inbound), Key: 'monthly/2025-11/a.csv', Body: FILE }));
   expect(await standIn.notifyNewObjects()).toBe(1);
   await captureOutput(() => standIn.drain());
-  for (const r of ['VDAB', 'ACTIRIS', 'FOREM'] as const) await standIn.receiveAll(QUEUES.recipientOutbound[r]);
+  // What the batch sent (the recipients' records, the PPS's batch.outcome) is read away first.
+  for (const q of [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound]) await standIn.receiveAll(q);
 });
 
 afterAll(async () => {

@@ -38,7 +38,10 @@ const ENV = {
   [TABLES.batches.env]: 'batches-table',
   [TABLES.paymentLines.env]: 'lines-table',
   [TABLES.disclosures.env]: 'disclosures-table',
+  [TABLES.deliveryProofs.env]: 'proofs-table',
   ...Object.fromEntries(RECIPIENTS.map((r) => [QUEUES.recipientOutbound[r].urlEnv, URL(`outbound-${r.toLowerCase()}`)])),
+  [QUEUES.ppsOutbound.urlEnv]: URL('outbound-pps'),
+  [SETTINGS_ENV.maxRows]: '1000000',
   [SETTINGS_ENV.maxRejectedShare]: '0.05',
   [SETTINGS_ENV.disclosureKeyLocal]: KEY.toString('hex'),
 };

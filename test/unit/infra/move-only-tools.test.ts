@@ -83,6 +83,7 @@ describe('operator-reprocess-dead-letters', () => {
         'TABLE_PAYMENT_LINES',
         'TABLE_CORRECTIONS',
         'TABLE_REFUSED_MESSAGES',
+        'TABLE_DISCLOSURES',
         'RECIPIENT_KBOS',
         'REFUSED_MESSAGE_RETENTION_DAYS',
         'DISCLOSURE_KEY_PARAMETER',

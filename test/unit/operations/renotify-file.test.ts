@@ -9,7 +9,7 @@ import {
   renotifyFileRequestSchema,
   renotifyFileTool,
 } from '../../../shared/domain/operations/renotify-file';
-import { memoryBatch } from '../../support/batch-dependencies';
+import { memoryBatch, PPS_QUEUE } from '../../support/batch-dependencies';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 
 /**
@@ -38,6 +38,11 @@ const rows = Array.from({ length: 9 }, (_, i) => validRow({ reference: `R${i}`, 
 const FILE = bytesOf(csvFile(rows));
 const KEY = 'monthly/2025-11/file.csv';
 
+/** Messages the recipients' queues received (not the PPS's outcomes). */
+function toRecipients(w: ReturnType<typeof world>): number {
+  return (['VDAB', 'ACTIRIS', 'FOREM'] as const).reduce((n, r) => n + w.batch.publisher.all(`queue:${r}`).length, 0);
+}
+
 function world(objects: Record<string, Uint8Array> = { [KEY]: FILE }) {
   const batch = memoryBatch();
   const inbound = new MemoryInbound(new Map(Object.entries(objects).map(([k, bytes]) => [k, { bytes, receivedAt: RECEIVED }])));
@@ -61,10 +66,14 @@ describe('renotifyFile', () => {
   it('delivers nothing again for a file already delivered: a duplicate', async () => {
     const w = world();
     await renotifyFile(KEY, w.deps);
-    const sent = w.batch.publisher.sent;
+    const sent = toRecipients(w);
     const again = await renotifyFile(KEY, w.deps);
     expect(again).toMatchObject({ outcome: 'duplicate', status: 'DELIVERED' });
-    expect(w.batch.publisher.sent).toBe(sent);
+    // Nothing to a recipient; the PPS hears of the event again (the same batch.outcome, by its id).
+    expect(toRecipients(w)).toBe(sent);
+    const outcomes = w.batch.publisher.all(PPS_QUEUE);
+    expect(outcomes).toHaveLength(2);
+    expect(new Set(outcomes.map((m) => m.messageId)).size).toBe(1);
     expect(formatRenotified(again)).toContain('already DELIVERED, nothing delivered again');
   });
 
@@ -75,7 +84,9 @@ describe('renotifyFile', () => {
     expect([first.outcome, second.outcome]).toEqual(['refused', 'refused']);
     expect(second.refused).toEqual(expect.any(String));
     expect(w.inbound.reads.length).toBeGreaterThanOrEqual(2);
-    expect(w.batch.publisher.sent).toBe(0);
+    // Nothing to a recipient; the PPS is told of each refusal.
+    expect(toRecipients(w)).toBe(0);
+    expect(w.batch.publisher.all(PPS_QUEUE).map((m) => JSON.parse(m.body).refused)).toEqual([second.refused, second.refused]);
   });
 
   it('refuses a key that is not the PPS’s, or no object, as the operator’s mistake, reading nothing', async () => {
