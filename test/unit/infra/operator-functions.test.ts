@@ -151,6 +151,7 @@ describe('the documentation (README.md and docs/)', () => {
     const named = new Set(readAllDocs().match(/\bFunctionName[A-Za-z]+/g));
     expect([...named].sort()).toEqual([
       'FunctionNameoperatordisclosures',
+      'FunctionNameoperatorproof',
       'FunctionNameoperatorredeliver',
       'FunctionNameoperatorrefusedmessages',
     ]);
