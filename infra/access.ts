@@ -84,6 +84,11 @@ export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Re
     // DynamoRefusedMessages.list: one channel's partition.
     refusedMessages: { table: ['dynamodb:Query'] },
   },
+  // The scheduled check (shared/domain/operations/batch-watch.ts).
+  'batch-watch': {
+    // DynamoWatchedBatches: the batches PUBLISHING, those DELIVERED this month; the byStatus index only.
+    batches: { table: [], indexes: ['dynamodb:Query'] },
+  },
 };
 
 /** The exact table actions of a function, checked against the tables it declares. */
@@ -135,6 +140,7 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
     case 'setting':
       if (source.setting === 'maxRejectedShare') return String(config.maxRejectedShare);
       if (source.setting === 'recipientKbos') return recipientKbosJson(config);
+      if (source.setting === 'monthlyFileDueDay') return String(config.monthlyFileDueDay);
       return String(config.refusedMessageRetentionDays);
   }
 }

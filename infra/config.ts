@@ -1,5 +1,6 @@
 import { type Environment, readConfig, text } from '../shared/configuration/read-config';
 import { isValidKbo } from '../shared/domain/checksums';
+import { DEFAULT_MONTHLY_FILE_DUE_DAY, LAST_DUE_DAY } from '../shared/domain/operations/batch-watch';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from '../shared/domain/recipients';
 import {
   DEFAULT_RAW_FILE_RETENTION_DAYS,
@@ -7,6 +8,7 @@ import {
   TEN_YEARS_FROM_RECEIPT_DAYS,
 } from '../shared/domain/retention';
 import { sandboxPartyRoleName } from './naming';
+import { accountOfRoleArn, hostOfHttpsUrl, placeholderProblems } from './stage-checks';
 
 /**
  * Typed per-stage configuration: everything that differs between deployments of the hub. No
@@ -49,6 +51,24 @@ export interface StageConfig {
   readonly pps: PartyConfig;
   /** Where alarms are e-mailed (an SNS e-mail subscription, confirmed once by the recipient). */
   readonly alarmEmail: string;
+  /**
+   * An HTTPS endpoint that gets every alarm too (an SNS HTTPS subscription): an on-call service's
+   * SNS integration URL, or a chat relay. A second way in, so that a bouncing mailbox is not the
+   * only one; required in a stage that refuses placeholders (docs/deployers.md, "Alarm subscriptions").
+   */
+  readonly alarmHttpsEndpoint?: string;
+  /**
+   * The day of the month (1–28, Brussels time) from which a month without a batch file received
+   * raises `NoMonthlyFile` (the scheduled check, shared/domain/operations/batch-watch.ts).
+   */
+  readonly monthlyFileDueDay: number;
+  /**
+   * `allowed` in the stages that are synthesized with made-up values (dev: placeholder accounts and
+   * addresses, for the tests; sandbox: a developer's own account). `refused` in a stage that
+   * reaches partners (prod): an account, role, address or endpoint that looks made up fails the
+   * synthesis, named.
+   */
+  readonly placeholders: 'allowed' | 'refused';
   /** Days a raw inbound file is kept (return-flows §5: only as long as needed to process and audit it). */
   readonly rawFileRetentionDays: number;
   /** Days a refused return message is kept for an operator (return-flows §5). */
@@ -83,7 +103,7 @@ export const SANDBOX_STAGE = 'sandbox';
  * that same account (infra/sandbox-parties.ts), the alarms e-mailed to `alarmEmail`. Short
  * retentions: a sandbox holds synthetic data only.
  */
-export function sandboxConfig(account: string, region: string, alarmEmail: string): StageConfig {
+export function sandboxConfig(account: string, region: string, alarmEmail: string, alarmHttpsEndpoint?: string): StageConfig {
   const role = (party: string) => `arn:aws:iam::${account}:role/${sandboxPartyRoleName(SANDBOX_STAGE, party)}`;
   return {
     stageName: SANDBOX_STAGE,
@@ -97,6 +117,9 @@ export function sandboxConfig(account: string, region: string, alarmEmail: strin
     },
     pps: { roleArn: role('PPS') },
     alarmEmail,
+    ...(alarmHttpsEndpoint === undefined ? {} : { alarmHttpsEndpoint }),
+    monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
+    placeholders: 'allowed',
     rawFileRetentionDays: 1,
     refusedMessageRetentionDays: 1,
     oldestMessageAlarmHours: 48,
@@ -113,8 +136,13 @@ export function sandboxConfig(account: string, region: string, alarmEmail: strin
  */
 export function sandboxConfigFromEnv(env?: Environment): StageConfig {
   const problems: string[] = [];
-  const { CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION, SANDBOX_ALARM_EMAIL } = readConfig(
-    { CDK_DEFAULT_ACCOUNT: text().optional(), CDK_DEFAULT_REGION: text().optional(), SANDBOX_ALARM_EMAIL: text().optional() },
+  const { CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION, SANDBOX_ALARM_EMAIL, SANDBOX_ALARM_HTTPS_ENDPOINT } = readConfig(
+    {
+      CDK_DEFAULT_ACCOUNT: text().optional(),
+      CDK_DEFAULT_REGION: text().optional(),
+      SANDBOX_ALARM_EMAIL: text().optional(),
+      SANDBOX_ALARM_HTTPS_ENDPOINT: text().optional(),
+    },
     env,
   );
   if (CDK_DEFAULT_ACCOUNT === undefined || CDK_DEFAULT_REGION === undefined)
@@ -123,7 +151,12 @@ export function sandboxConfigFromEnv(env?: Environment): StageConfig {
     );
   if (SANDBOX_ALARM_EMAIL === undefined) problems.push('set SANDBOX_ALARM_EMAIL to the address that should get the alarms');
   if (problems.length > 0) throw new Error(`Stage "${SANDBOX_STAGE}": ${problems.join('; ')}`);
-  return sandboxConfig(CDK_DEFAULT_ACCOUNT as string, CDK_DEFAULT_REGION as string, SANDBOX_ALARM_EMAIL as string);
+  return sandboxConfig(
+    CDK_DEFAULT_ACCOUNT as string,
+    CDK_DEFAULT_REGION as string,
+    SANDBOX_ALARM_EMAIL as string,
+    SANDBOX_ALARM_HTTPS_ENDPOINT,
+  );
 }
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -143,6 +176,9 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     },
     pps: { roleArn: 'arn:aws:iam::555555555555:role/art60-hub-producer' },
     alarmEmail: 'art60-hub-operators@example.org',
+    alarmHttpsEndpoint: 'https://oncall.example.org/integrations/sns/art60-hub-dev',
+    monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
+    placeholders: 'allowed',
     rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
     refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
     oldestMessageAlarmHours: 48,
@@ -153,12 +189,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
   },
 };
 
-const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
-
-/** The account of a role ARN, or undefined when it is not one. */
-export function accountOfRoleArn(arn: string): string | undefined {
-  return ROLE_ARN.exec(arn)?.[2];
-}
+export { accountOfRoleArn } from './stage-checks';
 
 /**
  * Every problem with a stage configuration (empty when it is valid). Checked before synthesis, so
@@ -196,6 +227,17 @@ export function stageConfigProblems(config: StageConfig): string[] {
     if (!isValidKbo(config.recipients[r].kbo)) problems.push(`${r}: kbo "${config.recipients[r].kbo}" is not a valid KBO/BCE number`);
   }
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
+  if (config.alarmHttpsEndpoint !== undefined && hostOfHttpsUrl(config.alarmHttpsEndpoint) === undefined)
+    problems.push(`alarmHttpsEndpoint "${config.alarmHttpsEndpoint}" is not an https:// URL`);
+  if (!Number.isInteger(config.monthlyFileDueDay) || config.monthlyFileDueDay < 1 || config.monthlyFileDueDay > LAST_DUE_DAY)
+    problems.push(`monthlyFileDueDay ${config.monthlyFileDueDay} must be a day of the month from 1 to ${LAST_DUE_DAY}`);
+  if (config.placeholders === 'refused')
+    problems.push(
+      ...placeholderProblems({
+        ...config,
+        partyRoleArns: [...RECIPIENTS.map((r) => [r, config.recipients[r].roleArn] as const), ['PPS', config.pps.roleArn]],
+      }),
+    );
   // The raw file must outlive its processing (days) but not the shortest recipient retention.
   if (
     !Number.isInteger(config.rawFileRetentionDays) ||
@@ -225,51 +267,6 @@ export function stageConfigProblems(config: StageConfig): string[] {
       `disclosureKeyParameterName "${config.disclosureKeyParameterName}" must be an SSM path such as /art60-hub/prod/disclosure-hmac-key`,
     );
   return problems;
-}
-
-/** How a stage is chosen, for the error messages. */
-const HOW_TO_CHOOSE =
-  '`-c stage=<name>` (`npm run synth -- -c stage=<name>`, `npm run deploy -- -c stage=<name>`) or the STAGE environment variable';
-
-/**
- * The stage's name, from one place: the `stage` context (`-c stage=<name>`) or the `STAGE`
- * environment variable. There is no default, and when both are given they must agree: a forgotten
- * `-c` or a stale `STAGE` fails the synthesis instead of building another stage.
- */
-export function chooseStage(stageFromContext: unknown, env?: Environment): string {
-  const fromContext = typeof stageFromContext === 'string' && stageFromContext !== '' ? stageFromContext : undefined;
-  const fromEnv = readConfig({ STAGE: text().optional() }, env).STAGE;
-  if (fromContext !== undefined && fromEnv !== undefined && fromContext !== fromEnv)
-    throw new Error(`Two stages given: "${fromContext}" by -c stage and "${fromEnv}" by STAGE; give one, with ${HOW_TO_CHOOSE}`);
-  const name = fromContext ?? fromEnv;
-  if (name === undefined) throw new Error(`No stage given; choose one with ${HOW_TO_CHOOSE}`);
-  return name;
-}
-
-/** The configuration of a stage, validated; the stage as {@link chooseStage} finds it. */
-export function resolveStageConfig(stageFromContext: unknown, env?: Environment): StageConfig {
-  const name = chooseStage(stageFromContext, env);
-  const config = name === SANDBOX_STAGE ? sandboxConfigFromEnv(env) : STAGES[name];
-  if (config === undefined) throw new Error(`Unknown stage "${name}"; known stages: ${[...Object.keys(STAGES), SANDBOX_STAGE].join(', ')}`);
-  const problems = stageConfigProblems(config);
-  if (problems.length > 0) throw new Error(`Stage "${name}" is misconfigured:\n- ${problems.join('\n- ')}`);
-  return config;
-}
-
-/**
- * `-c stage=<name>` (or `--context stage=<name>`, `--context=stage=<name>`) among the arguments of
- * an app run directly (`npm run synth`, whose own `-c stage=dev` a later `-- -c stage=prod`
- * overrides, as the CDK CLI lets a later `-c` win); undefined when there is none.
- */
-export function stageFromArgs(argv: readonly string[]): string | undefined {
-  let stage: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const next = argv[i + 1];
-    if ((arg === '-c' || arg === '--context') && next?.startsWith('stage=')) stage = next.slice('stage='.length);
-    else if (arg?.startsWith('--context=stage=')) stage = arg.slice('--context=stage='.length);
-  }
-  return stage;
 }
 
 /** The recipients' KBOs as the functions read them (`RECIPIENT_KBOS`). */

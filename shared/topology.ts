@@ -18,6 +18,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   operatorRedeliver: 900,
   /** An operator's query: one or a few DynamoDB queries. */
   operatorQuery: 30,
+  /** The scheduled check of the batches: two queries of the batches table's index. */
+  batchWatch: 30,
 } as const;
 
 /**
@@ -153,7 +155,15 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 
 export const TABLES = {
   /** Batch manifests, keyed on the content's SHA-256 (monthly-batch §8). */
-  batches: { name: 'batches', env: 'TABLE_BATCHES', partitionKey: 'pk', description: 'Batch manifests' },
+  batches: {
+    name: 'batches',
+    env: 'TABLE_BATCHES',
+    partitionKey: 'pk',
+    // The scheduled check (batch-watch) finds the batches still PUBLISHING and those received this
+    // month by status and reception, without a Scan; the index keeps no more than it reads.
+    globalIndexes: [{ name: 'byStatus', partitionKey: 'status', sortKey: 'receivedAt', include: ['batchId', 'leaseUntil', 'expiresAt'] }],
+    description: 'Batch manifests',
+  },
   /** Delivered payment lines, their validation decisions and status (return-flows §2). */
   paymentLines: {
     name: 'payment-lines',
@@ -204,6 +214,8 @@ export const SETTINGS_ENV = {
   disclosureKeyLocal: 'DISCLOSURE_KEY_LOCAL',
   /** Days a refused return message is kept for an operator. */
   refusedMessageRetentionDays: 'REFUSED_MESSAGE_RETENTION_DAYS',
+  /** The day of the month (1–28, Brussels time) by which the month's first batch file is due. */
+  monthlyFileDueDay: 'MONTHLY_FILE_DUE_DAY',
 } as const;
 
 export type BucketKey = keyof typeof BUCKETS;
@@ -220,7 +232,7 @@ export type BucketAccess = 'read' | 'readListBatch' | 'readWriteDelete' | 'readW
  */
 export type TableAccess = 'read' | 'write' | 'readWrite';
 /** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
-export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMessageRetentionDays';
+export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMessageRetentionDays' | 'monthlyFileDueDay';
 
 /**
  * What a function uses, and nothing else: the single source of its environment variables, its IAM
@@ -368,6 +380,27 @@ export const FUNCTIONS = {
       buckets: {},
       tables: { refusedMessages: 'read' },
       settings: [],
+      disclosureKey: false,
+    },
+  },
+  /**
+   * The scheduled check of the batches (EventBridge Scheduler, every 15 minutes): whether the
+   * month's file has arrived by its due day, and which batches stay PUBLISHING past their lease.
+   * Publishes both as metrics that an alarm reads; read only.
+   */
+  batchWatch: {
+    name: 'batch-watch',
+    entry: 'functions/batch-watch.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.batchWatch,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      sendersByQueue: false,
+      buckets: {},
+      tables: { batches: 'read' },
+      settings: ['monthlyFileDueDay'],
       disclosureKey: false,
     },
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_REJECTED_SHARE } from '../domain/batch/split';
+import { DEFAULT_MONTHLY_FILE_DUE_DAY, LAST_DUE_DAY } from '../domain/operations/batch-watch';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
 import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../domain/retention';
 import { type VariableSource, variablesOf } from '../function-environment';
@@ -17,6 +18,7 @@ export interface SettingValues {
   readonly maxRejectedShare: number;
   readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>;
   readonly refusedMessageRetentionDays: number;
+  readonly monthlyFileDueDay: number;
 }
 
 const kbo = z.string().regex(/^[01]\d{9}$/);
@@ -30,6 +32,7 @@ const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValue
   refusedMessageRetentionDays: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of days, at least 1').default(
     DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
   ),
+  monthlyFileDueDay: wholeNumber(1, LAST_DUE_DAY, `a day of the month from 1 to ${LAST_DUE_DAY}`).default(DEFAULT_MONTHLY_FILE_DUE_DAY),
 };
 
 /** What a function reads from its environment, typed by what its declaration says it uses. */

@@ -12,6 +12,7 @@ type FunctionKey = keyof typeof FUNCTIONS;
 
 function sampleValue({ name, source }: FunctionVariable): string {
   if (source.kind === 'setting' && source.setting === 'recipientKbos') return JSON.stringify({ VDAB: '0887010362', ACTIRIS: '0242220579' });
+  if (source.kind === 'setting' && source.setting === 'monthlyFileDueDay') return '10';
   if (source.kind === 'setting') return source.setting === 'maxRejectedShare' ? '0.05' : '30';
   if (source.kind === 'queueArn') return `arn:aws:sqs:eu-west-1:111111111111:${source.queue.name}`;
   return `value-of-${name}`;
@@ -28,6 +29,7 @@ const MODULES = {
   operatorRedeliver: () => import('../../../functions/operator-redeliver'),
   operatorDisclosures: () => import('../../../functions/operator-disclosures'),
   operatorRefusedMessages: () => import('../../../functions/operator-refused-messages'),
+  batchWatch: () => import('../../../functions/batch-watch'),
 } satisfies Record<FunctionKey, () => Promise<{ handler: unknown }>>;
 
 /** Every variable any function reads, so that a function starts with its own and none of another's. */
