@@ -89,6 +89,8 @@ export const SERVERLESS_REASONS = {
     'No X-Ray tracing, on purpose (docs/operators.md#readable-failures): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
   alarmRuleHasNoDlq:
     'The target is the alarm topic itself: a DLQ of undelivered lock-down alarms would need an alarm of its own, sent to the same topic that failed. EventBridge retries a failed delivery for 24 hours, and the call stays in CloudTrail.',
+  httpsAlarmHasNoDlq:
+    'The subscription is the on-call or chat endpoint that gets every alarm besides the e-mail: SNS retries an HTTPS delivery with backoff for about an hour (its delivery policy), and a delivery that still fails raises AlarmTopicFailed, which reaches the operators by the other subscription. A DLQ of undelivered alarms would be read by nobody.',
   emailHasNoDlq:
     "The subscription is the operators' e-mail address: SNS retries an e-mail delivery on its own schedule, and an alarm that was not mailed still shows on the dashboard's alarm panel. A DLQ of undelivered alarm mails would be read by nobody.",
 } as const;

@@ -5,8 +5,10 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, OPERATOR_FUNCTIONS } from '../shared/topology';
 import { environmentOf, grantUses } from './access';
+import { CheckSchedule } from './constructs/check-schedule';
 import { HubFunction } from './constructs/hub-function';
 import { Monitoring } from './monitoring';
+import { BATCH_WATCH_EVERY } from './monitoring-metrics';
 import { acknowledgeServerless, SERVERLESS_REASONS } from './nag';
 import type { StatefulStack } from './stateful-stack';
 
@@ -28,7 +30,7 @@ export type FunctionKey = keyof typeof FUNCTIONS;
 
 /**
  * The stateless part of the hub: the functions, their triggers, their least-privilege roles, the
- * dashboard and the alarms. Replaceable at will; all data lives in the stateful stack.
+ * schedule of the batches' check, the dashboard, the alarms and the saved log queries. Replaceable at will; all data lives in the stateful stack.
  */
 export class StatelessStack extends Stack {
   readonly functions: Readonly<Record<FunctionKey, HubFunction>>;
@@ -87,6 +89,14 @@ export class StatelessStack extends Stack {
           resources: this.operatorFunctions.map((f) => f.fn.functionArn),
         }),
       ],
+    });
+
+    // The scheduled check of the batches (shared/domain/operations/batch-watch.ts). A failed run is
+    // not retried: the next one comes within 15 minutes, and the alarms wait an hour for a value.
+    new CheckSchedule(this, 'BatchWatchSchedule', {
+      fn: this.functions.batchWatch.fn,
+      every: BATCH_WATCH_EVERY,
+      description: 'batch-watch: is the month’s batch file missing, is a batch stuck PUBLISHING',
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', { stateful, functions: Object.values(this.functions) });
