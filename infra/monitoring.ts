@@ -107,7 +107,7 @@ export class Monitoring extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.SingleValueWidget({
-        title: 'Refused files (the dashboard’s time range)',
+        title: 'Refused files (over the time range shown)',
         metrics: [filled(daily(METRIC.batchesRefused, split), 'refused', 'refused files')],
         setPeriodToTimeRange: true,
         ...wide,
@@ -158,8 +158,8 @@ export class Monitoring extends Construct {
     const watchMetric = (metric: string, label: string) =>
       businessMetric(metric, FUNCTIONS.batchWatch.name, BATCH_WATCH_PERIOD).with({ statistic: cloudwatch.Stats.MAXIMUM, label });
     this.dashboard.addWidgets(
-      graph('Scheduled check: month’s file missing (1), batches stuck publishing', [
-        watchMetric(METRIC.monthlyFileMissing, 'month’s file missing'),
+      graph('Scheduled check: month file missing (1), batches stuck publishing', [
+        watchMetric(METRIC.monthlyFileMissing, 'month file missing'),
         watchMetric(METRIC.batchesStuckPublishing, 'batches stuck publishing'),
       ]),
       graph(

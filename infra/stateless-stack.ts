@@ -40,6 +40,8 @@ export class StatelessStack extends Stack {
    */
   readonly operatorFunctions: readonly HubFunction[];
   readonly monitoring: Monitoring;
+  /** EventBridge Scheduler's invocations of batch-watch, the scheduled check of the batches. */
+  readonly batchWatchSchedule: CheckSchedule;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -93,10 +95,10 @@ export class StatelessStack extends Stack {
 
     // The scheduled check of the batches (shared/domain/operations/batch-watch.ts). A failed run is
     // not retried: the next one comes within 15 minutes, and the alarms wait an hour for a value.
-    new CheckSchedule(this, 'BatchWatchSchedule', {
+    this.batchWatchSchedule = new CheckSchedule(this, 'BatchWatchSchedule', {
       fn: this.functions.batchWatch.fn,
       every: BATCH_WATCH_EVERY,
-      description: 'batch-watch: is the month’s batch file missing, is a batch stuck PUBLISHING',
+      description: 'batch-watch: is the batch file of the month missing, is a batch stuck PUBLISHING',
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', { stateful, functions: Object.values(this.functions) });

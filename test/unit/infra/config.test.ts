@@ -56,7 +56,6 @@ describe('stage configuration', () => {
     expect(resolveStageConfig('dev', { STAGE: 'dev' }).stageName).toBe('dev');
     expect(resolveStageConfig('', { STAGE: 'dev', OTHER: 'x' }).stageName).toBe('dev');
     expect(() => resolveStageConfig('acc', {})).toThrow('Unknown stage "acc"; known stages: dev, sandbox, prod');
-
   });
 
   it('has no default stage: with neither -c stage nor STAGE it fails naming both ways', () => {

@@ -2,9 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxConfig, stageConfigProblems } from '../../../infra/config';
-import { resolveStageConfig } from '../../../infra/stage-choice';
 import { inboundBucketName, inboundKeyAlias, partyQueuesKeyAlias } from '../../../infra/naming';
 import { PARTIES, PARTY_CHANNELS, type Party, partyPolicyStatements } from '../../../infra/party-access';
+import { resolveStageConfig } from '../../../infra/stage-choice';
 import { deadLetterQueueOf, QUEUES } from '../../../shared/topology';
 import { docSection, readDoc } from '../../support/docs';
 import {

@@ -449,6 +449,7 @@ describe('9. exact actions', () => {
     'operator-redeliver': { batches: 'dynamo-manifest-store' },
     'operator-disclosures': { disclosures: 'dynamo-disclosures', paymentLines: 'dynamo-disclosures' },
     'operator-refused-messages': { refusedMessages: 'dynamo-refused-messages' },
+    'batch-watch': { batches: 'dynamo-batch-watch' },
   };
   const COMMAND_ACTION: Record<string, string> = {
     GetCommand: 'dynamodb:GetItem',
