@@ -64,9 +64,11 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.archive)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.reports)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.inbound)}/monthly/*`)],
-      // Serverless: a DLQ has no DLQ; the alarm mail and the tamper rules have none either.
+      // Serverless: a DLQ has no DLQ; the alarm mail, the alarm endpoint and the tamper rules have none either.
       ...allQueues().map((q) => [`${STATEFUL}/Queue-${q.name}/DeadLetterQueue`, 'Serverless::Serverless-SQSRedrivePolicy']),
       [`${STATEFUL}/AlarmTopic/${DEV.alarmEmail}`, 'Serverless::Serverless-SNSRedrivePolicy'],
+      // The HTTPS subscription: CDK names it by its URL, each `/` made `--`.
+      [`${STATEFUL}/AlarmTopic/${DEV.alarmHttpsEndpoint!.replace(/\//g, '--')}`, 'Serverless::Serverless-SNSRedrivePolicy'],
       [`${STATEFUL}/TamperAlarm/BucketRulesChanged`, 'Serverless::Serverless-EventBusDLQ'],
       [`${STATEFUL}/TamperAlarm/KeyTampered`, 'Serverless::Serverless-EventBusDLQ'],
       // Serverless: functions invoked only by SQS mappings, and no X-Ray on purpose.
