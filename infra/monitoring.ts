@@ -121,7 +121,7 @@ export class Monitoring extends Construct {
       ),
     );
     // Refusals per channel (its codes summed) and per code (both functions summed), every series named.
-    const sumOf = (label: string, id: string, metrics: Record<string, cloudwatch.IMetric>) =>
+    const sumOf = (label: string, metrics: Record<string, cloudwatch.IMetric>) =>
       new cloudwatch.MathExpression({
         expression: `FILL(SUM([${Object.keys(metrics).join(', ')}]), 0)`,
         usingMetrics: metrics,
@@ -134,7 +134,6 @@ export class Monitoring extends Construct {
         CHANNELS.map(([channel, service]) =>
           sumOf(
             channel,
-            idOf('channel', channel),
             Object.fromEntries(
               MESSAGE_REFUSAL_CODES.map((code) => [idOf(channel, code), daily(METRIC.returnMessagesRefused, service, { channel, code })]),
             ),
@@ -146,7 +145,6 @@ export class Monitoring extends Construct {
         MESSAGE_REFUSAL_CODES.map((code) =>
           sumOf(
             code,
-            idOf('code', code),
             Object.fromEntries(
               RETURN_FLOW_FUNCTIONS.map(({ name }) => [idOf(code, name), daily(METRIC.returnMessagesRefused, name, { code })]),
             ),
