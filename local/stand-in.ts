@@ -1,12 +1,13 @@
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createDynamoDbClient, createS3Client, createSqsClient, resetAwsClients } from '../shared/adapters/aws-clients';
 import { BUCKETS, type BucketSpec, QUEUES, type QueueSpec, SETTINGS_ENV, TABLES, type TableSpec } from '../shared/topology';
-import { type CreatedQueue, createTopology, localQueues } from './emulated-topology';
+import { type CreatedQueue, createTopology } from './emulated-topology';
 import { type EmulatorEndpoints, type EmulatorPorts, endpointsFor, type RunningEmulators, startEmulators } from './emulators';
 import { EnvironmentChanges } from './environment-changes';
-import { type DrainOptions, EventSourceMappings, type LocalFunction, SQS_BATCH_MAX, wireFunctions } from './event-source-mapping';
+import { type DrainOptions, EventSourceMappings, type LocalFunction, wireFunctions } from './event-source-mapping';
+import { type ReceivedMessage, receiveAll } from './receive-all';
 import { NewObjectNotifier } from './s3-notification';
 import { offsetClock, type StandInClock } from './stand-in-clock';
+import { clientEnvironment, DEFAULT_REGION, functionEnvironment, LOCAL_CREDENTIALS } from './stand-in-environment';
 
 /**
  * The local stand-in of the hub's AWS account: the topology of shared/topology.ts created in
@@ -15,27 +16,6 @@ import { offsetClock, type StandInClock } from './stand-in-clock';
  * (`notifyNewObjects`) and Lambda's SQS event source mappings (`drain`). The functions run
  * unchanged: they reach the emulators through the standard `AWS_ENDPOINT_URL_*` variables.
  */
-
-export const DEFAULT_REGION = 'eu-west-1';
-
-/** The ports `npm run local` uses unless LOCAL_FAUXQS_PORT / LOCAL_DYNALITE_PORT say otherwise. */
-export const FIXED_PORTS = { fauxqs: 4566, dynalite: 4567 } as const;
-
-/**
- * Enterprise numbers (KBO/BCE) of the returning recipients on the laptop. Valid by the
- * §4 checksum; the stand-in's test proves it. Configuration of the AWS stages is the CDK app's.
- */
-export const LOCAL_RECIPIENT_KBOS = { VDAB: '0887010362', ACTIRIS: '0242220579' } as const;
-
-/**
- * The disclosure HMAC key on the laptop (64 hex characters = 32 bytes). It is not a secret: it is
- * published in the repository, protects synthetic data only and is never set in AWS, where the key
- * comes from SSM (DISCLOSURE_KEY_PARAMETER).
- */
-export const LOCAL_DISCLOSURE_KEY = 'be822d7fb77fdcb7216a3ef7a0afa85169dbbbdd3eea4ed27252096566b08ea6';
-
-/** Dummy credentials: the emulators accept any and check none. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 export interface LocalStandInOptions {
   /** Ports of fauxqs and dynalite; by default any free ports. */
@@ -65,13 +45,6 @@ export interface LocalStandInOptions {
    * By default the functions reach the emulators directly.
    */
   readonly routeFunctions?: (emulators: EmulatorPorts) => Promise<EmulatorPorts>;
-}
-
-export interface ReceivedMessage {
-  readonly messageId: string;
-  readonly body: string;
-  /** Message attributes (e.g. `type`), as strings; binary ones base64. */
-  readonly attributes: Record<string, string>;
 }
 
 export interface LocalStandIn {
@@ -109,81 +82,6 @@ export interface LocalStandIn {
   receiveAll(spec: QueueSpec): Promise<ReceivedMessage[]>;
   /** Stops both emulators, restores the environment as it was. */
   stop(): Promise<void>;
-}
-
-function messageAttributesAsStrings(message: Message): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-      name,
-      value.StringValue ?? (value.BinaryValue === undefined ? '' : Buffer.from(value.BinaryValue).toString('base64')),
-    ]),
-  );
-}
-
-/**
- * What every function finds in its environment on the laptop: every queue's URL and ARN (DLQs
- * too), every bucket and table, and the settings. One process runs them all, so it is the union.
- */
-function functionEnvironment(queue: (spec: QueueSpec) => CreatedQueue, metrics: 'disabled' | 'emf'): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const spec of localQueues()) {
-    env[spec.urlEnv] = queue(spec).url;
-    env[spec.arnEnv] = queue(spec).arn;
-  }
-  for (const bucket of Object.values(BUCKETS)) env[bucket.env] = bucket.name;
-  for (const table of Object.values(TABLES)) env[table.env] = table.name;
-  env[SETTINGS_ENV.maxRejectedShare] = '0.05';
-  env[SETTINGS_ENV.recipientKbos] = JSON.stringify(LOCAL_RECIPIENT_KBOS);
-  env[SETTINGS_ENV.disclosureKeyLocal] = LOCAL_DISCLOSURE_KEY;
-  env[SETTINGS_ENV.refusedMessageRetentionDays] = '30';
-  env.POWERTOOLS_SERVICE_NAME = 'art60-hub';
-  env.POWERTOOLS_METRICS_NAMESPACE = 'Art60Hub';
-  env.POWERTOOLS_METRICS_DISABLED = metrics === 'emf' ? 'false' : 'true';
-  return Object.freeze(env);
-}
-
-/** What another process's client needs (see {@link LocalStandIn.clientEnv}), in the order a person reads it. */
-function clientEnvironment(
-  region: string,
-  endpoints: LocalStandIn['endpoints'],
-  functionEnv: Record<string, string>,
-): Record<string, string> {
-  const env: Record<string, string> = {
-    AWS_REGION: region,
-    // The AWS CLI v1 and boto3 read only this one.
-    AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: endpoints.s3,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    [SETTINGS_ENV.disclosureKeyLocal]: LOCAL_DISCLOSURE_KEY,
-    [SETTINGS_ENV.recipientKbos]: JSON.stringify(LOCAL_RECIPIENT_KBOS),
-  };
-  for (const spec of localQueues()) env[spec.urlEnv] = functionEnv[spec.urlEnv] ?? '';
-  for (const bucket of Object.values(BUCKETS)) env[bucket.env] = bucket.name;
-  for (const table of Object.values(TABLES)) env[table.env] = table.name;
-  return Object.freeze(env);
-}
-
-/** Receives and deletes every message of a queue, as the party that polls it would. */
-async function receiveAll(sqs: SQSClient, url: string): Promise<ReceivedMessage[]> {
-  const received: ReceivedMessage[] = [];
-  for (;;) {
-    const { Messages: messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: SQS_BATCH_MAX, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }),
-    );
-    if (messages.length === 0) return received;
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: url,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-    for (const m of messages) {
-      received.push({ messageId: m.MessageId ?? '', body: m.Body ?? '', attributes: messageAttributesAsStrings(m) });
-    }
-  }
 }
 
 let running = false;

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type CommandOutput, oneOf, parseCommandLine, plural, required, runCommand, UsageError, wholeNumberFlag } from './lib/cli';
-import { RegionalConsumer, readMessagesFile } from './lib/consumer/consumer';
+import { RegionalConsumer } from './lib/consumer/consumer';
 import {
   CONSUMER_RECIPIENTS,
   type ConsumerRecipient,
@@ -18,14 +18,16 @@ import {
   PUBLISHED_SCHEMAS_DIR,
   PublishedContract,
 } from './lib/consumer/contract';
+import { readMessagesFile } from './lib/consumer/send-to-hub';
 
 export const CONSUME_USAGE = [
   'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM --out <dir> [options]',
   "  --dlq                     also poll the outbound queue's dead-letter queue",
   '  --send <file>             first send the validation decisions / correction requests in <file>',
   '                            (JSON array, one object, or NDJSON; VDAB and ACTIRIS only)',
-  '  --once                    stop when a receive brings nothing (default: poll until Ctrl-C)',
-  '  --wait-seconds <n>        long-poll wait of each receive, 0-20 (default 20)',
+  '  --once                    stop when a receive brings nothing (default: poll until Ctrl-C);',
+  '                            exits 3 when a batch is still incomplete then',
+  '  --wait-seconds <n>        long-poll wait of each receive, 0-20 (default 20; 1 with --once)',
   '  --hold-seconds <n>        how long a held message stays invisible, renewed while held (default 300)',
   '  --incomplete-after <n>    report a batch still incomplete after n seconds (default 900)',
   "  --schemas <dir>           the published JSON Schemas (default: this repository's schemas/)",
@@ -66,7 +68,9 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
       `--send is for VDAB and ACTIRIS: ${recipient} receives no amounts and sends nothing back to the hub (messages.md)`,
     );
   }
-  const waitSeconds = wholeNumberFlag('wait-seconds', values['wait-seconds'], 20, 0);
+  // With --once the last receive only confirms that the queue is empty: a one-second long poll
+  // asks every SQS server (unlike 0), and returns at once when a message is there.
+  const waitSeconds = wholeNumberFlag('wait-seconds', values['wait-seconds'], values.once ? 1 : 20, 0);
   if (waitSeconds > 20) throw new UsageError(`--wait-seconds must be at most 20 (SQS's longest poll), got ${waitSeconds}`);
   return {
     recipient,
@@ -124,7 +128,8 @@ export async function consume(
           `${args.recipient}: ${plural(tally.received, 'message')} received, ${plural(tally.batchesWritten, 'batch', 'batches')} written (${plural(tally.recordsWritten, 'record')}), ` +
             `${plural(tally.duplicates, 'duplicate')} dropped, ${plural(tally.rejected, 'message')} kept aside, ${plural(tally.answers, 'answer')}\n`,
         );
-        return tally.rejected > 0 || notSent > 0 ? 2 : 0;
+        if (tally.rejected > 0 || notSent > 0) return 2;
+        return args.once && tally.incompleteAtStop > 0 ? 3 : 0;
       } finally {
         sqs.destroy();
       }

@@ -6,7 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { FIXED_PORTS, LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../local/stand-in';
+import { type LocalStandIn, startLocalStandIn } from '../local/stand-in';
+import { FIXED_PORTS, LOCAL_RECIPIENT_KBOS } from '../local/stand-in-environment';
 import { readConfig, wholeNumber } from '../shared/configuration/read-config';
 import { allQueues, BUCKETS, deadLetterQueueOf, QUEUES, TABLES } from '../shared/topology';
 import { parseCommandLine, runCommand } from './lib/cli';
@@ -63,14 +64,15 @@ export function banner(standIn: LocalStandIn): string {
     '# Paste into a shell to point any AWS SDK or CLI, and npm run disclosures / refused / redeliver / consume, here:',
     ...exportLines(standIn.clientEnv),
     '',
-    'Then, for example (no --endpoint-url needed; nothing in ~/.aws is changed):',
+    'Then, for example (nothing in ~/.aws is changed; --endpoint-url on the sqs commands is for the AWS CLI v1,',
+    'which ignores AWS_ENDPOINT_URL_SQS; the CLI v2 and every SDK need no flag):',
     'Drop a monthly file as the PPS (it is picked up within a second):',
     `  aws s3 cp file.csv s3://${BUCKETS.inbound.name}/monthly/2025-11/file.csv`,
     'Poll a recipient queue as VDAB (or: npm run consume -- --recipient VDAB --out ./vdab):',
-    `  aws sqs receive-message --queue-url ${vdabOut} --max-number-of-messages 10 --message-attribute-names All`,
+    `  aws sqs receive-message --endpoint-url "$AWS_ENDPOINT_URL_SQS" --queue-url ${vdabOut} --max-number-of-messages 10 --message-attribute-names All`,
     '  (then delete-message with the ReceiptHandle, as the recipient system would)',
     'Send a return message as VDAB:',
-    `  aws sqs send-message --queue-url ${vdabIn} --message-body file://decision.json --message-attributes 'type={DataType=String,StringValue=validation.decision}'`,
+    `  aws sqs send-message --endpoint-url "$AWS_ENDPOINT_URL_SQS" --queue-url ${vdabIn} --message-body file://decision.json --message-attributes 'type={DataType=String,StringValue=validation.decision}'`,
     'Read a table:',
     `  aws dynamodb scan --table-name ${TABLES.batches.name}`,
     '',

@@ -21,9 +21,9 @@ async function main(): Promise<undefined> {
     usage: USAGE,
     options: { batch: { type: 'string' }, recipient: { type: 'string' } },
   });
-  const batchId = required('batch', values.batch);
   // Imported only now: a wrong command line needs none of them.
-  const { formatRedelivered, redeliver, redeliveryRecipientsOf } = await import('../shared/domain/operations/redeliver');
+  const { batchIdOf, formatRedelivered, redeliver, redeliveryRecipientsOf } = await import('../shared/domain/operations/redeliver');
+  const batchId = checkedAsUsage(() => batchIdOf(required('batch', values.batch)));
   const recipients = checkedAsUsage(() => redeliveryRecipientsOf(values.recipient));
   const { S3BlobStore } = await import('../shared/adapters/s3-blob-store');
   const { DynamoManifestStore } = await import('../shared/adapters/dynamo-manifest-store');
@@ -38,7 +38,7 @@ async function main(): Promise<undefined> {
     config = readConfig(Object.fromEntries(names.map((name) => [name, text()])));
   } catch (error) {
     if (error instanceof ConfigurationError)
-      throw new Error(`${error.message} (see the README's runbook, or paste the lines npm run local prints)`);
+      throw new Error(`${error.message} (see docs/operators.md, or paste the lines npm run local prints)`);
     throw error;
   }
   // readConfig has checked that every name is set.

@@ -13,7 +13,9 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createS3Client, createSqsClient, SDK_RETRY } from '../shared/adapters/aws-clients';
-import { parseSmokeArguments, runSmoke, SMOKE_USAGE, SmokeFailure } from './lib/smoke';
+import { runSmoke } from './lib/smoke';
+import { parseSmokeArguments, SMOKE_USAGE } from './lib/smoke/command-line';
+import { SmokeFailure } from './lib/smoke/definitions';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

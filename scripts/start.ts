@@ -9,10 +9,11 @@
  * progress of long files is shown on stderr.
  */
 
-import { mkdtemp } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseCommandLine, runCommand, UsageError, wholeNumberFlag } from './lib/cli';
+import { grouped, parseCommandLine, runCommand, UsageError, wholeNumberFlag } from './lib/cli';
 import { ProgressDisplay } from './lib/cli-progress';
 
 const USAGE = [
@@ -27,7 +28,22 @@ function readCommandLine() {
   });
   if (values.file !== undefined && values.out === undefined) throw new UsageError('--out <dir> is required with --file');
   if (values.file !== undefined && values.rows !== undefined) throw new UsageError('--rows is for the demonstration, not with --file');
+  if (values.file !== undefined) checkIsFile(values.file);
   return { ...values, rows: wholeNumberFlag('rows', values.rows, 2_000) };
+}
+
+/** A --file that is no file (a folder, a missing path) is a wrong command line, said in one line. */
+function checkIsFile(path: string): void {
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--file ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`}`);
+  }
+  if (stats.isDirectory())
+    throw new UsageError(`--file ${path} is a folder; give one batch file (.csv, .ndjson or .jsonl, optionally .gz)`);
+  if (!stats.isFile()) throw new UsageError(`--file ${path} is not a regular file`);
 }
 
 // A bad command line prints the usage (and --help the usage alone) before anything starts.
@@ -67,8 +83,27 @@ process.stderr.write = divertLogLines(stderrWrite as (...args: unknown[]) => boo
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const { startLocalStandIn } = await import('../local/stand-in');
-const { IncompleteDeliveryError, localRunExitCode, runFileLocally } = await import('../local/run-file');
+const { runFileLocally } = await import('../local/run-file');
+const { IncompleteDeliveryError, localRunExitCode } = await import('../local/run-outcome');
 const { incompleteSummary, runSummary } = await import('./lib/cli-summary');
+
+// The demonstration's generated batch holds (synthetic) national numbers: its folder goes at the end.
+let demoFolder: string | undefined;
+// Ctrl-C: say what state the run is left in, then exit 130 as a shell expects (128 + SIGINT). A
+// second Ctrl-C while the first is handled changes nothing.
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) return;
+  interrupted = true;
+  display.finish();
+  stderrWrite(
+    args.file
+      ? `interrupted: the run stopped before it ended; ${resolve(args.out ?? '')} may hold part of what the recipients received, and no report.json. Run the command again to process the file from the start.\n`
+      : 'interrupted: the demonstration stopped before it ended; its generated files are deleted.\n',
+  );
+  const removing = demoFolder === undefined ? Promise.resolve() : rm(demoFolder, { recursive: true, force: true });
+  void removing.finally(() => process.exit(130));
+});
 
 const standIn = await startLocalStandIn();
 let exitCode = 0;
@@ -91,9 +126,12 @@ try {
     const { writeBatchFile } = await import('./lib/batch-generator');
     const { runDemoReturnFlows } = await import('../local/demo');
     const work = await mkdtemp(join(tmpdir(), 'art60-demo-'));
+    demoFolder = work;
     const file = join(work, 'ocmw-activations-2025-11.csv');
     await writeBatchFile(file, { rows: args.rows, format: 'csv', seed: 20251, period: '2025-11', invalidShare: 0.01, extraColumns: true });
-    say(`Demonstration: a generated batch of ${args.rows} payment lines (${file})`);
+    say(
+      `Demonstration: a generated batch of ${grouped(args.rows)} payment lines (deleted at the end; --out <dir> keeps what the recipients received)`,
+    );
     const outDir = resolve(args.out ?? join(work, 'out'));
     const result = await runFileLocally(standIn, file, outDir, progress);
     display.finish();
@@ -107,5 +145,6 @@ try {
   exitCode = localRunExitCode({ error });
 } finally {
   await standIn.stop();
+  if (demoFolder !== undefined) await rm(demoFolder, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IncompleteDeliveryError, LocalRunResult } from '../../local/run-file';
-import { formatCents } from '../../shared/domain/money';
+import type { IncompleteDeliveryError, LocalRunResult } from '../../local/run-outcome';
 import { RECIPIENTS } from '../../shared/domain/recipients';
 import { maskInsz } from '../../shared/domain/return-flows/disclosures';
-import { plural } from './cli';
+import { euros, grouped, plural } from './cli';
 
 /**
  * What `npm start` prints after a run: exactly what happened, and exactly which files it wrote
@@ -21,21 +20,23 @@ async function firstRecord(outDir: string, recipient: string): Promise<Record<st
 export async function runSummary(outDir: string, result: LocalRunResult): Promise<string[]> {
   const { report } = result;
   const refused = report.refused !== null;
-  const lines = [`batch ${report.batchId.slice(0, 16)}…  period ${report.period ?? '-'}  source ${report.source}`];
+  const lines = [`batch ${report.batchId}  period ${report.period ?? '-'}  source ${report.source}`];
   if (refused) {
-    lines.push(`REFUSED: ${report.refused} (${plural(report.rows, 'row')} read, ${report.rejected} rejected). Nothing was delivered.`);
+    lines.push(
+      `REFUSED: ${report.refused} (${plural(report.rows, 'row')} read, ${grouped(report.rejected)} rejected). Nothing was delivered.`,
+    );
   } else {
     lines.push(
-      `rows ${report.rows} = delivered ${report.delivered} + withheld ${report.withheld} + unroutable ${report.unroutable} + rejected ${report.rejected}`,
+      `rows ${grouped(report.rows)} = delivered ${grouped(report.delivered)} + withheld ${grouped(report.withheld)} + unroutable ${grouped(report.unroutable)} + rejected ${grouped(report.rejected)}`,
     );
   }
   for (const recipient of RECIPIENTS) {
     const totals = report.perRecipient[recipient];
     const delivery = result.deliveries[recipient];
-    const amount = totals.amountCents !== undefined ? `, € ${formatCents(BigInt(totals.amountCents))}` : ', no amounts';
+    const amount = totals.amountCents !== undefined ? `, ${euros(totals.amountCents)}` : ', no amounts';
     const state = refused ? '' : delivery.complete ? ', complete' : ', INCOMPLETE';
     lines.push(
-      `  ${recipient.padEnd(8)} ${plural(totals.records, 'record').padStart(16)} in ${plural(delivery.messages, 'message')}${amount}, ${totals.withheld} withheld${state}`,
+      `  ${recipient.padEnd(8)} ${plural(totals.records, 'record').padStart(16)} in ${plural(delivery.messages, 'message')}${amount}, ${grouped(totals.withheld)} withheld${state}`,
     );
     const record = refused || delivery.records === 0 ? undefined : await firstRecord(outDir, recipient);
     if (record !== undefined) {
@@ -47,7 +48,7 @@ export async function runSummary(outDir: string, result: LocalRunResult): Promis
   }
   const codes = new Map<string, number>();
   for (const issue of report.issues) for (const code of issue.codes) codes.set(code, (codes.get(code) ?? 0) + 1);
-  if (codes.size > 0) lines.push(`  issues: ${[...codes].map(([code, n]) => `${code} ×${n}`).join(', ')}`);
+  if (codes.size > 0) lines.push(`  issues: ${[...codes].map(([code, n]) => `${code} ×${grouped(n)}`).join(', ')}`);
   lines.push(
     refused
       ? `written: ${outDir}/report.json only (a refused file delivers nothing, so there is no recipient file)`

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { formatCents } from '../../shared/domain/money';
 import { InvalidRequestError } from '../../shared/domain/operations/operator-tool';
 
 /**
@@ -131,7 +132,23 @@ export function checkedAsUsage<T>(check: () => T): T {
   }
 }
 
+/**
+ * The one way the commands write a number for a person: digits grouped by thousands with commas
+ * (`86,305`), whatever the machine's locale.
+ */
+export function grouped(count: number): string {
+  return count.toLocaleString('en');
+}
+
 /** "1 message", "2 messages": a count with its noun, singular for one. */
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? singular : pluralForm}`;
+  return `${grouped(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** An amount in cents as a person reads it: `€ 147,184,872.81`, `€ -12.00`; exact, never a float. */
+export function euros(cents: string | bigint): string {
+  const [whole = '', decimals = ''] = formatCents(BigInt(cents)).split('.');
+  const sign = whole.startsWith('-') ? '-' : '';
+  const digits = sign === '' ? whole : whole.slice(1);
+  return `€ ${sign}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${decimals}`;
 }

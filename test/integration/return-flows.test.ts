@@ -1,7 +1,8 @@
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeliveredLine, runReturnFlowDemo } from '../../local/return-flow-demo';
-import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
+import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
+import { LOCAL_RECIPIENT_KBOS } from '../../local/stand-in-environment';
 import { dynamoDocumentClient, sqsClient } from '../../shared/adapters/aws-clients';
 import { disclosureKeyReader, loadDisclosureKey } from '../../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../../shared/adapters/dynamo-delivery-ledger';

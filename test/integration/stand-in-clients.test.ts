@@ -48,11 +48,13 @@ function exportsOf(text: string): Record<string, string> {
 }
 
 /** Runs a script as a new process with only the banner's environment (and PATH, and an empty HOME). */
-async function script(name: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+async function script(name: string, args: readonly string[], stdin = ''): Promise<{ stdout: string; stderr: string; code: number }> {
   const home = await mkdtemp(join(tmpdir(), 'art60-home-'));
   const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, ...clientEnv };
   try {
-    const { stdout, stderr } = await run(process.execPath, [TSX, join(ROOT, 'scripts', name), ...args], { env, cwd: ROOT });
+    const child = run(process.execPath, [TSX, join(ROOT, 'scripts', name), ...args], { env, cwd: ROOT });
+    child.child.stdin?.end(stdin);
+    const { stdout, stderr } = await child;
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };
@@ -118,6 +120,11 @@ describe('the stand-in, from any client', () => {
         expect(value).toMatch(/^http:\/\/127\.0\.0\.1:\d+(\/000000000000\/[a-z-]+)?$/);
     }
     expect(banner).not.toMatch(/\.localhost|aws configure/);
+    // Every sqs command it shows works with the AWS CLI v1 too, which ignores AWS_ENDPOINT_URL_SQS.
+    const sqsCommands = banner.split('\n').filter((line) => line.trim().startsWith('aws sqs '));
+    expect(sqsCommands.length).toBeGreaterThan(0);
+    for (const line of sqsCommands) expect(line).toContain('--endpoint-url "$AWS_ENDPOINT_URL_SQS"');
+    expect(banner).not.toContain('no --endpoint-url needed');
   });
 
   it('serves a file dropped by one process to the operator scripts run in others, with the banner lines alone', async () => {
@@ -147,7 +154,8 @@ describe('the stand-in, from any client', () => {
     const batchId = (JSON.parse(first.Body ?? '{}') as { batchId: string }).batchId;
     await sqs.send(new SendMessageCommand({ QueueUrl: clientEnv.QUEUE_URL_INBOUND_VDAB, MessageBody: 'not json' }));
 
-    const disclosures = await script('disclosures.ts', ['--insz', insz]);
+    // The INSZ on standard input, as an operator pipes it: never on the command line.
+    const disclosures = await script('disclosures.ts', [], `${insz}\n`);
     expect(disclosures.stderr).toBe('');
     expect(disclosures.stdout).toMatch(new RegExp(`^VDAB +\\S+ +2025-11 +${batchId} +${regulation} `, 'm'));
 

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { access, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -57,5 +57,40 @@ describe('npm start -- --file <path> --out <dir>', () => {
     expect(lines.at(-1)).toBe(`written: ${out}/report.json only (a refused file delivers nothing, so there is no recipient file)`);
     expect(result.stdout).not.toContain('.ndjson');
     expect(await readdir(out)).toEqual(['report.json']);
+  });
+
+  it('says what state Ctrl-C leaves the run in, and exits 130', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'art60-start-interrupted-'));
+    const file = join(work, 'ocmw-activations-2025-11.csv');
+    await writeBatchFile(file, { rows: 20_000, format: 'csv', seed: 6, period: '2025-11', invalidShare: 0 });
+    // As `npm start` runs it (package.json): node with tsx's loader, so that the signal reaches the command itself.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts'), '--file', file, '--out', join(work, 'out')],
+      {
+        cwd: ROOT,
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Interrupted once the hub is at work (its processing stage).
+      if (stderr.includes('processing') && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted: the run stopped before it ended; .* no report\.json/);
+  });
+});
+
+describe('npm start (the demonstration)', () => {
+  it('leaves no generated batch (synthetic national numbers) in the temporary folder', async () => {
+    const before = new Set((await readdir(tmpdir())).filter((name) => name.startsWith('art60-demo-')));
+    const { stdout } = await run(process.execPath, [TSX, join(ROOT, 'scripts', 'start.ts'), '--rows', '30'], { cwd: ROOT });
+    expect(stdout).toContain('Demonstration: a generated batch of 30 payment lines (deleted at the end');
+    const after = (await readdir(tmpdir())).filter((name) => name.startsWith('art60-demo-') && !before.has(name));
+    expect(after).toEqual([]);
+    await expect(access(join(tmpdir(), 'art60-demo-'))).rejects.toThrow();
   });
 });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localQueues } from '../../local/emulated-topology';
 import { outcomeOf } from '../../local/event-source';
 import { loadFunctionHandler } from '../../local/event-source-mapping';
-import { LOCAL_RECIPIENT_KBOS, type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
+import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
+import { LOCAL_RECIPIENT_KBOS } from '../../local/stand-in-environment';
 import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
 import {
   createdObjects,

@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { type LocalStandIn, type ReceivedMessage, startLocalStandIn } from '../../local/stand-in';
+import type { ReceivedMessage } from '../../local/receive-all';
+import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { s3Client } from '../../shared/adapters/aws-clients';
 import type { BatchReport } from '../../shared/domain/batch/report';
 import { BUCKETS, QUEUES } from '../../shared/topology';

@@ -1,25 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { BatchCompletedMessage, BatchRecordsMessage, Envelope } from './contract';
 import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import {
-  amountText,
-  type BatchCompletedMessage,
-  type BatchRecordsMessage,
-  type ConsumerRecipient,
-  centsOf,
-  type Envelope,
-  isReturning,
-  type PublishedContract,
-} from './contract';
+  addDelivery,
+  type Delivery,
+  disagreement,
+  type HeldMessage,
+  heldDeliveries,
+  heldMessages,
+  missingSeqs,
+  type PendingBatch,
+  sameContent,
+} from './held-batch';
 import { DeliveredMessageIds, writeAtomically } from './memory';
+import type { ConsumerOptions, ConsumerTally } from './options';
+import { sendToHub } from './send-to-hub';
+import { changeVisibility, deleteAll, SQS_BATCH_MAX } from './sqs-batches';
 
 /**
  * A reference regional consumer (README, "Integrating as a region"): it polls a recipient's
@@ -28,65 +25,6 @@ import { DeliveredMessageIds, writeAtomically } from './memory';
  * records agree, writes the batch atomically as NDJSON and only then deletes its messages.
  * It uses the AWS SDK and the schema files, nothing of the hub's code.
  */
-
-/** One SQS message as received from one queue. */
-interface Delivery {
-  readonly queueUrl: string;
-  readonly sqsMessageId: string;
-  receiptHandle: string;
-  /** When its visibility runs out, by the consumer's clock. */
-  hiddenUntil: number;
-}
-
-interface HeldMessage<T extends Envelope> {
-  readonly message: T;
-  readonly deliveries: Delivery[];
-}
-
-/** A batch being assembled: its `batch.records` by `seq`, and its `batch.completed` once received. */
-interface PendingBatch {
-  readonly batchId: string;
-  readonly firstSeenAt: number;
-  readonly records: Map<number, HeldMessage<BatchRecordsMessage>>;
-  completed?: HeldMessage<BatchCompletedMessage>;
-  reportedIncomplete: boolean;
-}
-
-export interface ConsumerOptions {
-  readonly recipient: ConsumerRecipient;
-  /** Where batches, answers, rejected messages and the consumer's memory go. */
-  readonly outDir: string;
-  readonly sqs: SQSClient;
-  readonly contract: PublishedContract;
-  /** The recipient's outbound queue. */
-  readonly queueUrl: string;
-  /** Its dead-letter queue, polled too when given. */
-  readonly deadLetterQueueUrl?: string;
-  /** The recipient's inbound queue, where `send` sends (VDAB, ACTIRIS). */
-  readonly inboundQueueUrl?: string;
-  /** Long-poll wait of each receive, 0–20 s. */
-  readonly waitSeconds: number;
-  /** How long a message is kept invisible while its batch is assembled; renewed while held. */
-  readonly holdSeconds: number;
-  /** After how long a batch still incomplete is reported. */
-  readonly incompleteAfterMs: number;
-  /** Every event, as one line for a person. */
-  readonly report: (line: string) => void;
-  readonly now?: () => number;
-}
-
-/** What the consumer did, counted since it started. */
-export interface ConsumerTally {
-  received: number;
-  batchesWritten: number;
-  recordsWritten: number;
-  duplicates: number;
-  rejected: number;
-  answers: number;
-  incompleteReported: number;
-}
-
-const SQS_BATCH_MAX = 10;
 
 export class RegionalConsumer {
   private readonly pending = new Map<string, PendingBatch>();
@@ -99,6 +37,7 @@ export class RegionalConsumer {
     rejected: 0,
     answers: 0,
     incompleteReported: 0,
+    incompleteAtStop: 0,
   };
 
   private constructor(
@@ -167,8 +106,14 @@ export class RegionalConsumer {
    * them without waiting for their hold to run out. What was written stays remembered.
    */
   async release(): Promise<void> {
+    for (const batch of this.pending.values()) {
+      this.tally.incompleteAtStop++;
+      this.options.report(
+        `batch ${batch.batchId} incomplete: ${incompleteState(batch)}; its messages go back to the queue for the next run`,
+      );
+    }
     const deliveries = [...this.pending.values()].flatMap((batch) => heldDeliveries(batch));
-    await this.changeVisibility(deliveries, 0);
+    await changeVisibility(this.options.sqs, deliveries, 0);
     this.pending.clear();
   }
 
@@ -179,31 +124,7 @@ export class RegionalConsumer {
    * @returns how many were sent and how many were not
    */
   async send(messages: readonly unknown[]): Promise<{ sent: number; notSent: number }> {
-    const { recipient, inboundQueueUrl } = this.options;
-    if (!isReturning(recipient)) throw new Error(`${recipient} sends nothing back to the hub (messages.md: only VDAB and ACTIRIS do)`);
-    if (inboundQueueUrl === undefined) throw new Error(`no inbound queue URL for ${recipient}`);
-    let sent = 0;
-    let notSent = 0;
-    for (const [index, raw] of messages.entries()) {
-      const message = withEnvelope(raw, this.now());
-      const checked = this.options.contract.checkInbound(message);
-      if (!checked.ok) {
-        notSent++;
-        this.options.report(`not sent: message ${index + 1} of the file: ${checked.reason}`);
-        continue;
-      }
-      const { type, messageId } = checked.message;
-      const answer = await this.options.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: inboundQueueUrl,
-          MessageBody: JSON.stringify(message),
-          MessageAttributes: { type: { DataType: 'String', StringValue: type } },
-        }),
-      );
-      sent++;
-      this.options.report(`sent ${type} ${messageId} (SQS message id ${answer.MessageId ?? '?'})`);
-    }
-    return { sent, notSent };
+    return sendToHub(this.options, this.now, messages);
   }
 
   private async take(queueUrl: string, sqsMessage: Message): Promise<void> {
@@ -222,7 +143,7 @@ export class RegionalConsumer {
     const message = checked.message;
     if (this.delivered.has(message.messageId)) {
       this.tally.duplicates++;
-      await this.deleteAll([delivery]);
+      await deleteAll(this.options.sqs, [delivery], this.options.report);
       return;
     }
     switch (message.type) {
@@ -246,7 +167,7 @@ export class RegionalConsumer {
     await this.delivered.remember([message.messageId]);
     this.tally.answers++;
     this.options.report(line);
-    await this.deleteAll([delivery]);
+    await deleteAll(this.options.sqs, [delivery], this.options.report);
   }
 
   private async hold(message: BatchRecordsMessage | BatchCompletedMessage, delivery: Delivery): Promise<void> {
@@ -280,7 +201,7 @@ export class RegionalConsumer {
     const completed = batch.completed?.message;
     if (completed === undefined || batch.records.size < completed.messages) return;
     this.pending.delete(batch.batchId);
-    const problem = this.disagreement(batch, completed);
+    const problem = disagreement(batch, completed, this.options.recipient);
     if (problem !== undefined) {
       const messages = [...heldMessages(batch)];
       await this.keepAside(
@@ -300,32 +221,17 @@ export class RegionalConsumer {
     await writeAtomically(`${base}.ndjson`, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
     const held = [...heldMessages(batch)];
     await this.delivered.remember(held.map((m) => m.message.messageId));
-    await this.deleteAll(held.flatMap((m) => m.deliveries));
+    await deleteAll(
+      this.options.sqs,
+      held.flatMap((m) => m.deliveries),
+      this.options.report,
+    );
     this.tally.batchesWritten++;
     this.tally.recordsWritten += records.length;
     const amount = completed.amount === undefined ? '' : `, € ${completed.amount}`;
     this.options.report(
       `batch ${completed.batchId} (${completed.period}) written: ${plural(records.length, 'record')} in ${plural(seqs.length, 'message')}${amount} → ${base}.ndjson`,
     );
-  }
-
-  /** Why a whole batch does not agree with its `batch.completed`, or undefined when it does. */
-  private disagreement(batch: PendingBatch, completed: BatchCompletedMessage): string | undefined {
-    const seqs = [...batch.records.keys()];
-    const outOfRange = seqs.filter((seq) => seq > completed.messages);
-    if (outOfRange.length > 0) return `batch.completed counts ${completed.messages} messages but seq ${outOfRange.join(', ')} arrived`;
-    const records = [...batch.records.values()].reduce((sum, m) => sum + m.message.records.length, 0);
-    if (records !== completed.records) return `batch.completed counts ${completed.records} records, the messages hold ${records}`;
-    if (isReturning(this.options.recipient)) {
-      let cents = 0n;
-      for (const held of batch.records.values()) for (const record of held.message.records) cents += centsOf(String(record.amount));
-      if (completed.amountCents === undefined || cents !== BigInt(completed.amountCents)) {
-        return `batch.completed says amountCents ${completed.amountCents}, the records add up to ${cents}`;
-      }
-      if (completed.amount !== amountText(cents))
-        return `batch.completed says amount ${completed.amount}, its amountCents is ${amountText(cents)}`;
-    }
-    return undefined;
   }
 
   /** Writes what failed to `<out>/rejected/<name>` with the reason, reports it, and only then deletes it from the queue. */
@@ -347,7 +253,7 @@ export class RegionalConsumer {
     await this.delivered.remember(messageIds);
     this.tally.rejected += messages.length;
     this.options.report(`kept aside (${plural(messages.length, 'message')}): ${reason} → ${path}`);
-    await this.deleteAll(deliveries);
+    await deleteAll(this.options.sqs, deliveries, this.options.report);
   }
 
   private reportIncomplete(): void {
@@ -355,13 +261,8 @@ export class RegionalConsumer {
       if (batch.reportedIncomplete || this.now() - batch.firstSeenAt < this.options.incompleteAfterMs) continue;
       batch.reportedIncomplete = true;
       this.tally.incompleteReported++;
-      const completed = batch.completed?.message;
       const seconds = Math.round((this.now() - batch.firstSeenAt) / 1000);
-      const state =
-        completed === undefined
-          ? `${plural(batch.records.size, 'batch.records message')} held, no batch.completed yet`
-          : `${batch.records.size} of ${completed.messages} batch.records messages held (missing seq ${missingSeqs(batch, completed.messages)})`;
-      this.options.report(`batch ${batch.batchId} still incomplete after ${seconds} s: ${state}`);
+      this.options.report(`batch ${batch.batchId} still incomplete after ${seconds} s: ${incompleteState(batch)}`);
     }
   }
 
@@ -369,105 +270,19 @@ export class RegionalConsumer {
   private async renewHeld(): Promise<void> {
     const due = this.now() + (this.options.holdSeconds * 1000) / 2;
     const deliveries = [...this.pending.values()].flatMap((batch) => heldDeliveries(batch)).filter((d) => d.hiddenUntil <= due);
-    await this.changeVisibility(deliveries, this.options.holdSeconds);
+    await changeVisibility(this.options.sqs, deliveries, this.options.holdSeconds);
     for (const delivery of deliveries) delivery.hiddenUntil = this.now() + this.options.holdSeconds * 1000;
   }
-
-  private async changeVisibility(deliveries: readonly Delivery[], seconds: number): Promise<void> {
-    for (const [queueUrl, group] of byQueue(deliveries)) {
-      for (let i = 0; i < group.length; i += SQS_BATCH_MAX) {
-        const chunk = group.slice(i, i + SQS_BATCH_MAX);
-        await this.options.sqs.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: chunk.map((d, n) => ({ Id: String(n), ReceiptHandle: d.receiptHandle, VisibilityTimeout: seconds })),
-          }),
-        );
-      }
-    }
-  }
-
-  private async deleteAll(deliveries: readonly Delivery[]): Promise<void> {
-    for (const [queueUrl, group] of byQueue(deliveries)) {
-      for (let i = 0; i < group.length; i += SQS_BATCH_MAX) {
-        const chunk = group.slice(i, i + SQS_BATCH_MAX);
-        const result = await this.options.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: chunk.map((d, n) => ({ Id: String(n), ReceiptHandle: d.receiptHandle })),
-          }),
-        );
-        // Not deleted: it comes back, and is dropped then as a duplicate (its id is remembered).
-        for (const failure of result.Failed ?? [])
-          this.options.report(`could not delete a message (${failure.Code}); it will be dropped when it comes back`);
-      }
-    }
-  }
 }
 
-function* heldMessages(batch: PendingBatch): Iterable<HeldMessage<BatchRecordsMessage | BatchCompletedMessage>> {
-  yield* batch.records.values();
-  if (batch.completed) yield batch.completed;
-}
-
-function heldDeliveries(batch: PendingBatch): Delivery[] {
-  return [...heldMessages(batch)].flatMap((m) => m.deliveries);
-}
-
-/** The same SQS message received again replaces its receipt handle; another copy is added. */
-function addDelivery(held: HeldMessage<Envelope>, delivery: Delivery): void {
-  const same = held.deliveries.find((d) => d.sqsMessageId === delivery.sqsMessageId);
-  if (same === undefined) held.deliveries.push(delivery);
-  else {
-    same.receiptHandle = delivery.receiptHandle;
-    same.hiddenUntil = delivery.hiddenUntil;
-  }
-}
-
-function sameContent(a: Envelope, b: Envelope): boolean {
-  const { messageId: _a, sentAt: _sa, ...restA } = a;
-  const { messageId: _b, sentAt: _sb, ...restB } = b;
-  return JSON.stringify(restA) === JSON.stringify(restB);
-}
-
-function missingSeqs(batch: PendingBatch, messages: number): string {
-  const missing: number[] = [];
-  for (let seq = 1; seq <= messages && missing.length < 10; seq++) if (!batch.records.has(seq)) missing.push(seq);
-  return missing.join(', ');
-}
-
-function byQueue(deliveries: readonly Delivery[]): Map<string, Delivery[]> {
-  const groups = new Map<string, Delivery[]>();
-  for (const delivery of deliveries) groups.set(delivery.queueUrl, [...(groups.get(delivery.queueUrl) ?? []), delivery]);
-  return groups;
-}
-
-function withEnvelope(raw: unknown, now: number): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
-  return { schemaVersion: 1, messageId: randomUUID(), sentAt: new Date(now).toISOString(), ...raw };
+/** What a batch still lacks, in words: the `seq`s missing, or its `batch.completed`. */
+function incompleteState(batch: PendingBatch): string {
+  const completed = batch.completed?.message;
+  return completed === undefined
+    ? `${plural(batch.records.size, 'batch.records message')} held, no batch.completed yet`
+    : `${batch.records.size} of ${completed.messages} batch.records messages held (missing seq ${missingSeqs(batch, completed.messages)})`;
 }
 
 function plural(count: number, noun: string): string {
   return `${count.toLocaleString('en')} ${count === 1 ? noun : `${noun}s`}`;
-}
-
-/** The messages of a `--send` file: a JSON array, one JSON object, or one object per line (NDJSON). */
-export async function readMessagesFile(path: string): Promise<unknown[]> {
-  const text = (await readFile(path, 'utf8')).trim();
-  if (text === '') return [];
-  try {
-    const whole = JSON.parse(text) as unknown;
-    return Array.isArray(whole) ? whole : [whole];
-  } catch {
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line, index) => {
-        try {
-          return JSON.parse(line) as unknown;
-        } catch {
-          throw new Error(`${path} line ${index + 1} is not JSON`);
-        }
-      });
-  }
 }

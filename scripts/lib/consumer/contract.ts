@@ -118,10 +118,21 @@ function outboundSchemaName(recipient: ConsumerRecipient, type: unknown): string
   return undefined;
 }
 
-/** At most three of ajv's errors, as `path: problem`; values are never repeated (they may be personal). */
+/**
+ * At most three of ajv's errors, as `path: problem`; the message's values are never repeated (they
+ * may be personal), the schema's are: an `enum` or `const` names what it allows.
+ */
 function describeErrors(errors: readonly ErrorObject[]): string {
-  const shown = errors.slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  const shown = errors.slice(0, 3).map((e) => `${e.instancePath || '/'} ${problemOf(e)}`);
   return errors.length > 3 ? `${shown.join('; ')}; and ${errors.length - 3} more` : shown.join('; ');
+}
+
+function problemOf(error: ErrorObject): string {
+  const params = error.params as { allowedValues?: readonly unknown[]; allowedValue?: unknown };
+  if (error.keyword === 'enum' && params.allowedValues !== undefined)
+    return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (error.keyword === 'const') return `must be ${JSON.stringify(params.allowedValue)}`;
+  return error.message ?? 'is invalid';
 }
 
 /** A decimal amount of the contract (`-12.34`) in cents, exactly. */

@@ -25,9 +25,20 @@ export function redeliveryRecipientsOf(recipient: string | undefined): readonly 
 }
 
 /**
+ * A batch id as an operator typed it, checked: the whole id, as the report gives it (a summary
+ * that shortened it would otherwise be taken for an unknown batch).
+ * @throws InvalidRequestError on anything but 64 hex characters
+ */
+export function batchIdOf(batchId: string): string {
+  if (!BATCH_ID.test(batchId))
+    throw new InvalidRequestError(`unknown batch id ${batchId}: a batch id is 64 hex characters, the whole batchId of the file's report`);
+  return batchId;
+}
+
+/**
  * Delivers a delivered batch again to the recipients, with the same message ids; answers the
  * messages sent per recipient.
- * @throws InvalidRequestError when the batch was not delivered (nothing was sent)
+ * @throws InvalidRequestError when no batch has this id, or the batch was not delivered (nothing was sent)
  * @throws Error when an archived object is missing
  */
 export async function redeliver(
@@ -36,8 +47,9 @@ export async function redeliver(
   deps: RedeliverDeps,
 ): Promise<Record<Recipient, number>> {
   // Checked here too, so that an operator's mistake is told apart from a missing archive object.
-  const manifest = await deps.manifests.get(batchId);
-  if (manifest?.status !== 'DELIVERED' || manifest.period === null) {
+  const manifest = await deps.manifests.get(batchIdOf(batchId));
+  if (manifest === undefined) throw new InvalidRequestError(`unknown batch id ${batchId}: no batch has this id`);
+  if (manifest.status !== 'DELIVERED' || manifest.period === null) {
     throw new InvalidRequestError(`batch ${batchId} was not delivered, so there is nothing to deliver again`);
   }
   return redeliverBatch(batchId, recipients, deps);

@@ -12,10 +12,11 @@ import {
 } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedMessage } from '../../../local/stand-in';
+import type { ReceivedMessage } from '../../../local/receive-all';
 import { writeBatchFile } from '../../../scripts/lib/batch-generator';
-import { type ConsumerOptions, RegionalConsumer } from '../../../scripts/lib/consumer/consumer';
+import { RegionalConsumer } from '../../../scripts/lib/consumer/consumer';
 import { type ConsumerRecipient, PublishedContract } from '../../../scripts/lib/consumer/contract';
+import type { ConsumerOptions } from '../../../scripts/lib/consumer/options';
 import { QUEUES } from '../../../shared/topology';
 import { useMonthlyBatchHub } from '../../support/monthly-batch';
 
@@ -292,8 +293,12 @@ describe('a whole month through the reference consumer', () => {
     expect(lines.filter((l) => l.includes('still incomplete'))).toEqual([
       'batch b-incomplete still incomplete after 61 s: 1 of 2 batch.records messages held (missing seq 2)',
     ]);
-    // The two held messages are still on the queue, not deleted.
+    // The two held messages are still on the queue, not deleted, and the stop says so.
     await consumer.release();
+    expect(lines.at(-1)).toBe(
+      'batch b-incomplete incomplete: 1 of 2 batch.records messages held (missing seq 2); its messages go back to the queue for the next run',
+    );
+    expect(consumer.tally.incompleteAtStop).toBe(1);
     expect(await standIn.receiveAll(QUEUES.recipientOutbound.ACTIRIS)).toHaveLength(2);
     sqs.destroy();
   });

@@ -3,7 +3,8 @@ import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/c
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalHandler, loadFunctionHandler } from '../../../local/event-source-mapping';
-import { localRunExitCode, runFileLocally } from '../../../local/run-file';
+import { runFileLocally } from '../../../local/run-file';
+import { localRunExitCode } from '../../../local/run-outcome';
 import { type LocalStandIn, startLocalStandIn } from '../../../local/stand-in';
 import { sqsClient } from '../../../shared/adapters/aws-clients';
 import { DynamoManifestStore } from '../../../shared/adapters/dynamo-manifest-store';

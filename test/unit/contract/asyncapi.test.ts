@@ -62,6 +62,14 @@ describe('asyncapi.yaml', () => {
     expect(load(text)).toEqual(JSON.parse(JSON.stringify(buildAsyncApi())));
   });
 
+  it("names the local stand-in's servers by 127.0.0.1, as npm run local serves them (no *.localhost or localhost name)", () => {
+    const servers = Object.values((written as unknown as { servers: Record<string, { host: string }> }).servers);
+    const local = servers.filter((server) => server.host.endsWith(':4566'));
+    expect(local.length).toBeGreaterThan(0);
+    for (const server of local) expect(server.host).toBe('127.0.0.1:4566');
+    expect(text).not.toMatch(/localhost/);
+  });
+
   it('the parser reports a broken document (the check above can fail)', async () => {
     const broken = text.replace('    action: receive\n', '    action: listen\n');
     expect(broken).not.toBe(text);

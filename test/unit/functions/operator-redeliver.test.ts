@@ -88,10 +88,10 @@ describe('operator-redeliver', () => {
     ]);
   });
 
-  it('refuses a batch that was not delivered, a malformed id or no recipient, sending nothing', async () => {
+  it('refuses an unknown batch, a malformed id or no recipient, sending nothing', async () => {
     ddbMock.on(GetCommand, { TableName: 'batches-table', Key: { pk: 'c'.repeat(64) } }).resolves({});
     const refused = [
-      [{ batchId: 'c'.repeat(64), recipient: 'FOREM' }, `batch ${'c'.repeat(64)} was not delivered, so there is nothing to deliver again`],
+      [{ batchId: 'c'.repeat(64), recipient: 'FOREM' }, `unknown batch id ${'c'.repeat(64)}: no batch has this id`],
       [{ batchId: 'not-a-batch', recipient: 'VDAB' }, "batchId: must be the batch's id: 64 hex characters (its report, the batches table)"],
       [{ batchId: BATCH_ID }, expect.stringMatching(/^recipient: /)],
     ] as const;

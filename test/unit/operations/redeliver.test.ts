@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { processInboundFile } from '../../../shared/domain/batch/process-file';
 import { type AuditEntry, answerOperator, InvalidRequestError } from '../../../shared/domain/operations/operator-tool';
 import {
+  batchIdOf,
   formatRedelivered,
   redeliver,
   redeliverRequestSchema,
@@ -34,10 +35,22 @@ describe('redeliver', () => {
     expect(world.publisher.all('queue:ACTIRIS')).toHaveLength(actirisBefore);
   });
 
-  it("refuses a batch that was not delivered as the operator's mistake, sending nothing", async () => {
+  it("refuses an unknown batch as the operator's mistake, sending nothing", async () => {
     const before = world.publisher.sent;
     await expect(redeliver('0'.repeat(64), ['VDAB'], world.deps())).rejects.toBeInstanceOf(InvalidRequestError);
+    await expect(redeliver('0'.repeat(64), ['VDAB'], world.deps())).rejects.toThrow(
+      `unknown batch id ${'0'.repeat(64)}: no batch has this id`,
+    );
     expect(world.publisher.sent).toBe(before);
+  });
+
+  it('calls a shortened batch id unknown, naming what a batch id is, never "not delivered"', async () => {
+    const short = batchId.slice(0, 16);
+    await expect(redeliver(short, ['VDAB'], world.deps())).rejects.toThrow(
+      `unknown batch id ${short}: a batch id is 64 hex characters, the whole batchId of the file's report`,
+    );
+    expect(() => batchIdOf(`${batchId}…`)).toThrow(InvalidRequestError);
+    expect(batchIdOf(batchId)).toBe(batchId);
   });
 
   it('fails, not refuses, when an archived object is missing', async () => {

@@ -42,4 +42,21 @@ describe('the progress of a local run', () => {
       'reading what VDAB received: 1 record\n',
     ]);
   });
+
+  it('elsewhere, never leaves a stage at its first figure: the last one held back is written before the next stage and at the end', () => {
+    const { progress, written, advance } = display(false);
+    progress.update({ stage: 'receiving', recipient: 'VDAB', records: 96 });
+    advance(300);
+    progress.update({ stage: 'receiving', recipient: 'VDAB', records: 856 });
+    progress.update({ stage: 'receiving', recipient: 'ACTIRIS', records: 40 });
+    advance(300);
+    progress.update({ stage: 'receiving', recipient: 'ACTIRIS', records: 86_305 });
+    progress.finish();
+    expect(written).toEqual([
+      'reading what VDAB received: 96 records\n',
+      'reading what VDAB received: 856 records\n',
+      'reading what ACTIRIS received: 40 records\n',
+      'reading what ACTIRIS received: 86,305 records\n',
+    ]);
+  });
 });

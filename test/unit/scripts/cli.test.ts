@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { oneOf, parseCommandLine, plural, runCommand, USAGE_EXIT_CODE, UsageError, wholeNumberFlag } from '../../../scripts/lib/cli';
+import {
+  euros,
+  grouped,
+  oneOf,
+  parseCommandLine,
+  plural,
+  runCommand,
+  USAGE_EXIT_CODE,
+  UsageError,
+  wholeNumberFlag,
+} from '../../../scripts/lib/cli';
 
 const USAGE = 'usage: npm run thing -- --name <n> [--loud]';
 const spec = { usage: USAGE, options: { name: { type: 'string' }, loud: { type: 'boolean' } } } as const;
@@ -66,5 +76,20 @@ describe('the command-line helper', () => {
         (n) => plural(n, 'message') === `${n.toLocaleString('en')} messages`,
       ),
     );
+  });
+});
+
+describe('numbers as the commands print them', () => {
+  it('groups digits by thousands, whatever the locale', () => {
+    expect(grouped(200_000)).toBe('200,000');
+    expect(plural(86_305, 'record')).toBe('86,305 records');
+    expect(plural(1, 'row')).toBe('1 row');
+  });
+
+  it('writes euros exactly from cents, grouped, with two decimals and a sign', () => {
+    expect(euros('14718487281')).toBe('€ 147,184,872.81');
+    expect(euros('-1200')).toBe('€ -12.00');
+    expect(euros(5n)).toBe('€ 0.05');
+    expect(euros('-99999999999999999999')).toBe('€ -999,999,999,999,999,999.99');
   });
 });

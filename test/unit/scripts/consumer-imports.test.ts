@@ -26,6 +26,8 @@ describe('the reference consumer', () => {
 
   it('the command adds only the command-line helper', () => {
     const imports = importsOf(readFileSync(join(CONSUMER_DIR, '..', '..', 'consume.ts'), 'utf8'));
-    expect(imports.filter((s) => s.startsWith('.')).sort()).toEqual(['./lib/cli', './lib/consumer/consumer', './lib/consumer/contract']);
+    const relative = imports.filter((s) => s.startsWith('.'));
+    expect(relative.filter((s) => !s.startsWith('./lib/consumer/'))).toEqual(['./lib/cli']);
+    expect(relative).toEqual(expect.arrayContaining(['./lib/consumer/consumer', './lib/consumer/contract']));
   });
 });

@@ -8,17 +8,11 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../infra/hub';
-import {
-  parseSmokeArguments,
-  putMonthlyFile,
-  raiseAlarm,
-  readStackOutputs,
-  receiveBatch,
-  runSmoke,
-  SMOKE_USAGE,
-  SmokeFailure,
-  smokeFile,
-} from '../../../scripts/lib/smoke';
+import { runSmoke } from '../../../scripts/lib/smoke';
+import { parseSmokeArguments, SMOKE_USAGE } from '../../../scripts/lib/smoke/command-line';
+import { SmokeFailure } from '../../../scripts/lib/smoke/definitions';
+import { raiseAlarm, readStackOutputs } from '../../../scripts/lib/smoke/operator-steps';
+import { putMonthlyFile, receiveBatch, smokeFile } from '../../../scripts/lib/smoke/party-steps';
 
 const REGION = { region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 const mocks: Array<{ restore(): void }> = [];

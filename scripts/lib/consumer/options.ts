@@ -1,0 +1,40 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ConsumerRecipient, PublishedContract } from './contract';
+
+/** What the reference consumer (consumer.ts) is given, and what it counts. */
+
+export interface ConsumerOptions {
+  readonly recipient: ConsumerRecipient;
+  /** Where batches, answers, rejected messages and the consumer's memory go. */
+  readonly outDir: string;
+  readonly sqs: SQSClient;
+  readonly contract: PublishedContract;
+  /** The recipient's outbound queue. */
+  readonly queueUrl: string;
+  /** Its dead-letter queue, polled too when given. */
+  readonly deadLetterQueueUrl?: string;
+  /** The recipient's inbound queue, where `send` sends (VDAB, ACTIRIS). */
+  readonly inboundQueueUrl?: string;
+  /** Long-poll wait of each receive, 0–20 s. */
+  readonly waitSeconds: number;
+  /** How long a message is kept invisible while its batch is assembled; renewed while held. */
+  readonly holdSeconds: number;
+  /** After how long a batch still incomplete is reported. */
+  readonly incompleteAfterMs: number;
+  /** Every event, as one line for a person. */
+  readonly report: (line: string) => void;
+  readonly now?: () => number;
+}
+
+/** What the consumer did, counted since it started. */
+export interface ConsumerTally {
+  received: number;
+  batchesWritten: number;
+  recordsWritten: number;
+  duplicates: number;
+  rejected: number;
+  answers: number;
+  incompleteReported: number;
+  /** Batches still incomplete when the consumer stopped, their messages given back to the queue. */
+  incompleteAtStop: number;
+}

@@ -1,0 +1,219 @@
+import { RETURNING_RECIPIENTS } from '../domain/recipients';
+import { FUNCTION_TIMEOUT_SECONDS, QUEUES, type QueueSpec } from './queues';
+import type { BucketKey, TableKey } from './storage';
+
+/** The hub's functions (shared/topology.ts): how each runs, what triggers it, and what it uses. */
+
+/**
+ * The Node options every function runs with, and the benchmark too, so that it measures what runs.
+ * Source maps: stack traces in CloudWatch name the TypeScript file and line. A young generation
+ * of at most 8 MB semi-spaces: Node 24's V8 otherwise grows it to about three times 32 MB while a
+ * long file is read, which the streaming pipeline does not need (same rows/s at 8, 16 and 32 MB;
+ * peak RSS at 1,000,000 rows 127, 141 and 167 MB; README, Benchmark).
+ */
+export const FUNCTION_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=8';
+
+/** Other configuration a function reads from its environment. */
+export const SETTINGS_ENV = {
+  /** Share of rejected rows above which a file is refused (monthly-batch §7), e.g. `0.05`. */
+  maxRejectedShare: 'MAX_REJECTED_SHARE',
+  /** The enterprise number (KBO) of each returning recipient, JSON `{"VDAB":"…","ACTIRIS":"…"}`. */
+  recipientKbos: 'RECIPIENT_KBOS',
+  /** Name of the SSM SecureString parameter that holds the disclosure HMAC key (AWS). */
+  disclosureKeyParameter: 'DISCLOSURE_KEY_PARAMETER',
+  /** The disclosure HMAC key itself, hex (laptop only; never set in AWS). */
+  disclosureKeyLocal: 'DISCLOSURE_KEY_LOCAL',
+  /** Days a refused return message is kept for an operator. */
+  refusedMessageRetentionDays: 'REFUSED_MESSAGE_RETENTION_DAYS',
+  /** The day of the month (1–28, Brussels time) by which the month's first batch file is due. */
+  monthlyFileDueDay: 'MONTHLY_FILE_DUE_DAY',
+} as const;
+
+/**
+ * Bucket access levels; infra/access.ts turns each into S3 actions. `readWriteDeleteListBatch` also
+ * lists, one batch's folder at a time (staging: a later attempt sweeps what earlier ones left);
+ * `readListBatch` reads and lists one batch's folder (archive: an operator's re-delivery).
+ */
+export type BucketAccess = 'read' | 'readListBatch' | 'readWriteDelete' | 'readWriteDeleteListBatch' | 'createOnly';
+/**
+ * Table access levels: whether a function only reads a table (its key decrypts only) or writes it.
+ * The exact DynamoDB actions are each function's own (`FUNCTION_TABLE_ACTIONS` in infra/access.ts).
+ */
+export type TableAccess = 'read' | 'write' | 'readWrite';
+/** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
+export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMessageRetentionDays' | 'monthlyFileDueDay';
+
+/**
+ * What a function uses, and nothing else: the single source of its environment variables, its IAM
+ * grants (infra/) and its configuration schema (shared/configuration/).
+ */
+export interface FunctionUses {
+  /** Queues it sends to: a send grant and each queue's URL. */
+  readonly sendsTo: readonly QueueSpec[];
+  /** The sender of a record is the queue it came on: it is given its triggers' ARNs. */
+  readonly sendersByQueue: boolean;
+  readonly buckets: Readonly<Partial<Record<BucketKey, BucketAccess>>>;
+  readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
+  readonly settings: readonly FunctionSetting[];
+  /** Whether it reads the disclosure HMAC key (SSM in AWS). */
+  readonly disclosureKey: boolean;
+}
+
+/** How a function runs and what triggers it. */
+export interface FunctionSpec {
+  /** Logical name; the file `functions/<name>.ts` exports `handler`. */
+  readonly name: string;
+  readonly entry: string;
+  /** Queues whose event source mapping invokes it (with ReportBatchItemFailures). */
+  readonly triggers: readonly QueueSpec[];
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Records per invocation from its queues. */
+  readonly batchSize: number;
+}
+
+/** A function of the hub: how it runs, and what it uses. */
+export interface FunctionDeclaration extends FunctionSpec {
+  readonly uses: FunctionUses;
+}
+
+const returningOutbound = RETURNING_RECIPIENTS.map((r) => QUEUES.recipientOutbound[r]);
+
+export const FUNCTIONS = {
+  /** Splits a monthly batch file into minimised records per recipient (monthly-batch). */
+  splitBatch: {
+    name: 'split-batch',
+    entry: 'functions/split-batch.ts',
+    triggers: [QUEUES.batchNotifications],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.splitBatch,
+    // One full vCPU (Lambda gives CPU in proportion to memory; 1,769 MB = 1 vCPU): the function is
+    // CPU-bound and single-threaded, so it runs 1.7 times faster than at 1,024 MB for about the same
+    // GB-seconds, and no faster above. The model and its limits: README.md, "Memory sizing".
+    memoryMb: 1769,
+    batchSize: 1,
+    uses: {
+      sendsTo: Object.values(QUEUES.recipientOutbound),
+      sendersByQueue: false,
+      buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
+      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
+      settings: ['maxRejectedShare'],
+      disclosureKey: true,
+    },
+  },
+  /** Validation decisions and correction requests of VDAB and Actiris; the sender is the channel. */
+  regionInbound: {
+    name: 'region-inbound',
+    entry: 'functions/region-inbound.ts',
+    triggers: Object.values(QUEUES.recipientInbound),
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.returnFlows,
+    memoryMb: 512,
+    batchSize: 10,
+    uses: {
+      sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
+      sendersByQueue: true,
+      buckets: {},
+      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
+      settings: ['recipientKbos', 'refusedMessageRetentionDays'],
+      // It compares a message's INSZ with the delivered line's keyed hash (LINE_MISMATCH).
+      disclosureKey: true,
+    },
+  },
+  /** The PPS's decisions on corrections. */
+  ppsInbound: {
+    name: 'pps-inbound',
+    entry: 'functions/pps-inbound.ts',
+    triggers: [QUEUES.ppsInbound],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.returnFlows,
+    memoryMb: 512,
+    batchSize: 10,
+    uses: {
+      sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
+      sendersByQueue: true,
+      buckets: {},
+      // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
+      tables: { corrections: 'readWrite', refusedMessages: 'readWrite' },
+      settings: ['refusedMessageRetentionDays'],
+      disclosureKey: false,
+    },
+  },
+  /**
+   * An operator's re-delivery of an archived batch to one recipient (monthly-batch §8), invoked
+   * from the console: reads the manifest and the batch's archive, sends to the recipients' queues.
+   */
+  operatorRedeliver: {
+    name: 'operator-redeliver',
+    entry: 'functions/operator-redeliver.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorRedeliver,
+    memoryMb: 512,
+    batchSize: 1,
+    uses: {
+      sendsTo: Object.values(QUEUES.recipientOutbound),
+      sendersByQueue: false,
+      buckets: { archive: 'readListBatch' },
+      tables: { batches: 'read' },
+      settings: [],
+      disclosureKey: false,
+    },
+  },
+  /** Which recipients received data about a person (return-flows §4), invoked from the console: read only. */
+  operatorDisclosures: {
+    name: 'operator-disclosures',
+    entry: 'functions/operator-disclosures.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorQuery,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      sendersByQueue: false,
+      buckets: {},
+      // FOREM's disclosures are items of their own; VDAB's and Actiris's are the payment lines, by person (index).
+      tables: { disclosures: 'read', paymentLines: 'read' },
+      settings: [],
+      // The person is found by the keyed hash of the INSZ asked for.
+      disclosureKey: true,
+    },
+  },
+  /** The refused return messages kept for an operator (messages.md), invoked from the console: read only. */
+  operatorRefusedMessages: {
+    name: 'operator-refused-messages',
+    entry: 'functions/operator-refused-messages.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorQuery,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      sendersByQueue: false,
+      buckets: {},
+      tables: { refusedMessages: 'read' },
+      settings: [],
+      disclosureKey: false,
+    },
+  },
+  /**
+   * The scheduled check of the batches (EventBridge Scheduler, every 15 minutes): whether the
+   * month's file has arrived by its due day, and which batches stay PUBLISHING past their lease.
+   * Publishes both as metrics that an alarm reads; read only.
+   */
+  batchWatch: {
+    name: 'batch-watch',
+    entry: 'functions/batch-watch.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.batchWatch,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      sendersByQueue: false,
+      buckets: {},
+      tables: { batches: 'read' },
+      settings: ['monthlyFileDueDay'],
+      disclosureKey: false,
+    },
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+/** The functions an operator invokes by hand (console Test tab, `aws lambda invoke`): no trigger. */
+export const OPERATOR_FUNCTIONS = [FUNCTIONS.operatorRedeliver, FUNCTIONS.operatorDisclosures, FUNCTIONS.operatorRefusedMessages] as const;
