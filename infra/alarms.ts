@@ -156,7 +156,7 @@ export function addHubAlarms(scope: Construct, props: HubAlarmsProps): HubAlarm[
   // trigger disabled, the function unable to start or to use the queue's key) or keeps failing it.
   for (const spec of [...Object.values(QUEUES.recipientInbound), QUEUES.ppsInbound]) {
     alarm(`OldestMessage-${spec.name}`, {
-      what: `A message has waited ${INBOUND_AGE_ALARM_SECONDS / 60} minutes on ${spec.name}: the hub is not reading it, or keeps failing it`,
+      what: `A message has waited ${INBOUND_AGE_ALARM_SECONDS / 60} minutes on ${spec.name}: the hub is not reading it, or failed it twice (a dependency failing; it retries for two hours before the DLQ)`,
       runbook: RUNBOOK.inboundNotRead,
       metric: stateful.queue(spec).queue.metricApproximateAgeOfOldestMessage(maximum),
       threshold: INBOUND_AGE_ALARM_SECONDS,

@@ -7,7 +7,8 @@ import type { HubFunction } from './constructs/hub-function';
  * Saved CloudWatch Logs Insights queries, deployed with the stack (console: CloudWatch → Logs
  * Insights → Queries, folder `art60-hub-<stage>`): what happened to a file, to a decision, to a
  * correction, across the log groups of the functions that handle it. Each line of every function
- * carries the ids it handles (`objectKey`, `batchId`, `messageId`, `decisionId`, `correctionId`);
+ * carries the ids it handles (`key` the object key, `batchId`, `channel`, `messageId`,
+ * `decisionId`, `correctionId`, `sqsMessageId`, `receiveCount`);
  * the operator replaces the `<…>` value of the query's filter and runs it.
  */
 
@@ -15,7 +16,8 @@ import type { HubFunction } from './constructs/hub-function';
 export const LOG_QUERIES = [
   {
     name: 'What happened to this file',
-    filter: 'objectKey = "<monthly/YYYY-MM/name.csv>" or batchId = "<batchId>"',
+    // batch-watch names a stuck batch in a list (`stuckPublishing`): `like` finds it there too.
+    filter: 'key = "<monthly/YYYY-MM/name.csv>" or @message like "<batchId>"',
     functions: [FUNCTIONS.splitBatch, FUNCTIONS.operatorRedeliver, FUNCTIONS.batchWatch],
   },
   {
@@ -36,11 +38,17 @@ export const LOG_QUERY_FIELDS = [
   '@log',
   'level',
   'message',
-  'objectKey',
+  'key',
   'batchId',
+  'channel',
+  'messageType',
   'messageId',
   'decisionId',
   'correctionId',
+  'sqsMessageId',
+  'receiveCount',
+  'code',
+  'detail',
   'error.message',
 ] as const;
 

@@ -25,12 +25,13 @@ export const BATCH_WATCH_EVERY = Duration.minutes(15);
 
 /**
  * The age at which a message on the hub's own inbound queues raises an alarm. The return flows
- * take a message within seconds of its arrival; one that waits 15 minutes was not received (the
- * trigger is disabled, the function cannot start or use the queue's key) or keeps failing. SQS
- * stops counting a message received three times in this age: a message that keeps failing shows
- * in the DLQ alarm, and in the function's Errors.
+ * take a message within seconds of its arrival; one that waits 10 minutes was not received (the
+ * trigger is disabled, the function cannot start or use the queue's key) or failed twice (its
+ * retries wait 5, then 10 minutes: a dependency has been failing for that long). SQS stops
+ * counting a message in this age from its third receive, about 15 minutes after the first, so a
+ * longer threshold would miss a failing message; it dead-letters after five, over two hours.
  */
-export const INBOUND_AGE_ALARM_SECONDS = 15 * 60;
+export const INBOUND_AGE_ALARM_SECONDS = 10 * 60;
 
 /** The queues that a party outside the hub polls: a stale oldest message means it stopped polling. */
 export const PARTY_OUTBOUND_QUEUES = [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound, QUEUES.ocmwOutbound];
