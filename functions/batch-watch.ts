@@ -7,7 +7,7 @@ import { DynamoWatchedBatches } from '../shared/adapters/dynamo-batch-watch';
 import { type FunctionConfig, readFunctionConfig } from '../shared/configuration/function-config';
 import { type BatchWatchDeps, type BatchWatchReport, watchBatches } from '../shared/domain/operations/batch-watch';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS } from '../shared/topology';
 
 /**
@@ -22,8 +22,8 @@ export type BatchWatchConfig = FunctionConfig<(typeof FUNCTIONS.batchWatch)['use
 /** The AWS adapters of batch-watch, from its configuration. */
 export function batchWatchDependencies(config: BatchWatchConfig): BatchWatchDeps {
   return {
-    batches: new DynamoWatchedBatches(dynamoDocumentClient(), config.tables.batches, systemClock),
-    clock: systemClock,
+    batches: new DynamoWatchedBatches(dynamoDocumentClient(), config.tables.batches, functionClock),
+    clock: functionClock,
     monthlyFileDueDay: config.settings.monthlyFileDueDay,
   };
 }

@@ -14,7 +14,7 @@ import {
 } from '../shared/domain/operations/disclosures';
 import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '../shared/domain/operations/operator-tool';
 import { logger } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS } from '../shared/topology';
 
 /**
@@ -35,7 +35,7 @@ export function operatorDisclosuresDependencies(config: OperatorDisclosuresConfi
       paymentLines: config.tables.paymentLines,
     }),
     disclosureKey: disclosureKeyReader(config.disclosureKey),
-    clock: systemClock,
+    clock: functionClock,
   };
 }
 

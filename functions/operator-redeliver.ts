@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
 import { S3BlobStore } from '../shared/adapters/s3-blob-store';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
@@ -9,7 +10,8 @@ import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/c
 import { answerOperator, auditLogOf, invocationOf, type ParsedRequest } from '../shared/domain/operations/operator-tool';
 import { type RedeliverDeps, type RedeliverRequest, redeliverRequestSchema, redeliverTool } from '../shared/domain/operations/redeliver';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { logger } from '../shared/observability';
+import { logger, withLogIds } from '../shared/observability';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -26,7 +28,7 @@ export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): 
   const urls = Object.fromEntries(RECIPIENTS.map((r) => [r, queueUrlOf(config, QUEUES.recipientOutbound[r])])) as Record<Recipient, string>;
   return {
     archive: new S3BlobStore(config.buckets.archive),
-    manifests: new DynamoManifestStore(config.tables.batches),
+    manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (recipient) => urls[recipient],
   };
@@ -35,8 +37,9 @@ export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): 
 const tool = redeliverTool(operatorRedeliverDependencies(readFunctionConfig(FUNCTIONS.operatorRedeliver)));
 const audit = auditLogOf(logger);
 
+// Every line of a re-delivery (its audit line, a send's retries) names the batch it re-delivers.
 export const handler = middy((event: ParsedRequest<RedeliverRequest>, context: Context) =>
-  answerOperator(tool, event, invocationOf(context), audit),
+  withLogIds(event.success ? { batchId: event.data.batchId } : {}, () => answerOperator(tool, event, invocationOf(context), audit)),
 )
   .use(injectLambdaContext(logger))
   .use(parser({ schema: redeliverRequestSchema, safeParse: true }));

@@ -13,7 +13,7 @@ import {
   refusedMessagesTool,
 } from '../shared/domain/operations/refused-messages';
 import { logger } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS } from '../shared/topology';
 
 /**
@@ -28,7 +28,7 @@ export type OperatorRefusedMessagesConfig = FunctionConfig<(typeof FUNCTIONS.ope
 
 /** The AWS adapters of operator-refused-messages, from its configuration. */
 export function operatorRefusedMessagesDependencies(config: OperatorRefusedMessagesConfig): RefusedMessagesDeps {
-  return { refused: new DynamoRefusedMessages(dynamoDocumentClient(), config.tables.refusedMessages), clock: systemClock };
+  return { refused: new DynamoRefusedMessages(dynamoDocumentClient(), config.tables.refusedMessages), clock: functionClock };
 }
 
 const tool = refusedMessagesTool(operatorRefusedMessagesDependencies(readFunctionConfig(FUNCTIONS.operatorRefusedMessages)));

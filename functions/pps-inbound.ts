@@ -6,13 +6,21 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
 import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
+import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { type FunctionConfig, queueArnOf, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { queueRecordHandler, type RedeliveryOptions } from '../shared/adapters/sqs-redelivery';
+import { receivedMessageOf, reportOutcome, returnMessageLogIds } from '../shared/adapters/sqs-return-message';
+import {
+  type FunctionConfig,
+  queueArnOf,
+  queueUrlOf,
+  readFunctionConfig,
+  triggerQueueUrlsOf,
+} from '../shared/configuration/function-config';
 import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
 import { type PpsFlowDeps, processPpsMessage } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -41,7 +49,7 @@ export function ppsInboundDependencies(config: PpsInboundConfig): PpsInboundDepe
       corrections: new DynamoCorrections(client, config.tables.corrections),
       refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
       publisher: new SqsPublisher(),
-      clock: systemClock,
+      clock: functionClock,
       config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },
     },
   };
@@ -55,17 +63,28 @@ export function ppsInboundRecordHandler(deps: PpsInboundDependencies): (record: 
   return async (record) => {
     if (record.eventSourceARN !== deps.ppsQueueArn) {
       // A misconfigured trigger: only the PPS's inbound queue speaks for the PPS.
-      logger.error('record from a queue that is not the PPS channel', {
-        eventSourceARN: record.eventSourceARN,
-        sqsMessageId: record.messageId,
-      });
-      throw new Error(`${record.eventSourceARN} is not the PPS's inbound queue`);
+      logger.error('record from a queue that is not the PPS channel', { eventSourceARN: record.eventSourceARN });
+      throw new PermanentFailure(`${record.eventSourceARN} is not the PPS's inbound queue`);
     }
     reportOutcome('PPS', record.messageId, await processPpsMessage(deps.returnFlow, receivedMessageOf(record)));
   };
 }
 
-const recordHandler = ppsInboundRecordHandler(ppsInboundDependencies(readFunctionConfig(FUNCTIONS.ppsInbound)));
+/**
+ * When a failed message comes again: after a backoff that grows with its receives (a transient
+ * failure), or at once toward its dead-letter queue (a record from a queue that is no channel).
+ * A refused message is no failure: it was answered.
+ */
+export function ppsInboundRedelivery(config: PpsInboundConfig): RedeliveryOptions {
+  return { backoff: REDELIVERY_BACKOFF[FUNCTIONS.ppsInbound.name], queueUrlOf: triggerQueueUrlsOf(config, FUNCTIONS.ppsInbound) };
+}
+
+const config = readFunctionConfig(FUNCTIONS.ppsInbound);
+const deps = ppsInboundDependencies(config);
+const recordHandler = queueRecordHandler(ppsInboundRecordHandler(deps), {
+  ...ppsInboundRedelivery(config),
+  idsOf: (record) => returnMessageLogIds(record.eventSourceARN === deps.ppsQueueArn ? 'PPS' : undefined, record),
+});
 const processor = new BatchProcessor(EventType.SQS);
 
 // A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.

@@ -8,15 +8,17 @@ import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
 import { DynamoPaymentLines } from '../shared/adapters/dynamo-payment-lines';
 import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
+import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { receivedMessageOf, reportOutcome } from '../shared/adapters/sqs-return-message';
-import { type FunctionConfig, queueArnOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { queueRecordHandler, type RedeliveryOptions } from '../shared/adapters/sqs-redelivery';
+import { receivedMessageOf, reportOutcome, returnMessageLogIds } from '../shared/adapters/sqs-return-message';
+import { type FunctionConfig, queueArnOf, readFunctionConfig, triggerQueueUrlsOf } from '../shared/configuration/function-config';
 import { returnFlowConfigOf } from '../shared/configuration/return-flow-config';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../shared/domain/recipients';
 import { inszHmac } from '../shared/domain/return-flows/disclosures';
 import { processRegionMessage, type RegionFlowDeps } from '../shared/domain/return-flows/process';
 import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -54,7 +56,7 @@ export function regionInboundDependencies(config: RegionInboundConfig): RegionIn
       corrections: new DynamoCorrections(client, config.tables.corrections),
       refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
       publisher: new SqsPublisher(),
-      clock: systemClock,
+      clock: functionClock,
       config: { ...returnFlowConfigOf(config), recipientKbos: config.settings.recipientKbos },
       // A correction's INSZ is compared with the delivered line's keyed hash (LINE_MISMATCH).
       personKey: async (insz) => inszHmac(await disclosureKey(), insz),
@@ -72,17 +74,28 @@ export function regionInboundRecordHandler(deps: RegionInboundDependencies): (re
     const channel = deps.channelOf(record.eventSourceARN);
     if (!channel) {
       // A misconfigured trigger: not a sender's fault, so not a refusal.
-      logger.error('record from a queue that is no recipient channel', {
-        eventSourceARN: record.eventSourceARN,
-        sqsMessageId: record.messageId,
-      });
-      throw new Error(`no recipient channel has ARN ${record.eventSourceARN}`);
+      logger.error('record from a queue that is no recipient channel', { eventSourceARN: record.eventSourceARN });
+      throw new PermanentFailure(`no recipient channel has ARN ${record.eventSourceARN}`);
     }
     reportOutcome(channel, record.messageId, await processRegionMessage(deps.returnFlow, channel, receivedMessageOf(record)));
   };
 }
 
-const recordHandler = regionInboundRecordHandler(regionInboundDependencies(readFunctionConfig(FUNCTIONS.regionInbound)));
+/**
+ * When a failed message comes again: after a backoff that grows with its receives (a transient
+ * failure), or at once toward its dead-letter queue (a record from a queue that is no channel).
+ * A refused message is no failure: it was answered.
+ */
+export function regionInboundRedelivery(config: RegionInboundConfig): RedeliveryOptions {
+  return { backoff: REDELIVERY_BACKOFF[FUNCTIONS.regionInbound.name], queueUrlOf: triggerQueueUrlsOf(config, FUNCTIONS.regionInbound) };
+}
+
+const config = readFunctionConfig(FUNCTIONS.regionInbound);
+const deps = regionInboundDependencies(config);
+const recordHandler = queueRecordHandler(regionInboundRecordHandler(deps), {
+  ...regionInboundRedelivery(config),
+  idsOf: (record) => returnMessageLogIds(deps.channelOf(record.eventSourceARN), record),
+});
 const processor = new BatchProcessor(EventType.SQS);
 
 // A batch whose every record failed fails the invocation (Powertools' default): the Errors alarm sees it.

@@ -4,19 +4,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoClient } from '../shared/adapters/aws-clients';
+import { dynamoClient, dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { recordBatchOutcome, recordFailedNotifications } from '../shared/adapters/batch-metrics';
 import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../shared/adapters/dynamo-delivery-ledger';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
+import { REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { openS3Object, S3BlobStore } from '../shared/adapters/s3-blob-store';
 import { type CreatedObject, createdObjects, NotAnS3NotificationError } from '../shared/adapters/s3-notification';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
-import { type FunctionConfig, queueUrlOf, readFunctionConfig } from '../shared/configuration/function-config';
+import { queueRecordHandler, type RedeliveryOptions } from '../shared/adapters/sqs-redelivery';
+import { type FunctionConfig, queueUrlOf, readFunctionConfig, triggerQueueUrlsOf } from '../shared/configuration/function-config';
 import { type BatchDependencies, type BatchOutcome, processInboundFile } from '../shared/domain/batch/process-file';
 import { RECIPIENTS, type Recipient } from '../shared/domain/recipients';
-import { logger, metrics } from '../shared/observability';
-import { systemClock } from '../shared/ports';
+import { addLogIds, logger, metrics, withLogIds } from '../shared/observability';
+import { functionClock } from '../shared/ports';
 import { FUNCTIONS, QUEUES } from '../shared/topology';
 
 /**
@@ -51,22 +53,32 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       staging: new S3BlobStore(config.buckets.staging),
       archive: new S3BlobStore(config.buckets.archive),
       reports: new S3BlobStore(config.buckets.reports),
-      manifests: new DynamoManifestStore(config.tables.batches),
+      manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
       ledger: new DynamoDeliveryLedger(
         dynamoClient(),
         { paymentLines: config.tables.paymentLines, disclosures: config.tables.disclosures },
         disclosureKeyReader(config.disclosureKey),
+        functionClock,
       ),
       publisher: new SqsPublisher(),
       recipientQueueUrl: (recipient) => recipientQueueUrls[recipient],
-      clock: systemClock,
+      clock: functionClock,
       maxRejectedShare: config.settings.maxRejectedShare,
       newAttemptId: randomUUID,
       // A crashed attempt's lease runs out when a retry can come: after the function's timeout.
       leaseMs: FUNCTIONS.splitBatch.timeoutSeconds * 1000,
       onProgress: (rows) => logger.info('reading batch file', { rowsRead: rows }),
+      onBatchNamed: (batchId) => addLogIds({ batchId }),
     },
   };
+}
+
+/**
+ * When a failed notification comes again: after a backoff from the batch's lease on (a transient
+ * failure), or at once toward its dead-letter queue (a body that is not an S3 notification).
+ */
+export function splitBatchRedelivery(config: SplitBatchConfig): RedeliveryOptions {
+  return { backoff: REDELIVERY_BACKOFF[FUNCTIONS.splitBatch.name], queueUrlOf: triggerQueueUrlsOf(config, FUNCTIONS.splitBatch) };
 }
 
 /**
@@ -81,31 +93,32 @@ export function splitBatchRecordHandler(deps: SplitBatchDependencies): (record: 
       created = createdObjects(record.body, deps.inboundBucket);
     } catch (error) {
       if (error instanceof NotAnS3NotificationError) {
-        logger.error('not an S3 notification: the message fails until it reaches the dead-letter queue', {
-          sqsMessageId: record.messageId,
-          reason: error.message,
-        });
+        logger.error('not an S3 notification: the message goes to the dead-letter queue', { reason: error.message });
       }
       throw error;
     }
     const outcomes: BatchOutcome[] = [];
     for (const { key, receivedAt } of created) {
-      let outcome: BatchOutcome;
-      try {
-        // When S3 received the object, not when this attempt runs: the batch's retention clock.
-        outcome = await processInboundFile({ key, receivedAt, open: () => deps.openInbound(key) }, deps.batch);
-      } catch (error) {
-        logger.error('batch not finished: the notification will be retried', { key, error });
-        throw error;
-      }
-      recordBatchOutcome(key, outcome);
-      outcomes.push(outcome);
+      // Every line about this object carries its key, and its batch's id once its bytes are hashed.
+      await withLogIds({ key }, async () => {
+        let outcome: BatchOutcome;
+        try {
+          // When S3 received the object, not when this attempt runs: the batch's retention clock.
+          outcome = await processInboundFile({ key, receivedAt, open: () => deps.openInbound(key) }, deps.batch);
+        } catch (error) {
+          logger.error('batch not finished: the notification will be retried', { error });
+          throw error;
+        }
+        recordBatchOutcome(key, outcome);
+        outcomes.push(outcome);
+      });
     }
     return outcomes;
   };
 }
 
-const recordHandler = splitBatchRecordHandler(splitBatchDependencies(readFunctionConfig(FUNCTIONS.splitBatch)));
+const config = readFunctionConfig(FUNCTIONS.splitBatch);
+const recordHandler = queueRecordHandler(splitBatchRecordHandler(splitBatchDependencies(config)), splitBatchRedelivery(config));
 const processor = new BatchProcessor(EventType.SQS);
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {

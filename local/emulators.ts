@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { buildApp } from 'fauxqs';
 
 /**
@@ -72,8 +73,29 @@ async function fauxqsStores(region: string): Promise<FauxqsStores> {
   return stores;
 }
 
-async function startFauxqsOnLoopback(port: number, region: string): Promise<{ port: number; stop(): Promise<void> }> {
+/**
+ * Told of each SQS request fauxqs carried out (answered 200), with its operation (`ChangeMessageVisibility`, …)
+ * and its parsed JSON body: how the stand-in learns of a visibility a function set.
+ */
+export type SqsRequestObserver = (operation: string, body: Readonly<Record<string, unknown>>) => void;
+
+async function startFauxqsOnLoopback(
+  port: number,
+  region: string,
+  onSqsRequest: SqsRequestObserver | undefined,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const app = buildApp({ logger: false, defaultRegion: region, stores: await fauxqsStores(region) });
+  if (onSqsRequest !== undefined) {
+    // Before the answer leaves: whoever awaits the request hears of it only after the observer did.
+    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      const target = request.headers['x-amz-target'];
+      if (reply.statusCode === 200 && typeof target === 'string' && target.startsWith('AmazonSQS.')) {
+        const body = request.body;
+        if (typeof body === 'object' && body !== null) onSqsRequest(target.slice('AmazonSQS.'.length), body as Record<string, unknown>);
+      }
+      return payload;
+    });
+  }
   await app.listen({ port, host: LOOPBACK });
   const address = app.server.address() as AddressInfo;
   return { port: address.port, stop: () => app.close() };
@@ -107,9 +129,14 @@ async function stopServer(server: Server): Promise<void> {
 }
 
 /** Starts fauxqs and dynalite on the given ports (0: any free port), both on 127.0.0.1 only. */
-export async function startEmulators(options: { fauxqsPort: number; dynalitePort: number; region: string }): Promise<RunningEmulators> {
+export async function startEmulators(options: {
+  fauxqsPort: number;
+  dynalitePort: number;
+  region: string;
+  onSqsRequest?: SqsRequestObserver;
+}): Promise<RunningEmulators> {
   const { region } = options;
-  const fauxqs = await startFauxqsOnLoopback(options.fauxqsPort, region);
+  const fauxqs = await startFauxqsOnLoopback(options.fauxqsPort, region, options.onSqsRequest);
   let dynamo: Server;
   try {
     dynamo = await startDynalite(options.dynalitePort);

@@ -15,9 +15,9 @@ import type { StandInClock } from './stand-in-clock';
 /**
  * Lambda's SQS event source mappings, played locally: poll each function's trigger queues, invoke
  * its handler with the event Lambda builds, then delete what succeeded and leave the rest
- * invisible until the queue's visibility timeout has passed on the stand-in's clock; then it is
- * received again, and fauxqs's redrive policy dead-letters it on the receive after
- * `maxReceiveCount`.
+ * invisible until its visibility timeout has passed on the stand-in's clock (the queue's, or the
+ * one the function set by ChangeMessageVisibility while it ran); then it is received again, and
+ * fauxqs's redrive policy dead-letters it on the receive after `maxReceiveCount`.
  */
 
 /** SQS allows at most 10 messages per ReceiveMessage, DeleteMessageBatch and ChangeMessageVisibilityBatch. */
@@ -108,8 +108,28 @@ export interface DrainOptions {
 export class EventSourceMappings {
   /** Failed messages, not yet visible again on the stand-in's clock. */
   private hidden: HiddenMessage[] = [];
+  /** When a message becomes visible again on the stand-in's clock, by receipt handle, as a function last set it. */
+  private readonly visibilitySet = new Map<string, number>();
 
   constructor(private readonly props: EventSourceMappingsProps) {}
+
+  /**
+   * Takes note of a visibility timeout set on fauxqs (ChangeMessageVisibility, one or a batch): it
+   * runs from now on the stand-in's clock, as SQS's from the call. fauxqs keeps its own on the
+   * process's clock; the stand-in makes the message visible when its own has passed.
+   */
+  observeSqsRequest(operation: string, body: Readonly<Record<string, unknown>>): void {
+    const set = (entry: unknown): void => {
+      const { ReceiptHandle: handle, VisibilityTimeout: seconds } = (entry ?? {}) as {
+        ReceiptHandle?: unknown;
+        VisibilityTimeout?: unknown;
+      };
+      if (typeof handle === 'string' && typeof seconds === 'number')
+        this.visibilitySet.set(handle, this.props.clock.now() + seconds * 1000);
+    };
+    if (operation === 'ChangeMessageVisibility') set(body);
+    else if (operation === 'ChangeMessageVisibilityBatch' && Array.isArray(body.Entries)) for (const entry of body.Entries) set(entry);
+  }
 
   /** When the next hidden message becomes visible, on the stand-in's clock; undefined if none is hidden. */
   nextVisibleAt(): number | undefined {
@@ -163,6 +183,7 @@ export class EventSourceMappings {
     for (const h of due) byQueue.set(h.queue, [...(byQueue.get(h.queue) ?? []), h]);
     for (const [queue, messages] of byQueue) {
       for (const batch of chunks(messages, SQS_BATCH_MAX)) {
+        for (const h of batch) this.visibilitySet.delete(h.receiptHandle);
         await this.props.sqs.send(
           new ChangeMessageVisibilityBatchCommand({
             QueueUrl: this.props.queue(queue).url,
@@ -212,11 +233,15 @@ export class EventSourceMappings {
       if ((result.Failed ?? []).length > 0) logger.warn('Local event source: delete failed', { queue: queue.name, failed: result.Failed });
     }
     // Lambda leaves a failed record alone: it stays invisible until the visibility timeout that
-    // began when it was received runs out. fauxqs keeps it in flight for that timeout on the
-    // process's clock; the stand-in makes it visible when the timeout has passed on its own clock.
-    const visibleAt = receivedAt + queue.visibilityTimeoutSeconds * 1000;
+    // began when it was received runs out, or the one the function set while it ran. fauxqs keeps
+    // it in flight on the process's clock; the stand-in makes it visible when the timeout has
+    // passed on its own clock.
     for (const m of retry) {
-      if (m.ReceiptHandle !== undefined) this.hidden.push({ queue, receiptHandle: m.ReceiptHandle, visibleAt });
+      if (m.ReceiptHandle === undefined) continue;
+      const visibleAt = this.visibilitySet.get(m.ReceiptHandle) ?? receivedAt + queue.visibilityTimeoutSeconds * 1000;
+      this.visibilitySet.delete(m.ReceiptHandle);
+      this.hidden.push({ queue, receiptHandle: m.ReceiptHandle, visibleAt });
     }
+    for (const m of done) if (m.ReceiptHandle !== undefined) this.visibilitySet.delete(m.ReceiptHandle);
   }
 }

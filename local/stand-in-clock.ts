@@ -1,9 +1,8 @@
 /**
- * The stand-in's clock: the time on which its SQS plays visibility timeouts. By default the
- * process's clock plus whatever `advance()` added, so that a run can skip the wait for a retry.
- * The functions read the process's clock (`Date`), which `advance()` of the default clock does
- * not move; a test that needs both to agree passes a clock whose `advance()` moves `Date` too
- * (vitest's `vi.setSystemTime`).
+ * The stand-in's clock: the time on which its SQS plays visibility timeouts, and the time the
+ * functions it runs read (it gives them this clock: shared/ports.ts, `setFunctionClock`). By
+ * default the process's clock plus whatever `advance()` added, so that a run skips the wait for a
+ * retry and the retry finds what AWS's would: the lease of the attempt before it run out.
  */
 export interface StandInClock {
   /** Milliseconds since the epoch. */

@@ -1,4 +1,5 @@
 import { createDynamoDbClient, createS3Client, createSqsClient, resetAwsClients } from '../shared/adapters/aws-clients';
+import { setFunctionClock } from '../shared/ports';
 import { BUCKETS, type BucketSpec, QUEUES, type QueueSpec, SETTINGS_ENV, TABLES, type TableSpec } from '../shared/topology';
 import { type CreatedQueue, createTopology } from './emulated-topology';
 import { type EmulatorEndpoints, type EmulatorPorts, endpointsFor, type RunningEmulators, startEmulators } from './emulators';
@@ -33,8 +34,8 @@ export interface LocalStandInOptions {
    */
   readonly metrics?: 'disabled' | 'emf';
   /**
-   * The clock on which the event source mappings play visibility timeouts: by default the
-   * process's clock plus what `advance()` added. The functions read `Date` whatever this is.
+   * The clock on which the event source mappings play visibility timeouts, and which the functions
+   * read (their clock, shared/ports.ts): by default the process's clock plus what `advance()` added.
    */
   readonly clock?: StandInClock;
   /**
@@ -104,17 +105,24 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
     try {
       await emulators?.stop();
     } finally {
+      setFunctionClock(undefined);
       env.restore();
       resetAwsClients();
       running = false;
     }
   };
 
+  // One clock for SQS's visibility timeouts and for the functions: a retry delivered a visibility
+  // timeout later finds the lease of the attempt before it run out, as it does in AWS.
+  const clock = options.clock ?? offsetClock();
+  setFunctionClock(() => new Date(clock.now()));
+  let mappings: EventSourceMappings | undefined;
   try {
     emulators = await startEmulators({
       fauxqsPort: options.ports?.fauxqs ?? 0,
       dynalitePort: options.ports?.dynalite ?? 0,
       region,
+      onSqsRequest: (operation, body) => mappings?.observeSqsRequest(operation, body),
     });
     const { endpoints } = emulators;
     const functionPorts = await options.routeFunctions?.({ fauxqs: emulators.fauxqsPort, dynalite: emulators.dynalitePort });
@@ -174,8 +182,7 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
       bucket: BUCKETS.inbound.name,
       queueUrl: lookupQueue(QUEUES.batchNotifications).url,
     });
-    const clock = options.clock ?? offsetClock();
-    const mappings = new EventSourceMappings({
+    mappings = new EventSourceMappings({
       sqs,
       region,
       queue: lookupQueue,
@@ -184,6 +191,7 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
       clock,
     });
 
+    const eventSources = mappings;
     let stopped = false;
     return {
       region,
@@ -202,7 +210,7 @@ export async function startLocalStandIn(options: LocalStandInOptions = {}): Prom
         return spec.name;
       },
       notifyNewObjects: () => notifier.notifyNewObjects(),
-      drain: (drainOptions) => mappings.drain(drainOptions),
+      drain: (drainOptions) => eventSources.drain(drainOptions),
       now: () => clock.now(),
       advance: (ms) => clock.advance(ms),
       receiveAll: (spec) => receiveAll(sqs, lookupQueue(spec).url),

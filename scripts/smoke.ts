@@ -12,7 +12,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
-import { createS3Client, createSqsClient, SDK_RETRY } from '../shared/adapters/aws-clients';
+import { awsClientSettings, createS3Client, createSqsClient } from '../shared/adapters/aws-clients';
 import { runSmoke } from './lib/smoke';
 import { parseSmokeArguments, SMOKE_USAGE } from './lib/smoke/command-line';
 import { SmokeFailure } from './lib/smoke/definitions';
@@ -29,9 +29,9 @@ if (parsed.kind === 'help') {
   try {
     await runSmoke(
       {
-        cloudFormation: new CloudFormationClient({ ...SDK_RETRY }),
-        sts: new STSClient({ ...SDK_RETRY }),
-        cloudWatch: new CloudWatchClient({ ...SDK_RETRY }),
+        cloudFormation: new CloudFormationClient(awsClientSettings('other')),
+        sts: new STSClient(awsClientSettings('other')),
+        cloudWatch: new CloudWatchClient(awsClientSettings('other')),
         asParty: (credentials) => ({ s3: createS3Client({ credentials }), sqs: createSqsClient({ credentials }) }),
       },
       parsed.options,

@@ -35,9 +35,9 @@ export function variablesOf(fn: FunctionDeclaration): FunctionVariable[] {
   const { uses } = fn;
   const queueUrl = (queue: QueueSpec): FunctionVariable => ({ name: queue.urlEnv, source: { kind: 'queueUrl', queue } });
   return [
-    ...(uses.sendersByQueue
-      ? fn.triggers.map((queue): FunctionVariable => ({ name: queue.arnEnv, source: { kind: 'queueArn', queue } }))
-      : []),
+    // Each trigger queue by ARN (a record names its queue so: on the return flows, the sender) and by
+    // URL (a failed record's visibility is changed by it: its redelivery's backoff).
+    ...fn.triggers.flatMap((queue): FunctionVariable[] => [{ name: queue.arnEnv, source: { kind: 'queueArn', queue } }, queueUrl(queue)]),
     ...uses.sendsTo.map(queueUrl),
     ...keysOf(uses.buckets).map((bucket): FunctionVariable => ({ name: BUCKETS[bucket].env, source: { kind: 'bucket', bucket } })),
     ...keysOf(uses.tables).map((table): FunctionVariable => ({ name: TABLES[table].env, source: { kind: 'table', table } })),

@@ -1,4 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { nationalNumberRegExp } from './national-number-pattern';
 
@@ -39,12 +41,94 @@ export function redactLogValue(key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The ids of what a log line is about, by field name: what an operator searches the logs by
+ * (docs: the saved Logs Insights queries). Never a national number, nor anything tied to a person.
+ */
+export interface LogIds {
+  /** SQS's id of the record being handled (a notification, a return message). */
+  readonly sqsMessageId?: string;
+  /** How many times SQS has delivered that record, this time included. */
+  readonly receiveCount?: number;
+  /** The inbound object's key (split-batch). */
+  readonly key?: string;
+  /** The batch: the SHA-256 of the file's bytes (split-batch). */
+  readonly batchId?: string;
+  /** The channel a return message came on (VDAB, ACTIRIS, PPS). */
+  readonly channel?: string;
+  /** The envelope's `messageId` of a return message: the sender's id. */
+  readonly messageId?: string;
+  /** The envelope's `type` of a return message. */
+  readonly messageType?: string;
+  /** A validation decision's id (the recipient's). */
+  readonly decisionId?: string;
+  /** A correction's id: the PPS's decision names it; a request's is derived from its requester and requestId. */
+  readonly correctionId?: string;
+}
+
+/**
+ * The ids of the record being handled, kept per asynchronous context: records of one invocation
+ * are handled side by side (Powertools' batch processor runs them in parallel), so a key appended
+ * to the shared logger would land on another record's lines. Each record runs in its own context
+ * ({@link withLogIds}); the lines it writes, and those of everything it awaits, carry its ids, and
+ * its ids end with it.
+ */
+const recordIds = new AsyncLocalStorage<LogIds>();
+
+/** Runs `work` with `ids` (and those of the context it runs in) on every log line it writes. */
+export function withLogIds<T>(ids: LogIds, work: () => Promise<T>): Promise<T> {
+  return recordIds.run({ ...recordIds.getStore(), ...definedOnly(ids) }, work);
+}
+
+/** Adds ids learnt while handling a record (a batch's id, once its bytes are hashed) to its lines from now on. */
+export function addLogIds(ids: LogIds): void {
+  const current = recordIds.getStore();
+  if (current !== undefined) Object.assign(current, definedOnly(ids));
+}
+
+/** The ids of the record being handled now (none outside one). */
+export function currentLogIds(): LogIds {
+  return { ...recordIds.getStore() };
+}
+
+function definedOnly(ids: LogIds): LogIds {
+  return Object.fromEntries(Object.entries(ids).filter(([, value]) => value !== undefined && value !== '')) as LogIds;
+}
+
+/**
+ * Powertools' standard log line, with the ids of the record being handled (before the line's own
+ * attributes, which win).
+ */
+class RecordIdsLogFormatter extends LogFormatter {
+  formatAttributes(attributes: UnformattedAttributes, additionalLogAttributes: LogAttributes): LogItem {
+    const context = attributes.lambdaContext;
+    return new LogItem({
+      attributes: {
+        level: attributes.logLevel,
+        message: attributes.message,
+        timestamp: this.formatTimestamp(attributes.timestamp),
+        service: attributes.serviceName,
+        cold_start: context?.coldStart,
+        function_arn: context?.invokedFunctionArn,
+        function_memory_size: context?.memoryLimitInMB,
+        function_name: context?.functionName,
+        function_request_id: context?.awsRequestId,
+        sampling_rate: attributes.sampleRateValue,
+        xray_trace_id: attributes.xRayTraceId,
+      },
+    })
+      .addAttributes({ ...recordIds.getStore() })
+      .addAttributes(additionalLogAttributes);
+  }
+}
+
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'art60-hub';
 
 export const logger = new Logger({
   serviceName,
   logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
   jsonReplacerFn: redactLogValue,
+  logFormatter: new RecordIdsLogFormatter(),
 });
 
 export const metrics = new Metrics({

@@ -13,5 +13,25 @@ export interface MessagePublisher {
 
 /** A clock, injected so that retention and timestamps are testable. */
 export type Clock = () => Date;
-/** The clock of the running system. */
+/** The machine's clock. */
 export const systemClock: Clock = () => new Date();
+
+/** What the functions' clock reads: the machine's, unless the host that runs them gave its own. */
+let hostClock: Clock = systemClock;
+
+/**
+ * The one clock the functions read (leases, retention, timestamps): every function passes it, at
+ * module scope, to its use cases and adapters. It is the machine's clock unless the host running
+ * the functions gives its own with {@link setFunctionClock}: the local stand-in gives the clock on
+ * which it plays SQS's visibility timeouts, so that a retry it delivers a visibility timeout later
+ * finds a lease run out, as in AWS. No function knows which clock it reads.
+ */
+export const functionClock: Clock = () => hostClock();
+
+/**
+ * Makes {@link functionClock} read `clock` from now on; `undefined` gives it back the machine's.
+ * Only a host calls it (the local stand-in, a test's handler process), never a function.
+ */
+export function setFunctionClock(clock: Clock | undefined): void {
+  hostClock = clock ?? systemClock;
+}

@@ -4,6 +4,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { AwsJson1_0Protocol, JsonCodec } from '@aws-sdk/core/protocols';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KeyedSha256 } from './keyed-sha256';
+import { CALL_RETRY } from './retry-policy';
+import { HubRetryStrategy } from './sdk-retry';
 
 /**
  * The SDK clients, one of each per process, created on first use so that configuration
@@ -11,17 +13,56 @@ import { KeyedSha256 } from './keyed-sha256';
  * not know whether it talks to AWS or to the local stand-in: only the endpoint differs.
  */
 
+/** The AWS services the hub's clients call, each with its own request timeout. */
+export type AwsService = 's3' | 'sqs' | 'dynamodb' | 'ssm' | 'other';
+
 /**
- * How every client retries a whole call (throttling, 5xx, network errors): the SDK's standard
- * mode, exponential backoff with full jitter and a retry quota, five attempts in all. This is the
- * only whole-call retry in the project; entries a batch call leaves undone follow retry-entries.ts.
- * Five attempts keep the worst throttling backoff (about 15 s) inside the return flows' 30 s timeout.
+ * How long a call may take before the SDK gives it up as a timeout (and retries it as a transient
+ * failure): to connect, and from sending the request to the response's headers. DynamoDB, SQS and
+ * SSM answer in milliseconds, so a call that takes seconds hangs, and must not eat a 30 s return-flow
+ * function; S3 carries bodies of megabytes. The small JSON bodies of DynamoDB and SSM must then keep
+ * coming: at most {@link CLIENT_TIMEOUTS}.idleMs without a byte. Not so for SQS, whose long poll
+ * (a party's client) waits up to 20 s for its answer ({@link longPollRequestTimeoutMs}), nor for S3,
+ * whose body is a stream the hub reads at its own pace (an inbound file is read while its records
+ * are staged): there the function's timeout bounds a stalled body.
  */
-export const SDK_RETRY = { maxAttempts: 5, retryMode: 'standard' } as const;
+export const CLIENT_TIMEOUTS = {
+  connectionMs: 3_000,
+  requestMs: { s3: 30_000, sqs: 5_000, dynamodb: 5_000, ssm: 5_000, other: 30_000 },
+  idleMs: 5_000,
+} as const satisfies { readonly requestMs: Record<AwsService, number> } & Record<string, unknown>;
+
+/** The request handler's settings of a client of `service` (NodeHttpHandler's options). */
+export function requestHandlerSettings(service: AwsService) {
+  return {
+    connectionTimeout: CLIENT_TIMEOUTS.connectionMs,
+    requestTimeout: CLIENT_TIMEOUTS.requestMs[service],
+    // Without it a request over its timeout is only logged as a warning.
+    throwOnRequestTimeout: true,
+    ...(service === 'dynamodb' || service === 'ssm' ? { socketTimeout: CLIENT_TIMEOUTS.idleMs } : {}),
+  };
+}
+
+/** The request timeout of a long-polling ReceiveMessage (`send(command, { requestTimeout })`): its wait, and then the usual timeout. */
+export function longPollRequestTimeoutMs(waitTimeSeconds: number): number {
+  return waitTimeSeconds * 1000 + CLIENT_TIMEOUTS.requestMs.sqs;
+}
+
+/**
+ * What every SDK client of the hub is built with, whatever its service (scripts' clients too): the
+ * timeouts above and the one retry policy (sdk-retry.ts, retry-policy.ts), a strategy of its own.
+ */
+export function awsClientSettings(service: AwsService) {
+  return {
+    maxAttempts: CALL_RETRY.maxAttempts,
+    retryStrategy: new HubRetryStrategy(),
+    requestHandler: requestHandlerSettings(service),
+  };
+}
 
 /**
  * Where a client connects, when it is not where the standard settings say: the local stand-in's
- * own clients name the emulator. How a client retries is not part of it: that is {@link SDK_RETRY}.
+ * own clients name the emulator. How a client retries and times out is not part of it: that is {@link awsClientSettings}.
  */
 export interface ClientConnection {
   readonly region?: string;
@@ -36,9 +77,9 @@ export interface ClientConnection {
  */
 const SIGNING = { sha256: KeyedSha256 } as const;
 
-/** A new S3 client with the one retry policy. */
+/** A new S3 client with the one retry policy and its timeouts. */
 export function createS3Client(connection: ClientConnection = {}): S3Client {
-  return new S3Client({ ...connection, ...SDK_RETRY, ...SIGNING });
+  return new S3Client({ ...connection, ...awsClientSettings('s3'), ...SIGNING });
 }
 
 /**
@@ -53,17 +94,17 @@ class SqsJsonProtocol extends AwsJson1_0Protocol {
   }
 }
 
-/** A new SQS client with the one retry policy. */
+/** A new SQS client with the one retry policy and its timeouts. */
 export function createSqsClient(connection: ClientConnection = {}): SQSClient {
-  return new SQSClient({ ...connection, ...SDK_RETRY, ...SIGNING, protocol: SqsJsonProtocol });
+  return new SQSClient({ ...connection, ...awsClientSettings('sqs'), ...SIGNING, protocol: SqsJsonProtocol });
 }
 
-/** A new DynamoDB client with the one retry policy (tables are created through it locally). */
+/** A new DynamoDB client with the one retry policy and its timeouts (tables are created through it locally). */
 export function createDynamoDbClient(connection: ClientConnection = {}): DynamoDBClient {
-  return new DynamoDBClient({ ...connection, ...SDK_RETRY, ...SIGNING });
+  return new DynamoDBClient({ ...connection, ...awsClientSettings('dynamodb'), ...SIGNING });
 }
 
-/** A new DynamoDB document client with the one retry policy; attributes left `undefined` are dropped, not refused. */
+/** A new DynamoDB document client with the one retry policy and its timeouts; attributes left `undefined` are dropped, not refused. */
 export function createDynamoDocumentClient(connection: ClientConnection = {}): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(createDynamoDbClient(connection), { marshallOptions: { removeUndefinedValues: true } });
 }

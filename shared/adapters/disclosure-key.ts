@@ -1,6 +1,8 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { DisclosureKeySource } from '../configuration/disclosure-key-source';
 import { SETTINGS_ENV } from '../topology';
+import { awsClientSettings } from './aws-clients';
 
 /**
  * The key of the HMAC that names a person in the record of disclosures (return-flows §4). It lives
@@ -15,6 +17,14 @@ export const MIN_KEY_BYTES = 32;
 
 /** How long a fetched key is cached in the Lambda's memory, in seconds. */
 const KEY_CACHE_SECONDS = 300;
+
+let ssm: SSMProvider | undefined;
+
+/** Powertools' SSM provider over an SSM client with the hub's timeouts and retry policy, made on first use. */
+function ssmProvider(): SSMProvider {
+  ssm ??= new SSMProvider({ awsSdkV3Client: new SSMClient(awsClientSettings('ssm')) });
+  return ssm;
+}
 
 /** No usable disclosure key: the hub must not deliver without one. */
 export class DisclosureKeyError extends Error {
@@ -38,7 +48,7 @@ export function parseHexKey(value: string, source: string): Buffer {
 export async function loadDisclosureKey(source: DisclosureKeySource): Promise<Buffer> {
   if ('parameterName' in source) {
     const { parameterName } = source;
-    const value = await getParameter(parameterName, { decrypt: true, maxAge: KEY_CACHE_SECONDS });
+    const value = await ssmProvider().get(parameterName, { decrypt: true, maxAge: KEY_CACHE_SECONDS });
     if (typeof value !== 'string' || value === '') throw new DisclosureKeyError(`SSM parameter ${parameterName} holds no disclosure key`);
     return parseHexKey(value, `SSM parameter ${parameterName}`);
   }

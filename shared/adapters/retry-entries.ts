@@ -1,14 +1,17 @@
+import { CALL_RETRY, fullJitterMs } from './retry-policy';
+
 /**
- * The one policy for the entries of a batch call that AWS hands back undone while the call itself
- * succeeded: SendMessageBatch's `Failed` entries, BatchWriteItem's `UnprocessedItems`. A whole call
- * that fails is not retried here: the SDK's own strategy already did (aws-clients.ts).
+ * The entries of a batch call that AWS hands back undone while the call itself succeeded:
+ * SendMessageBatch's `Failed` entries, BatchWriteItem's `UnprocessedItems`, sent again by the one
+ * retry policy (retry-policy.ts). A whole call that fails is not retried here: the SDK's own
+ * strategy already did (sdk-retry.ts).
  */
 
-/** Attempts per entry, the first included, and the exponential backoff between them. */
+/** Attempts per entry, the first included, and the exponential backoff between them (retry-policy.ts). */
 export const ENTRY_RETRY = {
-  maxAttempts: 8,
-  baseDelayMs: 100,
-  maxDelayMs: 20_000,
+  maxAttempts: CALL_RETRY.entryMaxAttempts,
+  baseDelayMs: CALL_RETRY.backoff.baseMs,
+  maxDelayMs: CALL_RETRY.backoff.maxMs,
 } as const;
 
 export interface EntryRetryOptions {
@@ -46,8 +49,7 @@ export function entryRetryPolicy(options: EntryRetryOptions = {}): EntryRetryPol
 
 /** Full jitter: a uniform delay in [0, min(max, base · 2^(retry−1))) before the `retry`-th retry. */
 export function backoffDelayMs(retry: number, policy: EntryRetryPolicy): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(policy.random() * ceiling);
+  return fullJitterMs(retry, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, policy.random);
 }
 
 /**

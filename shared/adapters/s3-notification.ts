@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PermanentFailure } from './retry-policy';
 
 /**
  * The S3 event notification as S3 sends it to an SQS queue (event message structure 2.x), and
@@ -50,8 +51,8 @@ export const S3TestEventSchema = z.object({
   HostId: z.string().optional(),
 });
 
-/** A message on the notification queue that is neither a notification nor S3's test event. */
-export class NotAnS3NotificationError extends Error {
+/** A message on the notification queue that is neither a notification nor S3's test event: no retry cures it. */
+export class NotAnS3NotificationError extends PermanentFailure {
   override readonly name = 'NotAnS3NotificationError';
 }
 

@@ -39,9 +39,9 @@ const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValue
 export interface FunctionConfig<U extends FunctionUses = FunctionUses> {
   readonly buckets: { readonly [K in keyof U['buckets']]-?: string };
   readonly tables: { readonly [K in keyof U['tables']]-?: string };
-  /** The URL of each queue it sends to, by queue name. */
+  /** The URL of each queue it sends to and of each trigger queue, by queue name. */
   readonly queueUrls: Readonly<Record<string, string>>;
-  /** The ARN of each trigger queue, by queue name, when the sender is the queue. */
+  /** The ARN of each trigger queue, by queue name. */
   readonly queueArns: Readonly<Record<string, string>>;
   readonly settings: { readonly [K in U['settings'][number]]: SettingValues[K] };
   readonly disclosureKey: U['disclosureKey'] extends true ? DisclosureKeySource : undefined;
@@ -98,4 +98,13 @@ export function queueArnOf(config: Pick<FunctionConfig, 'queueArns'>, queue: Que
   if (arn === undefined)
     throw new ConfigurationError(`${queue.name} is not a trigger of this function whose ARN it reads (shared/topology.ts)`);
   return arn;
+}
+
+/** The URL of each trigger queue of `fn`, by the queue's ARN (the one name an SQS record gives its queue). */
+export function triggerQueueUrlsOf(
+  config: Pick<FunctionConfig, 'queueUrls' | 'queueArns'>,
+  fn: FunctionDeclaration,
+): (arn: string) => string | undefined {
+  const urls = new Map(fn.triggers.map((queue) => [queueArnOf(config, queue), queueUrlOf(config, queue)]));
+  return (arn) => urls.get(arn);
 }

@@ -50,8 +50,6 @@ export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMes
 export interface FunctionUses {
   /** Queues it sends to: a send grant and each queue's URL. */
   readonly sendsTo: readonly QueueSpec[];
-  /** The sender of a record is the queue it came on: it is given its triggers' ARNs. */
-  readonly sendersByQueue: boolean;
   readonly buckets: Readonly<Partial<Record<BucketKey, BucketAccess>>>;
   readonly tables: Readonly<Partial<Record<TableKey, TableAccess>>>;
   readonly settings: readonly FunctionSetting[];
@@ -64,7 +62,7 @@ export interface FunctionSpec {
   /** Logical name; the file `functions/<name>.ts` exports `handler`. */
   readonly name: string;
   readonly entry: string;
-  /** Queues whose event source mapping invokes it (with ReportBatchItemFailures). */
+  /** Queues whose event source mapping invokes it (with ReportBatchItemFailures); it is given the URL and ARN of each. */
   readonly triggers: readonly QueueSpec[];
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
@@ -93,7 +91,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
-      sendersByQueue: false,
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
       tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
       settings: ['maxRejectedShare'],
@@ -110,7 +107,6 @@ export const FUNCTIONS = {
     batchSize: 10,
     uses: {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
-      sendersByQueue: true,
       buckets: {},
       tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
       settings: ['recipientKbos', 'refusedMessageRetentionDays'],
@@ -128,7 +124,6 @@ export const FUNCTIONS = {
     batchSize: 10,
     uses: {
       sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
-      sendersByQueue: true,
       buckets: {},
       // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
       tables: { corrections: 'readWrite', refusedMessages: 'readWrite' },
@@ -149,7 +144,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
-      sendersByQueue: false,
       buckets: { archive: 'readListBatch' },
       tables: { batches: 'read' },
       settings: [],
@@ -166,7 +160,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: [],
-      sendersByQueue: false,
       buckets: {},
       // FOREM's disclosures are items of their own; VDAB's and Actiris's are the payment lines, by person (index).
       tables: { disclosures: 'read', paymentLines: 'read' },
@@ -185,7 +178,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: [],
-      sendersByQueue: false,
       buckets: {},
       tables: { refusedMessages: 'read' },
       settings: [],

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemoReturnFlows } from '../../local/demo';
 import { runFileLocally } from '../../local/run-file';
 import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { BATCH_COLUMNS, writeBatchFile } from '../../scripts/lib/batch-generator';
@@ -9,8 +10,10 @@ import { captureOutput, parsedLines } from '../support/capture-output';
 
 /**
  * No national number ever reaches a log line (guide; monthly-batch §8): every line written while a
- * generated batch runs end to end, at DEBUG level, is captured and searched for every INSZ of the
- * input, and the shared logger's redaction is checked directly.
+ * generated batch runs end to end and the return flows after it, at DEBUG level, is captured and
+ * searched for every INSZ of the input, and the shared logger's redaction is checked directly.
+ * Every line a function writes about a record carries the ids of that record (a batch traced end
+ * to end: the fields the operators' Logs Insights queries search).
  */
 
 const previousLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
@@ -59,7 +62,11 @@ describe('log redaction (no national number in any log line)', () => {
     }
     expect(new Set(raw).size).toBeGreaterThan(1_000);
 
-    ({ result, lines } = await captureOutput(() => runFileLocally(standIn, path, join(dir, 'out'))));
+    ({ result, lines } = await captureOutput(async () => {
+      const run = await runFileLocally(standIn, path, join(dir, 'out'));
+      await runDemoReturnFlows(standIn, join(dir, 'out'));
+      return run;
+    }));
   });
 
   it('logs no INSZ of the input, in any form, in any line of an end-to-end run at DEBUG level', () => {
@@ -72,6 +79,52 @@ describe('log redaction (no national number in any log line)', () => {
 
     const leaks = lines.filter((line) => [...forms].some((form) => line.includes(form)));
     expect(leaks).toEqual([]);
+  });
+
+  /** The lines the functions wrote (Powertools' structured lines, with the function's name). */
+  const functionLines = (name: string) => parsedLines(lines).filter((line) => line.function_name === name);
+
+  it('puts on every line split-batch writes the ids of its notification: SQS’s message id, the object key and the batch id', () => {
+    const batchLines = functionLines('split-batch');
+    expect(batchLines.length).toBeGreaterThan(0);
+    for (const line of batchLines) {
+      expect(line, String(line.message)).toMatchObject({
+        sqsMessageId: expect.any(String),
+        receiveCount: 1,
+        key: 'monthly/2025-01/redaction-2000.csv',
+        batchId: result.report.batchId,
+      });
+    }
+    // One notification: the same SQS message id on every line.
+    expect(new Set(batchLines.map((line) => line.sqsMessageId)).size).toBe(1);
+  });
+
+  it('puts on every line the return flows write the ids of their message: channel, SQS’s and the sender’s message id, decision or correction', () => {
+    const returnLines = [...functionLines('region-inbound'), ...functionLines('pps-inbound')];
+    expect(returnLines.length).toBeGreaterThan(5);
+    for (const line of returnLines) {
+      expect(line, String(line.message)).toMatchObject({
+        sqsMessageId: expect.any(String),
+        receiveCount: expect.any(Number),
+        channel: expect.stringMatching(/^(VDAB|ACTIRIS|PPS)$/),
+        messageId: expect.any(String),
+        messageType: expect.any(String),
+      });
+      if (line.messageType === 'validation.decision') expect(line.decisionId, String(line.message)).toEqual(expect.any(String));
+      if (String(line.messageType).startsWith('correction.')) expect(line.correctionId, String(line.message)).toMatch(/^cor-/);
+    }
+    // Each kind of return message was logged: decisions and corrections, from the regions and from the PPS.
+    const kinds = new Set(returnLines.map((line) => `${String(line.channel)} ${String(line.messageType)}`));
+    expect([...kinds].sort()).toEqual(
+      expect.arrayContaining(['PPS correction.decision', 'VDAB correction.request', 'VDAB validation.decision']),
+    );
+    // Records handled side by side keep their ids apart: an outcome line names its record's SQS id
+    // itself, and the ids from the record's context must be that record's, one message id each.
+    const messageIdsBySqsId = new Map<unknown, Set<unknown>>();
+    for (const line of returnLines)
+      messageIdsBySqsId.set(line.sqsMessageId, (messageIdsBySqsId.get(line.sqsMessageId) ?? new Set()).add(line.messageId));
+    expect([...messageIdsBySqsId.values()].filter((ids) => ids.size > 1)).toEqual([]);
+    expect(messageIdsBySqsId.size).toBeGreaterThan(5);
   });
 
   it("logs the run's outcome: one 'batch delivered' line with its counts", () => {

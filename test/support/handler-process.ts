@@ -9,9 +9,9 @@ import type { Invocation, InvocationAnswer } from './child/handler-process';
 /**
  * A function run as Lambda runs it, in an execution environment of its own: a Node 24 process
  * (the pinned `node_modules/.bin/node`, TypeScript through tsx) that imports the function's entry
- * unchanged, with the test process's environment (the stand-in's variables) and its `Date` moved
- * to the stand-in's clock (child/shifted-clock.ts). It serves invocations one at a time, warm, as
- * Lambda's environments do; `kill()` ends it with SIGKILL half-way through one, as a crash would,
+ * unchanged, with the test process's environment (the stand-in's variables) and the functions'
+ * clock (shared/ports.ts) set to the stand-in's for each invocation. It serves invocations one at
+ * a time, warm, as Lambda's environments do; `kill()` ends it with SIGKILL half-way through one, as a crash would,
  * and the next invocation starts a fresh process.
  */
 
@@ -93,14 +93,7 @@ export class HandlerProcess {
 
   #start(): Environment {
     this.started += 1;
-    const args = [
-      '--import',
-      'tsx',
-      '--import',
-      './test/support/child/shifted-clock.ts',
-      './test/support/child/handler-process.ts',
-      this.spec.name,
-    ];
+    const args = ['--import', 'tsx', './test/support/child/handler-process.ts', this.spec.name];
     const child = spawn(NODE, args, {
       cwd: ROOT,
       env: process.env,

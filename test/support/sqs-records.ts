@@ -15,6 +15,8 @@ export interface SqsRecordOptions {
   readonly sentTimestampMs?: number;
   /** The sender's account or principal (default the local account). */
   readonly senderId?: string;
+  /** How many times SQS has delivered it, this receive included (default 1). */
+  readonly receiveCount?: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export function sqsRecord(body: unknown, queueArn: string, options: SqsRecordOpt
       ReceiptHandle: `rh-${received}`,
       Body: typeof body === 'string' ? body : JSON.stringify(body),
       Attributes: {
-        ApproximateReceiveCount: '1',
+        ApproximateReceiveCount: String(options.receiveCount ?? 1),
         SentTimestamp: String(sent),
         ApproximateFirstReceiveTimestamp: String(sent + 500),
         ...(options.senderId !== undefined ? { SenderId: options.senderId } : {}),

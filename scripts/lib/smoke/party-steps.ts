@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { longPollRequestTimeoutMs } from '../../../shared/adapters/aws-clients';
 import type { Recipient } from '../../../shared/domain/recipients';
 import { generateBatch } from '../batch-generator';
 import { SmokeFailure } from './definitions';
@@ -72,6 +73,7 @@ async function receiveUntil(
         WaitTimeSeconds: waitSeconds,
         MessageAttributeNames: ['All'],
       }),
+      { requestTimeout: longPollRequestTimeoutMs(waitSeconds) },
     );
     for (const m of messages) {
       if (take(bodyOf(m))) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));

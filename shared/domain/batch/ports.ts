@@ -103,4 +103,6 @@ export interface BatchDependencies {
   readonly leaseMs: number;
   /** Progress, every so many rows (long files show progress). */
   readonly onProgress?: (rows: number) => void;
+  /** The batch is named (its id, the SHA-256 of its bytes), before it is read: its log lines carry it from then on. */
+  readonly onBatchNamed?: (batchId: string) => void;
 }

@@ -60,6 +60,7 @@ export async function processInboundFile(file: InboundFile, deps: BatchDependenc
   //    batch's name, so that a later attempt finds (by one listing of that prefix) what earlier
   //    attempts left behind when they died. The price is a second read of the object's bytes.
   const sha256 = await sha256Of(file.open());
+  deps.onBatchNamed?.(sha256);
   const stager = new RecipientStager(deps.staging, stagingPrefixOf(sha256, attemptId));
   try {
     return await runAttempt(file, deps, sha256, attemptId, stager);

@@ -1,33 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LocalFunction, type LocalHandler, loadFunctionHandler } from '../../../local/event-source-mapping';
-import { startLocalStandIn } from '../../../local/stand-in';
-import { LOCAL_RECIPIENT_KBOS } from '../../../local/stand-in-environment';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatchFile } from '../../../scripts/lib/batch-generator';
-import { BUCKETS, FUNCTIONS } from '../../../shared/topology';
+import { FUNCTIONS } from '../../../shared/topology';
 import { tempDir } from '../../support/batch-files';
-import { type FaultCounts, FaultProxy } from '../../support/fault-proxy';
+import { FaultProxy } from '../../support/fault-proxy';
+import { deadLetteredByFailures, type FaultRun, failedReceivesOf, runBatchAndReturnFlows } from '../../support/fault-runs';
 import { LOWER_PRIORITY } from '../../support/handler-process';
-import {
-  directClients,
-  expectCompletedMatchesRecords,
-  PartyInboxes,
-  playReturnFlowScript,
-  type StoreState,
-  storeState,
-} from '../../support/hub-state';
+import { expectCompletedMatchesRecords } from '../../support/hub-state';
 
 /**
  * The batch path and the return flows under faults (issue 9): a seeded fault-injecting proxy
  * between the unchanged handlers and the stand-in's S3, SQS and DynamoDB throttles, fails with
  * 500s, drops connections before and after the service processed a request, and fails some entries
  * of SendMessageBatch and BatchWriteItem, at 5 % and 20 % of requests. Where a retry comes in AWS
- * by SQS's redelivery, the stand-in plays it on a clock that moves `Date` too (the lease is read
- * from `Date`). Every run must end as the fault-free run did: every party holds exactly its
+ * by SQS's redelivery, the stand-in plays it on its clock, which the functions read too (the
+ * lease of the attempt before has run out). Every run must end as the fault-free run did: every party holds exactly its
  * records once duplicates are dropped by `messageId`, `batch.completed` agrees with them, the
  * reports, the archive and the tables equal the fault-free run's apart from timestamps, nothing is
  * left in staging, and a message is dead-lettered only when five receives failed.
@@ -39,15 +28,6 @@ const SEED = Number(process.env.FAULT_SEED ?? 60_7_2025);
 const ROWS = 3_000;
 const PERIOD = '2025-10';
 
-interface RunOutcome {
-  readonly inboxes: PartyInboxes;
-  readonly state: StoreState;
-  readonly counts: FaultCounts;
-  readonly injected: number;
-  /** Failed receives of each SQS message, by trigger queue. */
-  readonly failedReceives: Map<string, Map<string, number>>;
-}
-
 let fileBytes: Buffer;
 /**
  * One proxy for every run, on the same ports: a function module keeps the clients and queue URLs
@@ -58,81 +38,27 @@ let proxy: FaultProxy;
 /** Outages that last until an attempt of the function named fails once they hit it. */
 const outagesUntilFailure = new Map<string, { readonly hits: number; end(): void }>();
 
-/** Each topology function, unchanged, with a count of the receives of each message that failed. */
-function countingFunctions(failedReceives: Map<string, Map<string, number>>): LocalFunction[] {
-  return Object.values(FUNCTIONS).map((spec) => {
-    let handler: LocalHandler | undefined;
-    return {
-      spec,
-      handler: async (event: SQSEvent, context) => {
-        handler ??= await loadFunctionHandler(spec);
-        const fail = (ids: readonly string[]) => {
-          const outage = outagesUntilFailure.get(spec.name);
-          if (ids.length > 0 && outage !== undefined && outage.hits > 0) outage.end();
-          for (const id of ids) {
-            const queue = event.Records.find((r) => r.messageId === id)?.eventSourceARN ?? '?';
-            const counts = failedReceives.get(queue) ?? new Map<string, number>();
-            failedReceives.set(queue, counts);
-            counts.set(id, (counts.get(id) ?? 0) + 1);
-          }
-        };
-        try {
-          const response = (await handler(event, context)) as SQSBatchResponse | undefined;
-          fail((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-          return response;
-        } catch (error) {
-          fail(event.Records.map((r) => r.messageId));
-          throw error;
-        }
-      },
-    };
-  });
-}
-
 /** One batch and the return-flow script, on a fresh stand-in whose functions reach it through the proxy at `rate`. */
-async function run(rate: number, arrange: (proxy: FaultProxy) => void = () => undefined): Promise<RunOutcome> {
-  const failedReceives = new Map<string, Map<string, number>>();
-  const standIn = await startLocalStandIn({
-    functions: countingFunctions(failedReceives),
-    clock: { now: () => Date.now(), advance: (ms) => vi.setSystemTime(Date.now() + ms) },
-    routeFunctions: async (upstream) => {
-      proxy.restart({ seed: SEED, rate, upstream });
-      arrange(proxy);
-      return proxy.ports;
+function run(rate: number, arrange?: (proxy: FaultProxy) => void): Promise<FaultRun> {
+  return runBatchAndReturnFlows({
+    proxy,
+    seed: SEED,
+    rate,
+    fileBytes,
+    key: `monthly/${PERIOD}/faults.csv`,
+    ...(arrange === undefined ? {} : { arrange }),
+    onFailed: (spec) => {
+      const outage = outagesUntilFailure.get(spec.name);
+      if (outage !== undefined && outage.hits > 0) outage.end();
     },
   });
-  const clients = directClients(standIn);
-  try {
-    const inboxes = new PartyInboxes();
-    await clients.s3.send(new PutObjectCommand({ Bucket: BUCKETS.inbound.name, Key: `monthly/${PERIOD}/faults.csv`, Body: fileBytes }));
-    expect(await standIn.notifyNewObjects()).toBe(1);
-    await standIn.drain({ waitForRetries: true });
-    await inboxes.collect(standIn);
-    await playReturnFlowScript(standIn, clients, inboxes, LOCAL_RECIPIENT_KBOS, () => standIn.drain({ waitForRetries: true }));
-    const state = await storeState(standIn, clients);
-    return { inboxes, state, counts: proxy.counts, injected: proxy.injected, failedReceives };
-  } finally {
-    clients.destroy();
-    await standIn.stop();
-  }
 }
 
-/** The messages that failed five receives, counted by dead-letter queue as fauxqs names them. */
-function deadLetteredByFailures(failedReceives: Map<string, Map<string, number>>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [arn, counts] of failedReceives) {
-    const failedFive = [...counts.values()].filter((n) => n >= 5).length;
-    if (failedFive > 0) out[`${arn.slice(arn.lastIndexOf(':') + 1)}-dlq`] = failedFive;
-  }
-  return out;
-}
-
-let baseline: RunOutcome;
+let baseline: FaultRun;
 
 beforeAll(async () => {
   // The heaviest file of the suite yields the CPU to the others, whose tests have timeouts.
   setPriority(LOWER_PRIORITY);
-  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
   const dir = await tempDir('faults');
   const path = join(dir, 'faults.csv');
   await writeBatchFile(path, { rows: ROWS, format: 'csv', seed: 9_2025, period: PERIOD });
@@ -144,7 +70,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.stop();
-  vi.useRealTimers();
 });
 
 describe('the fault-free run, the reference', () => {
@@ -193,7 +118,7 @@ describe.each([
   { rate: 0.2, label: '20 % of requests faulted', arrange: undefined },
   { rate: 0.05, label: '5 % of requests faulted, outages that fail whole attempts, lost answers to the manifest', arrange: outages },
 ])('$label', ({ rate, arrange }) => {
-  let outcome: RunOutcome;
+  let outcome: FaultRun;
   beforeAll(async () => {
     outcome = await run(rate, arrange);
     console.info(`fault injection at ${rate}: seed ${SEED}, requests ${JSON.stringify(outcome.counts)}`);
@@ -230,7 +155,7 @@ describe.each([
 
   it.runIf(arrange !== undefined)('had attempts fail whole, and SQS’s redelivery finish them', () => {
     const failed = Object.fromEntries(
-      [...outcome.failedReceives].map(([arn, counts]) => [arn.slice(arn.lastIndexOf(':') + 1), Math.max(...counts.values())]),
+      [...failedReceivesOf(outcome.receives)].map(([queue, counts]) => [queue, Math.max(...counts.values())]),
     );
     // Exactly the attempts the outages failed: a lost answer to the claim or to markDelivered is no failure.
     expect(failed['batch-notifications']).toBe(1);
@@ -241,6 +166,6 @@ describe.each([
     expect(outcome.state.staging).toEqual([]);
     const { 'batch-notifications': notificationsLeft = 0, ...deadLetters } = outcome.state.leftOnQueues;
     expect(notificationsLeft).toBe(0);
-    expect(deadLetters).toEqual(deadLetteredByFailures(outcome.failedReceives));
+    expect(deadLetters).toEqual(deadLetteredByFailures(outcome.receives));
   });
 });

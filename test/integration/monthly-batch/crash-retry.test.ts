@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalHandler, loadFunctionHandler } from '../../../local/event-source-mapping';
 import { runFileLocally } from '../../../local/run-file';
 import { localRunExitCode } from '../../../local/run-outcome';
@@ -13,10 +13,9 @@ import { COLUMNS, csvText, fillerRows, sha256Hex, tempDir, utf8, writeBatch } fr
 
 /**
  * The repair the hub promises (monthly-batch §9): an attempt that fails after it claimed the
- * manifest leaves its notification to be received again after the queue's visibility timeout; by
- * then its lease (the function's timeout) has run out, and the retry takes over and finishes the
- * batch. The stand-in's clock moves the process's `Date` too (vitest's fake `Date`), since the
- * unchanged handler reads its lease's time from `Date`.
+ * manifest leaves its notification to be received again after its backoff, whose first step is the
+ * lease (the function's timeout); by then the lease has run out, and the retry takes over and
+ * finishes the batch. The unchanged handler reads the stand-in's clock, which the stand-in gives it.
  */
 
 const attempts: Array<{ receiveCount: string | undefined; at: number }> = [];
@@ -25,7 +24,7 @@ let workDir: string;
 
 /** The unchanged split-batch handler; on its first attempt FOREM's queue refuses every message. */
 async function crashingOnce(event: SQSEvent, context: Context): Promise<unknown> {
-  attempts.push({ receiveCount: event.Records[0]?.attributes.ApproximateReceiveCount, at: Date.now() });
+  attempts.push({ receiveCount: event.Records[0]?.attributes.ApproximateReceiveCount, at: standIn.now() });
   const handler: LocalHandler = await loadFunctionHandler(FUNCTIONS.splitBatch);
   if (attempts.length > 1) return handler(event, context);
   const forem = standIn.queueUrl(QUEUES.recipientOutbound.FOREM);
@@ -43,21 +42,16 @@ async function crashingOnce(event: SQSEvent, context: Context): Promise<unknown>
 }
 
 beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-  standIn = await startLocalStandIn({
-    functions: [{ spec: FUNCTIONS.splitBatch, handler: crashingOnce }],
-    clock: { now: () => Date.now(), advance: (ms) => vi.setSystemTime(Date.now() + ms) },
-  });
+  standIn = await startLocalStandIn({ functions: [{ spec: FUNCTIONS.splitBatch, handler: crashingOnce }] });
   workDir = await tempDir('monthly-batch-crash-retry');
 });
 
 afterAll(async () => {
   await standIn?.stop();
-  vi.useRealTimers();
 });
 
 describe('a batch whose first attempt failed after the claim (monthly-batch §9)', () => {
-  it('is finished by the retry after the visibility timeout, once the lease has run out: every recipient complete, nothing dead-lettered', async () => {
+  it('is finished by the retry a lease later, once the lease has run out: every recipient complete, nothing dead-lettered', async () => {
     const text = csvText(
       COLUMNS,
       fillerRows('2025-09', 'CR', 30).map((f) => f.row),
@@ -68,9 +62,10 @@ describe('a batch whose first attempt failed after the claim (monthly-batch §9)
 
     expect(attempts.map((a) => a.receiveCount)).toEqual(['1', '2']);
     const waited = (attempts[1]?.at ?? 0) - (attempts[0]?.at ?? 0);
-    // The visibility timeout began at the receive, a moment before the handler was called.
-    expect(waited).toBeGreaterThan(QUEUES.batchNotifications.visibilityTimeoutSeconds * 1000 - 1000);
+    // The function set the wait when it failed: the first step of its backoff, the lease, plus at most a tenth.
     expect(waited).toBeGreaterThan(FUNCTIONS.splitBatch.timeoutSeconds * 1000);
+    expect(waited).toBeLessThan(FUNCTIONS.splitBatch.timeoutSeconds * 1000 * 1.1 + 60_000);
+    expect(waited).toBeLessThan(QUEUES.batchNotifications.visibilityTimeoutSeconds * 1000);
     expect(result.deliveries).toEqual({
       VDAB: { records: 10, messages: 1, complete: true },
       ACTIRIS: { records: 10, messages: 1, complete: true },

@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { lambdaContextFor } from '../../../local/event-source';
 import { loadFunctionHandler } from '../../../local/event-source-mapping';
+import { setFunctionClock } from '../../../shared/ports';
 import { FUNCTIONS } from '../../../shared/topology';
 
 /**
@@ -15,7 +16,7 @@ import { FUNCTIONS } from '../../../shared/topology';
 export interface Invocation {
   readonly id: number;
   readonly region: string;
-  /** How far the stand-in's clock is ahead of the real one (child/shifted-clock.ts reads it). */
+  /** How far the stand-in's clock is ahead of the real one: the functions' clock is as far ahead. */
   readonly clockOffsetMs: number;
   readonly event: SQSEvent;
 }
@@ -29,7 +30,9 @@ const loaded = loadFunctionHandler(spec);
 loaded.catch(() => undefined); // reported with the first invocation
 
 process.on('message', (invocation: Invocation) => {
-  process.env.STAND_IN_CLOCK_OFFSET_MS = String(invocation.clockOffsetMs);
+  // The host's part, as the stand-in does in process: the functions read the stand-in's clock.
+  const offset = invocation.clockOffsetMs;
+  setFunctionClock(() => new Date(Date.now() + offset));
   const answer = (message: InvocationAnswer): void => {
     process.send?.(message);
   };

@@ -2,22 +2,43 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { HttpRequest } from '@smithy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  awsClientSettings,
+  CLIENT_TIMEOUTS,
   createDynamoDbClient,
   createDynamoDocumentClient,
   createS3Client,
   createSqsClient,
   dynamoDocumentClient,
+  longPollRequestTimeoutMs,
   resetAwsClients,
-  SDK_RETRY,
   s3Client,
   sqsClient,
 } from '../../../shared/adapters/aws-clients';
+import { CALL_RETRY } from '../../../shared/adapters/retry-policy';
+import { HubRetryStrategy } from '../../../shared/adapters/sdk-retry';
 
-/** The retry settings a client resolved: the attempts and the strategy's mode. */
+/** The retry settings a client resolved: the attempts and the strategy. */
 async function retrySettings(config: { maxAttempts: () => Promise<number>; retryStrategy: () => Promise<unknown> }) {
-  const strategy = (await config.retryStrategy()) as { mode?: string };
-  return { maxAttempts: await config.maxAttempts(), mode: strategy.mode };
+  const strategy = await config.retryStrategy();
+  return { maxAttempts: await config.maxAttempts(), hubStrategy: strategy instanceof HubRetryStrategy };
 }
+
+/** The settings a client's request handler resolved (it resolves them on its first request, here one refused at once). */
+async function handlerSettings(config: { requestHandler: unknown }): Promise<Record<string, unknown>> {
+  const handler = config.requestHandler as {
+    handle(request: unknown, options: { abortSignal: AbortSignal }): Promise<unknown>;
+    httpHandlerConfigs(): Record<string, unknown>;
+  };
+  const aborted = new AbortController();
+  aborted.abort();
+  await handler
+    .handle({ protocol: 'http:', hostname: '127.0.0.1', port: 9, method: 'GET', path: '/', headers: {} }, { abortSignal: aborted.signal })
+    .catch(() => undefined);
+  const { connectionTimeout, requestTimeout, throwOnRequestTimeout, socketTimeout } = handler.httpHandlerConfigs();
+  return { connectionTimeout, requestTimeout, throwOnRequestTimeout, socketTimeout };
+}
+
+const HUB_RETRY = { maxAttempts: CALL_RETRY.maxAttempts, hubStrategy: true };
 
 const environmentBefore = { ...process.env };
 
@@ -34,16 +55,45 @@ afterEach(() => {
 });
 
 describe('the SDK clients', () => {
-  it('retry whole calls in the standard mode, five attempts in all', () => {
-    expect(SDK_RETRY).toEqual({ maxAttempts: 5, retryMode: 'standard' });
-  });
-
   it.each([
     ['S3', () => s3Client().config],
     ['SQS', () => sqsClient().config],
     ['DynamoDB', () => dynamoDocumentClient().config],
-  ])('%s: every client is configured with that one policy', async (_, config) => {
-    expect(await retrySettings(config())).toEqual({ maxAttempts: SDK_RETRY.maxAttempts, mode: SDK_RETRY.retryMode });
+  ])('%s: every client retries by the one policy (five attempts, a quota that refills), with a strategy of its own', async (_, config) => {
+    expect(await retrySettings(config())).toEqual(HUB_RETRY);
+    expect(await config().retryStrategy()).not.toBe(await createSqsClient().config.retryStrategy());
+  });
+
+  it.each([
+    [
+      'S3',
+      () => s3Client().config,
+      { connectionTimeout: 3_000, requestTimeout: 30_000, throwOnRequestTimeout: true, socketTimeout: undefined },
+    ],
+    [
+      'SQS',
+      () => sqsClient().config,
+      { connectionTimeout: 3_000, requestTimeout: 5_000, throwOnRequestTimeout: true, socketTimeout: undefined },
+    ],
+    [
+      'DynamoDB',
+      () => dynamoDocumentClient().config,
+      { connectionTimeout: 3_000, requestTimeout: 5_000, throwOnRequestTimeout: true, socketTimeout: 5_000 },
+    ],
+  ])('%s: connects within 3 s and gives up a call that hangs (a timeout the SDK retries)', async (_, config, expected) => {
+    expect(await handlerSettings(config())).toEqual(expected);
+  });
+
+  it('any other client (SSM, the scripts’ CloudFormation, STS, CloudWatch) is built with the same settings', () => {
+    const ssm = awsClientSettings('ssm');
+    expect(ssm).toMatchObject({ maxAttempts: CALL_RETRY.maxAttempts, requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 } });
+    expect(ssm.retryStrategy).toBeInstanceOf(HubRetryStrategy);
+    expect(awsClientSettings('other').requestHandler).toMatchObject({
+      requestTimeout: CLIENT_TIMEOUTS.requestMs.other,
+      throwOnRequestTimeout: true,
+    });
+    // A party's long poll waits its 20 s for an answer, then the usual timeout.
+    expect(longPollRequestTimeoutMs(20)).toBe(25_000);
   });
 
   const local = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -55,7 +105,7 @@ describe('the SDK clients', () => {
     ['DynamoDB documents', () => createDynamoDocumentClient(local).config],
   ])('%s: a client made for another endpoint (the local stand-in) connects there and retries by the same policy', async (_, config) => {
     const resolved = config();
-    expect(await retrySettings(resolved)).toEqual({ maxAttempts: SDK_RETRY.maxAttempts, mode: SDK_RETRY.retryMode });
+    expect(await retrySettings(resolved)).toEqual(HUB_RETRY);
     expect(await resolved.region()).toBe('eu-west-1');
     const endpoint = await (resolved.endpoint as () => Promise<{ hostname: string; port?: number }>)();
     expect([endpoint.hostname, endpoint.port]).toEqual(['127.0.0.1', 4566]);

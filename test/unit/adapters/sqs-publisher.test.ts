@@ -3,8 +3,9 @@ import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient }
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SDK_RETRY } from '../../../shared/adapters/aws-clients';
+import { awsClientSettings } from '../../../shared/adapters/aws-clients';
 import { ENTRY_RETRY } from '../../../shared/adapters/retry-entries';
+import { CALL_RETRY } from '../../../shared/adapters/retry-policy';
 import { groupIntoCalls, isSqsText, MAX_BATCH_BYTES, PublishError, SqsPublisher } from '../../../shared/adapters/sqs-publisher';
 import { MAX_MESSAGE_BYTES, type OutboundMessage, queueJson } from '../../../shared/messages/envelope';
 import { anyText } from '../../support/characters';
@@ -342,7 +343,7 @@ describe('SqsPublisher', () => {
 describe('SqsPublisher on a client configured as aws-clients.ts does: whole calls are the SDK’s to retry', () => {
   /** A client with the project's retry configuration, its service stubbed below the SDK's retries. */
   function sdkClient(answer: Parameters<typeof stubService>[1]) {
-    const sdk = new SQSClient({ ...clientConfig, ...SDK_RETRY });
+    const sdk = new SQSClient({ ...clientConfig, ...awsClientSettings('sqs') });
     return { sdk, service: stubService(sdk, answer) };
   }
   const accept = (_command: string, input: Record<string, unknown>) => acceptAll(input as unknown as SendMessageBatchCommandInput);
@@ -379,7 +380,7 @@ describe('SqsPublisher on a client configured as aws-clients.ts does: whole call
     expect(publisher.sendCalls).toBe(1);
   });
 
-  it(`fails loudly after the SDK's ${SDK_RETRY.maxAttempts} attempts when every call fails, without a retry of its own`, async () => {
+  it(`fails loudly after the SDK's ${CALL_RETRY.maxAttempts} attempts when every call fails, without a retry of its own`, async () => {
     const { sdk, service } = sdkClient(() => {
       throw serviceError('ServiceUnavailable', 503);
     });
@@ -392,7 +393,7 @@ describe('SqsPublisher on a client configured as aws-clients.ts does: whole call
       { messageId: 'msg-1', code: 'ServiceUnavailable' },
       { messageId: 'msg-2', code: 'ServiceUnavailable' },
     ]);
-    expect(service.attempts).toHaveLength(SDK_RETRY.maxAttempts);
+    expect(service.attempts).toHaveLength(CALL_RETRY.maxAttempts);
     expect(publisher.sendCalls).toBe(1);
     expect(sleeps).toEqual([]);
   });

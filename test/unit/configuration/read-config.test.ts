@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readDisclosureKeySource } from '../../../shared/configuration/disclosure-key-source';
-import { configSchemaOf, queueArnOf, queueUrlOf, readFunctionConfig } from '../../../shared/configuration/function-config';
+import {
+  configSchemaOf,
+  queueArnOf,
+  queueUrlOf,
+  readFunctionConfig,
+  triggerQueueUrlsOf,
+} from '../../../shared/configuration/function-config';
 import { ConfigurationError, json, readConfig, secret, share, text, wholeNumber } from '../../../shared/configuration/read-config';
 import { variablesOf } from '../../../shared/function-environment';
 import { FUNCTIONS, QUEUES } from '../../../shared/topology';
@@ -78,6 +84,8 @@ const SPLIT_BATCH_ENV = {
   QUEUE_URL_OUTBOUND_VDAB: 'https://sqs/vdab',
   QUEUE_URL_OUTBOUND_ACTIRIS: 'https://sqs/actiris',
   QUEUE_URL_OUTBOUND_FOREM: 'https://sqs/forem',
+  QUEUE_URL_BATCH_NOTIFICATIONS: 'https://sqs/batch-notifications',
+  QUEUE_ARN_BATCH_NOTIFICATIONS: 'arn:batch-notifications',
   DISCLOSURE_KEY_PARAMETER: '/art60-hub/dev/disclosure-hmac-key',
 };
 
@@ -89,18 +97,26 @@ describe('readFunctionConfig', () => {
     }
   });
 
-  it("gives split-batch its buckets, tables, the recipients' queue URLs, its share and the key's parameter", () => {
+  it("gives split-batch its buckets, tables, its queue and the recipients' queue URLs, its share and the key's parameter", () => {
     const config = readFunctionConfig(FUNCTIONS.splitBatch, SPLIT_BATCH_ENV);
     expect(config).toEqual({
       buckets: { inbound: 'inbound-bucket', staging: 'staging-bucket', archive: 'archive-bucket', reports: 'reports-bucket' },
       tables: { batches: 'batches-table', paymentLines: 'lines-table', disclosures: 'disclosures-table' },
-      queueUrls: { 'outbound-vdab': 'https://sqs/vdab', 'outbound-actiris': 'https://sqs/actiris', 'outbound-forem': 'https://sqs/forem' },
-      queueArns: {},
+      queueUrls: {
+        'batch-notifications': 'https://sqs/batch-notifications',
+        'outbound-vdab': 'https://sqs/vdab',
+        'outbound-actiris': 'https://sqs/actiris',
+        'outbound-forem': 'https://sqs/forem',
+      },
+      queueArns: { 'batch-notifications': 'arn:batch-notifications' },
       settings: { maxRejectedShare: 0.05 },
       disclosureKey: { parameterName: '/art60-hub/dev/disclosure-hmac-key' },
     });
     expect(queueUrlOf(config, QUEUES.recipientOutbound.FOREM)).toBe('https://sqs/forem');
     expect(() => queueUrlOf(config, QUEUES.ocmwOutbound)).toThrow(/outbound-ocmw is not a queue this function declares/);
+    // A failed notification's visibility is changed by its queue's URL; the record names its queue by ARN.
+    expect(triggerQueueUrlsOf(config, FUNCTIONS.splitBatch)('arn:batch-notifications')).toBe('https://sqs/batch-notifications');
+    expect(triggerQueueUrlsOf(config, FUNCTIONS.splitBatch)('arn:elsewhere')).toBeUndefined();
   });
 
   it('takes the laptop key when there is no parameter, and names the variable when there is neither', () => {
@@ -142,6 +158,8 @@ describe('readFunctionConfig', () => {
     const env = {
       QUEUE_ARN_INBOUND_VDAB: 'arn:inbound-vdab',
       QUEUE_ARN_INBOUND_ACTIRIS: 'arn:inbound-actiris',
+      QUEUE_URL_INBOUND_VDAB: 'in1',
+      QUEUE_URL_INBOUND_ACTIRIS: 'in2',
       QUEUE_URL_OUTBOUND_VDAB: 'u1',
       QUEUE_URL_OUTBOUND_ACTIRIS: 'u2',
       QUEUE_URL_OUTBOUND_PPS: 'u3',
@@ -167,6 +185,7 @@ describe('readFunctionConfig', () => {
   it('reads what pps-inbound uses: its channel, the queues it sends to, two tables, the retention, and no disclosure key', () => {
     const env = {
       QUEUE_ARN_INBOUND_PPS: 'arn:inbound-pps',
+      QUEUE_URL_INBOUND_PPS: 'in',
       QUEUE_URL_OUTBOUND_VDAB: 'u1',
       QUEUE_URL_OUTBOUND_ACTIRIS: 'u2',
       QUEUE_URL_OUTBOUND_PPS: 'u3',

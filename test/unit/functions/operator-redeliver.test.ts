@@ -64,12 +64,13 @@ async function invoke(event: unknown) {
   return {
     answer: result,
     audit: auditLines(lines).map((l) => l.audit),
+    batchIds: auditLines(lines).map((l) => l.batchId),
   };
 }
 
 describe('operator-redeliver', () => {
   it("sends the batch's archived messages again to the one recipient, with the same ids, and answers and audits how many", async () => {
-    const { answer, audit } = await invoke({ batchId: BATCH_ID, recipient: 'VDAB' });
+    const { answer, audit, batchIds } = await invoke({ batchId: BATCH_ID, recipient: 'VDAB' });
 
     expect(answer).toEqual({ ok: true, batchId: BATCH_ID, recipient: 'VDAB', messagesSent: 3, summary: 'VDAB: 3 messages sent again' });
     const sent = sqsMock.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input as SendMessageBatchCommandInput);
@@ -86,6 +87,8 @@ describe('operator-redeliver', () => {
     expect(audit).toEqual([
       { tool: 'redeliver', requestId: 'req-1', outcome: 'answered', asked: { batchId: BATCH_ID, recipient: 'VDAB' }, results: 3 },
     ]);
+    // Its lines name the batch where the batch path's do: a batch is followed across the functions by one field.
+    expect(batchIds).toEqual([BATCH_ID]);
   });
 
   it('refuses an unknown batch, a malformed id or no recipient, sending nothing', async () => {

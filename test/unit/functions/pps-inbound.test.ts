@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { correctionIdOf } from '../../../shared/domain/return-flows/ids';
-import { logger } from '../../../shared/observability';
+import { currentLogIds, logger } from '../../../shared/observability';
 import { QUEUES, SETTINGS_ENV, TABLES } from '../../../shared/topology';
 import { assertValidMessage, outboundSchemaName } from '../../support/message-schemas';
 import { sqsEvent, sqsRecord } from '../../support/sqs-records';
@@ -20,6 +20,7 @@ const ENV = {
   [TABLES.corrections.env]: 'corrections-table',
   [TABLES.refusedMessages.env]: 'refused-table',
   [QUEUES.ppsInbound.arnEnv]: ARN('inbound-pps'),
+  [QUEUES.ppsInbound.urlEnv]: URL('inbound-pps'),
   [QUEUES.recipientOutbound.VDAB.urlEnv]: URL('outbound-vdab'),
   [QUEUES.recipientOutbound.ACTIRIS.urlEnv]: URL('outbound-actiris'),
   [QUEUES.ppsOutbound.urlEnv]: URL('outbound-pps'),
@@ -122,15 +123,17 @@ describe('pps-inbound', () => {
   });
 
   it('fails a record from any queue but the PPS’s, and logs it: only that channel speaks for the PPS', async () => {
-    const error = vi.spyOn(logger, 'error');
+    // The ids the line carries besides its own fields: those of the record it is about.
+    const idsOfErrors: unknown[] = [];
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => void idsOfErrors.push(currentLogIds()));
     const stray = sqsRecord(ppsDecisionMessage(correctionId, 'APPROVED'), ARN('inbound-vdab'));
     const malformed = sqsRecord('{', ARN('inbound-pps'));
     const result = await handler(sqsEvent(stray, malformed), context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: stray.messageId }]);
-    expect(error).toHaveBeenCalledWith('record from a queue that is not the PPS channel', {
-      eventSourceARN: ARN('inbound-vdab'),
-      sqsMessageId: stray.messageId,
-    });
+    expect(error).toHaveBeenCalledWith('record from a queue that is not the PPS channel', { eventSourceARN: ARN('inbound-vdab') });
+    expect(idsOfErrors).toEqual([
+      expect.objectContaining({ sqsMessageId: stray.messageId, correctionId, messageType: 'correction.decision' }),
+    ]);
     expect(sent().map((m) => [m.queueUrl, m.body.code])).toEqual([[URL('outbound-pps'), 'MALFORMED_MESSAGE']]);
     expect(ddbMock.commandCalls(UpdateCommand)).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -22,6 +23,8 @@ const ENV = {
   [TABLES.refusedMessages.env]: 'refused-table',
   [QUEUES.recipientInbound.VDAB.arnEnv]: ARN('inbound-vdab'),
   [QUEUES.recipientInbound.ACTIRIS.arnEnv]: ARN('inbound-actiris'),
+  [QUEUES.recipientInbound.VDAB.urlEnv]: URL('inbound-vdab'),
+  [QUEUES.recipientInbound.ACTIRIS.urlEnv]: URL('inbound-actiris'),
   [QUEUES.recipientOutbound.VDAB.urlEnv]: URL('outbound-vdab'),
   [QUEUES.recipientOutbound.ACTIRIS.urlEnv]: URL('outbound-actiris'),
   [QUEUES.ppsOutbound.urlEnv]: URL('outbound-pps'),
@@ -91,13 +94,20 @@ describe('region-inbound', () => {
       .on(QueryCommand, { TableName: 'lines-table', ExpressionAttributeValues: { ':pk': 'LINE#VDAB#REF-2' } })
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     const ok = sqsRecord(decisionMessage({ reference: 'REF-1' }), ARN('inbound-vdab'));
-    const throttled = sqsRecord(decisionMessage({ reference: 'REF-2' }), ARN('inbound-vdab'));
+    // Its third receive: it comes again 20 minutes later (5 minutes, doubled twice), plus at most a tenth.
+    const throttled = sqsRecord(decisionMessage({ reference: 'REF-2' }), ARN('inbound-vdab'), { receiveCount: 3 });
 
     const result = await handler(sqsEvent(ok, throttled), context);
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: throttled.messageId }]);
     expect(sent().map((m) => m.body.reference)).toEqual(['REF-1']);
     expect(ddbMock.commandCalls(PutCommand).some((c) => c.args[0].input.TableName === 'refused-table')).toBe(false);
+    const changes = sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input);
+    expect(changes).toEqual([
+      { QueueUrl: URL('inbound-vdab'), ReceiptHandle: throttled.receiptHandle, VisibilityTimeout: expect.any(Number) },
+    ]);
+    expect(changes[0]?.VisibilityTimeout).toBeGreaterThanOrEqual(1_200);
+    expect(changes[0]?.VisibilityTimeout).toBeLessThanOrEqual(1_320);
   });
 
   it('fails a refusal that could not be kept, rather than lose it', async () => {
@@ -139,6 +149,8 @@ describe('region-inbound', () => {
     const ok = sqsRecord(decisionMessage(), ARN('inbound-vdab'));
     const result = await handler(sqsEvent(stray, ok), context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: stray.messageId }]);
+    // Not a queue of this function: its URL is unknown here, and the queue's own visibility timeout applies.
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)).toEqual([]);
   });
 });
 

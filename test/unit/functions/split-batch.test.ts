@@ -70,6 +70,7 @@ function createdRecord(key: string, overrides: { bucket?: string; eventName?: st
 }
 
 const NOTIFICATIONS_QUEUE_ARN = 'arn:aws:sqs:eu-west-1:111111111111:batch-notifications';
+const NOTIFICATIONS_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111111111111/batch-notifications';
 
 /** A message of the batch-notifications queue, as split-batch receives it. */
 function notificationRecord(body: string, messageId = 'notification-1'): SQSRecord {
@@ -99,6 +100,8 @@ beforeAll(async () => {
   process.env[TABLES.paymentLines.env] = 'payment-lines-table';
   process.env[TABLES.disclosures.env] = 'disclosures-table';
   process.env.DISCLOSURE_KEY_LOCAL = 'ab'.repeat(32);
+  process.env[QUEUES.batchNotifications.arnEnv] = NOTIFICATIONS_QUEUE_ARN;
+  process.env[QUEUES.batchNotifications.urlEnv] = NOTIFICATIONS_QUEUE_URL;
   for (const recipient of RECIPIENTS)
     process.env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-${recipient}`;
   // Imported once the environment is set: the module reads its configuration as Lambda's cold start does.
@@ -172,8 +175,12 @@ function acceptAll(entries: readonly SendMessageBatchRequestEntry[], queueUrl: s
 
 /** Answers every SendMessageBatch by `answer`. */
 function sqsAnswers(answer: (input: SendInput) => unknown): void {
-  sqs.answer = (_command, input) => answer(input as unknown as SendInput);
+  sqs.answer = (command, input) => (command === 'ChangeMessageVisibilityCommand' ? {} : answer(input as unknown as SendInput));
 }
+
+/** The sends that reached SQS (the SDK's retries included), and the visibility changes of failed notifications. */
+const sends = () => sqs.attempts.filter((a) => a.command === 'SendMessageBatchCommand');
+const visibilityChanges = () => sqs.attempts.filter((a) => a.command === 'ChangeMessageVisibilityCommand').map((a) => a.input);
 
 function recordsReceived(): number {
   let total = 0;
@@ -206,7 +213,7 @@ describe('split-batch handler', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(recordsReceived()).toBe(90);
-    expect(sqs.attempts.length).toBe(7); // 3 records + 3 completed, and the one retry
+    expect(sends().length).toBe(7); // 3 records + 3 completed, and the one retry
   });
 
   it('survives throttling of SendMessageBatch: the SQS client sends the throttled call again', async () => {
@@ -224,7 +231,7 @@ describe('split-batch handler', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(recordsReceived()).toBe(90);
-    expect(sqs.attempts.length).toBe(7); // 3 records + 3 completed, and the SDK's one retry
+    expect(sends().length).toBe(7); // 3 records + 3 completed, and the SDK's one retry
   });
 
   it('publishes nothing when the S3 stream breaks half-way, and reports the notification as failed so SQS retries it', async () => {
@@ -235,7 +242,14 @@ describe('split-batch handler', () => {
     const response = await splitBatch(s3Event('monthly/2025-11/c.csv'), context);
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'notification-1' }]);
-    expect(sqs.attempts).toHaveLength(0);
+    expect(sends()).toHaveLength(0);
+    // Delivered again once the failed attempt's lease has run out (the function's timeout), not sooner.
+    expect(visibilityChanges()).toEqual([
+      { QueueUrl: NOTIFICATIONS_QUEUE_URL, ReceiptHandle: expect.any(String), VisibilityTimeout: expect.any(Number) },
+    ]);
+    const [change] = visibilityChanges();
+    expect(change?.VisibilityTimeout).toBeGreaterThanOrEqual(900);
+    expect(change?.VisibilityTimeout).toBeLessThanOrEqual(990);
     expect([...objects.keys()].filter((k) => k.startsWith('staging-bucket/'))).toEqual([]);
     expect([...objects.keys()].filter((k) => k.startsWith('reports-bucket/'))).toEqual([]);
   });
@@ -380,12 +394,16 @@ describe('split-batch notifications', () => {
     expect(opened).toEqual([]);
   });
 
-  it('reports such a message as a failed item, so that it reaches the dead-letter queue after its retries', async () => {
+  it('reports such a message as a failed item made visible at once, so that it reaches the dead-letter queue without waiting', async () => {
+    sqsAnswers(() => {
+      throw new Error('nothing is sent');
+    });
     const event: SQSEvent = { Records: [notificationRecord('{"hello":"world"}', 'junk-1')] };
 
     const response = await splitBatch(event, context);
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'junk-1' }]);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    expect(visibilityChanges()).toEqual([{ QueueUrl: NOTIFICATIONS_QUEUE_URL, ReceiptHandle: expect.any(String), VisibilityTimeout: 0 }]);
   });
 });

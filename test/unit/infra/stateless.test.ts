@@ -97,9 +97,12 @@ describe('functions', () => {
     NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
   });
 
-  it("gives split-batch exactly what it reads: its buckets and tables, the recipients' queue URLs, its share and the key's parameter", () => {
+  it("gives split-batch exactly what it reads: its buckets and tables, its queue's and the recipients' queue URLs, its share and the key's parameter", () => {
     expect(envOf('splitBatch')).toEqual({
       ...powertools('splitBatch'),
+      // Its own queue: a failed notification's visibility is changed by URL, and the record names its queue by ARN.
+      QUEUE_ARN_BATCH_NOTIFICATIONS: queueArn(QUEUES.batchNotifications),
+      QUEUE_URL_BATCH_NOTIFICATIONS: queueRef(QUEUES.batchNotifications),
       QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
       QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
       QUEUE_URL_OUTBOUND_FOREM: queueRef(QUEUES.recipientOutbound.FOREM),
@@ -120,6 +123,8 @@ describe('functions', () => {
       ...powertools('regionInbound'),
       QUEUE_ARN_INBOUND_VDAB: queueArn(QUEUES.recipientInbound.VDAB),
       QUEUE_ARN_INBOUND_ACTIRIS: queueArn(QUEUES.recipientInbound.ACTIRIS),
+      QUEUE_URL_INBOUND_VDAB: queueRef(QUEUES.recipientInbound.VDAB),
+      QUEUE_URL_INBOUND_ACTIRIS: queueRef(QUEUES.recipientInbound.ACTIRIS),
       QUEUE_URL_OUTBOUND_PPS: queueRef(QUEUES.ppsOutbound),
       QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
       QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
@@ -136,6 +141,7 @@ describe('functions', () => {
     expect(envOf('ppsInbound')).toEqual({
       ...powertools('ppsInbound'),
       QUEUE_ARN_INBOUND_PPS: queueArn(QUEUES.ppsInbound),
+      QUEUE_URL_INBOUND_PPS: queueRef(QUEUES.ppsInbound),
       QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
       QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
       QUEUE_URL_OUTBOUND_PPS: queueRef(QUEUES.ppsOutbound),
