@@ -7,7 +7,7 @@ import {
   DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
   TEN_YEARS_FROM_RECEIPT_DAYS,
 } from '../shared/domain/retention';
-import { sandboxPartyRoleName } from './naming';
+import { sandboxOperatorRoleName, sandboxPartyRoleName } from './naming';
 import { accountOfRoleArn, hostOfHttpsUrl, placeholderProblems } from './stage-checks';
 
 /**
@@ -69,6 +69,14 @@ export interface StageConfig {
    * synthesis, named.
    */
   readonly placeholders: 'allowed' | 'refused';
+  /**
+   * The roles of the hub's account that may assume the operator role, and nothing else may: in a
+   * real stage the IAM Identity Center permission set's role of the hub's operators
+   * (`arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_Art60HubOperator_<id>`),
+   * which must exist before the deployment (a trust policy names a role, and IAM refuses one that
+   * does not exist). Never the account itself: an administrator would be an operator.
+   */
+  readonly operatorPrincipalArns: readonly string[];
   /** Days a raw inbound file is kept (return-flows §5: only as long as needed to process and audit it). */
   readonly rawFileRetentionDays: number;
   /** Days a refused return message is kept for an operator (return-flows §5). */
@@ -120,6 +128,8 @@ export function sandboxConfig(account: string, region: string, alarmEmail: strin
     ...(alarmHttpsEndpoint === undefined ? {} : { alarmHttpsEndpoint }),
     monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
     placeholders: 'allowed',
+    // The sandbox's parties stack creates it (sandbox-parties.ts), before the hub's stacks.
+    operatorPrincipalArns: [`arn:aws:iam::${account}:role/${sandboxOperatorRoleName(SANDBOX_STAGE)}`],
     rawFileRetentionDays: 1,
     refusedMessageRetentionDays: 1,
     oldestMessageAlarmHours: 48,
@@ -179,6 +189,9 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     alarmHttpsEndpoint: 'https://oncall.example.org/integrations/sns/art60-hub-dev',
     monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
     placeholders: 'allowed',
+    operatorPrincipalArns: [
+      'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Art60HubOperator_0123456789abcdef',
+    ],
     rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
     refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
     oldestMessageAlarmHours: 48,
@@ -226,6 +239,7 @@ export function stageConfigProblems(config: StageConfig): string[] {
   for (const r of RETURNING_RECIPIENTS) {
     if (!isValidKbo(config.recipients[r].kbo)) problems.push(`${r}: kbo "${config.recipients[r].kbo}" is not a valid KBO/BCE number`);
   }
+  problems.push(...operatorPrincipalProblems(config));
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
   if (config.alarmHttpsEndpoint !== undefined && hostOfHttpsUrl(config.alarmHttpsEndpoint) === undefined)
     problems.push(`alarmHttpsEndpoint "${config.alarmHttpsEndpoint}" is not an https:// URL`);
@@ -266,6 +280,23 @@ export function stageConfigProblems(config: StageConfig): string[] {
     problems.push(
       `disclosureKeyParameterName "${config.disclosureKeyParameterName}" must be an SSM path such as /art60-hub/prod/disclosure-hmac-key`,
     );
+  return problems;
+}
+
+/**
+ * The operators are named roles of the hub's own account: at least one, none of the hub's own roles
+ * (`/art60-hub/…`, a function could become an operator), none a party's.
+ */
+function operatorPrincipalProblems(config: StageConfig): string[] {
+  const problems: string[] = [];
+  if (config.operatorPrincipalArns.length === 0) problems.push('operatorPrincipalArns must name at least one role');
+  const parties = new Set([...RECIPIENTS.map((r) => config.recipients[r].roleArn), config.pps.roleArn]);
+  for (const arn of config.operatorPrincipalArns) {
+    const account = accountOfRoleArn(arn);
+    if (account !== config.account) problems.push(`operatorPrincipalArns: "${arn}" is not a role of the hub's account ${config.account}`);
+    else if (arn.includes(':role/art60-hub/')) problems.push(`operatorPrincipalArns: "${arn}" is one of the hub's own roles`);
+    if (parties.has(arn)) problems.push(`operatorPrincipalArns: "${arn}" is a party's role`);
+  }
   return problems;
 }
 

@@ -68,6 +68,8 @@ export function buildHubInto(app: App, config: StageConfig): Hub {
           description: 'art. 60 §7 exchange hub, sandbox only: roles that play the PPS, VDAB, Actiris and FOREM',
         })
       : undefined;
+  // The operator role's trust policy names the sandbox's operator, which must exist first.
+  if (sandboxParties) stateful.addDependency(sandboxParties);
   Tags.of(app).add('project', 'art60-exchange-hub');
   Tags.of(app).add('stage', config.stageName);
   addNagPacks(app);

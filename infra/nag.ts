@@ -36,8 +36,6 @@ export const OPERATOR_OBJECT_WILDCARD_REASONS = {
     "A re-delivery reads the archived parts of the one batch the operator names (<RECIPIENT>/<period>/<batchId>/part-NNNNNN.ndjson); keys are made per batch at run time. Read only (s3:GetObject); the listing is limited to the recipients' prefixes.",
   reports:
     'The report of a refused file is read to see why it was refused; its key (<period>/<batchId>.json) is made per batch at run time. Read only (s3:GetObject); reports hold no national number.',
-  inbound:
-    "A refused or undelivered file is re-emitted by copying it onto itself under monthly/ (docs/operators.md#reprocess-a-refused-file-after-a-fix); its key is the PPS's. Get and put under monthly/ only, with the inbound key only (the bucket policy).",
 } as const;
 
 /** Acknowledges the IAM5 finding of one S3 object-ARN wildcard on `scope` (a function's role). */

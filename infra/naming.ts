@@ -60,6 +60,24 @@ export function sandboxPartyRoleName(stageName: string, party: string): string {
   return `${PHYSICAL_NAME_PREFIX}-${stageName}-party-${party.toLowerCase()}`;
 }
 
+/** The role that plays the operators in the sandbox stage, in the hub's own account: `art60-<stage>-operator-person`. */
+export function sandboxOperatorRoleName(stageName: string): string {
+  return `${PHYSICAL_NAME_PREFIX}-${stageName}-operator-person`;
+}
+
+/**
+ * The reports bucket's name, `art60-<stage>-reports-<account>-<region>`: the PPS names it in its own
+ * policy to read its reports, and the key policy binds the PPS's decryption to it by this name.
+ */
+export function reportsBucketName(stageName: string, account: string, region: string): string {
+  return `${PHYSICAL_NAME_PREFIX}-${stageName}-reports-${account}-${region}`;
+}
+
+/** The alias of the key of the staging and reports buckets, which the PPS names to read its reports: `alias/art60-<stage>-reports`. */
+export function reportsKeyAlias(stageName: string): string {
+  return `alias/${PHYSICAL_NAME_PREFIX}-${stageName}-reports`;
+}
+
 /**
  * The key under which CloudFormation lists a stack output: its construct id without the
  * characters an output name may not hold (`QueueUrl-outbound-vdab` → `QueueUrloutboundvdab`).
@@ -77,3 +95,9 @@ export function outputKey(constructId: string): string {
 export function nameAfterStack(suffix: string): string {
   return Fn.join('-', [Aws.STACK_NAME, suffix]);
 }
+
+/**
+ * The role of the organisation's security office in the hub's account (docs/deployers.md,
+ * "Break-glass"): it alone creates the disclosure key's SecureString, once, and re-bootstraps.
+ */
+export const BREAK_GLASS_ROLE_NAME = 'art60-hub-break-glass';

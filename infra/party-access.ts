@@ -7,7 +7,15 @@ import { deadLetterQueueOf, QUEUES, type QueueSpec } from '../shared/topology';
 import { accountOfRoleArn } from './config';
 import { SQS_ENCRYPTION_CONTEXT } from './constructs/hub-key';
 import type { HubQueue } from './constructs/hub-queue';
-import { INBOUND_PREFIX, inboundBucketName, inboundKeyAlias, partyQueueName, partyQueuesKeyAlias } from './naming';
+import {
+  INBOUND_PREFIX,
+  inboundBucketName,
+  inboundKeyAlias,
+  partyQueueName,
+  partyQueuesKeyAlias,
+  reportsBucketName,
+  reportsKeyAlias,
+} from './naming';
 import { required } from './required';
 
 /** A party outside the hub that uses queues: the three recipients and the PPS. */
@@ -146,7 +154,8 @@ export interface PartyPolicyStatement {
  * The IAM policy a party attaches to its own role, the other half of the hub's resource policies
  * (cross-account access needs both): its queues by their stable names, the keys by their aliases
  * (`kms:ResourceAliases`), since a key's ARN holds a random id known only after the first
- * deployment; the PPS also puts its files under `monthly/` of the inbound bucket. Written from
+ * deployment; the PPS also puts its files under `monthly/` of the inbound bucket and reads its
+ * reports in the reports bucket (monthly-batch §8). Written from
  * names alone, so a party can attach it before the hub is deployed. The README gives it as JSON,
  * and the sandbox's roles (sandbox-parties.ts) carry exactly this.
  */
@@ -192,6 +201,19 @@ export function partyPolicyStatements(party: Party, hub: HubLocation): PartyPoli
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: [anyKey],
         Condition: byAlias(inboundKeyAlias(hub.stageName)),
+      },
+      {
+        Sid: 'ReadOwnReports',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: [`arn:${hub.partition}:s3:::${reportsBucketName(hub.stageName, hub.account, hub.region)}/*`],
+      },
+      {
+        Sid: 'DecryptOwnReports',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'],
+        Resource: [anyKey],
+        Condition: byAlias(reportsKeyAlias(hub.stageName)),
       },
     );
   }

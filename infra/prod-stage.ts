@@ -21,6 +21,7 @@ export const PROD_VARIABLES = {
   ppsRoleArn: ['PROD_PPS_ROLE_ARN', "the PPS's role that uploads and polls, in the PPS's account"],
   alarmEmail: ['PROD_ALARM_EMAIL', "the operators' mailbox for alarms"],
   alarmHttpsEndpoint: ['PROD_ALARM_HTTPS_ENDPOINT', 'the on-call or chat HTTPS endpoint for alarms'],
+  operatorRoleArns: ['PROD_OPERATOR_ROLE_ARNS', "the roles of the hub's account that may assume the operator role, comma-separated"],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type ProdSettings = { readonly [K in keyof typeof PROD_VARIABLES]: string };
@@ -59,6 +60,10 @@ export function prodConfig(settings: ProdSettings): StageConfig {
     pps: { roleArn: settings.ppsRoleArn },
     alarmEmail: settings.alarmEmail,
     alarmHttpsEndpoint: settings.alarmHttpsEndpoint,
+    operatorPrincipalArns: settings.operatorRoleArns
+      .split(',')
+      .map((arn) => arn.trim())
+      .filter((arn) => arn !== ''),
     monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
     placeholders: 'refused',
     rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,

@@ -3,24 +3,39 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { RECIPIENTS } from '../shared/domain/recipients';
-import { type BucketKey, type QueueSpec, TABLES, type TableKey } from '../shared/topology';
+import { type BucketKey, FUNCTIONS, type QueueSpec, TABLES, type TableKey } from '../shared/topology';
 import { notificationsTo } from './bucket-notifications';
 import type { StageConfig } from './config';
 import { deploymentRoleArn } from './constructs/deployment-role';
 import type { FunctionKeySource } from './constructs/function-keys';
+import { functionRoleArnPattern, hubRolesArnPattern } from './constructs/hub-function';
 import type { HubQueue } from './constructs/hub-queue';
 import { HubTable } from './constructs/hub-table';
 import { OperatorRole } from './constructs/operator-role';
 import { TamperAlarm } from './constructs/tamper-alarm';
 import { INBOUND_PREFIX, pascalCase } from './naming';
+import { PARTY_CHANNELS } from './party-access';
 import { required } from './required';
 import { createAlarmTopic } from './stateful/alerting';
-import { allowPpsUploads, lockDownArchive, lockDownInboundUploads } from './stateful/bucket-policies';
+import {
+  allowPpsToReadReports,
+  allowPpsUploads,
+  denyDeletionButBy,
+  denyRuleChangesButByDeployment,
+  lockDownAccessLogs,
+  lockDownArchive,
+  lockDownInboundUploads,
+} from './stateful/bucket-policies';
 import { createBuckets } from './stateful/buckets';
-import { allowDeploymentToEncryptTables, allowFunctionsToUseKeys, encryptLogGroups } from './stateful/key-policies';
+import {
+  allowBreakGlassToCreateTheDisclosureKey,
+  allowDeploymentToEncryptTables,
+  allowFunctionsToUseKeys,
+  encryptLogGroups,
+} from './stateful/key-policies';
 import { createHubKeys, everyKey, type HubKeys } from './stateful/keys';
 import { addStatefulOutputs } from './stateful/outputs';
-import { createQueues, grantPartiesTheirQueues } from './stateful/queues';
+import { createQueues, grantPartiesTheirQueues, lockDownQueues } from './stateful/queues';
 
 export { INBOUND_PREFIX } from './naming';
 
@@ -64,9 +79,13 @@ export class StatefulStack extends Stack {
     const { accessLogs, buckets } = createBuckets(this, config, this.keys);
     this.accessLogs = accessLogs;
     this.buckets = buckets;
-    const { inbound, archive, reports } = buckets;
+    const { inbound, staging, archive, reports } = buckets;
     lockDownArchive(archive, this.deploymentRoleArn);
-    lockDownInboundUploads(this, config.stageName, inbound, this.keys.inbound);
+    lockDownInboundUploads(inbound, config.pps.roleArn);
+    denyDeletionButBy(staging, [functionRoleArnPattern(this, config.stageName, FUNCTIONS.splitBatch.name)]);
+    denyDeletionButBy(reports);
+    lockDownAccessLogs(accessLogs);
+    for (const bucket of [inbound, staging, reports, accessLogs]) denyRuleChangesButByDeployment(bucket, this.deploymentRoleArn);
 
     // 2. Queues, the inbound bucket's notifications to the hub's queue, the parties' access.
     const queues = createQueues(this, config.stageName, this.keys);
@@ -75,36 +94,46 @@ export class StatefulStack extends Stack {
       prefix: INBOUND_PREFIX,
     });
     grantPartiesTheirQueues(config, this.keys, queues);
+    lockDownQueues(config, queues, this.deploymentRoleArn);
     allowPpsUploads(this, config, inbound, this.keys.inbound);
+    allowPpsToReadReports(this, config, reports, this.keys.storage);
 
     // 3. Tables.
     this.tables = Object.fromEntries(
       (Object.keys(TABLES) as TableKey[]).map((k) => [
         k,
-        new HubTable(this, `Table-${TABLES[k].name}`, { spec: TABLES[k], encryptionKey: this.keys.tables }),
+        new HubTable(this, `Table-${TABLES[k].name}`, {
+          spec: TABLES[k],
+          encryptionKey: this.keys.tables,
+          deploymentRoleArn: this.deploymentRoleArn,
+          hubRolesArnPattern: hubRolesArnPattern(this, config.stageName),
+        }),
       ]),
     ) as Record<TableKey, HubTable>;
 
     // 4. The alarm topic, the operator role, the key policies of the hub's own principals.
     this.alarmTopic = createAlarmTopic(this, config, this.keys.operations);
+    const disclosureKeyParameterArn = this.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: config.disclosureKeyParameterName.replace(/^\//, ''),
+    });
+    const partyInbound = new Set(Object.values(PARTY_CHANNELS).flatMap((c) => c.sendsTo.map((spec) => spec.name)));
     this.operatorRole = new OperatorRole(this, 'Operator', {
       stageName: config.stageName,
-      buckets: { inbound, archive, reports },
-      inboundPrefix: INBOUND_PREFIX,
+      trustedPrincipalArns: config.operatorPrincipalArns,
+      buckets: { archive, reports },
       tables: {
         batches: this.tables.batches.table,
         disclosures: this.tables.disclosures.table,
         refusedMessages: this.tables.refusedMessages.table,
       },
       recipientOutbound: RECIPIENTS.map((r) => queues.recipientOutbound[r]),
-      queues: [...queues.all.values()],
-      disclosureKeyParameterArn: this.formatArn({
-        service: 'ssm',
-        resource: 'parameter',
-        resourceName: config.disclosureKeyParameterName.replace(/^\//, ''),
-      }),
+      queues: [...queues.all.values()].filter((q) => !partyInbound.has(q.spec.name)),
+      disclosureKeyParameterArn,
       disclosureParameterKey: this.keys.disclosureParameter,
     });
+    allowBreakGlassToCreateTheDisclosureKey(this, this.keys.disclosureParameter, disclosureKeyParameterArn);
     allowFunctionsToUseKeys(this, config.stageName, this.functionKeySource);
     allowDeploymentToEncryptTables(this, this.keys.tables, this.deploymentRoleArn);
     encryptLogGroups(this, config, this.keys.logs);

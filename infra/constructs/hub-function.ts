@@ -45,6 +45,11 @@ export function functionRoleArnPattern(stack: Stack, stageName: string, function
   });
 }
 
+/** The ARN pattern of every role of the hub in a stage (the functions', the operator's): `role/art60-hub/<stage>/*`. */
+export function hubRolesArnPattern(stack: Stack, stageName: string): string {
+  return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `art60-hub/${stageName}/*` });
+}
+
 /**
  * The name of a function's log group, `/art60-hub/<stage>/<function>`. A physical name, on purpose:
  * the log groups are encrypted with the stateful stack's logs key, whose policy lets CloudWatch Logs

@@ -27,12 +27,17 @@ export const REDRIVE_DLQ_ACTIONS = [
 
 export interface OperatorRoleProps {
   readonly stageName: string;
-  readonly buckets: { readonly inbound: s3.Bucket; readonly archive: s3.Bucket; readonly reports: s3.Bucket };
-  readonly inboundPrefix: string;
+  /** The roles that may assume it, by ARN (the stage's `operatorPrincipalArns`). */
+  readonly trustedPrincipalArns: readonly string[];
+  readonly buckets: { readonly archive: s3.Bucket; readonly reports: s3.Bucket };
   readonly tables: { readonly batches: dynamodb.Table; readonly disclosures: dynamodb.Table; readonly refusedMessages: dynamodb.Table };
   /** The recipients' outbound queues, which a re-delivery sends to. */
   readonly recipientOutbound: readonly HubQueue[];
-  /** Every queue of the hub: each one's DLQ may be redriven to it. */
+  /**
+   * The queues whose DLQ an operator may redrive to them: every queue of the hub but a party's
+   * inbound channel, on which nobody of the hub's account may send (return-flows §1); its dead
+   * letters are moved back by the hub's own tool.
+   */
   readonly queues: readonly HubQueue[];
   readonly disclosureKeyParameterArn: string;
   readonly disclosureParameterKey: kms.IKey;
@@ -47,10 +52,12 @@ export interface OperatorRoleProps {
  *   letter in the DLQ;
  * - disclosures (`npm run disclosures`): query the disclosures table, read the HMAC key's parameter;
  * - refused messages (`npm run refused`): query the refused-messages table;
- * - reprocess a refused file: read its report, and copy a raw file onto itself under `monthly/` to
- *   emit its ObjectCreated event again.
- * Each key it uses names this role in its key policy, for these uses only and through the service
- * only. No `logs:Unmask`: the logs an operator reads stay masked.
+ * - a refused file: read its report.
+ * It may neither send on a party's inbound queue nor write in the inbound bucket: an operator moves
+ * what a party sent, through the hub's tools, and never authors it (return-flows §1). It trusts only
+ * the roles the stage names, never the account. Each key it uses names this role in its key policy,
+ * for these uses only and through the service only. No `logs:Unmask`: the logs an operator reads stay
+ * masked.
  */
 export class OperatorRole extends Construct {
   readonly role: iam.Role;
@@ -62,8 +69,8 @@ export class OperatorRole extends Construct {
     const stack = Stack.of(this);
     const path = operatorRolePath(props.stageName);
     this.role = new iam.Role(this, 'Role', {
-      // Whoever the account's IAM lets assume it (Identity Center permission set, a federated role).
-      assumedBy: new iam.AccountPrincipal(stack.account),
+      // Only the roles the stage names (an Identity Center permission set's), never the account.
+      assumedBy: new iam.CompositePrincipal(...props.trustedPrincipalArns.map((arn) => new iam.ArnPrincipal(arn))),
       path,
       maxSessionDuration: Duration.hours(1),
       description: `Operators of the art. 60 hub (${props.stageName}): re-delivery, DLQ redrive, disclosures, refused messages`,
@@ -71,7 +78,7 @@ export class OperatorRole extends Construct {
     this.principalArn = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${path.slice(1)}*` });
     const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, Record<string, unknown>>) =>
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
-    const { inbound, archive, reports } = props.buckets;
+    const { archive, reports } = props.buckets;
 
     const objects = (sid: string, actions: string[], resource: string, reason: string) => {
       allow(sid, actions, [resource]);
@@ -103,14 +110,8 @@ export class OperatorRole extends Construct {
     allow('QueryDisclosures', ['dynamodb:Query'], [props.tables.disclosures.tableArn]);
     allow('ReadDisclosureKeyParameter', ['ssm:GetParameter'], [props.disclosureKeyParameterArn]);
     allow('QueryRefusedMessages', ['dynamodb:Query'], [props.tables.refusedMessages.tableArn]);
-    // Reprocess a refused file: its report, and the raw file copied onto itself.
+    // A refused file: its report.
     objects('ReadReports', ['s3:GetObject'], reports.arnForObjects('*'), OPERATOR_OBJECT_WILDCARD_REASONS.reports);
-    objects(
-      'ReemitRawFile',
-      ['s3:GetObject', 's3:PutObject'],
-      inbound.arnForObjects(`${props.inboundPrefix}*`),
-      OPERATOR_OBJECT_WILDCARD_REASONS.inbound,
-    );
 
     const key = (b: s3.Bucket) => required(b.encryptionKey, `the ${b.node.id} bucket key`);
     const queueKeys = new Map<kms.IKey, Set<string>>();
@@ -124,11 +125,6 @@ export class OperatorRole extends Construct {
       {
         key: key(reports),
         actions: ['kms:Decrypt'],
-        viaService: 's3',
-      },
-      {
-        key: key(inbound),
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         viaService: 's3',
       },
       {

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -18,7 +19,8 @@ export interface SecureBucketProps {
 /**
  * An S3 bucket with the hub's defaults: no public access, TLS 1.2+ only, ACLs disabled, unversioned
  * (on a versioned bucket expiration only adds a delete marker and the data outlives its limit,
- * return-flows §5), retained when the stack goes, and incomplete multipart uploads aborted.
+ * return-flows §5), retained when the stack goes, and incomplete multipart uploads aborted. A bucket
+ * with a key takes objects under that key only ({@link denyOtherEncryption}).
  */
 export class SecureBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -51,5 +53,35 @@ export class SecureBucket extends Construct {
         },
       ],
     });
+    if (props.encryptionKey) denyOtherEncryption(this.bucket, props.encryptionKey);
   }
+}
+
+/**
+ * A bucket with a customer-managed key takes an object under that key only, so that nobody who may
+ * not use the key (an administrator, whose S3 permissions are broad) can write one anyway under
+ * SSE-S3, DSSE, SSE-C or another key. A request that names no encryption gets the bucket's default,
+ * its key: the headers are checked only when present (`Null` … `false`), because S3's multipart steps
+ * after CreateMultipartUpload (UploadPart, CompleteMultipartUpload) carry none and are authorized as
+ * `s3:PutObject`. (`StringNotEqualsIfExists` would match an absent header and refuse a plain upload.)
+ * `aws:kms` without a key id is denied: S3 would use the AWS managed key.
+ */
+function denyOtherEncryption(bucket: s3.Bucket, key: kms.IKey): void {
+  const deny = (sid: string, conditions: Record<string, Record<string, unknown>>) =>
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions,
+      }),
+    );
+  const SSE = 's3:x-amz-server-side-encryption';
+  const KEY_ID = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+  deny('DenyUploadsNotSseKms', { StringNotEquals: { [SSE]: 'aws:kms' }, Null: { [SSE]: 'false' } });
+  deny('DenyUploadsWithAnotherKey', { StringNotEquals: { [KEY_ID]: key.keyArn }, Null: { [KEY_ID]: 'false' } });
+  deny('DenyUploadsSseKmsWithoutKeyId', { StringEquals: { [SSE]: 'aws:kms' }, Null: { [KEY_ID]: 'true' } });
+  deny('DenyUploadsSseC', { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } });
 }

@@ -4,11 +4,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { RECIPIENTS } from '../../shared/domain/recipients';
 import type { StageConfig } from '../config';
-import { operatorRolePath } from '../constructs/operator-role';
-import { INBOUND_PREFIX, inboundBucketName } from '../naming';
+import { INBOUND_PREFIX, inboundBucketName, reportsBucketName } from '../naming';
 import { partyPrincipal } from '../party-access';
 
-/** What a bucket policy's deny says of the rules of the archive, which only the deployment may change. */
+/** What a bucket policy's deny says of the rules of a bucket, which only the deployment may change. */
 export const ARCHIVE_RULE_ACTIONS = [
   's3:PutLifecycleConfiguration',
   's3:PutBucketPolicy',
@@ -49,19 +48,7 @@ export function lockDownArchive(archive: s3.Bucket, deploymentRoleArn: string): 
     }),
   );
 
-  // Only the deployment may change the archive's rules: a shorter lifecycle destroys early, none
-  // keeps forever, another policy or encryption undoes the rest. Everyone else, administrators
-  // included, is denied; the organisation's SCP and the tamper alarm close the rest (README, Lock-down).
-  archive.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'DenyArchiveRuleChangesButByDeployment',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ARCHIVE_RULE_ACTIONS,
-      resources: [archive.bucketArn],
-      conditions: { ArnNotLike: { 'aws:PrincipalArn': deploymentRoleArn } },
-    }),
-  );
+  denyRuleChangesButByDeployment(archive, deploymentRoleArn, 'DenyArchiveRuleChangesButByDeployment');
   // A key outside a recipient's prefix would match no lifecycle rule and never expire.
   archive.addToResourcePolicy(
     new iam.PolicyStatement({
@@ -75,54 +62,128 @@ export function lockDownArchive(archive: s3.Bucket, deploymentRoleArn: string): 
 }
 
 /**
- * The inbound bucket takes an upload only under the inbound key and only as a new object:
- * - another algorithm (SSE-S3, DSSE) or another key named in the request is denied, and `aws:kms`
- *   without a key id too (S3 would use the AWS managed key); a request that names none gets the
- *   bucket's default, the inbound key. The headers are not required outright because the parts of
- *   a multipart upload (UploadPart, CompleteMultipartUpload) carry none and are authorized as
- *   s3:PutObject: requiring them would forbid multipart uploads of a monthly file (README, Lock-down);
- * - SSE-C is denied (and blocked by the bucket's encryption configuration);
- * - every object-creating request must carry `If-None-Match` (S3's conditional writes; the
- *   multipart steps that cannot carry it are exempted by `s3:ObjectCreationOperation`), so that a
- *   raw file is never replaced. The operator role alone is exempt: the runbook re-emits a file's
- *   event by copying it onto itself, and S3 refuses every copy under this rule.
+ * Only the deployment may change a bucket's rules: a shorter lifecycle destroys early, none keeps
+ * forever, another policy or encryption undoes the rest. Everyone else, administrators included, is
+ * denied (the account's root user alone may still replace a bucket policy, S3's lockout guard; the
+ * tamper alarm mails it).
  */
-export function lockDownInboundUploads(stack: Stack, stageName: string, inbound: s3.Bucket, inboundKey: kms.Key): void {
-  const deny = (sid: string, conditions: Record<string, Record<string, unknown>>) =>
+export function denyRuleChangesButByDeployment(bucket: s3.Bucket, deploymentRoleArn: string, sid = 'DenyRuleChangesButByDeployment'): void {
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ARCHIVE_RULE_ACTIONS,
+      resources: [bucket.bucketArn],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': deploymentRoleArn } },
+    }),
+  );
+}
+
+/**
+ * The inbound bucket holds what the PPS wrote, and only that: nobody else may write in it (not an
+ * operator, not a function, not an administrator: return-flows §1, the sender is who the channel
+ * says), a raw file is never replaced, and none is deleted before the bucket's lifecycle expires it.
+ * - Only the PPS's role may `s3:PutObject` (an upload, a multipart step, a copy into the bucket);
+ * - every object-creating request (`s3:ObjectCreationOperation`: PutObject, CompleteMultipartUpload,
+ *   copies) must carry `If-None-Match` (S3's conditional writes; CreateMultipartUpload, UploadPart and
+ *   UploadPartCopy cannot, and are exempt: "Enforce conditional writes on Amazon S3 buckets"), so that
+ *   S3 answers 412 to a second upload under the same key;
+ * - `s3:DeleteObject` is denied to everyone (the lifecycle rule is not a principal).
+ * The encryption rules are every KMS bucket's (infra/constructs/secure-bucket.ts).
+ */
+export function lockDownInboundUploads(inbound: s3.Bucket, ppsRoleArn: string): void {
+  const deny = (sid: string, actions: string[], conditions?: Record<string, Record<string, unknown>>) =>
     inbound.addToResourcePolicy(
       new iam.PolicyStatement({
         sid,
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
+        actions,
         resources: [inbound.arnForObjects('*')],
         conditions,
       }),
     );
-  deny('DenyUploadsNotSseKms', { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } });
-  deny('DenyUploadsWithAnotherKey', {
-    StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': inboundKey.keyArn },
-  });
-  deny('DenyUploadsSseKmsWithoutKeyId', {
-    StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-    Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
-  });
-  deny('DenyUploadsSseC', { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } });
-  deny('DenyOverwriteOfRawFiles', {
+  deny('DenyWritesButByThePps', ['s3:PutObject'], { ArnNotEquals: { 'aws:PrincipalArn': ppsRoleArn } });
+  deny('DenyOverwriteOfRawFiles', ['s3:PutObject'], {
     Null: { 's3:if-none-match': 'true' },
     Bool: { 's3:ObjectCreationOperation': 'true' },
-    ArnNotLike: { 'aws:PrincipalArn': operatorPrincipalArn(stack, stageName) },
   });
+  deny('DenyDeletionOfRawFiles', ['s3:DeleteObject', 's3:DeleteObjectVersion']);
 }
 
-/** The operator role's ARN pattern (its path), known before the role is made. */
-function operatorPrincipalArn(stack: Stack, stageName: string): string {
-  return stack.formatArn({
-    service: 'iam',
-    region: '',
-    resource: 'role',
-    resourceName: `${operatorRolePath(stageName).slice(1)}*`,
-  });
+/**
+ * A bucket whose objects only its lifecycle rules delete (reports, access logs), or, for staging,
+ * only the function that sweeps a batch's staged parts and its lifecycle rule: an administrator
+ * deletes nothing early.
+ */
+export function denyDeletionButBy(bucket: s3.Bucket, principalArnPatterns: readonly string[] = []): void {
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyDeletion',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      resources: [bucket.arnForObjects('*')],
+      ...(principalArnPatterns.length > 0
+        ? {
+            conditions: {
+              ArnNotLike: { 'aws:PrincipalArn': principalArnPatterns.length === 1 ? principalArnPatterns[0] : [...principalArnPatterns] },
+            },
+          }
+        : {}),
+    }),
+  );
+}
+
+/**
+ * The access logs are written by S3's logging service alone (`aws:PrincipalServiceName` is present in
+ * a service principal's requests only), never by a person, and deleted by their lifecycle rule only.
+ */
+export function lockDownAccessLogs(accessLogs: s3.Bucket): void {
+  accessLogs.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyWritesButByS3Logging',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [accessLogs.arnForObjects('*')],
+      conditions: { Null: { 'aws:PrincipalServiceName': 'true' } },
+    }),
+  );
+  denyDeletionButBy(accessLogs);
+}
+
+/**
+ * The PPS reads its reports (monthly-batch §8) and nothing else there: `s3:GetObject` in the reports
+ * bucket, and the storage key's Decrypt through S3 for that bucket only (the encryption context is the
+ * bucket's ARN with an S3 Bucket Key, the object's without one), by the bucket's stable name (a
+ * reference would be a cycle: the bucket names the key). The staging bucket shares the key; its
+ * context is another bucket's, so the PPS decrypts nothing of it.
+ */
+export function allowPpsToReadReports(stack: Stack, config: StageConfig, reports: s3.Bucket, storageKey: kms.Key): void {
+  const pps = partyPrincipal(config.pps.roleArn);
+  reports.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'PpsReadsReports',
+      principals: [pps],
+      actions: ['s3:GetObject'],
+      resources: [reports.arnForObjects('*')],
+    }),
+  );
+  const reportsArn = `arn:${stack.partition}:s3:::${reportsBucketName(config.stageName, stack.account, stack.region)}`;
+  storageKey.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'PpsDecryptsReportsThroughS3',
+      principals: [pps],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+        ArnLike: { 'kms:EncryptionContext:aws:s3:arn': [reportsArn, `${reportsArn}/*`] },
+      },
+    }),
+  );
 }
 
 /** The PPS writes its monthly files under {@link INBOUND_PREFIX}, encrypted by S3 with the inbound key. */

@@ -6,7 +6,7 @@ import { BUCKETS, type BucketKey } from '../../shared/topology';
 import type { StageConfig } from '../config';
 import { ACCESS_LOG_RETENTION_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../constants';
 import { SecureBucket } from '../constructs/secure-bucket';
-import { inboundBucketName } from '../naming';
+import { inboundBucketName, reportsBucketName } from '../naming';
 import type { HubKeys } from './keys';
 
 /** The hub's buckets and the bucket that receives their access logs. */
@@ -50,6 +50,8 @@ export function createBuckets(stack: Stack, config: StageConfig, keys: HubKeys):
     })),
   }).bucket;
   const reports = new SecureBucket(stack, 'Reports', {
+    // A stable name: the PPS names it in its own policy to read its reports (naming.ts).
+    bucketName: reportsBucketName(config.stageName, stack.account, stack.region),
     encryptionKey: keys.storage,
     accessLogs: logs(BUCKETS.reports.name),
     lifecycleRules: [{ id: 'expire-reports', expiration: Duration.days(REPORT_RETENTION_DAYS) }],

@@ -8,7 +8,7 @@ import type { StageConfig } from '../config';
 import { type FunctionKeySource, keyUsesOf } from '../constructs/function-keys';
 import { functionLogGroupName, functionRoleArnPattern, logGroupArn } from '../constructs/hub-function';
 import { allowKeyUse, principalsOfAccount } from '../constructs/hub-key';
-import { pascalCase } from '../naming';
+import { BREAK_GLASS_ROLE_NAME, pascalCase } from '../naming';
 
 /** The name of the log group of CDK's bucket-notifications handler (see notificationsHandlerLogs). */
 export function notificationsHandlerLogGroupName(stageName: string): string {
@@ -50,6 +50,31 @@ export function allowDeploymentToEncryptTables(stack: Stack, tablesKey: kms.Key,
         ...conditions,
         StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` },
         Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      },
+    }),
+  );
+}
+
+/**
+ * SSM encrypts a SecureString with the caller's permissions (`kms:Encrypt` through SSM, the
+ * parameter's ARN as encryption context): the security office's break-glass role may, for the
+ * disclosure key's parameter only, so that it can create it once. Nobody else may encrypt with the
+ * key (nobody could write another value), and the SCP refuses everyone else `ssm:PutParameter` and
+ * `ssm:DeleteParameter` on the hub's parameters.
+ */
+export function allowBreakGlassToCreateTheDisclosureKey(stack: Stack, key: kms.Key, parameterArn: string): void {
+  const breakGlass = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: BREAK_GLASS_ROLE_NAME });
+  const { principals, conditions } = principalsOfAccount(stack, [breakGlass]);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'BreakGlassCreatesTheDisclosureKey',
+      principals,
+      actions: ['kms:Encrypt'],
+      resources: ['*'],
+      conditions: {
+        ...conditions,
+        StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com` },
+        ArnEquals: { 'kms:EncryptionContext:PARAMETER_ARN': parameterArn },
       },
     }),
   );

@@ -1,7 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { hubKey } from '../constructs/hub-key';
-import { inboundKeyAlias, partyQueuesKeyAlias, pascalCase } from '../naming';
+import { inboundKeyAlias, partyQueuesKeyAlias, pascalCase, reportsKeyAlias } from '../naming';
 import { PARTIES, type Party } from '../party-access';
 
 /** The hub's KMS keys, one per kind of data, so that a grant on one reaches nothing else. */
@@ -32,7 +32,7 @@ export function createHubKeys(stack: Stack, stageName: string): HubKeys {
   ) as Record<Party, kms.Key>;
   return {
     inbound: key('InboundKey', 'art60 hub: raw monthly files from the PPS', inboundKeyAlias(stageName)),
-    storage: key('StorageKey', 'art60 hub: staging and reports buckets'),
+    storage: key('StorageKey', 'art60 hub: staging and reports buckets', reportsKeyAlias(stageName)),
     // Its own key: split-batch may encrypt archive objects (a data key) but never decrypt one.
     archive: key('ArchiveKey', 'art60 hub: archive bucket'),
     tables: key('TablesKey', 'art60 hub: DynamoDB tables'),

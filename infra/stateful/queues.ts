@@ -1,10 +1,12 @@
 import type { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient } from '../../shared/domain/recipients';
 import { QUEUES, type QueueSpec } from '../../shared/topology';
 import type { StageConfig } from '../config';
 import { HubQueue } from '../constructs/hub-queue';
-import { grantPartyQueues, queuePhysicalNames } from '../party-access';
+import { grantPartyQueues, PARTIES, PARTY_CHANNELS, type Party, queuePhysicalNames } from '../party-access';
 import type { HubKeys } from './keys';
 
 /**
@@ -76,4 +78,47 @@ export function grantPartiesTheirQueues(config: StageConfig, keys: HubKeys, queu
     [queues.ppsOutbound, queues.ocmwOutbound],
     [queues.ppsInbound],
   );
+}
+
+/** The actions that change a queue's rules (its attributes, its policy, its permissions). */
+export const QUEUE_RULE_ACTIONS = ['sqs:SetQueueAttributes', 'sqs:AddPermission', 'sqs:RemovePermission'];
+
+/** The role of a party in the stage. */
+function partyRoleArn(config: StageConfig, party: Party): string {
+  return party === 'PPS' ? config.pps.roleArn : config.recipients[party].roleArn;
+}
+
+/**
+ * What no principal of the hub's account may do to a queue, whatever its IAM policies say:
+ * - send on a party's inbound channel, or on its DLQ: only the party's role sends there, and a dead
+ *   letter is moved back by the hub's tool, never sent again by a person (return-flows §1: the sender
+ *   is who the channel says);
+ * - purge any queue (messages leave a queue by being handled or by their retention);
+ * - change a queue's attributes, policy or permissions, but by the deployment.
+ */
+export function lockDownQueues(config: StageConfig, queues: HubQueues, deploymentRoleArn: string): void {
+  const deny = (queue: sqs.Queue, sid: string, actions: string[], conditions?: Record<string, Record<string, unknown>>) =>
+    queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions,
+        resources: [queue.queueArn],
+        conditions,
+      }),
+    );
+  for (const party of PARTIES) {
+    for (const spec of PARTY_CHANNELS[party].sendsTo) {
+      const q = queues.all.get(spec.name) as HubQueue;
+      deny(q.queue, 'DenySendingButByTheParty', ['sqs:SendMessage'], { ArnNotEquals: { 'aws:PrincipalArn': partyRoleArn(config, party) } });
+      deny(q.deadLetterQueue, 'DenySendingOnAPartysDeadLetters', ['sqs:SendMessage']);
+    }
+  }
+  for (const q of queues.all.values()) {
+    for (const queue of [q.queue, q.deadLetterQueue]) {
+      deny(queue, 'DenyPurge', ['sqs:PurgeQueue']);
+      deny(queue, 'DenyRuleChangesButByDeployment', QUEUE_RULE_ACTIONS, { ArnNotLike: { 'aws:PrincipalArn': deploymentRoleArn } });
+    }
+  }
 }

@@ -19,6 +19,20 @@ describe('stage configuration', () => {
     ]);
   });
 
+  it("names the operators by role, in the hub's account: never none, the account itself, a hub role or a party's", () => {
+    expect(withChanges((c) => ({ ...c, operatorPrincipalArns: [] }))).toEqual(['operatorPrincipalArns must name at least one role']);
+    expect(withChanges((c) => ({ ...c, operatorPrincipalArns: ['arn:aws:iam::111111111111:root'] }))).toEqual([
+      `operatorPrincipalArns: "arn:aws:iam::111111111111:root" is not a role of the hub's account 111111111111`,
+    ]);
+    expect(withChanges((c) => ({ ...c, operatorPrincipalArns: ['arn:aws:iam::111111111111:role/art60-hub/dev/split-batch/x'] }))).toEqual([
+      `operatorPrincipalArns: "arn:aws:iam::111111111111:role/art60-hub/dev/split-batch/x" is one of the hub's own roles`,
+    ]);
+    expect(withChanges((c) => ({ ...c, operatorPrincipalArns: [c.pps.roleArn] }))).toEqual([
+      `operatorPrincipalArns: "${dev.pps.roleArn}" is not a role of the hub's account 111111111111`,
+      `operatorPrincipalArns: "${dev.pps.roleArn}" is a party's role`,
+    ]);
+  });
+
   it('refuses an invalid KBO, a malformed role ARN, a role shared by two parties and a role in the hub account', () => {
     expect(
       withChanges((c) => ({ ...c, recipients: { ...c.recipients, ACTIRIS: { ...c.recipients.ACTIRIS, kbo: '0242220519' } } })),

@@ -175,7 +175,7 @@ describe('stable names for what partners name (naming.ts)', () => {
     expect(queueNameOf(sandbox, logicalId(q.queue))).toBe('art60-sandbox-outbound-vdab');
   });
 
-  it("names each party's queue key and the inbound key by an alias, art60-<stage>-…", () => {
+  it("names each party's queue key, the inbound key and the reports' key by an alias, art60-<stage>-…", () => {
     const aliases = Object.values(resources(dev.stateful, 'AWS::KMS::Alias')).map((a) => [
       a.Properties.AliasName,
       (a.Properties.TargetKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
@@ -188,6 +188,7 @@ describe('stable names for what partners name (naming.ts)', () => {
         ['alias/art60-dev-queues-forem', logicalId(keys.partyQueues.FOREM)],
         ['alias/art60-dev-queues-pps', logicalId(keys.partyQueues.PPS)],
         ['alias/art60-dev-inbound', logicalId(keys.inbound)],
+        ['alias/art60-dev-reports', logicalId(keys.storage)],
       ].sort(),
     );
     expect([partyQueuesKeyAlias('dev', 'VDAB'), inboundKeyAlias('dev')]).toEqual([
@@ -200,6 +201,9 @@ describe('stable names for what partners name (naming.ts)', () => {
     const bucket = resources(dev.stateful, 'AWS::S3::Bucket')[logicalId(dev.hub.stateful.buckets.inbound)]!;
     expect(bucket.Properties.BucketName).toBe('art60-dev-inbound-111111111111-eu-west-1');
     expect(inboundBucketName('dev', '111111111111', 'eu-west-1')).toBe(bucket.Properties.BucketName);
+    // The reports bucket too: the PPS reads its reports there, and names it in its own policy.
+    const reports = resources(dev.stateful, 'AWS::S3::Bucket')[logicalId(dev.hub.stateful.buckets.reports)]!;
+    expect(reports.Properties.BucketName).toBe('art60-dev-reports-111111111111-eu-west-1');
   });
 
   it("keeps a named resource's name when the resource is retained: every named queue and the bucket are Retain", () => {
@@ -232,7 +236,9 @@ describe('stable names for what partners name (naming.ts)', () => {
       );
       const aliases = statements.flatMap((st) => asList(st.Condition?.['ForAnyValue:StringEquals']?.['kms:ResourceAliases']));
       expect(aliases).toEqual(
-        party === 'PPS' ? ['alias/art60-dev-queues-pps', 'alias/art60-dev-inbound'] : [partyQueuesKeyAlias('dev', party)],
+        party === 'PPS'
+          ? ['alias/art60-dev-queues-pps', 'alias/art60-dev-inbound', 'alias/art60-dev-reports']
+          : [partyQueuesKeyAlias('dev', party)],
       );
     },
   );
@@ -301,8 +307,19 @@ describe("the deployers' page's partner policies (docs/deployers.md)", () => {
     expect(JSON.parse(jsonBlocks[0]!)).toEqual({ Version: '2012-10-17', Statement: partyPolicyStatements('VDAB', prod) });
   });
 
-  it("gives the PPS's upload statements exactly as partyPolicyStatements writes them", () => {
-    const pps = partyPolicyStatements('PPS', prod).filter((st) => st.Sid === 'PutMonthlyFiles' || st.Sid === 'EncryptMonthlyFiles');
+  it("gives the PPS's upload and report statements exactly as partyPolicyStatements writes them", () => {
+    const sids = ['PutMonthlyFiles', 'EncryptMonthlyFiles', 'ReadOwnReports', 'DecryptOwnReports'];
+    const pps = partyPolicyStatements('PPS', prod).filter((st) => sids.includes(st.Sid));
+    expect(pps.map((st) => st.Sid)).toEqual(sids);
     expect(JSON.parse(`[${jsonBlocks[1]!}]`)).toEqual(pps);
+  });
+
+  it("gives on the PPS's page the statements with which it reads its reports, as partyPolicyStatements writes them", () => {
+    const reports = docSection(readDoc('docs/pps.md'), 'Reports');
+    const block = [...reports.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!)[0]!;
+    const stage = { stageName: '<stage>', account: '<hub-account>', region: '<region>', partition: 'aws' };
+    expect(JSON.parse(`[${block}]`)).toEqual(
+      partyPolicyStatements('PPS', stage).filter((st) => st.Sid === 'ReadOwnReports' || st.Sid === 'DecryptOwnReports'),
+    );
   });
 });

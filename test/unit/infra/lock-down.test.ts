@@ -4,11 +4,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_TABLE_ACTIONS } from '../../../infra/access';
 import { KEY_ADMIN_ACTIONS } from '../../../infra/constructs/hub-key';
-import { REDRIVE_DLQ_ACTIONS } from '../../../infra/constructs/operator-role';
 import { BUCKET_RULE_EVENTS, CLOUDTRAIL_API_CALL, KEY_TAMPER_EVENTS } from '../../../infra/constructs/tamper-alarm';
 import { buildHub, PROJECT_ROOT } from '../../../infra/hub';
-import { PARTIES } from '../../../infra/party-access';
-import { ARCHIVE_RULE_ACTIONS } from '../../../infra/stateful/bucket-policies';
 import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful/queues';
 import { type FunctionKey, TRIGGER_MAX_CONCURRENCY } from '../../../infra/stateless-stack';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
@@ -39,7 +36,7 @@ const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
 const EXEC_ROLE = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}` };
 const functionRole = (name: string) => `arn:aws:iam::${ACCOUNT}:role/art60-hub/${DEV.stageName}/${name}/*`;
 const OPERATOR = `arn:aws:iam::${ACCOUNT}:role/art60-hub/${DEV.stageName}/operator/*`;
-const HUB_QUEUES = `arn:aws:sqs:${REGION}:${ACCOUNT}:*`;
+const _HUB_QUEUES = `arn:aws:sqs:${REGION}:${ACCOUNT}:*`;
 const fnKeys = Object.keys(FUNCTIONS) as FunctionKey[];
 
 const keyIdOf = (k: Parameters<typeof logicalId>[0]) => logicalId(k);
@@ -62,24 +59,8 @@ const roleStatements = (template: Template, roleId: string): Statement[] =>
     .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 
 describe('1. the archive’s rules: only the deployment changes them, and any change alarms', () => {
-  it('denies lifecycle, policy, encryption and versioning changes to every principal but the CDK bootstrap’s execution role', () => {
-    expect(bucketStatements(bucketId('archive'))).toContainEqual({
-      Sid: 'DenyArchiveRuleChangesButByDeployment',
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: ARCHIVE_RULE_ACTIONS,
-      Resource: arn(bucketId('archive')),
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': EXEC_ROLE } },
-    });
-    expect(ARCHIVE_RULE_ACTIONS).toEqual([
-      's3:PutLifecycleConfiguration',
-      's3:PutBucketPolicy',
-      's3:DeleteBucketPolicy',
-      's3:PutEncryptionConfiguration',
-      's3:PutBucketVersioning',
-    ]);
-  });
-
+  // That the archive's rules, and every bucket's, are the deployment's alone is evaluated in
+  // test/unit/infra/access/access-matrix.test.ts; here, that the deployment is the stack's own.
   it('takes the deployment role from the stack’s synthesizer: a custom bootstrap qualifier is followed', () => {
     const hub = buildHub(DEV, {
       outdir: path.join(s.outdir, 'qualifier'),
@@ -183,8 +164,9 @@ describe('2. key administration apart from key use; use only by name', () => {
     );
   });
 
-  it('grants use to the account only with a named principal: a function role, the operator role or the deployment role (for DynamoDB’s grants)', () => {
-    const allowed = new Set([...fnKeys.map((k) => functionRole(FUNCTIONS[k].name)), OPERATOR, JSON.stringify(EXEC_ROLE)]);
+  it('grants use to the account only with a named principal: a function role, the operator role, the deployment role (for DynamoDB’s grants) or the break-glass role (to create the disclosure key)', () => {
+    const breakGlass = `arn:aws:iam::${ACCOUNT}:role/art60-hub-break-glass`;
+    const allowed = new Set([...fnKeys.map((k) => functionRole(FUNCTIONS[k].name)), OPERATOR, JSON.stringify(EXEC_ROLE), breakGlass]);
     let seen = 0;
     for (const id of allKeyIds()) {
       for (const st of keyStatements(id)) {
@@ -225,42 +207,14 @@ describe('2. key administration apart from key use; use only by name', () => {
     }
   });
 
-  it('defines an operator role, assumed from the account, with exactly what the runbooks need', () => {
+  it('defines an operator role under its path, one-hour sessions, no managed policy, trusted by the stage’s named roles only (what it may do: the access matrix)', () => {
     const role = resources(s.stateful, 'AWS::IAM::Role')[logicalId(s.hub.stateful.operatorRole.role)]!;
     expect(role.Properties.Path).toBe(`/art60-hub/${DEV.stageName}/operator/`);
     expect(role.Properties.MaxSessionDuration).toBe(3600);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    const statements = roleStatements(s.stateful, logicalId(s.hub.stateful.operatorRole.role));
-    const byId = Object.fromEntries(statements.map((st) => [st.Sid, asList(st.Action)]));
-    expect(byId).toEqual({
-      ReadArchive: ['s3:GetObject'],
-      ListArchiveOfOneRecipient: ['s3:ListBucket'],
-      ReadBatchManifest: ['dynamodb:GetItem'],
-      RedeliverToRecipient: ['sqs:SendMessage'],
-      RedriveDeadLetters: REDRIVE_DLQ_ACTIONS,
-      RedriveToSourceQueue: ['sqs:GetQueueAttributes', 'sqs:SendMessage'],
-      QueryDisclosures: ['dynamodb:Query'],
-      ReadDisclosureKeyParameter: ['ssm:GetParameter'],
-      QueryRefusedMessages: ['dynamodb:Query'],
-      ReadReports: ['s3:GetObject'],
-      ReemitRawFile: ['s3:GetObject', 's3:PutObject'],
-      UseKey1: ['kms:Decrypt'],
-      UseKey2: ['kms:Decrypt'],
-      UseKey3: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      UseKey4: ['kms:Decrypt', 'kms:DescribeKey'],
-      UseKey5: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      UseKey6: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      UseKey7: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      UseKey8: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      UseKey9: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      UseKey10: ['kms:Decrypt'],
-    });
-    expect(statements.find((st) => st.Sid === 'ListArchiveOfOneRecipient')?.Condition).toEqual({
-      StringLike: { 's3:prefix': RECIPIENTS.map((r) => `${r}/*`) },
-    });
     expect(role.Properties.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'sts:AssumeRole' }],
+      Statement: [{ Effect: 'Allow', Principal: { AWS: DEV.operatorPrincipalArns[0] }, Action: 'sts:AssumeRole' }],
     });
   });
 });
@@ -282,36 +236,7 @@ describe('3. backups count as keeping: the TTL comes from the recovery window, i
 });
 
 describe('4. uploads to the inbound bucket: the inbound key only, no SSE-C, never over a raw file', () => {
-  it('denies another algorithm, another key, aws:kms without the key, SSE-C, and an object-creating write without If-None-Match', () => {
-    const id = bucketId('inbound');
-    const all = objectsOf(id, '*');
-    const deny = (sid: string, condition: Record<string, Record<string, unknown>>): Statement => ({
-      Sid: sid,
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: 's3:PutObject',
-      Resource: all,
-      Condition: condition,
-    });
-    const statements = bucketStatements(id).filter((st) => st.Sid?.startsWith('DenyUploads') || st.Sid === 'DenyOverwriteOfRawFiles');
-    expect(statements).toEqual([
-      deny('DenyUploadsNotSseKms', { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } }),
-      deny('DenyUploadsWithAnotherKey', {
-        StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': arn(keyIdOf(s.hub.stateful.keys.inbound)) },
-      }),
-      deny('DenyUploadsSseKmsWithoutKeyId', {
-        StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
-        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' },
-      }),
-      deny('DenyUploadsSseC', { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } }),
-      deny('DenyOverwriteOfRawFiles', {
-        Null: { 's3:if-none-match': 'true' },
-        Bool: { 's3:ObjectCreationOperation': 'true' },
-        ArnNotLike: { 'aws:PrincipalArn': OPERATOR },
-      }),
-    ]);
-  });
-
+  // Which uploads the bucket takes, and which it refuses, is evaluated in test/unit/infra/access/uploads.test.ts.
   it('encrypts by default with the inbound key (a request that names no key gets it) and blocks SSE-C on every KMS bucket', () => {
     for (const [id, r] of Object.entries(resources(s.stateful, 'AWS::S3::Bucket'))) {
       if (id === logicalId(s.hub.stateful.accessLogs)) continue;
@@ -371,36 +296,8 @@ describe('5. log groups under a customer-managed key; nobody routinely unmasks',
   });
 });
 
-describe('6. party key grants bound to their resources', () => {
-  it.each(PARTIES.map((p) => [p] as const))(
-    '%s: its own grants name its queues exactly; every other use of its key through SQS is bound to the hub’s queues',
-    (party) => {
-      const statements = keyStatements(keyIdOf(s.hub.stateful.keys.partyQueues[party])).filter(
-        (st) => st.Condition?.StringEquals?.['kms:ViaService'] === `sqs.${REGION}.amazonaws.com`,
-      );
-      expect(statements.length).toBeGreaterThanOrEqual(3);
-      const own = statements.filter((st) => st.Sid?.startsWith(party));
-      expect(own.length).toBeGreaterThanOrEqual(1);
-      for (const st of statements) {
-        if (own.includes(st)) {
-          // The queues' stable names (naming.ts): art60-<stage>-<queue>, never a pattern.
-          const arns = asList(st.Condition?.ArnEquals?.['kms:EncryptionContext:aws:sqs:arn'] as string | string[]);
-          expect(arns.length, st.Sid).toBeGreaterThanOrEqual(1);
-          for (const a of arns) expect(a, st.Sid).toMatch(new RegExp(`^arn:aws:sqs:${REGION}:${ACCOUNT}:art60-dev-[a-z-]+$`));
-          expect(st.Condition?.ArnLike, st.Sid).toBeUndefined();
-        } else {
-          expect(st.Condition?.ArnLike?.['kms:EncryptionContext:aws:sqs:arn'], st.Sid).toBe(HUB_QUEUES);
-        }
-      }
-    },
-  );
-
-  it('binds the PPS’s use of the inbound key to the inbound bucket, by its stable name', () => {
-    const st = keyStatements(keyIdOf(s.hub.stateful.keys.inbound)).find((x) => x.Sid === 'PpsEncryptsUploadsThroughS3');
-    const bucket = `arn:aws:s3:::art60-dev-inbound-${ACCOUNT}-${REGION}`;
-    expect(st?.Condition?.ArnLike).toEqual({ 'kms:EncryptionContext:aws:s3:arn': [bucket, `${bucket}/monthly/*`] });
-  });
-});
+// 6. The parties' key grants, bound to their own queues and buckets by the encryption context, are
+// evaluated in test/unit/infra/access/scp-and-keys.test.ts.
 
 describe('7. archive keys outside the recipients’ prefixes are never written', () => {
   it('denies s3:PutObject on every key but VDAB/, ACTIRIS/, FOREM/ (the prefixes the lifecycle rules expire)', () => {

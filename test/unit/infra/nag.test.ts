@@ -63,7 +63,6 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       [`${STATELESS}/Fn-operator-redeliver/Role`, iam5(`${STATEFUL}:ArchiveBucketArn/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.archive)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.reports)}/*`)],
-      [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.inbound)}/monthly/*`)],
       // Serverless: a DLQ has no DLQ; the alarm mail, the alarm endpoint and the tamper rules have none either.
       ...allQueues().map((q) => [`${STATEFUL}/Queue-${q.name}/DeadLetterQueue`, 'Serverless::Serverless-SQSRedrivePolicy']),
       [`${STATEFUL}/AlarmTopic/${DEV.alarmEmail}`, 'Serverless::Serverless-SNSRedrivePolicy'],

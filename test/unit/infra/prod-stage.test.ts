@@ -20,6 +20,8 @@ const REAL = {
   PROD_PPS_ROLE_ARN: 'arn:aws:iam::930428561743:role/art60-hub-producer',
   PROD_ALARM_EMAIL: 'art60-hub-operators@smals.be',
   PROD_ALARM_HTTPS_ENDPOINT: 'https://events.pagerduty.com/integration/0123abcd/enqueue',
+  PROD_OPERATOR_ROLE_ARNS:
+    'arn:aws:iam::493817265014:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Art60HubOperator_5f1e2d3c4b5a6978',
 } as const;
 
 /** The one-line message a synthesis of prod fails with. */
@@ -50,6 +52,7 @@ describe('the prod stage', () => {
       alarmEmail: REAL.PROD_ALARM_EMAIL,
       alarmHttpsEndpoint: REAL.PROD_ALARM_HTTPS_ENDPOINT,
       disclosureKeyParameterName: '/art60-hub/prod/disclosure-hmac-key',
+      operatorPrincipalArns: [REAL.PROD_OPERATOR_ROLE_ARNS],
     });
     expect(stageConfigProblems(prod)).toEqual([]);
   });
@@ -68,6 +71,7 @@ describe('the prod stage', () => {
     const message = refusal({
       ...REAL,
       PROD_ACCOUNT: '111111111111',
+      PROD_OPERATOR_ROLE_ARNS: 'arn:aws:iam::111111111111:role/operators',
       PROD_VDAB_ROLE_ARN: 'arn:aws:iam::222222222222:role/art60-hub-consumer',
       PROD_FOREM_ROLE_ARN: 'arn:aws:iam::123456789012:role/art60-hub-consumer',
       PROD_ALARM_EMAIL: 'ops@example.org',

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS, ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS } from '../../../infra/constants';
-import { CONSUMER_ACTIONS, PARTIES, type Party, PRODUCER_ACTIONS, queuePhysicalNames } from '../../../infra/party-access';
+import { queuePhysicalNames } from '../../../infra/party-access';
 import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful/queues';
 import { RECIPIENTS, RETURNING_RECIPIENTS } from '../../../shared/domain/recipients';
 import {
@@ -10,22 +10,9 @@ import {
   REPORT_RETENTION_DAYS,
   STAGING_RETENTION_DAYS,
 } from '../../../shared/domain/retention';
-import { allQueues, deadLetterQueueOf, QUEUES, type QueueSpec, TABLES, TTL_ATTRIBUTE } from '../../../shared/topology';
+import { allQueues, QUEUES, type QueueSpec, TABLES, TTL_ATTRIBUTE } from '../../../shared/topology';
 import { readAllDocs } from '../../support/docs';
-import {
-  DEV,
-  logicalId,
-  nonHubRoleArns,
-  onlyPartyRole,
-  partyAccountPrincipal,
-  type Resource,
-  ROLE,
-  removeOutdir,
-  resources,
-  type Statement,
-  type Synthesized,
-  synthesizeHub,
-} from './helpers';
+import { DEV, logicalId, type Resource, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -179,39 +166,6 @@ describe('bucket security', () => {
         ]),
       );
     }
-  });
-
-  it("lets the PPS's role only put objects under monthly/ in the inbound bucket", () => {
-    const { id } = bucket('inbound');
-    const allows = bucketPolicyStatements(id).filter((st) => st.Effect === 'Allow');
-    expect(allows).toEqual([
-      {
-        Sid: 'PpsWritesMonthlyFiles',
-        Effect: 'Allow',
-        Principal: partyAccountPrincipal('PPS'),
-        Action: 's3:PutObject',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/monthly/*']] },
-        Condition: onlyPartyRole('PPS'),
-      },
-    ]);
-    const inboundKey = keyStatements(logicalId(s.hub.stateful.keys.inbound)).filter((st) => nonHubRoleArns(st).length > 0);
-    // For the inbound bucket only (its ARN with an S3 Bucket Key, its objects' ARNs without one).
-    const inboundArn = 'arn:aws:s3:::art60-dev-inbound-111111111111-eu-west-1';
-    expect(resources(s.stateful, 'AWS::S3::Bucket')[id]!.Properties.BucketName).toBe('art60-dev-inbound-111111111111-eu-west-1');
-    expect(inboundKey).toEqual([
-      {
-        Sid: 'PpsEncryptsUploadsThroughS3',
-        Effect: 'Allow',
-        Principal: partyAccountPrincipal('PPS'),
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
-          ...onlyPartyRole('PPS'),
-          ArnLike: { 'kms:EncryptionContext:aws:s3:arn': [inboundArn, `${inboundArn}/monthly/*`] },
-        },
-      },
-    ]);
   });
 
   it('lets only the inbound bucket, in this account, notify the batch-notifications queue and use its key', () => {
@@ -373,149 +327,8 @@ describe('queues', () => {
   });
 });
 
-describe("each party's access to its own channels (return-flows §1)", () => {
-  const consumes: Record<Party, QueueSpec[]> = {
-    VDAB: [QUEUES.recipientOutbound.VDAB],
-    ACTIRIS: [QUEUES.recipientOutbound.ACTIRIS],
-    FOREM: [QUEUES.recipientOutbound.FOREM],
-    PPS: [QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
-  };
-  const sendsTo: Record<Party, QueueSpec[]> = {
-    VDAB: [QUEUES.recipientInbound.VDAB],
-    ACTIRIS: [QUEUES.recipientInbound.ACTIRIS],
-    FOREM: [], // FOREM has no inbound channel at all.
-    PPS: [QUEUES.ppsInbound],
-  };
-  const allowsOf = (queueId: string) => queuePolicyStatements(queueId).filter((st) => st.Effect === 'Allow');
-  const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
-
-  it.each(PARTIES.map((p) => [p] as const))(
-    '%s may only receive, delete and change visibility on its outbound queues and their DLQs',
-    (party) => {
-      for (const spec of consumes[party]) {
-        const q = s.hub.stateful.queue(spec);
-        for (const [id, sid] of [
-          [logicalId(q.queue), `${party}ConsumesOwnQueue`],
-          [logicalId(q.deadLetterQueue), `${party}ReadsOwnDeadLetters`],
-        ] as const) {
-          expect(allowsOf(id)).toEqual([
-            {
-              Sid: sid,
-              Effect: 'Allow',
-              Principal: partyAccountPrincipal(party),
-              Action: CONSUMER_ACTIONS,
-              Resource: arnOf(id),
-              Condition: onlyPartyRole(party),
-            },
-          ]);
-        }
-      }
-    },
-  );
-
-  it.each(PARTIES.map((p) => [p] as const))('%s may only send to its own inbound queue (none for FOREM)', (party) => {
-    for (const spec of sendsTo[party]) {
-      const id = logicalId(s.hub.stateful.queue(spec).queue);
-      expect(allowsOf(id)).toEqual([
-        {
-          Sid: `${party}SendsToOwnInboundQueue`,
-          Effect: 'Allow',
-          Principal: partyAccountPrincipal(party),
-          Action: 'sqs:SendMessage',
-          Resource: arnOf(id),
-          Condition: onlyPartyRole(party),
-        },
-      ]);
-      expect(PRODUCER_ACTIONS).toEqual(['sqs:SendMessage']);
-      // Nobody may read the hub's inbound queues from outside, not even the sender.
-      expect(allowsOf(logicalId(s.hub.stateful.queue(spec).deadLetterQueue))).toEqual([]);
-    }
-    expect(RETURNING_RECIPIENTS as readonly string[]).not.toContain('FOREM');
-    expect(Object.keys(QUEUES.recipientInbound)).toEqual(['VDAB', 'ACTIRIS']);
-  });
-
-  it.each(PARTIES.map((p) => [p] as const))(
-    "%s's queue key lets it decrypt through SQS, and generate data keys only when it sends",
-    (party) => {
-      const statements = keyStatements(logicalId(s.hub.stateful.keys.partyQueues[party])).filter((st) => nonHubRoleArns(st).length > 0);
-      // Through SQS, for exactly the party's own queues, each named as the template names it (QueueName).
-      const queueNames = Object.fromEntries(
-        Object.values(resources(s.stateful, 'AWS::SQS::Queue')).map((q) => [q.Properties.QueueName, q]),
-      );
-      const arnsOf = (specs: QueueSpec[]) =>
-        specs.map((spec) => {
-          const name = `art60-dev-${spec.name}`;
-          expect(queueNames[name], name).toBeDefined();
-          return `arn:aws:sqs:eu-west-1:111111111111:${name}`;
-        });
-      const viaSqs = (specs: QueueSpec[]) => {
-        const arns = arnsOf(specs);
-        return {
-          StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' },
-          ArnEquals: { ...onlyPartyRole(party).ArnEquals, 'kms:EncryptionContext:aws:sqs:arn': arns.length === 1 ? arns[0] : arns },
-        };
-      };
-      const expected: Statement[] = [
-        {
-          Sid: `${party}DecryptsOwnQueuesThroughSqs`,
-          Effect: 'Allow',
-          Principal: partyAccountPrincipal(party),
-          Action: 'kms:Decrypt',
-          Resource: '*',
-          Condition: viaSqs([...consumes[party].flatMap((q) => [q, deadLetterQueueOf(q)]), ...sendsTo[party]]),
-        },
-      ];
-      if (sendsTo[party].length > 0) {
-        expected.push({
-          Sid: `${party}EncryptsToOwnInboundQueueThroughSqs`,
-          Effect: 'Allow',
-          Principal: partyAccountPrincipal(party),
-          Action: 'kms:GenerateDataKey',
-          Resource: '*',
-          Condition: viaSqs(sendsTo[party]),
-        });
-      }
-      expect(statements).toEqual(expected);
-    },
-  );
-
-  it("names each party's role only in the policies of that party's own queues and keys", () => {
-    const owner = new Map<string, Party>();
-    for (const p of PARTIES) {
-      for (const spec of consumes[p]) {
-        const q = s.hub.stateful.queue(spec);
-        owner.set(logicalId(q.queue), p);
-        owner.set(logicalId(q.deadLetterQueue), p);
-      }
-      // An inbound queue's DLQ holds what the hub failed to process: the sender has no business there.
-      for (const spec of sendsTo[p]) owner.set(logicalId(s.hub.stateful.queue(spec).queue), p);
-      owner.set(logicalId(s.hub.stateful.keys.partyQueues[p]), p);
-    }
-    owner.set(logicalId(s.hub.stateful.keys.inbound), 'PPS');
-    owner.set(bucket('inbound').id, 'PPS');
-
-    const seen: Array<[string, string[]]> = [];
-    for (const [id, policy] of Object.entries(resources(s.stateful, 'AWS::SQS::QueuePolicy'))) {
-      const queueId = (policy.Properties.Queues as Array<{ Ref: string }>)[0]!.Ref;
-      const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
-      seen.push([queueId, statements.flatMap(nonHubRoleArns)]);
-      expect(id).toBeDefined();
-    }
-    for (const [id, key] of Object.entries(resources(s.stateful, 'AWS::KMS::Key'))) {
-      seen.push([id, (key.Properties.KeyPolicy as { Statement: Statement[] }).Statement.flatMap(nonHubRoleArns)]);
-    }
-    for (const policy of Object.values(resources(s.stateful, 'AWS::S3::BucketPolicy'))) {
-      const bucketId = (policy.Properties.Bucket as { Ref: string }).Ref;
-      seen.push([bucketId, (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.flatMap(nonHubRoleArns)]);
-    }
-    for (const [id, roles] of seen) {
-      const party = owner.get(id);
-      expect(new Set(roles), id).toEqual(new Set(party ? [ROLE[party]] : []));
-    }
-    // And the check above saw every party's role somewhere.
-    expect(new Set(seen.flatMap(([, roles]) => roles))).toEqual(new Set(Object.values(ROLE)));
-  });
-});
+// Each party's access to its own channels (return-flows §1), the PPS's uploads and the binding of
+// their key grants are proven by evaluation: test/unit/infra/access/.
 
 describe('keys and alarm topic', () => {
   it('rotates every customer-managed key and retains it', () => {
@@ -612,7 +425,7 @@ describe('keys and alarm topic', () => {
         }
       }
     }
-    // The exceptions, each made by naming.ts: the party queues, the DLQs parties read, the inbound bucket.
+    // The exceptions, each made by naming.ts: the party queues, the DLQs parties read, the inbound and reports buckets.
     expect(literal.sort()).toEqual(
       [
         ...['outbound-vdab', 'outbound-actiris', 'outbound-forem', 'outbound-pps', 'outbound-ocmw'].flatMap((q) => [
@@ -621,6 +434,7 @@ describe('keys and alarm topic', () => {
         ]),
         ...['inbound-vdab', 'inbound-actiris', 'inbound-pps'].map((q) => `art60-dev-${q}`),
         'art60-dev-inbound-111111111111-eu-west-1',
+        'art60-dev-reports-111111111111-eu-west-1',
       ].sort(),
     );
   });
