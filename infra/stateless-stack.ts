@@ -97,6 +97,7 @@ export class StatelessStack extends Stack {
     // not retried: the next one comes within 15 minutes, and the alarms wait an hour for a value.
     this.batchWatchSchedule = new CheckSchedule(this, 'BatchWatchSchedule', {
       fn: this.functions.batchWatch.fn,
+      stageName: stateful.config.stageName,
       every: BATCH_WATCH_EVERY,
       description: 'batch-watch: is the batch file of the month missing, is a batch stuck PUBLISHING',
     });

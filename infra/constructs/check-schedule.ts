@@ -9,6 +9,16 @@ export interface CheckScheduleProps {
   readonly fn: lambda.IFunction;
   readonly every: Duration;
   readonly description: string;
+  /** The stage: the role's path carries it. */
+  readonly stageName: string;
+}
+
+/**
+ * The IAM path of a schedule's role, `/art60-hub/<stage>/schedule/`: the organisation's SCP lets
+ * the roles under it, besides the operator's, invoke a hub function (infra/policies/scp.json).
+ */
+export function scheduleRolePath(stageName: string): string {
+  return `/art60-hub/${stageName}/schedule/`;
 }
 
 /**
@@ -27,6 +37,7 @@ export class CheckSchedule extends Construct {
         StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
       }),
       description: `EventBridge Scheduler invokes ${props.description}`,
+      path: scheduleRolePath(props.stageName),
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'InvokeTheCheck', actions: ['lambda:InvokeFunction'], resources: [props.fn.functionArn] }),

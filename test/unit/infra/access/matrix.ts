@@ -21,6 +21,7 @@ export type Principal =
   | 'operator-redeliver'
   | 'operator-disclosures'
   | 'operator-refused-messages'
+  | 'batch-watch'
   | 'administrator'
   | 'deployment'
   | 'outsider';
@@ -50,6 +51,7 @@ const FUNCTIONS = [
   'operator-redeliver',
   'operator-disclosures',
   'operator-refused-messages',
+  'batch-watch',
 ];
 const KEYS: Target[] = [
   'key:inbound',
@@ -136,6 +138,8 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
   'operator-redeliver': { 'bucket:archive': ['read'], ...send(...RECIPIENTS_OUTBOUND), 'table:batches': ['read'] },
   'operator-disclosures': { 'table:paymentLines': ['read'], 'table:disclosures': ['read'], 'parameter:disclosure-key': ['read'] },
   'operator-refused-messages': { 'table:refusedMessages': ['read'] },
+  // The scheduled check: the batches table's byStatus index, nothing else.
+  'batch-watch': { 'table:batches': ['read'] },
   // An administrator of the hub's account (AdministratorAccess, under the organisation's SCP): the
   // access logs, to investigate; nothing of the data, nothing of the rules.
   administrator: { 'bucket:accessLogs': ['read'] },
