@@ -198,7 +198,6 @@ export const FUNCTIONS = {
     batchSize: 1,
     uses: {
       sendsTo: [],
-      sendersByQueue: false,
       buckets: {},
       tables: { batches: 'read' },
       settings: ['monthlyFileDueDay'],
