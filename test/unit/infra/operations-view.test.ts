@@ -1,9 +1,12 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREAS } from '../../../infra/alarm-areas';
 import { RUNBOOK, RUNBOOK_PAGE } from '../../../infra/alarms';
-import { buildHub } from '../../../infra/hub';
+import { scheduleRolePath } from '../../../infra/constructs/check-schedule';
+import { buildHub, PROJECT_ROOT } from '../../../infra/hub';
 import { LOG_QUERIES } from '../../../infra/log-queries';
 import { INBOUND_AGE_ALARM_SECONDS, PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring-metrics';
 import { HTTPS_ALARM_DELIVERY } from '../../../infra/stateful/alerting';
@@ -12,7 +15,17 @@ import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { METRIC } from '../../../shared/observability';
 import { allQueues, FUNCTIONS, QUEUES, TABLES } from '../../../shared/topology';
 import { docSection, headings, readDoc } from '../../support/docs';
-import { DEV, logicalId, type Resource, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
+import {
+  DEV,
+  logicalId,
+  type Resource,
+  removeOutdir,
+  resources,
+  type Statement,
+  type Synthesized,
+  stringLike,
+  synthesizeHub,
+} from './helpers';
 
 /**
  * The operators' view as synthesized: every member alarm, the areas that mail them, the saved log
@@ -191,6 +204,14 @@ describe('every failure seen: the member alarms', () => {
         RetryPolicy: { MaximumRetryAttempts: 0 },
       },
     });
+    // Under the path the organisation's SCP lets invoke a hub function (infra/policies/scp.json).
+    const role = resources(s.stateless, 'AWS::IAM::Role')[logicalId(s.hub.stateless.batchWatchSchedule.role)]!;
+    expect(role.Properties.Path).toBe(scheduleRolePath(DEV.stageName));
+    const scp = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'infra/policies/scp.json'), 'utf8')) as { Statement: Statement[] };
+    const invokers = scp.Statement.find((st) => st.Sid === 'NobodyInvokesHubFunctionsButOperators')!.Condition!.ArnNotLike![
+      'aws:PrincipalArn'
+    ] as string[];
+    expect(invokers.some((pattern) => stringLike(pattern, `arn:aws:iam::${DEV.account}:role${scheduleRolePath(DEV.stageName)}AnyName`))).toBe(true);
   });
 
   it('holds a count alarm an hour after its last count (1 of 12 five-minute periods), a state alarm only while it lasts', () => {
