@@ -4,9 +4,10 @@ import { DEFAULT_RAW_FILE_RETENTION_DAYS, DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS
 import type { StageConfig } from './config';
 
 /**
- * What the `prod` stage takes from the environment of the synthesis: the accounts, roles and
- * addresses that only the deployer knows, none of them written in the repository. The rest of the
- * stage (retentions, thresholds) is in infra/config.ts, where every stage is validated.
+ * The `prod` stage: what it takes from the environment of the synthesis (the accounts, roles and
+ * addresses that only the deployer knows, none of them written in the repository) and the rest of
+ * it (retentions, thresholds). It is validated where every stage is (infra/config.ts), placeholders
+ * refused.
  */
 
 export const PROD_STAGE = 'prod';
