@@ -64,6 +64,7 @@ export function splitBatchDependencies(config: SplitBatchConfig): SplitBatchDepe
       recipientQueueUrl: (recipient) => recipientQueueUrls[recipient],
       clock: functionClock,
       maxRejectedShare: config.settings.maxRejectedShare,
+      maxRows: config.settings.maxRows,
       newAttemptId: randomUUID,
       // A crashed attempt's lease runs out when a retry can come: after the function's timeout.
       leaseMs: FUNCTIONS.splitBatch.timeoutSeconds * 1000,

@@ -139,6 +139,7 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
       return config.disclosureKeyParameterName;
     case 'setting':
       if (source.setting === 'maxRejectedShare') return String(config.maxRejectedShare);
+      if (source.setting === 'maxRows') return String(config.maxRows);
       if (source.setting === 'recipientKbos') return recipientKbosJson(config);
       if (source.setting === 'monthlyFileDueDay') return String(config.monthlyFileDueDay);
       return String(config.refusedMessageRetentionDays);

@@ -1,4 +1,5 @@
 import { type Environment, readConfig, text } from '../shared/configuration/read-config';
+import { DEFAULT_MAX_ROWS } from '../shared/domain/batch/reader';
 import { isValidKbo } from '../shared/domain/checksums';
 import { DEFAULT_MONTHLY_FILE_DUE_DAY, LAST_DUE_DAY } from '../shared/domain/operations/batch-watch';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from '../shared/domain/recipients';
@@ -92,6 +93,11 @@ export interface StageConfig {
   readonly refusedReturnMessagesAlarmPerHour: number;
   /** Share of rejected rows above which a file is refused (monthly-batch §7). */
   readonly maxRejectedShare: number;
+  /**
+   * The most rows a file may have (monthly-batch §2): the next one makes it `TOO_MANY_ROWS`, read in
+   * bounded time. At most 2,000,000: split-batch is measured to deliver that within its timeout.
+   */
+  readonly maxRows: number;
   /** Days the functions' log groups keep their (redacted) logs. Must be a CloudWatch Logs retention value. */
   readonly logRetentionDays: number;
   /**
@@ -135,6 +141,7 @@ export function sandboxConfig(account: string, region: string, alarmEmail: strin
     oldestMessageAlarmHours: 48,
     refusedReturnMessagesAlarmPerHour: 10,
     maxRejectedShare: 0.05,
+    maxRows: DEFAULT_MAX_ROWS,
     logRetentionDays: 7,
     disclosureKeyParameterName: `/art60-hub/${SANDBOX_STAGE}/disclosure-hmac-key`,
   };
@@ -197,12 +204,16 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     oldestMessageAlarmHours: 48,
     refusedReturnMessagesAlarmPerHour: 10,
     maxRejectedShare: 0.05,
+    maxRows: DEFAULT_MAX_ROWS,
     logRetentionDays: 90,
     disclosureKeyParameterName: '/art60-hub/dev/disclosure-hmac-key',
   },
 };
 
 export { accountOfRoleArn } from './stage-checks';
+
+/** The most rows a stage may allow a file: twice the default, what split-batch is measured to finish within its timeout. */
+const MAX_ROWS_CEILING = 2 * DEFAULT_MAX_ROWS;
 
 /**
  * Every problem with a stage configuration (empty when it is valid). Checked before synthesis, so
@@ -274,6 +285,10 @@ export function stageConfigProblems(config: StageConfig): string[] {
   }
   if (!(config.maxRejectedShare >= 0 && config.maxRejectedShare <= 1))
     problems.push(`maxRejectedShare ${config.maxRejectedShare} must be between 0 and 1`);
+  if (!Number.isInteger(config.maxRows) || config.maxRows < 1 || config.maxRows > MAX_ROWS_CEILING)
+    problems.push(
+      `maxRows ${config.maxRows} must be a whole number from 1 to ${MAX_ROWS_CEILING} (what split-batch finishes within its timeout)`,
+    );
   if (!LOG_RETENTION_VALUES.includes(config.logRetentionDays))
     problems.push(`logRetentionDays ${config.logRetentionDays} is not a CloudWatch Logs retention value`);
   if (!/^\/[\w./-]+$/.test(config.disclosureKeyParameterName))

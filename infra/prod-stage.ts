@@ -1,4 +1,5 @@
 import { type Environment, readConfig, text } from '../shared/configuration/read-config';
+import { DEFAULT_MAX_ROWS } from '../shared/domain/batch/reader';
 import { DEFAULT_MONTHLY_FILE_DUE_DAY } from '../shared/domain/operations/batch-watch';
 import { DEFAULT_RAW_FILE_RETENTION_DAYS, DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../shared/domain/retention';
 import type { StageConfig } from './config';
@@ -72,6 +73,7 @@ export function prodConfig(settings: ProdSettings): StageConfig {
     oldestMessageAlarmHours: 48,
     refusedReturnMessagesAlarmPerHour: 10,
     maxRejectedShare: 0.05,
+    maxRows: DEFAULT_MAX_ROWS,
     logRetentionDays: 90,
     disclosureKeyParameterName: `/art60-hub/${PROD_STAGE}/disclosure-hmac-key`,
   };

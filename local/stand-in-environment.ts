@@ -41,6 +41,7 @@ export function functionEnvironment(queue: (spec: QueueSpec) => CreatedQueue, me
   for (const bucket of Object.values(BUCKETS)) env[bucket.env] = bucket.name;
   for (const table of Object.values(TABLES)) env[table.env] = table.name;
   env[SETTINGS_ENV.maxRejectedShare] = '0.05';
+  env[SETTINGS_ENV.maxRows] = '1000000';
   env[SETTINGS_ENV.recipientKbos] = JSON.stringify(LOCAL_RECIPIENT_KBOS);
   env[SETTINGS_ENV.disclosureKeyLocal] = LOCAL_DISCLOSURE_KEY;
   env[SETTINGS_ENV.refusedMessageRetentionDays] = '30';

@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
 
@@ -40,6 +42,8 @@ export interface InMemoryAws {
   standInCpuMicros(): number;
   /** Called once, on the first DynamoDB PutItem (the manifest's claim): the file has been read. */
   onClaim(listener: () => void): void;
+  /** Objects in the staging bucket now (a refused or delivered batch leaves none). */
+  stagedObjects(): number;
 }
 
 function response(statusCode: number, body: string | Readable = '', headers: Record<string, string> = {}): { response: HttpResponse } {
@@ -230,5 +234,69 @@ export function inMemoryAws(inbound: ReadonlyMap<string, string>): InMemoryAws {
     counts: { calls, itemsWritten, itemBytes },
     standInCpuMicros: () => cpu,
     onClaim: (listener) => void claimListeners.push(listener),
+    stagedObjects: () => [...objects.keys()].filter((key) => key.startsWith('bench-staging/')).length,
   };
+}
+
+/**
+ * split-batch's record handler, built as its cold start builds it, over in-memory stand-ins of S3,
+ * SQS and DynamoDB (scripts/bench-aws.ts) in place of the SDK clients' HTTP handler, and the SQS
+ * record of the notification of `path` dropped under `monthly/<period>/`.
+ */
+export async function splitBatchOverInMemoryAws(path: string, period: string) {
+  const { BUCKETS, QUEUES, TABLES } = await import('../shared/topology');
+  const { RECIPIENTS } = await import('../shared/domain/recipients');
+  const env: Record<string, string> = {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    [BUCKETS.inbound.env]: 'bench-inbound',
+    [BUCKETS.staging.env]: 'bench-staging',
+    [BUCKETS.archive.env]: 'bench-archive',
+    [BUCKETS.reports.env]: 'bench-reports',
+    [TABLES.batches.env]: 'bench-batches',
+    [TABLES.paymentLines.env]: 'bench-payment-lines',
+    [TABLES.disclosures.env]: 'bench-disclosures',
+    DISCLOSURE_KEY_LOCAL: 'be'.repeat(32),
+  };
+  for (const recipient of RECIPIENTS) {
+    env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/bench-outbound-${recipient}`;
+  }
+  Object.assign(process.env, env);
+  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL')) delete process.env[name];
+
+  const key = `monthly/${period}/${basename(path)}`;
+  const aws = inMemoryAws(new Map([[key, path]]));
+  const clients = await import('../shared/adapters/aws-clients');
+  clients.resetAwsClients();
+  // The process's clients, as the handler's adapters use them, answering in memory.
+  clients.s3Client().config.requestHandler = aws.s3;
+  clients.sqsClient().config.requestHandler = aws.sqs;
+  clients.dynamoDocumentClient().config.requestHandler = aws.dynamo;
+
+  const { objectCreatedEvent } = await import('../local/s3-notification');
+  const { sqsRecordOf } = await import('../local/event-source');
+  const body = objectCreatedEvent({
+    region: 'eu-west-1',
+    bucket: env[BUCKETS.inbound.env] as string,
+    key,
+    size: (await stat(path)).size,
+    eTag: '"bench"',
+    eventTime: new Date(),
+  });
+  const record = sqsRecordOf(
+    {
+      MessageId: 'bench-1',
+      ReceiptHandle: 'bench-1',
+      Body: JSON.stringify(body),
+      Attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
+    },
+    'arn:aws:sqs:eu-west-1:111111111111:batch-notifications',
+    'eu-west-1',
+  );
+  const { splitBatchRecordHandler, splitBatchDependencies } = await import('../functions/split-batch');
+  const { readFunctionConfig } = await import('../shared/configuration/function-config');
+  const { FUNCTIONS } = await import('../shared/topology');
+  const recordHandler = splitBatchRecordHandler(splitBatchDependencies(readFunctionConfig(FUNCTIONS.splitBatch)));
+  return { aws, run: () => recordHandler(record) };
 }

@@ -2,7 +2,7 @@
  * One measurement of `npm run bench` (scripts/bench.ts), run in a fresh process so that its peak
  * RSS is its own:
  *
- *     node --import tsx scripts/bench-child.ts baseline|pipeline|end-to-end|handler <file> [<period>]
+ *     node --import tsx scripts/bench-child.ts baseline|pipeline|end-to-end|handler|refusal <file> [<period>]
  *     node --import tsx scripts/bench-child.ts batch-write <calls>
  *
  * - `baseline`: read, decompress and parse only (`readRows`), counting rows;
@@ -10,6 +10,8 @@
  * - `end-to-end`: the file through the local stand-in and the unchanged split-batch handler
  *   (`runFileLocally`), counting every SendMessageBatch attempt of the handler's SQS client.
  * - `handler`: run (d), below.
+ * - `refusal`: a file through split-batch's handler as in (d), that the hub refuses (or an empty
+ *   one, to compare with): its time, peak RSS, and that nothing was sent and nothing left staged.
  * - `batch-write`: not a run of the bench, the fixed cost of one BatchWriteItem call in the SDK, the
  *   floor under the delivery ledger: `<calls>` calls of 25 items of one attribute through the
  *   process's DynamoDB client over the in-memory stand-in; `cpuMs` is per call.
@@ -25,7 +27,7 @@ import { fileKindOf } from '../shared/domain/batch/file-name';
 import { readRows } from '../shared/domain/batch/reader';
 import { DEFAULT_MAX_REJECTED_SHARE, type RecordSink, splitRows } from '../shared/domain/batch/split';
 
-export type BenchMode = 'baseline' | 'pipeline' | 'end-to-end' | 'handler' | 'batch-write';
+export type BenchMode = 'baseline' | 'pipeline' | 'end-to-end' | 'handler' | 'refusal' | 'batch-write';
 
 /** What a child reports to the parent. */
 export interface ChildResult {
@@ -37,8 +39,16 @@ export interface ChildResult {
   readonly peakRssMb: number;
   readonly delivered?: number;
   readonly refused?: string | null;
+  /** refusal: the report's `refusedDetail`. */
+  readonly refusedDetail?: string | null;
+  /** refusal: objects put to S3 (the staged parts, the report). */
+  readonly stagedPuts?: number;
+  /** refusal: objects left in the staging bucket at the end. */
+  readonly stagingLeft?: number;
   /** end-to-end: records the recipients' queues received. */
   readonly receivedRecords?: number;
+  /** end-to-end: records the report counts as sent (`perRecipient.*.records`). */
+  readonly reportedRecords?: number;
   /** end-to-end: every recipient got its `batch.completed` and all the report's delivered records. */
   readonly complete?: boolean;
   /** end-to-end: SendMessageBatch attempts, SDK and publisher retries included. */
@@ -87,14 +97,16 @@ async function pipeline(path: string, period: string): Promise<ChildResult> {
   const sink = new CountingSink();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const { tally, refused } = await splitRows(
+  const { tally, refusal } = await splitRows(
     readRows(createReadStream(path), kind),
     { filePeriod: period, now: new Date(), maxRejectedShare: DEFAULT_MAX_REJECTED_SHARE },
     sink,
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuMs = cpuMsSince(cpu);
-  if (sink.records !== tally.delivered) throw new Error(`sink saw ${sink.records} records, tally says ${tally.delivered}`);
+  // FOREM's equal records are merged (monthly-batch §6): the sink sees the records, the tally counts rows too.
+  const records = tally.records.VDAB + tally.records.ACTIRIS + tally.records.FOREM;
+  if (sink.records !== records) throw new Error(`sink saw ${sink.records} records, tally says ${records}`);
   return {
     mode: 'pipeline',
     rows: tally.rows,
@@ -102,7 +114,7 @@ async function pipeline(path: string, period: string): Promise<ChildResult> {
     rowsPerSecond: tally.rows / seconds,
     peakRssMb: peakRssMb(),
     delivered: tally.delivered,
-    refused,
+    refused: refusal?.code ?? null,
     cpuMs,
   };
 }
@@ -131,6 +143,8 @@ async function endToEnd(path: string): Promise<ChildResult> {
     const { report, deliveries } = await runFileLocally(standIn, path, outDir);
     const seconds = (performance.now() - started) / 1000;
     const receivedRecords = Object.values(deliveries).reduce((sum, d) => sum + d.records, 0);
+    // The records the report says were sent (FOREM's equal records merged, monthly-batch §6), not its rows.
+    const reportedRecords = Object.values(report.perRecipient).reduce((sum, totals) => sum + totals.records, 0);
     if (sendCalls === 0 && receivedRecords > 0)
       throw new Error('no SendMessageBatch call was counted: the counter is not on the handler client');
     return {
@@ -142,7 +156,8 @@ async function endToEnd(path: string): Promise<ChildResult> {
       delivered: report.delivered,
       refused: report.refused,
       receivedRecords,
-      complete: Object.values(deliveries).every((d) => d.complete) && receivedRecords === report.delivered,
+      reportedRecords,
+      complete: Object.values(deliveries).every((d) => d.complete) && receivedRecords === reportedRecords,
       sendCalls,
       cpuMs: cpuMsSince(cpu),
     };
@@ -153,69 +168,13 @@ async function endToEnd(path: string): Promise<ChildResult> {
 }
 
 /**
- * split-batch's record handler, built as its cold start builds it, over in-memory stand-ins of S3,
- * SQS and DynamoDB (scripts/bench-aws.ts) in place of the SDK clients' HTTP handler: the SDK's
+ * Run (d): split-batch's record handler over in-memory stand-ins of S3, SQS and DynamoDB: the SDK's
  * work counts, the network does not. CPU is measured for reading (both reads of the file, up to
  * the manifest's claim) and for delivering (from the claim to the end), without the stand-ins' own.
  */
 async function handler(path: string, period: string): Promise<ChildResult> {
-  const { BUCKETS, QUEUES, TABLES } = await import('../shared/topology');
-  const { RECIPIENTS } = await import('../shared/domain/recipients');
-  const env: Record<string, string> = {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    [BUCKETS.inbound.env]: 'bench-inbound',
-    [BUCKETS.staging.env]: 'bench-staging',
-    [BUCKETS.archive.env]: 'bench-archive',
-    [BUCKETS.reports.env]: 'bench-reports',
-    [TABLES.batches.env]: 'bench-batches',
-    [TABLES.paymentLines.env]: 'bench-payment-lines',
-    [TABLES.disclosures.env]: 'bench-disclosures',
-    DISCLOSURE_KEY_LOCAL: 'be'.repeat(32),
-  };
-  for (const recipient of RECIPIENTS) {
-    env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/bench-outbound-${recipient}`;
-  }
-  Object.assign(process.env, env);
-  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL')) delete process.env[name];
-
-  const key = `monthly/${period}/${basename(path)}`;
-  const { inMemoryAws } = await import('./bench-aws');
-  const aws = inMemoryAws(new Map([[key, path]]));
-  const clients = await import('../shared/adapters/aws-clients');
-  clients.resetAwsClients();
-  // The process's clients, as the handler's adapters use them, answering in memory.
-  clients.s3Client().config.requestHandler = aws.s3;
-  clients.sqsClient().config.requestHandler = aws.sqs;
-  clients.dynamoDocumentClient().config.requestHandler = aws.dynamo;
-
-  const { objectCreatedEvent } = await import('../local/s3-notification');
-  const { sqsRecordOf } = await import('../local/event-source');
-  const { stat } = await import('node:fs/promises');
-  const body = objectCreatedEvent({
-    region: 'eu-west-1',
-    bucket: env[BUCKETS.inbound.env] as string,
-    key,
-    size: (await stat(path)).size,
-    eTag: '"bench"',
-    eventTime: new Date(),
-  });
-  const record = sqsRecordOf(
-    {
-      MessageId: 'bench-1',
-      ReceiptHandle: 'bench-1',
-      Body: JSON.stringify(body),
-      Attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()) },
-    },
-    'arn:aws:sqs:eu-west-1:111111111111:batch-notifications',
-    'eu-west-1',
-  );
-  const { splitBatchRecordHandler, splitBatchDependencies } = await import('../functions/split-batch');
-  const { readFunctionConfig } = await import('../shared/configuration/function-config');
-  const { FUNCTIONS } = await import('../shared/topology');
-  const recordHandler = splitBatchRecordHandler(splitBatchDependencies(readFunctionConfig(FUNCTIONS.splitBatch)));
-
+  const { splitBatchOverInMemoryAws } = await import('./bench-aws');
+  const { aws, run } = await splitBatchOverInMemoryAws(path, period);
   let claimedAt: { cpu: NodeJS.CpuUsage; standIn: number } | undefined;
   aws.onClaim(() => {
     claimedAt = { cpu: process.cpuUsage(), standIn: aws.standInCpuMicros() };
@@ -223,7 +182,7 @@ async function handler(path: string, period: string): Promise<ChildResult> {
   const cpu = process.cpuUsage();
   const standInBefore = aws.standInCpuMicros();
   const started = performance.now();
-  const outcomes = await recordHandler(record);
+  const outcomes = await run();
   const seconds = (performance.now() - started) / 1000;
   const totalCpuMs = cpuMsSince(cpu) - (aws.standInCpuMicros() - standInBefore) / 1000;
   const outcome = outcomes[0];
@@ -245,6 +204,36 @@ async function handler(path: string, period: string): Promise<ChildResult> {
     calls: aws.counts.calls,
     itemsWritten: aws.counts.itemsWritten,
     itemBytes: aws.counts.itemBytes,
+  };
+}
+
+/**
+ * A file the hub refuses (or an empty one, to compare with), through split-batch's record handler
+ * over the in-memory stand-ins: its time, peak RSS, what was staged, what is left in staging, and
+ * whether anything was sent to a queue.
+ */
+async function refusal(path: string, period: string): Promise<ChildResult> {
+  const { splitBatchOverInMemoryAws } = await import('./bench-aws');
+  const { aws, run } = await splitBatchOverInMemoryAws(path, period);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const outcomes = await run();
+  const seconds = (performance.now() - started) / 1000;
+  const outcome = outcomes[0];
+  if (outcome === undefined || outcome.kind === 'duplicate') throw new Error(`the bench file had no report: ${outcome?.kind}`);
+  return {
+    mode: 'refusal',
+    rows: outcome.report.rows,
+    seconds,
+    rowsPerSecond: outcome.report.rows / seconds,
+    peakRssMb: peakRssMb(),
+    delivered: outcome.report.delivered,
+    refused: outcome.report.refused,
+    refusedDetail: outcome.report.refusedDetail,
+    stagedPuts: aws.counts.calls['s3:PutObject'] ?? 0,
+    stagingLeft: aws.stagedObjects(),
+    sendCalls: aws.counts.calls['sqs:SendMessageBatch'] ?? 0,
+    cpuMs: cpuMsSince(cpu),
   };
 }
 
@@ -276,12 +265,13 @@ async function batchWrite(calls: number): Promise<ChildResult> {
 async function main(): Promise<void> {
   const [mode, path, period = '2025-11'] = process.argv.slice(2);
   if (path === undefined)
-    throw new Error('usage: bench-child.ts baseline|pipeline|end-to-end|handler <file> [<period>] | batch-write <calls>');
+    throw new Error('usage: bench-child.ts baseline|pipeline|end-to-end|handler|refusal <file> [<period>] | batch-write <calls>');
   let result: ChildResult;
   if (mode === 'baseline') result = await baseline(path);
   else if (mode === 'pipeline') result = await pipeline(path, period);
   else if (mode === 'end-to-end') result = await endToEnd(path);
   else if (mode === 'handler') result = await handler(path, period);
+  else if (mode === 'refusal') result = await refusal(path, period);
   else if (mode === 'batch-write') result = await batchWrite(Number(path));
   else throw new Error(`unknown mode ${mode}`);
   process.stdout.write(`\n${JSON.stringify(result)}\n`);

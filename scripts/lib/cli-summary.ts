@@ -25,6 +25,7 @@ export async function runSummary(outDir: string, result: LocalRunResult): Promis
     lines.push(
       `REFUSED: ${report.refused} (${plural(report.rows, 'row')} read, ${grouped(report.rejected)} rejected). Nothing was delivered.`,
     );
+    if (report.refusedDetail !== null) lines.push(`  why: ${report.refusedDetail}`);
   } else {
     lines.push(
       `rows ${grouped(report.rows)} = delivered ${grouped(report.delivered)} + withheld ${grouped(report.withheld)} + unroutable ${grouped(report.unroutable)} + rejected ${grouped(report.rejected)}`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_ROWS } from '../domain/batch/reader';
 import { DEFAULT_MAX_REJECTED_SHARE } from '../domain/batch/split';
 import { DEFAULT_MONTHLY_FILE_DUE_DAY, LAST_DUE_DAY } from '../domain/operations/batch-watch';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
@@ -16,6 +17,7 @@ import { ConfigurationError, type Environment, json, readConfig, share, text, ty
 /** The value of each setting, once read. */
 export interface SettingValues {
   readonly maxRejectedShare: number;
+  readonly maxRows: number;
   readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>;
   readonly refusedMessageRetentionDays: number;
   readonly monthlyFileDueDay: number;
@@ -25,6 +27,7 @@ const kbo = z.string().regex(/^[01]\d{9}$/);
 
 const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValues[K], string | undefined> } = {
   maxRejectedShare: share().default(DEFAULT_MAX_REJECTED_SHARE),
+  maxRows: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of rows, at least 1').default(DEFAULT_MAX_ROWS),
   recipientKbos: json(
     z.object(Object.fromEntries(RETURNING_RECIPIENTS.map((r) => [r, kbo])) as Record<ReturningRecipient, typeof kbo>),
     `JSON with the 10-digit KBO of ${RETURNING_RECIPIENTS.join(' and ')}`,

@@ -46,6 +46,11 @@ export const correctionAmountSchema = z
   .refine((value) => /[1-9]/.test(value), { message: 'amount must be strictly positive' });
 /** A PPS code: any 1–40 characters. */
 export const codeSchema = z.string().min(1).max(40);
+/**
+ * A recipient's reason code (messages.md `reasonCode`): 1–40 characters `A`–`Z`, `0`–`9` and `_`,
+ * never free text, so that it cannot carry a name or a number about a person.
+ */
+export const reasonCodeSchema = z.string().regex(/^[A-Z0-9_]{1,40}$/);
 export const referenceSchema = z.string().min(1).max(64);
 export const fileNumberSchema = z.string().min(1).max(50);
 export const regulationSchema = z.enum(REGULATIONS);
@@ -77,7 +82,11 @@ const validationDecisionFields = {
   reference: referenceSchema.describe('The `reference` of the delivered payment line decided on; it names the line (no national number).'),
   fileNumber: fileNumberSchema.describe('The `fileNumber` of that delivered payment line, as delivered.'),
   decision: z.enum(['VALIDATED', 'REFUSED']).describe('Whether the recipient validates or refuses the payment line (§11, §12, §22).'),
-  reasonCode: codeSchema.optional().describe("The recipient's reason code, 1–40 characters; optional."),
+  reasonCode: reasonCodeSchema
+    .optional()
+    .describe(
+      "The recipient's reason code: 1–40 characters `A`–`Z`, `0`–`9` and `_`, never free text (it cannot carry a name or a number about a person); optional.",
+    ),
   decidedAt: instantSchema.describe('When the recipient decided, ISO 8601 with an offset; the latest decision of a line is its status.'),
 };
 

@@ -17,6 +17,8 @@ export const FUNCTION_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size
 export const SETTINGS_ENV = {
   /** Share of rejected rows above which a file is refused (monthly-batch §7), e.g. `0.05`. */
   maxRejectedShare: 'MAX_REJECTED_SHARE',
+  /** The most rows a file may have (monthly-batch §2): the next one makes it `TOO_MANY_ROWS`; e.g. `1000000`. */
+  maxRows: 'MAX_ROWS',
   /** The enterprise number (KBO) of each returning recipient, JSON `{"VDAB":"…","ACTIRIS":"…"}`. */
   recipientKbos: 'RECIPIENT_KBOS',
   /** Name of the SSM SecureString parameter that holds the disclosure HMAC key (AWS). */
@@ -41,7 +43,7 @@ export type BucketAccess = 'read' | 'readListBatch' | 'readWriteDelete' | 'readW
  */
 export type TableAccess = 'read' | 'write' | 'readWrite';
 /** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
-export type FunctionSetting = 'maxRejectedShare' | 'recipientKbos' | 'refusedMessageRetentionDays' | 'monthlyFileDueDay';
+export type FunctionSetting = 'maxRejectedShare' | 'maxRows' | 'recipientKbos' | 'refusedMessageRetentionDays' | 'monthlyFileDueDay';
 
 /**
  * What a function uses, and nothing else: the single source of its environment variables, its IAM
@@ -93,7 +95,7 @@ export const FUNCTIONS = {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
       tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
-      settings: ['maxRejectedShare'],
+      settings: ['maxRejectedShare', 'maxRows'],
       disclosureKey: true,
     },
   },

@@ -53,7 +53,9 @@ describe('npm start -- --file <path> --out <dir>', () => {
 
     expect(result.code).toBe(2);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[1]).toMatch(/^REFUSED: \w+ \(40 rows read, \d+ rejected\)\. Nothing was delivered\.$/);
+    expect(lines[1]).toMatch(/^REFUSED: TOO_MANY_REJECTED_ROWS \(40 rows read, \d+ rejected\)\. Nothing was delivered\.$/);
+    // Why, in one sentence (monthly-batch §8): the share rejected and the limit.
+    expect(lines[2]).toMatch(/^ {2}why: \d+ of 40 rows \([\d.]+ %\) are rejected, more than the limit of 5 %\.$/);
     expect(lines.at(-1)).toBe(`written: ${out}/report.json only (a refused file delivers nothing, so there is no recipient file)`);
     expect(result.stdout).not.toContain('.ndjson');
     expect(await readdir(out)).toEqual(['report.json']);

@@ -1,4 +1,4 @@
-import { FileRefusal } from './codes';
+import { FileRefusal, refusalDetail } from './codes';
 
 /**
  * What the key or path of an inbound file says (spec monthly-batch §2): its format, whether it is
@@ -17,7 +17,7 @@ const EXTENSION = /\.(csv|ndjson|jsonl)(\.gz)?$/i;
 /** The format of a file from its name, or a refusal `UNSUPPORTED_FILE`. Extensions ignore case. */
 export function fileKindOf(name: string): FileKind {
   const match = EXTENSION.exec(name);
-  if (!match?.[1]) throw new FileRefusal('UNSUPPORTED_FILE', 'the name does not end in .csv, .ndjson or .jsonl, optionally .gz');
+  if (!match?.[1]) throw new FileRefusal('UNSUPPORTED_FILE', refusalDetail.unsupportedName());
   return { format: match[1].toLowerCase() === 'csv' ? 'csv' : 'ndjson', gzip: match[2] !== undefined };
 }
 
@@ -42,8 +42,17 @@ export function parseInboundKey(key: string): { period: string | null; name: str
   const local = NO_PERIOD_LOCAL_KEY.exec(key);
   if (local?.[1]) return { period: null, name: local[1], kind: fileKindOf(local[1]) };
   const match = MONTHLY_KEY.exec(key);
-  if (!match?.[1] || !match[2]) throw new FileRefusal('UNSUPPORTED_FILE', 'the key is not monthly/<YYYY-MM>/<name>');
+  if (!match?.[1] || !match[2]) throw new FileRefusal('UNSUPPORTED_FILE', refusalDetail.notMonthlyKey(whyNotMonthly(key)));
   return { period: match[1], name: match[2], kind: fileKindOf(match[2]) };
+}
+
+/** Why a key is not `monthly/<YYYY-MM>/<name>`, for the report's `refusedDetail`. */
+function whyNotMonthly(key: string): 'outside' | 'no-month' | 'bad-month' | 'subfolder' | 'no-name' {
+  const parts = key.split('/');
+  if (parts[0] !== 'monthly') return 'outside';
+  if (key.endsWith('/')) return 'no-name';
+  if (parts.length === 2) return 'no-month';
+  return /^\d{4}-(?:0[1-9]|1[0-2])$/.test(parts[1] ?? '') ? 'subfolder' : 'bad-month';
 }
 
 /** The period of a key when it has a well-formed one, else null (for a report of a refused key). */

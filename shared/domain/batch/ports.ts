@@ -97,6 +97,8 @@ export interface BatchDependencies {
   readonly recipientQueueUrl: (recipient: Recipient) => string;
   readonly clock: Clock;
   readonly maxRejectedShare: number;
+  /** The most rows a file may have (§2): the next one makes it `TOO_MANY_ROWS`; default 1,000,000. */
+  readonly maxRows?: number;
   /** A fresh id for this attempt (its staging prefix and its lease on the manifest). */
   readonly newAttemptId: () => string;
   /** How long an attempt holds a batch while publishing; at least the function's timeout. */

@@ -1,12 +1,12 @@
 import { RECIPIENTS } from '../recipients';
-import { FileRefusal, type FileRefusalCode } from './codes';
+import { FileRefusal } from './codes';
 import { deliverToRecipient } from './deliver';
 import { parseInboundKey, periodOfKey } from './file-name';
 import { HashingSource, sha256Of } from './hashing-source';
 import { batchStagingPrefixOf, reportKeyOf, stagingPrefixOf } from './object-keys';
 import type { BatchDependencies, BatchManifest, BlobStore } from './ports';
 import { type RawRow, readRows } from './reader';
-import { type BatchReport, BatchTally } from './report';
+import { type BatchReport, BatchTally, type Refusal } from './report';
 import { splitRows } from './split';
 import { RecipientStager } from './staging';
 
@@ -92,7 +92,7 @@ async function runAttempt(
   const identity = { batchId, period: read.period, source: file.key, sha256 };
 
   // 3. Refused: nothing is published, and the report says why.
-  if (read.refused !== null) {
+  if (read.refusal !== null) {
     // Bytes already delivered stay delivered, under any key. A refusal itself records no manifest:
     // it may depend on the key (its month folder, its extension), so the same bytes put right
     // later must still be processed. While another attempt publishes them, its staging stays.
@@ -100,7 +100,7 @@ async function runAttempt(
     if (existing?.status === 'DELIVERED') await sweepStaging(deps.staging, sha256);
     else await deps.staging.delete(stager.allKeys());
     if (existing) return { kind: 'duplicate', existing };
-    const report = read.tally.toReport(identity, read.refused);
+    const report = read.tally.toReport(identity, read.refusal);
     await putReport(deps.reports, reportKey, report);
     return { kind: 'refused', report, reportKey };
   }
@@ -163,7 +163,7 @@ async function runAttempt(
 
 /** What reading a file came to; its period is null only for a local file none of whose rows has one (§7). */
 interface ReadResult {
-  readonly refused: FileRefusalCode | null;
+  readonly refusal: Refusal | null;
   readonly period: string | null;
   readonly tally: BatchTally;
 }
@@ -184,15 +184,15 @@ async function readAndStage(
   try {
     const inbound = parseInboundKey(key);
     period = inbound.period;
-    const rows = withProgress(readRows(source, inbound.kind), deps.onProgress);
+    const rows = withProgress(readRows(source, inbound.kind, { maxRows: deps.maxRows }), deps.onProgress);
     const result = await splitRows(rows, { filePeriod: inbound.period, now, maxRejectedShare: deps.maxRejectedShare }, stager);
     tally = result.tally;
-    if (result.refused !== null) return { refused: result.refused, period, tally };
+    if (result.refusal !== null) return { refusal: result.refusal, period, tally };
     await stager.finish();
-    return { refused: null, period: inbound.period, tally };
+    return { refusal: null, period: inbound.period, tally };
   } catch (error) {
     if (!(error instanceof FileRefusal)) throw error;
-    return { refused: error.code, period, tally };
+    return { refusal: { code: error.code, detail: error.detail }, period, tally };
   }
 }
 

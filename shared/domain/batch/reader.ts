@@ -1,15 +1,23 @@
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { ALL_FIELDS, OPTIONAL_FIELDS, type RecordField } from '../recipients';
-import { FileRefusal } from './codes';
+import { FileRefusal, refusalDetail } from './codes';
 import type { FileKind } from './file-name';
+import { LongLine, MAX_RECORD_BYTES, physicalLines } from './physical-lines';
 
 /**
  * The streaming reader of inbound files (spec monthly-batch §2): gzip or not, strict UTF-8 with an
  * optional byte-order mark, LF or CRLF, CSV (`;`, RFC 4180 quoting, a header) or NDJSON. It never
- * holds more of the file than one chunk and one record, and it yields rows in small arrays so
- * that the per-row cost stays a function call, not a promise.
+ * holds more of the file than one chunk and one record of at most {@link MAX_RECORD_BYTES}, stops
+ * at the first row past the maximum, and yields rows in small arrays so that the per-row cost
+ * stays a function call, not a promise.
  */
+
+/** The most rows a file may have (§2): the next one makes it `TOO_MANY_ROWS`. */
+export const DEFAULT_MAX_ROWS = 1_000_000;
+
+export interface ReadOptions {
+  /** The most rows a file may have; reading stops at the next (default {@link DEFAULT_MAX_ROWS}). */
+  readonly maxRows?: number;
+}
 
 /** One row as read: its physical start line and its values by column, or null when malformed. */
 export interface RawRow {
@@ -23,52 +31,6 @@ export interface RawRow {
 
 const KNOWN_COLUMNS = new Set<string>(ALL_FIELDS);
 const REQUIRED_COLUMNS = ALL_FIELDS.filter((f) => !OPTIONAL_FIELDS.includes(f));
-
-/** Zlib's own errors (not gzip, truncated, corrupt) make a file unreadable; other errors are the source's. */
-function isZlibError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
-}
-
-async function* decompressed(bytes: AsyncIterable<Uint8Array>, gzip: boolean): AsyncGenerator<Uint8Array> {
-  if (!gzip) {
-    yield* bytes;
-    return;
-  }
-  const gunzip = createGunzip();
-  const source = Readable.from(bytes, { objectMode: false });
-  source.on('error', (error) => gunzip.destroy(error));
-  source.pipe(gunzip);
-  try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
-  } catch (error) {
-    if (isZlibError(error)) throw new FileRefusal('UNREADABLE', 'the file is not valid gzip');
-    throw error;
-  } finally {
-    source.destroy();
-  }
-}
-
-/** Decodes strict UTF-8 (invalid anywhere: `UNREADABLE`) and yields physical lines with their numbers. */
-async function* physicalLines(bytes: AsyncIterable<Uint8Array>, gzip: boolean): AsyncGenerator<string[]> {
-  const decoder = new TextDecoder('utf-8', { fatal: true }); // strips a leading byte-order mark
-  let carry = '';
-  const decode = (chunk?: Uint8Array): string => {
-    try {
-      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
-    } catch {
-      throw new FileRefusal('UNREADABLE', 'the file is not valid UTF-8');
-    }
-  };
-  for await (const chunk of decompressed(bytes, gzip)) {
-    const text = carry + decode(chunk);
-    const lines = text.split('\n');
-    carry = lines.pop() ?? '';
-    if (lines.length > 0) yield lines;
-  }
-  const rest = carry + decode();
-  if (rest.length > 0) yield [rest];
-}
 
 function stripCarriageReturn(line: string): string {
   return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
@@ -181,96 +143,142 @@ type ColumnIndex = ReadonlyArray<readonly [RecordField, number]>;
 /**
  * Maps a header to the index of each known column, or answers the refusal it earns
  * (`MISSING_COLUMNS`): a header that is not well-formed CSV, a required column missing, a column
- * named twice.
+ * named twice. Its detail names the contract's columns only: a name outside the contract (the
+ * first line may be a data row) is counted, never quoted.
  */
-function columnIndex(header: readonly string[] | null): ColumnIndex | FileRefusal {
-  if (!header) return new FileRefusal('MISSING_COLUMNS', 'the header line is not well-formed CSV');
+function columnIndex(header: readonly string[] | null, line: number): ColumnIndex | FileRefusal {
+  if (!header) return new FileRefusal('MISSING_COLUMNS', refusalDetail.malformedHeader(line));
   const names = header.map((name) => name.trim());
-  if (new Set(names).size !== names.length) return new FileRefusal('MISSING_COLUMNS', 'a column is named twice');
   const missing = REQUIRED_COLUMNS.filter((column) => !names.includes(column));
-  if (missing.length > 0) return new FileRefusal('MISSING_COLUMNS', `missing columns: ${missing.join(', ')}`);
+  const repeated = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+  const repeatedKnown = ALL_FIELDS.filter((column) => repeated.includes(column));
+  if (missing.length > 0 || repeated.length > 0) {
+    const detail = refusalDetail.columns(missing, repeatedKnown, repeated.length - repeatedKnown.length);
+    return new FileRefusal('MISSING_COLUMNS', detail);
+  }
   return names.flatMap((name, index) => (KNOWN_COLUMNS.has(name) ? [[name as RecordField, index] as const] : []));
 }
 
-async function* csvRows(lines: AsyncIterable<string[]>): AsyncGenerator<RawRow[]> {
+const tooLong = (line: number): FileRefusal => new FileRefusal('UNREADABLE', refusalDetail.recordTooLong(line, MAX_RECORD_BYTES));
+
+/** The refusal of the row past the maximum (§2), unless the header refused the file already (it comes first). */
+const tooMany = (maxRows: number, line: number, headerRefusal?: FileRefusal): FileRefusal =>
+  headerRefusal ?? new FileRefusal('TOO_MANY_ROWS', refusalDetail.tooManyRows(maxRows, line));
+
+async function* csvRows(lines: AsyncIterable<string[]>, maxRows: number): AsyncGenerator<RawRow[]> {
   const assembler = new CsvRecordAssembler();
   let lineNumber = 0;
   let recordStart = 0;
+  /** Bytes of the record so far, while it spans lines (a one-line record is bounded by the byte layer). */
+  let recordBytes = 0;
+  let records = 0;
   let columns: ColumnIndex | undefined;
   let width = 0;
   // A header that refuses the file (MISSING_COLUMNS) does not end the reading: UNREADABLE comes
-  // first wherever it lies (§2), so the rest is still decoded and framed, and no row is made.
+  // first wherever it lies (§2), so the rest is still decoded and framed up to the row past the
+  // maximum, and no row is made.
   let headerRefusal: FileRefusal | undefined;
-  for await (const batch of lines) {
-    const rows: RawRow[] = [];
-    for (const rawLine of batch) {
-      lineNumber += 1;
-      const line = stripCarriageReturn(rawLine);
-      if (!assembler.pending) {
-        if (isBlank(line)) continue;
-        recordStart = lineNumber;
-      }
-      const record = assembler.feed(line);
-      if (!record || headerRefusal) continue;
-      if (!columns) {
-        const header = columnIndex(record.cells);
-        if (header instanceof FileRefusal) {
-          headerRefusal = header;
-        } else {
-          columns = header;
-          width = record.cells?.length ?? 0;
+  try {
+    for await (const batch of lines) {
+      const rows: RawRow[] = [];
+      for (const rawLine of batch) {
+        lineNumber += 1;
+        const line = stripCarriageReturn(rawLine);
+        if (!assembler.pending) {
+          if (isBlank(line)) continue;
+          recordStart = lineNumber;
+          recordBytes = 0;
+        } else if (recordBytes + Buffer.byteLength(line) > MAX_RECORD_BYTES) {
+          if (rows.length > 0) yield rows;
+          throw tooLong(recordStart);
         }
-        continue;
+        const record = assembler.feed(line);
+        if (!record) {
+          recordBytes += Buffer.byteLength(rawLine) + 1; // the line and its LF, inside a quoted cell
+          continue;
+        }
+        if (columns === undefined && headerRefusal === undefined) {
+          const header = columnIndex(record.cells, recordStart);
+          if (header instanceof FileRefusal) headerRefusal = header;
+          else {
+            columns = header;
+            width = record.cells?.length ?? 0;
+          }
+          continue;
+        }
+        records += 1;
+        if (records > maxRows) {
+          if (rows.length > 0) yield rows;
+          throw tooMany(maxRows, recordStart, headerRefusal);
+        }
+        if (headerRefusal) continue;
+        const cells = record.cells;
+        if (!cells || cells.length !== width || columns === undefined) {
+          rows.push({ line: recordStart, values: null });
+          continue;
+        }
+        const values: Partial<Record<RecordField, unknown>> = {};
+        for (const [field, index] of columns) values[field] = cells[index];
+        rows.push(record.plain ? { line: recordStart, values, text: line } : { line: recordStart, values });
       }
-      const cells = record.cells;
-      if (!cells || cells.length !== width) {
-        rows.push({ line: recordStart, values: null });
-        continue;
-      }
-      const values: Partial<Record<RecordField, unknown>> = {};
-      for (const [field, index] of columns) values[field] = cells[index];
-      rows.push(record.plain ? { line: recordStart, values, text: line } : { line: recordStart, values });
+      if (rows.length > 0) yield rows;
     }
-    if (rows.length > 0) yield rows;
+  } catch (error) {
+    // A line too long is a record too long: the one it is part of, which may have started lines before.
+    if (error instanceof LongLine) throw tooLong(assembler.pending ? recordStart : error.line);
+    throw error;
   }
-  if (assembler.pending) throw new FileRefusal('UNREADABLE', 'the file ends inside a quoted field');
+  if (assembler.pending) throw new FileRefusal('UNREADABLE', refusalDetail.unclosedQuote(recordStart));
   if (headerRefusal) throw headerRefusal;
-  if (!columns) throw new FileRefusal('MISSING_COLUMNS', 'the file has no header line');
+  if (!columns) throw new FileRefusal('MISSING_COLUMNS', refusalDetail.noHeader());
 }
 
-async function* ndjsonRows(lines: AsyncIterable<string[]>): AsyncGenerator<RawRow[]> {
+async function* ndjsonRows(lines: AsyncIterable<string[]>, maxRows: number): AsyncGenerator<RawRow[]> {
   let lineNumber = 0;
-  for await (const batch of lines) {
-    const rows: RawRow[] = [];
-    for (const rawLine of batch) {
-      lineNumber += 1;
-      if (isBlank(rawLine)) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(rawLine);
-      } catch {
-        rows.push({ line: lineNumber, values: null });
-        continue;
+  let records = 0;
+  try {
+    for await (const batch of lines) {
+      const rows: RawRow[] = [];
+      for (const rawLine of batch) {
+        lineNumber += 1;
+        if (isBlank(rawLine)) continue;
+        records += 1;
+        if (records > maxRows) {
+          if (rows.length > 0) yield rows;
+          throw tooMany(maxRows, lineNumber);
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(rawLine);
+        } catch {
+          rows.push({ line: lineNumber, values: null });
+          continue;
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          rows.push({ line: lineNumber, values: null });
+          continue;
+        }
+        const source = parsed as Record<string, unknown>;
+        const values: Partial<Record<RecordField, unknown>> = {};
+        for (const field of ALL_FIELDS) if (Object.hasOwn(source, field)) values[field] = source[field];
+        rows.push({ line: lineNumber, values });
       }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        rows.push({ line: lineNumber, values: null });
-        continue;
-      }
-      const source = parsed as Record<string, unknown>;
-      const values: Partial<Record<RecordField, unknown>> = {};
-      for (const field of ALL_FIELDS) if (Object.hasOwn(source, field)) values[field] = source[field];
-      rows.push({ line: lineNumber, values });
+      if (rows.length > 0) yield rows;
     }
-    if (rows.length > 0) yield rows;
+  } catch (error) {
+    if (error instanceof LongLine) throw tooLong(error.line);
+    throw error;
   }
 }
 
 /**
  * Reads an inbound file's rows, in order, in small arrays. Throws {@link FileRefusal} with
- * `UNREADABLE` or `MISSING_COLUMNS` when the file as a whole cannot be read; any other error is the
- * byte source's own (a broken S3 stream) and is rethrown as it is.
+ * `UNREADABLE`, `MISSING_COLUMNS` or `TOO_MANY_ROWS` when the file as a whole cannot be read (the
+ * rows before a fault are yielded first); any other error is the byte source's own (a broken S3
+ * stream) and is rethrown as it is.
  */
-export function readRows(bytes: AsyncIterable<Uint8Array>, kind: FileKind): AsyncGenerator<RawRow[]> {
+export function readRows(bytes: AsyncIterable<Uint8Array>, kind: FileKind, options: ReadOptions = {}): AsyncGenerator<RawRow[]> {
   const lines = physicalLines(bytes, kind.gzip);
-  return kind.format === 'csv' ? csvRows(lines) : ndjsonRows(lines);
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  return kind.format === 'csv' ? csvRows(lines, maxRows) : ndjsonRows(lines, maxRows);
 }

@@ -25,23 +25,22 @@ function fmix(h: number): number {
 }
 
 /**
- * A 128-bit hash of a string: MurmurHash3 x86 128's mixing over the string's UTF-16 code units (two
- * per 32-bit word, the length mixed in), written into `out` as four 32-bit words. Not for security:
- * only to tell references apart.
+ * A 128-bit hash of UTF-16 code units (the first `length` of `text`): MurmurHash3 x86 128's mixing
+ * (two code units per 32-bit word, the length mixed in), written into `out` as four 32-bit words.
+ * Not for security: only to tell references (and records) apart.
  */
-export function hash128(text: string, out: Uint32Array, seed = 0): void {
+export function hash128Units(text: Uint16Array, length: number, out: Uint32Array, seed = 0): void {
   let h1 = seed;
   let h2 = seed;
   let h3 = seed;
   let h4 = seed;
-  const length = text.length;
   const blocks = length >>> 3; // 8 code units (four 32-bit words) a block
   for (let b = 0; b < blocks; b++) {
     const at = 8 * b;
-    let k1 = text.charCodeAt(at) | (text.charCodeAt(at + 1) << 16);
-    let k2 = text.charCodeAt(at + 2) | (text.charCodeAt(at + 3) << 16);
-    let k3 = text.charCodeAt(at + 4) | (text.charCodeAt(at + 5) << 16);
-    let k4 = text.charCodeAt(at + 6) | (text.charCodeAt(at + 7) << 16);
+    let k1 = (text[at] as number) | ((text[at + 1] as number) << 16);
+    let k2 = (text[at + 2] as number) | ((text[at + 3] as number) << 16);
+    let k3 = (text[at + 4] as number) | ((text[at + 5] as number) << 16);
+    let k4 = (text[at + 6] as number) | ((text[at + 7] as number) << 16);
     k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2);
     h1 ^= k1;
     h1 = rotl(h1, 19) + h2;
@@ -66,7 +65,7 @@ export function hash128(text: string, out: Uint32Array, seed = 0): void {
   let k3 = 0;
   let k4 = 0;
   for (let i = blocks * 8, position = 0; i < length; i++, position++) {
-    const unit = text.charCodeAt(i) << ((position & 1) << 4);
+    const unit = (text[i] as number) << ((position & 1) << 4);
     if (position < 2) k1 |= unit;
     else if (position < 4) k2 |= unit;
     else if (position < 6) k3 |= unit;
@@ -96,6 +95,32 @@ export function hash128(text: string, out: Uint32Array, seed = 0): void {
   out[1] = h2;
   out[2] = h3;
   out[3] = h4;
+}
+
+/**
+ * The code units to hash, copied into one reusable array: a string, or a record's values each
+ * followed by U+0000 (which no value of a row holds: a control character is `INVALID_FIELD`), so
+ * that two records give the same units only when their values are equal. No string is built.
+ */
+class CodeUnits {
+  units = new Uint16Array(256);
+  length = 0;
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  add(text: string): void {
+    const end = this.length + text.length;
+    if (end > this.units.length) {
+      const grown = new Uint16Array(Math.max(end, this.units.length * 2));
+      grown.set(this.units.subarray(0, this.length));
+      this.units = grown;
+    }
+    const units = this.units;
+    for (let i = 0, at = this.length; i < text.length; i++, at++) units[at] = text.charCodeAt(i);
+    this.length = end;
+  }
 }
 
 /** Open addressing over 128-bit hashes, four words a slot; an all-zero hash marks an empty slot. */
@@ -154,7 +179,8 @@ class HashTable {
 const SHARDS = 256;
 
 /**
- * A set of strings stored as 128-bit hashes: `addIfAbsent` tells whether a string was seen before.
+ * A set of strings (or records of strings) stored as 128-bit hashes: `addIfAbsent` tells whether a
+ * string was seen before, `addIfAbsentFields` whether an equal record was.
  * The hashes are spread over 256 tables that grow one at a time, so that growing never holds two
  * copies of the whole set: a million references take about 32 MB, and never 48 at once.
  */
@@ -166,10 +192,32 @@ export class ReferenceSet {
     return this.shards.reduce((total, shard) => total + shard.count, 0);
   }
 
+  private readonly units = new CodeUnits();
+
   /** Adds `reference`; returns true when it was already in the set. */
   addIfAbsent(reference: string): boolean {
+    this.units.clear();
+    this.units.add(reference);
+    return this.addUnits();
+  }
+
+  /**
+   * Adds the record made of `record`'s values of `fields`, in that order, each followed by U+0000
+   * (which no row value holds); returns true when an equal record was already in the set. An absent
+   * value counts as empty.
+   */
+  addIfAbsentFields<F extends string>(record: Readonly<Partial<Record<F, string>>>, fields: readonly F[]): boolean {
+    this.units.clear();
+    for (let i = 0; i < fields.length; i++) {
+      this.units.add(record[fields[i] as F] ?? '');
+      this.units.add('\u0000');
+    }
+    return this.addUnits();
+  }
+
+  private addUnits(): boolean {
     const hash = this.scratch;
-    hash128(reference, hash);
+    hash128Units(this.units.units, this.units.length, hash);
     // An all-zero hash is the empty slot: vanishingly rare (2^-128), mapped to another value.
     if (((hash[0] as number) | (hash[1] as number) | (hash[2] as number) | (hash[3] as number)) === 0) hash[3] = 1;
     const h0 = hash[0] as number;

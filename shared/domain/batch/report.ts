@@ -33,6 +33,14 @@ export interface BatchReport {
   readonly perRecipient: Readonly<Record<Recipient, RecipientTotals>>;
   readonly issues: readonly ReportIssue[];
   readonly refused: FileRefusalCode | null;
+  /** One English sentence that lets the PPS find a refused file's fault, never a cell's content; null when accepted. */
+  readonly refusedDetail: string | null;
+}
+
+/** Why a file was refused, for its report: the code and its sentence. */
+export interface Refusal {
+  readonly code: FileRefusalCode;
+  readonly detail: string;
 }
 
 /** Counts of one file as it is read; turned into a {@link BatchReport} when the file ends. */
@@ -66,7 +74,7 @@ export class BatchTally {
     return this.issueLog.toArray();
   }
 
-  /** Counts one delivered record and its amount (integer cents, at most ±10^11). */
+  /** Counts one delivered row, a record of its own, and its amount (integer cents, at most ±10^11). */
   addDelivered(recipient: Recipient, amountCents: number): void {
     this.delivered += 1;
     this.records[recipient] += 1;
@@ -79,6 +87,14 @@ export class BatchTally {
     this.pendingCents[recipient] = 0;
   }
 
+  /**
+   * Counts a delivered row whose record equals one already delivered to the recipient in this
+   * batch (FOREM, §6): the row is delivered, merged into that record; no record is added.
+   */
+  addMerged(): void {
+    this.delivered += 1;
+  }
+
   /** The exact sum of a recipient's delivered amounts, in cents. */
   totalCents(recipient: Recipient): bigint {
     return this.amountCents[recipient] + BigInt(this.pendingCents[recipient]);
@@ -88,11 +104,8 @@ export class BatchTally {
    * The report of this tally. A refused file delivered nothing: its delivered counts are zero, and
    * its other counts and issues are those of the rows read before the refusal.
    */
-  toReport(
-    identity: { batchId: string; period: string | null; source: string; sha256: string },
-    refused: FileRefusalCode | null,
-  ): BatchReport {
-    const deliveredNothing = refused !== null;
+  toReport(identity: { batchId: string; period: string | null; source: string; sha256: string }, refusal: Refusal | null): BatchReport {
+    const deliveredNothing = refusal !== null;
     const perRecipient = Object.fromEntries(
       RECIPIENTS.map((recipient) => {
         const totals: RecipientTotals = {
@@ -112,7 +125,8 @@ export class BatchTally {
       rejected: this.rejected,
       perRecipient,
       issues: this.issues,
-      refused,
+      refused: refusal?.code ?? null,
+      refusedDetail: refusal?.detail ?? null,
     };
   }
 }

@@ -1,9 +1,9 @@
 import { minimise } from '../minimise';
-import { isGranted, type Recipient, type RecipientRecord } from '../recipients';
-import { FileRefusal, type FileRefusalCode } from './codes';
+import { isGranted, RECIPIENT_VIEWS, type Recipient, type RecipientRecord } from '../recipients';
+import { FileRefusal, refusalDetail } from './codes';
 import type { RawRow } from './reader';
 import { ReferenceSet } from './reference-set';
-import { BatchTally } from './report';
+import { BatchTally, type Refusal } from './report';
 import { validateRow } from './row-validation';
 
 /**
@@ -28,11 +28,14 @@ export interface SplitOptions {
 
 export interface SplitResult {
   readonly tally: BatchTally;
-  /** The file-level refusal, or null when the file is accepted. */
-  readonly refused: FileRefusalCode | null;
+  /** The file-level refusal and its sentence for the report (§8), or null when the file is accepted. */
+  readonly refusal: Refusal | null;
 }
 
 export const DEFAULT_MAX_REJECTED_SHARE = 0.05;
+
+/** The fields of FOREM's record (§6): two FOREM records are equal when all of these are. */
+const FOREM_FIELDS = RECIPIENT_VIEWS.FOREM;
 
 /**
  * Classifies every row of a file, sends each delivered record, minimised, to the sink, and decides
@@ -43,6 +46,9 @@ export const DEFAULT_MAX_REJECTED_SHARE = 0.05;
 export async function splitRows(rows: AsyncIterable<RawRow[]>, options: SplitOptions, sink: RecordSink): Promise<SplitResult> {
   const tally = new BatchTally();
   const references = new ReferenceSet();
+  // FOREM receives each distinct record once per batch (§6): a record equal to one already sent is
+  // merged into it. Kept as 128-bit hashes, as the references are: about 32 MB at a million.
+  const foremRecords = new ReferenceSet();
   const context = {
     filePeriod: options.filePeriod,
     now: options.now,
@@ -68,15 +74,23 @@ export async function splitRows(rows: AsyncIterable<RawRow[]>, options: SplitOpt
           tally.withheldBy[recipient] += 1;
           continue;
         }
+        const record = minimise(recipient, row.values);
+        if (recipient === 'FOREM' && foremRecords.addIfAbsentFields(record, FOREM_FIELDS)) {
+          tally.addMerged();
+          continue;
+        }
         tally.addDelivered(recipient, row.amountCents);
-        const pending = sink.accept(recipient, minimise(recipient, row.values));
+        const pending = sink.accept(recipient, record);
         if (pending) await pending;
       }
     }
   } catch (error) {
-    if (error instanceof FileRefusal) return { tally, refused: error.code };
+    if (error instanceof FileRefusal) return { tally, refusal: { code: error.code, detail: error.detail } };
     throw error;
   }
-  const refused = tally.rejected > tally.rows * options.maxRejectedShare ? 'TOO_MANY_REJECTED_ROWS' : null;
-  return { tally, refused };
+  if (tally.rejected > tally.rows * options.maxRejectedShare) {
+    const detail = refusalDetail.tooManyRejected(tally.rejected, tally.rows, options.maxRejectedShare);
+    return { tally, refusal: { code: 'TOO_MANY_REJECTED_ROWS', detail } };
+  }
+  return { tally, refusal: null };
 }

@@ -114,6 +114,7 @@ describe('a hand-made CSV: BOM, CRLF, blank lines, quoting, every region (monthl
         { line: 13, reference: 'T1-BAD-INSZ', outcome: 'rejected', codes: ['INVALID_INSZ'] },
       ],
       refused: null,
+      refusedDetail: null,
     });
     const r = result.report;
     expect(r.rows).toBe(r.delivered + r.withheld + r.unroutable + r.rejected);

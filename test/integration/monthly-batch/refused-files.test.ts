@@ -57,6 +57,9 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
     expect(report.period).toBe('2025-07');
     expect(report.sha256).toBe(sha256Hex(cut));
     expect(report.rows).toBeGreaterThan(39_000);
+    expect(report.refusedDetail).toBe(
+      `The gzip stream is cut short: the file ends inside it, on line ${(report.rows + 2).toLocaleString('en-US')}.`,
+    );
     expect((await hub.listKeys(hub.standIn.bucketName(BUCKETS.archive))).filter((k) => k.includes(report.batchId))).toEqual([]);
   });
 
@@ -67,6 +70,9 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
     const report = await expectRefused('t5-open-quote.csv', text, 'UNREADABLE');
     expect(report.period).toBe('2025-06');
     expect(report.issues).toEqual([]);
+    expect(report.refusedDetail).toBe(
+      'The file ends inside a quoted field of the record that starts on line 3: its closing quote is missing.',
+    );
   });
 
   it('refuses invalid UTF-8 as UNREADABLE', async () => {
@@ -77,10 +83,25 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
     row[at + 1] = 0x28; // a lead byte followed by an ASCII byte: not UTF-8
     const report = await expectRefused('t5-latin.csv', Buffer.concat([header, row]), 'UNREADABLE');
     expect(report.rows).toBe(0);
+    expect(report.refusedDetail).toBe('Line 2 holds bytes that are not valid UTF-8.');
+  });
+
+  it('refuses a record over 65,536 bytes as UNREADABLE, and stops reading there', async () => {
+    const header = `${COLUMNS.join(';')}\n`;
+    const before = csvLine(COLUMNS, validRow('2025-06', 'T5-LONG-1'));
+    // A 5 MB cell: a record no real row comes near (§2). The rows after it are never read.
+    const long = csvLine(COLUMNS, validRow('2025-06', 'T5-LONG-2', { ocmwName: `OCMW ${'x'.repeat(5_000_000)}` }));
+    const after = csvLine(COLUMNS, validRow('2025-06', 'T5-LONG-3'));
+    const report = await expectRefused('t5-long.csv', `${header}${before}\n\n${long}\n${after}\n`, 'UNREADABLE');
+    expect(report.rows).toBe(1);
+    expect(report.refusedDetail).toBe('The record that starts on line 4 is longer than 65,536 bytes, so reading stopped there.');
   });
 
   it('refuses a .txt file as UNSUPPORTED_FILE', async () => {
     const report = await expectRefused('t5-notes.txt', csvText(COLUMNS, [validRow('2025-06', 'T5-TXT')]), 'UNSUPPORTED_FILE');
+    expect(report.refusedDetail).toBe(
+      'The name does not end in .csv, .ndjson or .jsonl, optionally followed by .gz (in any case), so the hub does not read it.',
+    );
     // Not a batch file, so it has no rows, and no row has a period: a local file's period is null (§7).
     expect(report).toMatchObject({ rows: 0, period: null, source: 'local/no-period/t5-notes.txt', issues: [] });
   });
@@ -89,16 +110,19 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
     const columns = COLUMNS.filter((c) => c !== 'insz');
     const report = await expectRefused('t5-no-insz.csv', csvText(columns, [validRow('2025-06', 'T5-NO-INSZ')]), 'MISSING_COLUMNS');
     expect(report.rows).toBe(0);
+    expect(report.refusedDetail).toBe('The header misses the column insz.');
   });
 
   it('refuses a CSV with a column named twice as MISSING_COLUMNS', async () => {
     const columns = [...COLUMNS, 'reference'];
     const report = await expectRefused('t5-twice.csv', csvText(columns, [validRow('2025-06', 'T5-TWICE')]), 'MISSING_COLUMNS');
     expect(report.rows).toBe(0);
+    expect(report.refusedDetail).toBe('The header names reference more than once.');
   });
 
   it('refuses a CSV without a header line (only blank lines) as MISSING_COLUMNS', async () => {
-    await expectRefused('t5-no-header.csv', '\n   \n\t\n', 'MISSING_COLUMNS');
+    const report = await expectRefused('t5-no-header.csv', '\n   \n\t\n', 'MISSING_COLUMNS');
+    expect(report.refusedDetail).toBe('The file has no header line (it holds nothing but blank lines).');
   });
 
   it('refuses a file with 6 of 100 rows rejected as TOO_MANY_REJECTED_ROWS, with its full issues list', async () => {
@@ -115,6 +139,7 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
     for (const [index, change] of breaks) rows[index] = { ...rows[index], ...change };
     const report = await expectRefused('t6-six-rejected.csv', csvText(COLUMNS, rows), 'TOO_MANY_REJECTED_ROWS');
     expect(report).toMatchObject({ rows: 100, rejected: 6, withheld: 0, unroutable: 0, delivered: 0, period });
+    expect(report.refusedDetail).toBe('6 of 100 rows (6 %) are rejected, more than the limit of 5 %.');
     expect(report.issues).toEqual(
       breaks.map(([index, , code]) => ({
         line: index + 2,
@@ -178,6 +203,7 @@ describe('refused files deliver nothing (monthly-batch §2, §7, §9)', () => {
       },
       issues: [],
       refused: null,
+      refusedDetail: null,
     });
   });
 });

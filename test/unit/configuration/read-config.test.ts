@@ -109,7 +109,7 @@ describe('readFunctionConfig', () => {
         'outbound-forem': 'https://sqs/forem',
       },
       queueArns: { 'batch-notifications': 'arn:batch-notifications' },
-      settings: { maxRejectedShare: 0.05 },
+      settings: { maxRejectedShare: 0.05, maxRows: 1_000_000 },
       disclosureKey: { parameterName: '/art60-hub/dev/disclosure-hmac-key' },
     });
     expect(queueUrlOf(config, QUEUES.recipientOutbound.FOREM)).toBe('https://sqs/forem');
@@ -152,6 +152,12 @@ describe('readFunctionConfig', () => {
     expect(problemOf(() => readFunctionConfig(FUNCTIONS.splitBatch, { ...SPLIT_BATCH_ENV, MAX_REJECTED_SHARE: 'abc' }))).toBe(
       'Error: MAX_REJECTED_SHARE must be a number between 0 and 1, got "abc"',
     );
+    expect(problemOf(() => readFunctionConfig(FUNCTIONS.splitBatch, { ...SPLIT_BATCH_ENV, MAX_ROWS: '0' }))).toMatch(
+      /^Error: MAX_ROWS must be/,
+    );
+    expect(readFunctionConfig(FUNCTIONS.splitBatch, { ...SPLIT_BATCH_ENV, MAX_ROWS: '250000' }).settings).toMatchObject({
+      maxRows: 250_000,
+    });
   });
 
   it('reads the return flows’ settings: the recipients’ KBOs (region-inbound) and the retention of refused messages', () => {

@@ -23,7 +23,12 @@ function batch(n: number, prefix = 'R'): Uint8Array {
   return bytesOf(
     csvFile(
       Array.from({ length: n }, (_, i) =>
-        validRow({ reference: `${prefix}${i}`, ocmwNis: nis[i % 3], employmentPlace: `Werkplaats ${'é'.repeat(100)} ${i}` }),
+        validRow({
+          reference: `${prefix}${i}`,
+          fileNumber: `D-${i}`, // FOREM receives each distinct record once (§6): these rows are distinct for it too
+          ocmwNis: nis[i % 3],
+          employmentPlace: `Werkplaats ${'é'.repeat(100)} ${i}`,
+        }),
       ),
     ),
   );

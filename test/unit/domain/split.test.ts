@@ -51,8 +51,8 @@ describe('the outcome of each row (monthly-batch §7)', () => {
       validRow({ reference: 'G2', ocmwNis: '63023', insz: '1' }), // rejected before unroutable
       null, // malformed
     ];
-    const { tally, refused } = await splitRows(asRows(rows), { ...OPTIONS, maxRejectedShare: 0.5 }, sink);
-    expect(refused).toBeNull();
+    const { tally, refusal } = await splitRows(asRows(rows), { ...OPTIONS, maxRejectedShare: 0.5 }, sink);
+    expect(refusal).toBeNull();
     expect([tally.rows, tally.delivered, tally.withheld, tally.unroutable, tally.rejected]).toEqual([8, 3, 2, 1, 2]);
     expect(sink.records.map(({ recipient, record }) => [recipient, record.reference ?? record.fileNumber])).toEqual([
       ['VDAB', 'V1'],
@@ -98,16 +98,100 @@ describe('the outcome of each row (monthly-batch §7)', () => {
   it('refuses a file when more than the allowed share is rejected, not when exactly that share is', async () => {
     const rows = (rejected: number): HandRow[] =>
       Array.from({ length: 100 }, (_, i) => validRow({ reference: `R${i}`, ...(i < rejected ? { insz: 'x' } : {}) }));
-    expect((await splitRows(asRows(rows(5)), OPTIONS, new MemorySink())).refused).toBeNull();
+    expect((await splitRows(asRows(rows(5)), OPTIONS, new MemorySink())).refusal).toBeNull();
     const six = await splitRows(asRows(rows(6)), OPTIONS, new MemorySink());
-    expect(six.refused).toBe('TOO_MANY_REJECTED_ROWS');
+    expect(six.refusal).toEqual({
+      code: 'TOO_MANY_REJECTED_ROWS',
+      detail: '6 of 100 rows (6 %) are rejected, more than the limit of 5 %.',
+    });
     expect(six.tally.issues).toHaveLength(6);
   });
 
+  it('shows the rejected share with the decimals it takes to stand above the limit', async () => {
+    // 1,001 of 20,001 is 5.00475 %: "5 %" at two decimals would not say why the file is refused.
+    const rows = Array.from({ length: 20_001 }, (_, i) => validRow({ reference: `R${i}`, ...(i < 1001 ? { insz: 'x' } : {}) }));
+    const { refusal } = await splitRows(asRows(rows), OPTIONS, new MemorySink());
+    expect(refusal?.detail).toBe('1,001 of 20,001 rows (5.005 %) are rejected, more than the limit of 5 %.');
+  });
+
   it('accepts a file with no rows', async () => {
-    const { tally, refused } = await splitRows(asRows([]), OPTIONS, new MemorySink());
-    expect(refused).toBeNull();
+    const { tally, refusal } = await splitRows(asRows([]), OPTIONS, new MemorySink());
+    expect(refusal).toBeNull();
     expect(tally.rows).toBe(0);
+  });
+});
+
+describe('FOREM receives each distinct record once per batch (monthly-batch §6)', () => {
+  const forem = (overrides: Record<string, string>): HandRow => validRow({ ocmwNis: '62063', regulation: 'ART60_7', ...overrides });
+
+  it('delivers a payment and its reversal for the same period as one record, the first, and counts both rows delivered', async () => {
+    const sink = new MemorySink();
+    const rows = [
+      forem({ reference: 'P1', amount: '1234.50' }),
+      forem({ reference: 'P1-REV', amount: '-1234.50', accountingStart: '2025-12-01', accountingEnd: '2025-12-31' }),
+      forem({ reference: 'P2', performanceStart: '2025-11-02' }), // another employment period: another record
+      validRow({ reference: 'V1', ocmwNis: '11002' }), // VDAB: every payment line is its own record
+      validRow({ reference: 'V2', ocmwNis: '11002' }),
+    ];
+    const { tally, refusal } = await splitRows(asRows(rows), OPTIONS, sink);
+    expect(refusal).toBeNull();
+    expect(tally.delivered).toBe(5);
+    expect(tally.records).toEqual({ VDAB: 2, ACTIRIS: 0, FOREM: 2 });
+    expect(sink.records.filter((r) => r.recipient === 'FOREM').map((r) => r.record.performanceStart)).toEqual(['2025-11-01', '2025-11-02']);
+    const report = tally.toReport({ batchId: 'b', period: '2025-11', source: 's', sha256: 'h' }, null);
+    expect([report.delivered, report.perRecipient.FOREM.records, report.perRecipient.VDAB.records]).toEqual([5, 2, 2]);
+  });
+
+  it('tells FOREM records apart by every field of its view: rows that differ in any one of them are two records', async () => {
+    const differing: Record<string, string> = {
+      period: '2025-11',
+      ocmwKbo: '0207373429',
+      ocmwNis: '62096',
+      ocmwName: 'CPAS de Seraing',
+      regulation: 'ART60_7',
+      fileNumber: 'D-OTHER',
+      insz: '90050500524',
+      beneficiaryRole: 'SECONDARY',
+      performanceStart: '2025-11-02',
+      performanceEnd: '2025-11-29',
+    };
+    expect(Object.keys(differing)).toEqual(RECIPIENT_VIEWS.FOREM);
+    for (const field of RECIPIENT_VIEWS.FOREM) {
+      if (field === 'period' || field === 'regulation') continue; // one per file, and FOREM gets ART60_7 only
+      const sink = new MemorySink();
+      const { tally } = await splitRows(
+        asRows([forem({ reference: 'A' }), forem({ reference: 'B', [field]: differing[field] as string })]),
+        OPTIONS,
+        sink,
+      );
+      expect([field, tally.records.FOREM, sink.records.length]).toEqual([field, 2, 2]);
+    }
+  });
+
+  it('property: FOREM gets pairwise distinct records, one for each distinct record its delivered rows have, in first-seen order', async () => {
+    const field = (values: string[]) => fc.constantFrom(...values);
+    const foremRow = fc
+      .record({
+        fileNumber: field(['F1', 'F2']),
+        beneficiaryRole: field(['PRIMARY', 'SECONDARY']),
+        performanceEnd: field(['2025-11-29', '2025-11-30']),
+        amount: field(['10.00', '-10.00', '3.00']),
+      })
+      .map((overrides) => overrides as Record<string, string>);
+    await fc.assert(
+      fc.asyncProperty(fc.array(foremRow, { maxLength: 40 }), async (variants) => {
+        const rows = variants.map((overrides, i) => forem({ ...overrides, reference: `R${i}` }));
+        const sink = new MemorySink();
+        const { tally } = await splitRows(asRows(rows), OPTIONS, sink);
+        const keys = rows.map((row) => [row.fileNumber, row.beneficiaryRole, row.performanceEnd].join('|'));
+        const distinct = [...new Set(keys)];
+        const sent = sink.records.map(({ record }) => [record.fileNumber, record.beneficiaryRole, record.performanceEnd].join('|'));
+        expect(sent).toEqual(distinct);
+        expect(tally.records.FOREM).toBe(distinct.length);
+        expect(tally.delivered).toBe(rows.length);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -119,7 +203,10 @@ describe('properties of the split, for all inputs', () => {
         const { tally } = await splitRows(asRows(rows), { ...OPTIONS, maxRejectedShare: 1 }, sink);
         expect(tally.rows).toBe(rows.length);
         expect(tally.delivered + tally.withheld + tally.unroutable + tally.rejected).toBe(tally.rows);
-        expect(sink.records).toHaveLength(tally.delivered);
+        expect(sink.records).toHaveLength(tally.records.VDAB + tally.records.ACTIRIS + tally.records.FOREM);
+        expect(tally.records.VDAB + tally.records.ACTIRIS).toBeLessThanOrEqual(tally.delivered);
+        const foremRecords = sink.records.filter((r) => r.recipient === 'FOREM').map((r) => JSON.stringify(r.record));
+        expect(new Set(foremRecords).size).toBe(foremRecords.length);
         for (const recipient of RECIPIENTS) {
           expect(sink.records.filter((r) => r.recipient === recipient)).toHaveLength(tally.records[recipient]);
         }

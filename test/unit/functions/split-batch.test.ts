@@ -192,7 +192,12 @@ function recordsReceived(): number {
 }
 
 const FILE = bytesOf(
-  csvFile(Array.from({ length: 90 }, (_, i) => validRow({ reference: `R${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }))),
+  csvFile(
+    Array.from({ length: 90 }, (_, i) =>
+      // Distinct file numbers: FOREM receives each distinct record once (monthly-batch §6).
+      validRow({ reference: `R${i}`, fileNumber: `D-${i}`, ocmwNis: ['11002', '21004', '62063'][i % 3] }),
+    ),
+  ),
 );
 
 describe('split-batch handler', () => {

@@ -58,6 +58,13 @@ describe('stage configuration', () => {
       'logRetentionDays 100 is not a CloudWatch Logs retention value',
     ]);
     expect(withChanges((c) => ({ ...c, maxRejectedShare: 1.5 }))).toHaveLength(1);
+    // The maximum of rows: a whole number, at most what split-batch is measured to finish in its timeout.
+    expect(withChanges((c) => ({ ...c, maxRows: 0 }))).toHaveLength(1);
+    expect(withChanges((c) => ({ ...c, maxRows: 1.5 }))).toHaveLength(1);
+    expect(withChanges((c) => ({ ...c, maxRows: 2_000_001 }))).toEqual([
+      'maxRows 2000001 must be a whole number from 1 to 2000000 (what split-batch finishes within its timeout)',
+    ]);
+    expect(withChanges((c) => ({ ...c, maxRows: 2_000_000 }))).toEqual([]);
     expect(withChanges((c) => ({ ...c, refusedReturnMessagesAlarmPerHour: 0 }))).toEqual([
       'refusedReturnMessagesAlarmPerHour 0 must be a whole number, at least 1',
     ]);

@@ -211,7 +211,9 @@ describe('every failure seen: the member alarms', () => {
     const invokers = scp.Statement.find((st) => st.Sid === 'NobodyInvokesHubFunctionsButOperators')!.Condition!.ArnNotLike![
       'aws:PrincipalArn'
     ] as string[];
-    expect(invokers.some((pattern) => stringLike(pattern, `arn:aws:iam::${DEV.account}:role${scheduleRolePath(DEV.stageName)}AnyName`))).toBe(true);
+    expect(
+      invokers.some((pattern) => stringLike(pattern, `arn:aws:iam::${DEV.account}:role${scheduleRolePath(DEV.stageName)}AnyName`)),
+    ).toBe(true);
   });
 
   it('holds a count alarm an hour after its last count (1 of 12 five-minute periods), a state alarm only while it lasts', () => {

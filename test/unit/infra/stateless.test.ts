@@ -114,6 +114,7 @@ describe('functions', () => {
       TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
       TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
       [SETTINGS_ENV.maxRejectedShare]: '0.05',
+      [SETTINGS_ENV.maxRows]: '1000000',
       [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
     });
   });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseInbound } from '../../../shared/domain/return-flows/inbound';
 import { processRegionMessage } from '../../../shared/domain/return-flows/process';
@@ -16,11 +17,35 @@ describe('reading a return message off its channel (messages.md)', () => {
     ['message.refused, which only the hub sends', JSON.stringify(decisionMessage({ type: 'message.refused' })), 'WRONG_CHANNEL'],
     ['an unknown key', JSON.stringify(decisionMessage({ recipient: 'ACTIRIS' })), 'INVALID_FIELD'],
     ['an unknown decision', JSON.stringify(decisionMessage({ decision: 'MAYBE' })), 'INVALID_FIELD'],
-    ['a reason code over 40 characters', JSON.stringify(decisionMessage({ reasonCode: 'r'.repeat(41) })), 'INVALID_FIELD'],
+    ['a reason code over 40 characters', JSON.stringify(decisionMessage({ reasonCode: 'R'.repeat(41) })), 'INVALID_FIELD'],
+    ['an empty reason code', JSON.stringify(decisionMessage({ reasonCode: '' })), 'INVALID_FIELD'],
+    ['a reason code in free text', JSON.stringify(decisionMessage({ reasonCode: 'no activation found' })), 'INVALID_FIELD'],
+    ['a reason code in lower case', JSON.stringify(decisionMessage({ reasonCode: 'no_activation' })), 'INVALID_FIELD'],
+    ['a reason code carrying a name', JSON.stringify(decisionMessage({ reasonCode: 'Jan Peeters' })), 'INVALID_FIELD'],
+    ['a reason code with a dash', JSON.stringify(decisionMessage({ reasonCode: 'R-12' })), 'INVALID_FIELD'],
     ['a decidedAt without offset', JSON.stringify(decisionMessage({ decidedAt: '2025-11-03T09:00:00' })), 'INVALID_FIELD'],
   ])('refuses %s', (_, body, code) => {
     const parsed = parseInbound('VDAB', body);
     expect(parsed).toMatchObject({ ok: false, code });
+  });
+
+  it('accepts a reasonCode exactly when it is 1–40 characters of A–Z, 0–9 and _ (never free text)', () => {
+    const codeChar = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_');
+    fc.assert(
+      fc.property(fc.array(codeChar, { minLength: 1, maxLength: 40 }), (chars) => {
+        const parsed = parseInbound('VDAB', JSON.stringify(decisionMessage({ reasonCode: chars.join('') })));
+        expect(parsed.ok).toBe(true);
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 60 }).filter((text) => !/^[A-Z0-9_]{1,40}$/.test(text)),
+        (reasonCode) => {
+          const parsed = parseInbound('VDAB', JSON.stringify(decisionMessage({ reasonCode })));
+          expect(parsed).toMatchObject({ ok: false, code: 'INVALID_FIELD' });
+        },
+      ),
+    );
   });
 
   it('refuses a body whose type disagrees with the SQS attribute type', () => {
