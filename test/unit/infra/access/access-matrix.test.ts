@@ -39,10 +39,10 @@ beforeAll(() => {
 afterAll(() => removeOutdir(e?.synthesized));
 
 describe('who may do what (the access matrix)', () => {
-  it('evaluates every principal against every resource and operation: 15 principals × 219 cells', () => {
-    expect(Object.keys(ACCESS_MATRIX)).toHaveLength(15);
-    expect(cellsOf(e.model)).toHaveLength(219);
-    expect(decisions).toHaveLength(15 * 219);
+  it('evaluates every principal against every resource and operation: 16 principals × 222 cells', () => {
+    expect(Object.keys(ACCESS_MATRIX)).toHaveLength(16);
+    expect(cellsOf(e.model)).toHaveLength(222);
+    expect(decisions).toHaveLength(16 * 222);
     // Every cell the matrix names exists: a typo in the matrix would allow nothing and go unseen.
     const cells = new Set(cellsOf(e.model).map(({ target, operation }) => `${target} ${operation}`));
     for (const [who, grants] of Object.entries(ACCESS_MATRIX))
@@ -139,7 +139,17 @@ const SCP_ONLY = [
   'administrator: parameter:disclosure-key delete',
   'administrator: role:operator pass',
   'administrator: role:operator change',
-  ...['split-batch', 'region-inbound', 'pps-inbound', 'operator-redeliver', 'operator-disclosures', 'operator-refused-messages'].flatMap(
-    (f) => [`administrator: function:${f} update-code`, `administrator: function:${f} configure`, `administrator: function:${f} invoke`],
-  ),
+  ...[
+    'split-batch',
+    'region-inbound',
+    'pps-inbound',
+    'operator-redeliver',
+    'operator-disclosures',
+    'operator-refused-messages',
+    'batch-watch',
+  ].flatMap((f) => [
+    `administrator: function:${f} update-code`,
+    `administrator: function:${f} configure`,
+    `administrator: function:${f} invoke`,
+  ]),
 ];
