@@ -17,8 +17,9 @@ import { FUNCTIONS, QUEUES } from '../shared/topology';
 /**
  * operator-redeliver: an operator's re-delivery of an archived batch to one recipient
  * (monthly-batch §8), invoked from the console's Test tab or `aws lambda invoke` with
- * `{"batchId": "<sha256>", "recipient": "VDAB"}`. Answers how many messages were sent again;
- * every use writes an audit line. Configuration and adapters are built once per cold start.
+ * `{"batchId": "<sha256>", "recipient": "VDAB"}`. Answers how many messages were sent again, or
+ * that the batch's replay window (REPLAY_WINDOW_DAYS) has passed; every use writes an audit line.
+ * Configuration and adapters are built once per cold start.
  */
 
 export type OperatorRedeliverConfig = FunctionConfig<(typeof FUNCTIONS.operatorRedeliver)['uses']>;
@@ -31,6 +32,8 @@ export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): 
     manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (recipient) => urls[recipient],
+    clock: functionClock,
+    replayWindowDays: config.settings.replayWindowDays,
   };
 }
 

@@ -142,6 +142,7 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
       if (source.setting === 'maxRows') return String(config.maxRows);
       if (source.setting === 'recipientKbos') return recipientKbosJson(config);
       if (source.setting === 'monthlyFileDueDay') return String(config.monthlyFileDueDay);
+      if (source.setting === 'replayWindowDays') return String(config.replayWindowDays);
       return String(config.refusedMessageRetentionDays);
   }
 }

@@ -4,9 +4,13 @@ import { isValidKbo } from '../shared/domain/checksums';
 import { DEFAULT_MONTHLY_FILE_DUE_DAY, LAST_DUE_DAY } from '../shared/domain/operations/batch-watch';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from '../shared/domain/recipients';
 import {
+  type BoundedRetention,
   DEFAULT_RAW_FILE_RETENTION_DAYS,
   DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
-  TEN_YEARS_FROM_RECEIPT_DAYS,
+  DEFAULT_REPLAY_WINDOW_DAYS,
+  describeDayBounds,
+  isWithinDayBounds,
+  RETENTION_BOUNDS,
 } from '../shared/domain/retention';
 import { sandboxOperatorRoleName, sandboxPartyRoleName } from './naming';
 import { accountOfRoleArn, hostOfHttpsUrl, placeholderProblems } from './stage-checks';
@@ -78,10 +82,16 @@ export interface StageConfig {
    * does not exist). Never the account itself: an administrator would be an operator.
    */
   readonly operatorPrincipalArns: readonly string[];
-  /** Days a raw inbound file is kept (return-flows §5: only as long as needed to process and audit it). */
+  /** Days a raw inbound file is kept (return-flows §5: only as long as needed to process and audit it), 1 to 90. */
   readonly rawFileRetentionDays: number;
-  /** Days a refused return message is kept for an operator (return-flows §5). */
+  /** Days a refused return message is kept for an operator (return-flows §5), 1 to 90. */
   readonly refusedMessageRetentionDays: number;
+  /**
+   * The replay window (return-flows §5), 30 to 3,640 days: the archive keeps each delivered message
+   * this long under S3 Object Lock in compliance mode (nobody, the root user included, deletes it
+   * earlier), then its lifecycle destroys it; a re-delivery asked for later is refused.
+   */
+  readonly replayWindowDays: number;
   /** Alarm when the oldest message on a party's outbound queue is older than this: it stopped polling. */
   readonly oldestMessageAlarmHours: number;
   /**
@@ -138,6 +148,8 @@ export function sandboxConfig(account: string, region: string, alarmEmail: strin
     operatorPrincipalArns: [`arn:aws:iam::${account}:role/${sandboxOperatorRoleName(SANDBOX_STAGE)}`],
     rawFileRetentionDays: 1,
     refusedMessageRetentionDays: 1,
+    // The least window: its archive objects cannot be deleted, nor the bucket, before it ends.
+    replayWindowDays: RETENTION_BOUNDS.replayWindowDays.min,
     oldestMessageAlarmHours: 48,
     refusedReturnMessagesAlarmPerHour: 10,
     maxRejectedShare: 0.05,
@@ -201,6 +213,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     ],
     rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
     refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
+    replayWindowDays: DEFAULT_REPLAY_WINDOW_DAYS,
     oldestMessageAlarmHours: 48,
     refusedReturnMessagesAlarmPerHour: 10,
     maxRejectedShare: 0.05,
@@ -263,19 +276,7 @@ export function stageConfigProblems(config: StageConfig): string[] {
         partyRoleArns: [...RECIPIENTS.map((r) => [r, config.recipients[r].roleArn] as const), ['PPS', config.pps.roleArn]],
       }),
     );
-  // The raw file must outlive its processing (days) but not the shortest recipient retention.
-  if (
-    !Number.isInteger(config.rawFileRetentionDays) ||
-    config.rawFileRetentionDays < 1 ||
-    config.rawFileRetentionDays > TEN_YEARS_FROM_RECEIPT_DAYS
-  ) {
-    problems.push(
-      `rawFileRetentionDays ${config.rawFileRetentionDays} must be a whole number of days from 1 to ${TEN_YEARS_FROM_RECEIPT_DAYS}`,
-    );
-  }
-  if (!Number.isInteger(config.refusedMessageRetentionDays) || config.refusedMessageRetentionDays < 1) {
-    problems.push(`refusedMessageRetentionDays ${config.refusedMessageRetentionDays} must be a whole number of days, at least 1`);
-  }
+  problems.push(...retentionProblems(config));
   // Messages live 14 days on the queues: an alarm later than that would fire on nothing.
   if (!(config.oldestMessageAlarmHours > 0 && config.oldestMessageAlarmHours < 14 * 24)) {
     problems.push(`oldestMessageAlarmHours ${config.oldestMessageAlarmHours} must be above 0 and below 336 (14 days)`);
@@ -320,4 +321,14 @@ export function recipientKbosJson(config: StageConfig): string {
   const kbos: Partial<Record<Recipient, string>> = {};
   for (const r of RETURNING_RECIPIENTS) kbos[r] = config.recipients[r].kbo;
   return JSON.stringify(kbos);
+}
+
+/**
+ * The retentions outside the spec's bounds (return-flows §5), each named with its bounds: no stage
+ * can be synthesized that keeps data longer, or shorter, than the table allows.
+ */
+export function retentionProblems(config: Pick<StageConfig, BoundedRetention>): string[] {
+  return (Object.keys(RETENTION_BOUNDS) as BoundedRetention[])
+    .filter((setting) => !isWithinDayBounds(config[setting], RETENTION_BOUNDS[setting]))
+    .map((setting) => `${setting} ${config[setting]} must be ${describeDayBounds(RETENTION_BOUNDS[setting])}`);
 }

@@ -5,20 +5,25 @@
  */
 
 /**
- * Archive objects move to S3 Glacier Instant Retrieval after 90 days. Why this class and this day:
- * - an archived batch is read only to prove or replay a delivery, rarely after the first weeks, and
+ * Archive objects move to S3 Glacier Instant Retrieval after 90 days, when the replay window keeps
+ * them there at least its minimum storage duration ({@link GLACIER_IR_MINIMUM_STORAGE_DAYS}, so a
+ * window of 180 days or more). Why this class and this day:
+ * - an archived batch is read only to replay a delivery, rarely after the first weeks, and
  *   Glacier Instant Retrieval stores it for a fraction of Standard's price while still serving it in
  *   milliseconds, so `npm run redeliver` needs no restore step;
- * - its minimum storage duration is 90 days, and every archive object lives at least 3,653 days, so
- *   no early-deletion charge can arise; moving at day 90 (not day 0) keeps the first quarter, when
- *   replays and audits of a fresh batch happen, in Standard with no retrieval fee;
+ * - moving at day 90 (not day 0) keeps the first quarter, when replays of a fresh batch happen, in
+ *   Standard with no retrieval fee; a shorter window keeps everything in Standard, where a deletion
+ *   before 90 days costs nothing extra;
  * - Deep Archive would be cheaper still but needs a restore of up to 12 hours before a replay, and
  *   its 180-day minimum; Standard-IA's saving is smaller than Instant Retrieval's at the same access.
- * Expiration counts from the object's creation, so the transition does not shift the 5,475 / 3,653
- * day deadlines. (S3 does not transition objects under 128 KiB; those stay in Standard, which is
- * correct and costs little.)
+ * Expiration counts from the object's creation, so the transition does not shift the window.
+ * (S3 does not transition objects under 128 KiB; those stay in Standard, which is correct and costs
+ * little.)
  */
 export const ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS = 90;
+
+/** S3 Glacier Instant Retrieval bills every object at least 90 days. */
+export const GLACIER_IR_MINIMUM_STORAGE_DAYS = 90;
 
 /**
  * An interrupted multipart upload leaves invisible parts that no expiration rule on objects removes

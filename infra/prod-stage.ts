@@ -1,7 +1,11 @@
 import { type Environment, readConfig, text } from '../shared/configuration/read-config';
 import { DEFAULT_MAX_ROWS } from '../shared/domain/batch/reader';
 import { DEFAULT_MONTHLY_FILE_DUE_DAY } from '../shared/domain/operations/batch-watch';
-import { DEFAULT_RAW_FILE_RETENTION_DAYS, DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../shared/domain/retention';
+import {
+  DEFAULT_RAW_FILE_RETENTION_DAYS,
+  DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
+  DEFAULT_REPLAY_WINDOW_DAYS,
+} from '../shared/domain/retention';
 import type { StageConfig } from './config';
 
 /**
@@ -70,6 +74,7 @@ export function prodConfig(settings: ProdSettings): StageConfig {
     placeholders: 'refused',
     rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
     refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
+    replayWindowDays: DEFAULT_REPLAY_WINDOW_DAYS,
     oldestMessageAlarmHours: 48,
     refusedReturnMessagesAlarmPerHour: 10,
     maxRejectedShare: 0.05,

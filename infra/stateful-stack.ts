@@ -151,6 +151,7 @@ export class StatefulStack extends Stack {
       tables: this.tables,
       keys: this.keys,
       disclosureKeyParameterName: config.disclosureKeyParameterName,
+      replayWindowDays: config.replayWindowDays,
     });
   }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_REPLAY_WINDOW_DAYS } from '../shared/domain/retention';
 import { BUCKETS, type QueueSpec, SETTINGS_ENV, TABLES } from '../shared/topology';
 import { type CreatedQueue, localQueues } from './emulated-topology';
 import type { EmulatorEndpoints } from './emulators';
@@ -45,6 +46,7 @@ export function functionEnvironment(queue: (spec: QueueSpec) => CreatedQueue, me
   env[SETTINGS_ENV.recipientKbos] = JSON.stringify(LOCAL_RECIPIENT_KBOS);
   env[SETTINGS_ENV.disclosureKeyLocal] = LOCAL_DISCLOSURE_KEY;
   env[SETTINGS_ENV.refusedMessageRetentionDays] = '30';
+  env[SETTINGS_ENV.replayWindowDays] = String(DEFAULT_REPLAY_WINDOW_DAYS);
   env.POWERTOOLS_SERVICE_NAME = 'art60-hub';
   env.POWERTOOLS_METRICS_NAMESPACE = 'Art60Hub';
   env.POWERTOOLS_METRICS_DISABLED = metrics === 'emf' ? 'false' : 'true';
@@ -68,6 +70,8 @@ export function clientEnvironment(
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     [SETTINGS_ENV.disclosureKeyLocal]: LOCAL_DISCLOSURE_KEY,
     [SETTINGS_ENV.recipientKbos]: JSON.stringify(LOCAL_RECIPIENT_KBOS),
+    // npm run redeliver refuses a batch past the replay window, the functions' on the laptop.
+    [SETTINGS_ENV.replayWindowDays]: String(DEFAULT_REPLAY_WINDOW_DAYS),
   };
   for (const spec of localQueues()) env[spec.urlEnv] = functionEnv[spec.urlEnv] ?? '';
   for (const bucket of Object.values(BUCKETS)) env[bucket.env] = bucket.name;

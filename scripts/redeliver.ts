@@ -4,10 +4,11 @@
  *
  *   npm run redeliver -- --batch <batchId> [--recipient VDAB|ACTIRIS|FOREM]
  *
- * Reads the names of the archive bucket, the batches table and the recipients' queue URLs from the
- * same environment variables the functions get (BUCKET_ARCHIVE, TABLE_BATCHES, QUEUE_URL_OUTBOUND_*),
- * and reaches AWS (or the local stand-in) with the usual AWS settings. The check and the re-delivery
- * are the operator-redeliver function's (shared/domain/operations/redeliver.ts).
+ * Reads the names of the archive bucket, the batches table and the recipients' queue URLs, and the
+ * stage's replay window, from the same environment variables the functions get (BUCKET_ARCHIVE,
+ * TABLE_BATCHES, QUEUE_URL_OUTBOUND_*, REPLAY_WINDOW_DAYS), and reaches AWS (or the local stand-in)
+ * with the usual AWS settings. The check (a batch delivered, its replay window not passed) and the
+ * re-delivery are the operator-redeliver function's (shared/domain/operations/redeliver.ts).
  */
 import type { Recipient } from '../shared/domain/recipients';
 import { checkedAsUsage, parseCommandLine, required, runCommand } from './lib/cli';
@@ -28,14 +29,18 @@ async function main(): Promise<undefined> {
   const { S3BlobStore } = await import('../shared/adapters/s3-blob-store');
   const { DynamoManifestStore } = await import('../shared/adapters/dynamo-manifest-store');
   const { SqsPublisher } = await import('../shared/adapters/sqs-publisher');
-  const { BUCKETS, QUEUES, TABLES } = await import('../shared/topology');
+  const { BUCKETS, QUEUES, SETTINGS_ENV, TABLES } = await import('../shared/topology');
   const { ConfigurationError, readConfig, text } = await import('../shared/configuration/read-config');
+  const { settingSchema } = await import('../shared/configuration/function-config');
   // Only the queues of the recipients asked for need a URL.
   const queueUrlName = (r: Recipient) => QUEUES.recipientOutbound[r].urlEnv;
   const names = [BUCKETS.archive.env, TABLES.batches.env, ...recipients.map(queueUrlName)];
   let config: Record<string, unknown>;
   try {
-    config = readConfig(Object.fromEntries(names.map((name) => [name, text()])));
+    config = readConfig({
+      ...Object.fromEntries(names.map((name) => [name, text()])),
+      [SETTINGS_ENV.replayWindowDays]: settingSchema('replayWindowDays'),
+    });
   } catch (error) {
     if (error instanceof ConfigurationError)
       throw new Error(`${error.message} (see docs/operators.md, or paste the lines npm run local prints)`);
@@ -48,6 +53,8 @@ async function main(): Promise<undefined> {
     manifests: new DynamoManifestStore(value(TABLES.batches.env)),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (r) => value(queueUrlName(r)),
+    clock: () => new Date(),
+    replayWindowDays: config[SETTINGS_ENV.replayWindowDays] as number,
   });
   process.stdout.write(`${formatRedelivered(recipients, sent)}\n`);
   return undefined;

@@ -14,13 +14,21 @@ export interface SecureBucketProps {
   readonly lifecycleRules: s3.LifecycleRule[];
   /** A physical name, only for a bucket a party names in its own policies (infra/naming.ts). */
   readonly bucketName?: string;
+  /**
+   * Days each object is locked from its write by S3 Object Lock in compliance mode: nobody, the
+   * account's root user included, deletes or overwrites it before (the archive's replay window).
+   * The bucket is then versioned, as Object Lock requires, and its lifecycle rules must expire the
+   * noncurrent versions and the delete markers that expiration leaves.
+   */
+  readonly complianceLockDays?: number;
 }
 
 /**
- * An S3 bucket with the hub's defaults: no public access, TLS 1.2+ only, ACLs disabled, unversioned
- * (on a versioned bucket expiration only adds a delete marker and the data outlives its limit,
- * return-flows §5), retained when the stack goes, and incomplete multipart uploads aborted. A bucket
- * with a key takes objects under that key only ({@link denyOtherEncryption}).
+ * An S3 bucket with the hub's defaults: no public access, TLS 1.2+ only, ACLs disabled, retained
+ * when the stack goes, and incomplete multipart uploads aborted. Unversioned (on a versioned bucket
+ * expiration only adds a delete marker and the data outlives its limit, return-flows §5), unless
+ * it is locked ({@link SecureBucketProps.complianceLockDays}). A bucket with a key takes objects
+ * under that key only ({@link denyOtherEncryption}).
  */
 export class SecureBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -33,7 +41,13 @@ export class SecureBucket extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: false,
+      versioned: props.complianceLockDays !== undefined,
+      ...(props.complianceLockDays !== undefined
+        ? {
+            objectLockEnabled: true,
+            objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.complianceLockDays)),
+          }
+        : {}),
       removalPolicy: RemovalPolicy.RETAIN,
       ...(props.encryptionKey
         ? {

@@ -14,9 +14,14 @@ export const ARCHIVE_RULE_ACTIONS = [
   's3:DeleteBucketPolicy',
   's3:PutEncryptionConfiguration',
   's3:PutBucketVersioning',
+  's3:PutBucketObjectLockConfiguration',
 ];
 
-/** The archive is written once and destroyed only by its lifecycle rules (return-flows §5). */
+/**
+ * The archive is written once and destroyed only by its lifecycle rules (return-flows §5); S3
+ * Object Lock in compliance mode (infra/stateful/buckets.ts) holds each message for the replay
+ * window whatever a policy says, and these denies hold the rest.
+ */
 export function lockDownArchive(archive: s3.Bucket, deploymentRoleArn: string): void {
   archive.addToResourcePolicy(
     new iam.PolicyStatement({
@@ -38,18 +43,23 @@ export function lockDownArchive(archive: s3.Bucket, deploymentRoleArn: string): 
       conditions: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
     }),
   );
+  // Every message gets the bucket's default lock, the replay window, and no other: a longer
+  // retention or a legal hold would keep it past the window, and compliance mode lets nobody
+  // shorten it again. S3 refuses an upload that names a lock its writer may not set ("Default
+  // retention settings" in S3's Object Lock guide). Versioning needs no deny: S3 lets nobody
+  // suspend it on a bucket with Object Lock.
   archive.addToResourcePolicy(
     new iam.PolicyStatement({
-      sid: 'DenyArchiveVersioning',
+      sid: 'DenyArchiveLockChanges',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutBucketVersioning'],
-      resources: [archive.bucketArn],
+      actions: ['s3:PutObjectRetention', 's3:PutObjectLegalHold'],
+      resources: [archive.arnForObjects('*')],
     }),
   );
 
   denyRuleChangesButByDeployment(archive, deploymentRoleArn, 'DenyArchiveRuleChangesButByDeployment');
-  // A key outside a recipient's prefix would match no lifecycle rule and never expire.
+  // Every key is a recipient's, as the re-delivery reads them (the lifecycle covers the whole bucket).
   archive.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'DenyArchiveKeysOutsideRecipients',

@@ -1,6 +1,6 @@
 import { CfnOutput, type Stack } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { BUCKETS, type BucketKey, TABLES, type TableKey } from '../../shared/topology';
+import { BUCKETS, type BucketKey, SETTINGS_ENV, TABLES, type TableKey } from '../../shared/topology';
 import type { HubQueue } from '../constructs/hub-queue';
 import type { HubTable } from '../constructs/hub-table';
 import { PARTIES } from '../party-access';
@@ -13,6 +13,7 @@ export interface StatefulOutputsProps {
   readonly tables: Readonly<Record<TableKey, HubTable>>;
   readonly keys: HubKeys;
   readonly disclosureKeyParameterName: string;
+  readonly replayWindowDays: number;
 }
 
 /** The stack's outputs: what a deployer and the parties need to know of the stateful resources. */
@@ -30,6 +31,10 @@ export function addStatefulOutputs(stack: Stack, props: StatefulOutputsProps): v
   new CfnOutput(stack, 'InboundKeyArn', {
     value: props.keys.inbound.keyArn,
     description: 'KMS key of the inbound bucket (the PPS uploads with it)',
+  });
+  new CfnOutput(stack, 'ReplayWindowDays', {
+    value: String(props.replayWindowDays),
+    description: `${SETTINGS_ENV.replayWindowDays}: days the archive keeps what was delivered (npm run redeliver refuses a batch past it)`,
   });
   new CfnOutput(stack, 'DisclosureParameterKeyArn', {
     value: props.keys.disclosureParameter.keyArn,

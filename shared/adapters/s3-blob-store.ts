@@ -24,8 +24,12 @@ export class S3BlobStore implements BlobStore {
           // Encoded once here: the SDK's checksum and the socket then both read the same bytes.
           Body: Buffer.from(body, 'utf8'),
           ContentType: options.contentType,
-          // Write once: S3 refuses the write when the key exists (the archive is never changed).
+          // Write once: S3 refuses the write when the key exists (the archive is never changed); on
+          // the versioned archive, when its current version exists.
           IfNoneMatch: options.ifAbsent ? '*' : undefined,
+          // A checksum on every upload, whatever AWS_REQUEST_CHECKSUM_CALCULATION says: S3 refuses an
+          // upload to a bucket with a default Object Lock retention (the archive) without one.
+          ChecksumAlgorithm: 'CRC32',
         }),
       );
     } catch (error) {

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_ROWS } from '../domain/batch/reader';
 import { DEFAULT_MAX_REJECTED_SHARE } from '../domain/batch/split';
 import { DEFAULT_MONTHLY_FILE_DUE_DAY, LAST_DUE_DAY } from '../domain/operations/batch-watch';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
-import { DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS } from '../domain/retention';
+import { type DayBounds, DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS, describeDayBounds, RETENTION_BOUNDS } from '../domain/retention';
 import { type VariableSource, variablesOf } from '../function-environment';
 import { type FunctionDeclaration, type FunctionSetting, type FunctionUses, type QueueSpec, SETTINGS_ENV } from '../topology';
 import { DISCLOSURE_KEY_SCHEMAS, type DisclosureKeySource, disclosureKeySourceOf } from './disclosure-key-source';
@@ -21,7 +21,11 @@ export interface SettingValues {
   readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>;
   readonly refusedMessageRetentionDays: number;
   readonly monthlyFileDueDay: number;
+  readonly replayWindowDays: number;
 }
+
+/** A number of days within the spec's bounds for a retention (shared/domain/retention.ts). */
+const daysWithin = (bounds: DayBounds) => wholeNumber(bounds.min, bounds.max, describeDayBounds(bounds));
 
 const kbo = z.string().regex(/^[01]\d{9}$/);
 
@@ -32,11 +36,16 @@ const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValue
     z.object(Object.fromEntries(RETURNING_RECIPIENTS.map((r) => [r, kbo])) as Record<ReturningRecipient, typeof kbo>),
     `JSON with the 10-digit KBO of ${RETURNING_RECIPIENTS.join(' and ')}`,
   ),
-  refusedMessageRetentionDays: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of days, at least 1').default(
-    DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
-  ),
+  refusedMessageRetentionDays: daysWithin(RETENTION_BOUNDS.refusedMessageRetentionDays).default(DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS),
+  // No default: a re-delivery must know the stage's own window, which the template gives it.
+  replayWindowDays: daysWithin(RETENTION_BOUNDS.replayWindowDays),
   monthlyFileDueDay: wholeNumber(1, LAST_DUE_DAY, `a day of the month from 1 to ${LAST_DUE_DAY}`).default(DEFAULT_MONTHLY_FILE_DUE_DAY),
 };
+
+/** How a setting's variable is read and checked: the functions' way, for a script that reads one too. */
+export function settingSchema<K extends FunctionSetting>(setting: K): z.ZodType<SettingValues[K], string | undefined> {
+  return SETTING_SCHEMAS[setting];
+}
 
 /** What a function reads from its environment, typed by what its declaration says it uses. */
 export interface FunctionConfig<U extends FunctionUses = FunctionUses> {

@@ -29,6 +29,8 @@ export const SETTINGS_ENV = {
   refusedMessageRetentionDays: 'REFUSED_MESSAGE_RETENTION_DAYS',
   /** The day of the month (1–28, Brussels time) by which the month's first batch file is due. */
   monthlyFileDueDay: 'MONTHLY_FILE_DUE_DAY',
+  /** The archive's replay window in days: a re-delivery asked for after it is refused. */
+  replayWindowDays: 'REPLAY_WINDOW_DAYS',
 } as const;
 
 /**
@@ -43,7 +45,13 @@ export type BucketAccess = 'read' | 'readListBatch' | 'readWriteDelete' | 'readW
  */
 export type TableAccess = 'read' | 'write' | 'readWrite';
 /** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
-export type FunctionSetting = 'maxRejectedShare' | 'maxRows' | 'recipientKbos' | 'refusedMessageRetentionDays' | 'monthlyFileDueDay';
+export type FunctionSetting =
+  | 'maxRejectedShare'
+  | 'maxRows'
+  | 'recipientKbos'
+  | 'refusedMessageRetentionDays'
+  | 'replayWindowDays'
+  | 'monthlyFileDueDay';
 
 /**
  * What a function uses, and nothing else: the single source of its environment variables, its IAM
@@ -148,7 +156,7 @@ export const FUNCTIONS = {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       buckets: { archive: 'readListBatch' },
       tables: { batches: 'read' },
-      settings: [],
+      settings: ['replayWindowDays'],
       disclosureKey: false,
     },
   },

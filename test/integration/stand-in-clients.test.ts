@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatchFile } from '../../scripts/lib/batch-generator';
 
@@ -111,6 +113,7 @@ describe('the stand-in, from any client', () => {
         'QUEUE_URL_INBOUND_PPS',
         'BUCKET_ARCHIVE',
         'TABLE_DISCLOSURES',
+        'REPLAY_WINDOW_DAYS',
       ]),
     );
     expect(clientEnv.AWS_DEFAULT_REGION).toBe('eu-west-1');
@@ -168,6 +171,33 @@ describe('the stand-in, from any client', () => {
     const redelivered = await script('redeliver.ts', ['--batch', batchId, '--recipient', 'VDAB']);
     expect(redelivered.stderr).toBe('');
     expect(redelivered.stdout).toMatch(/^VDAB: \d+ messages? sent again\n$/);
+
+    // A batch received longer ago than the replay window (400 days on the laptop): the script says
+    // so, and sends nothing.
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ ...connection, endpoint: clientEnv.AWS_ENDPOINT_URL_DYNAMODB ?? '' }));
+    const oldBatch = 'e'.repeat(64);
+    const farFuture = Math.floor(Date.now() / 1000) + 86_400 * 365;
+    await dynamo.send(
+      new PutCommand({
+        TableName: clientEnv.TABLE_BATCHES,
+        Item: {
+          pk: oldBatch,
+          sha256: oldBatch,
+          batchId: oldBatch,
+          status: 'DELIVERED',
+          period: '2024-10',
+          receivedAt: '2024-11-04T09:00:00.000Z',
+          expiresAt: farFuture,
+        },
+      }),
+    );
+    const late = await script('redeliver.ts', ['--batch', oldBatch, '--recipient', 'VDAB']);
+    expect(late).toEqual({
+      stdout: '',
+      stderr: `error: the replay window of 400 days has passed for batch ${oldBatch} (received 2024-11-04T09:00:00.000Z, window ended 2025-12-09T09:00:00.000Z): its archive is destroyed, nothing can be delivered again\n`,
+      code: 1,
+    });
+    dynamo.destroy();
     s3.destroy();
     sqs.destroy();
   });

@@ -1,11 +1,16 @@
 import type { BatchDependencies } from '../../shared/domain/batch/ports';
 import type { InboundFile } from '../../shared/domain/batch/process-file';
+import type { RedeliveryDeps } from '../../shared/domain/batch/redeliver';
 import type { Recipient } from '../../shared/domain/recipients';
+import { DEFAULT_REPLAY_WINDOW_DAYS } from '../../shared/domain/retention';
 import type { Clock } from '../../shared/ports';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from './memory-ports';
 
 /** When the unit tests' clock starts, and when their inbound files were received unless they say otherwise. */
 export const BATCH_START = '2025-12-03T09:00:00Z';
+
+/** The monthly batch's dependencies and the replay window an operator's re-delivery checks. */
+export type MemoryBatchDependencies = BatchDependencies & Pick<RedeliveryDeps, 'replayWindowDays'>;
 
 /**
  * The monthly batch's ports in memory for one test, with a clock it sets and the counter of its
@@ -27,10 +32,11 @@ export interface MemoryBatch<Staging extends MemoryBlobStore = MemoryBlobStore> 
   readonly clock: Clock;
   /**
    * The batch's dependencies over the current fields: recipient queue `queue:<recipient>`, at most 5%
-   * of rows rejected, attempt ids `attempt-1`, `attempt-2`…, a lease of 15 minutes. `overrides`
-   * replaces any port or setting (a flaky store, a DynamoDB-backed manifest store, another share).
+   * of rows rejected, attempt ids `attempt-1`, `attempt-2`…, a lease of 15 minutes, the default
+   * replay window (400 days). `overrides` replaces any port or setting (a flaky store, a
+   * DynamoDB-backed manifest store, another share).
    */
-  deps(overrides?: Partial<BatchDependencies>): BatchDependencies;
+  deps(overrides?: Partial<MemoryBatchDependencies>): MemoryBatchDependencies;
 }
 
 /** What {@link memoryBatch} may be given: a staging store of another kind, and when the clock starts. */
@@ -70,6 +76,7 @@ export function memoryBatch(options: MemoryBatchOptions<MemoryBlobStore> = {}): 
         return `attempt-${batch.attempts}`;
       },
       leaseMs: 15 * 60_000,
+      replayWindowDays: DEFAULT_REPLAY_WINDOW_DAYS,
       ...overrides,
     }),
   };

@@ -1,27 +1,61 @@
 import type { OutboundMessage } from '../../messages/envelope';
 import type { Recipient } from '../recipients';
+import { replayWindowEnd } from '../retention';
 import { archivePrefixOf } from './object-keys';
-import type { BatchDependencies } from './ports';
+import type { BatchDependencies, BatchManifest } from './ports';
+
+/** What a re-delivery reads and sends, and the stage's replay window (return-flows §5). */
+export type RedeliveryDeps = Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl' | 'clock'> & {
+  /** Days the archive keeps what a batch delivered, from the batch file's first reception. */
+  readonly replayWindowDays: number;
+};
+
+/**
+ * Why a batch cannot be delivered again at `now`, in words an operator reads (no national number:
+ * the batch id and dates only); undefined when it can: it was delivered, and its replay window,
+ * counted from when the hub first received the file, has not passed. After the window the archive
+ * is destroyed by its lifecycle, so the answer says so rather than fail on a missing object.
+ */
+export function whyNotRedeliverable(
+  batchId: string,
+  manifest: BatchManifest | undefined,
+  now: Date,
+  replayWindowDays: number,
+): string | undefined {
+  if (manifest?.status !== 'DELIVERED' || manifest.period === null)
+    return `batch ${batchId} was not delivered, so there is nothing to deliver again`;
+  const receivedAt = new Date(manifest.receivedAt);
+  const end = replayWindowEnd(receivedAt, replayWindowDays);
+  if (now.getTime() >= end.getTime())
+    return (
+      `the replay window of ${replayWindowDays.toLocaleString('en')} days has passed for batch ${batchId} ` +
+      `(received ${receivedAt.toISOString()}, window ended ${end.toISOString()}): its archive is destroyed, nothing can be delivered again`
+    );
+  return undefined;
+}
 
 /**
  * An operator's explicit request (monthly-batch §8): delivers an archived batch again to the given
  * recipients, part by part and then `batch.completed`, with the same message ids, so a recipient
  * that already holds them drops them. Only an operator re-delivers: the hub never does on its own.
  * Answers the messages sent per recipient.
- * @throws Error when the batch was not delivered, or when an archived object is missing
+ * @throws Error when the batch was not delivered or its replay window has passed ({@link whyNotRedeliverable}),
+ *   or when an archived object is missing
  */
 export async function redeliverBatch(
   batchId: string,
   recipients: readonly Recipient[],
-  deps: Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl'>,
+  deps: RedeliveryDeps,
 ): Promise<Record<Recipient, number>> {
+  // 1. The batch was delivered, and is still within its replay window.
   const manifest = await deps.manifests.get(batchId);
-  if (manifest?.status !== 'DELIVERED' || manifest.period === null) {
-    throw new Error(`batch ${batchId} was not delivered, so there is nothing to deliver again`);
-  }
+  const refusal = whyNotRedeliverable(batchId, manifest, deps.clock(), deps.replayWindowDays);
+  if (refusal !== undefined) throw new Error(refusal);
+  const period = manifest?.period as string;
+  // 2. Each recipient's archived parts, then its `batch.completed`, sent again as written.
   const sent: Record<Recipient, number> = { VDAB: 0, ACTIRIS: 0, FOREM: 0 };
   for (const recipient of recipients) {
-    const prefix = archivePrefixOf(recipient, manifest.period, batchId);
+    const prefix = archivePrefixOf(recipient, period, batchId);
     const keys = await deps.archive.list(prefix);
     const parts = keys.filter((key) => key.endsWith('.ndjson')).sort();
     for (const key of [...parts, `${prefix}completed.json`]) {

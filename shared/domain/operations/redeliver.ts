@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { BatchDependencies } from '../batch/ports';
-import { redeliverBatch } from '../batch/redeliver';
+import { type RedeliveryDeps, redeliverBatch, whyNotRedeliverable } from '../batch/redeliver';
 import { isRecipient, RECIPIENTS, type Recipient } from '../recipients';
 import { InvalidRequestError, type OperatorTool } from './operator-tool';
 
@@ -11,8 +10,8 @@ import { InvalidRequestError, type OperatorTool } from './operator-tool';
  * numbers; the answer and the audit line hold only counts.
  */
 
-/** What a re-delivery reads and where it sends. */
-export type RedeliverDeps = Pick<BatchDependencies, 'archive' | 'manifests' | 'publisher' | 'recipientQueueUrl'>;
+/** What a re-delivery reads and where it sends, and the stage's replay window. */
+export type RedeliverDeps = RedeliveryDeps;
 
 /**
  * The recipients to deliver to: the one named, or all of them.
@@ -38,7 +37,8 @@ export function batchIdOf(batchId: string): string {
 /**
  * Delivers a delivered batch again to the recipients, with the same message ids; answers the
  * messages sent per recipient.
- * @throws InvalidRequestError when no batch has this id, or the batch was not delivered (nothing was sent)
+ * @throws InvalidRequestError when no batch has this id, the batch was not delivered, or its replay
+ *   window has passed (nothing was sent)
  * @throws Error when an archived object is missing
  */
 export async function redeliver(
@@ -46,12 +46,12 @@ export async function redeliver(
   recipients: readonly Recipient[],
   deps: RedeliverDeps,
 ): Promise<Record<Recipient, number>> {
-  // Checked here too, so that an operator's mistake is told apart from a missing archive object.
+  // Checked here too, so that an operator's mistake, or a request past the replay window, is told
+  // apart from a missing archive object.
   const manifest = await deps.manifests.get(batchIdOf(batchId));
   if (manifest === undefined) throw new InvalidRequestError(`unknown batch id ${batchId}: no batch has this id`);
-  if (manifest.status !== 'DELIVERED' || manifest.period === null) {
-    throw new InvalidRequestError(`batch ${batchId} was not delivered, so there is nothing to deliver again`);
-  }
+  const refusal = whyNotRedeliverable(batchId, manifest, deps.clock(), deps.replayWindowDays);
+  if (refusal !== undefined) throw new InvalidRequestError(refusal);
   return redeliverBatch(batchId, recipients, deps);
 }
 

@@ -184,7 +184,15 @@ describe('readFunctionConfig', () => {
       'Error: RECIPIENT_KBOS must be JSON with the 10-digit KBO of VDAB and ACTIRIS, got "{\\"VDAB\\":\\"123\\"}"',
     );
     expect(problemOf(() => readFunctionConfig(FUNCTIONS.regionInbound, { ...env, REFUSED_MESSAGE_RETENTION_DAYS: '0' }))).toBe(
-      'Error: REFUSED_MESSAGE_RETENTION_DAYS must be a whole number of days, at least 1, got "0"',
+      'Error: REFUSED_MESSAGE_RETENTION_DAYS must be a whole number of days from 1 to 90, got "0"',
+    );
+    // The spec's bounds, both ends (return-flows §5): 1 to 90 days.
+    for (const days of ['1', '90'])
+      expect(
+        readFunctionConfig(FUNCTIONS.regionInbound, { ...env, REFUSED_MESSAGE_RETENTION_DAYS: days }).settings.refusedMessageRetentionDays,
+      ).toBe(Number(days));
+    expect(problemOf(() => readFunctionConfig(FUNCTIONS.regionInbound, { ...env, REFUSED_MESSAGE_RETENTION_DAYS: '91' }))).toBe(
+      'Error: REFUSED_MESSAGE_RETENTION_DAYS must be a whole number of days from 1 to 90, got "91"',
     );
   });
 
@@ -205,7 +213,31 @@ describe('readFunctionConfig', () => {
     expect(config.queueArns).toEqual({ 'inbound-pps': 'arn:inbound-pps' });
     expect(config.disclosureKey).toBeUndefined();
     expect(problemOf(() => readFunctionConfig(FUNCTIONS.ppsInbound, { ...env, REFUSED_MESSAGE_RETENTION_DAYS: '0' }))).toBe(
-      'Error: REFUSED_MESSAGE_RETENTION_DAYS must be a whole number of days, at least 1, got "0"',
+      'Error: REFUSED_MESSAGE_RETENTION_DAYS must be a whole number of days from 1 to 90, got "0"',
+    );
+  });
+
+  it('reads what operator-redeliver uses: the archive, the batches table, the recipients’ queues and the replay window, 30 to 3,640 days, required', () => {
+    const env = {
+      BUCKET_ARCHIVE: 'a',
+      TABLE_BATCHES: 'b',
+      QUEUE_URL_OUTBOUND_VDAB: 'u1',
+      QUEUE_URL_OUTBOUND_ACTIRIS: 'u2',
+      QUEUE_URL_OUTBOUND_FOREM: 'u3',
+      REPLAY_WINDOW_DAYS: '400',
+    };
+    expect(readFunctionConfig(FUNCTIONS.operatorRedeliver, env).settings).toEqual({ replayWindowDays: 400 });
+    for (const days of ['30', '3640'])
+      expect(readFunctionConfig(FUNCTIONS.operatorRedeliver, { ...env, REPLAY_WINDOW_DAYS: days }).settings.replayWindowDays).toBe(
+        Number(days),
+      );
+    for (const days of ['29', '3641', '30.5'])
+      expect(problemOf(() => readFunctionConfig(FUNCTIONS.operatorRedeliver, { ...env, REPLAY_WINDOW_DAYS: days }))).toBe(
+        `Error: REPLAY_WINDOW_DAYS must be a whole number of days from 30 to 3,640, got "${days}"`,
+      );
+    const { REPLAY_WINDOW_DAYS: _window, ...withoutWindow } = env;
+    expect(problemOf(() => readFunctionConfig(FUNCTIONS.operatorRedeliver, withoutWindow))).toBe(
+      'Error: environment variable REPLAY_WINDOW_DAYS is not set',
     );
   });
 });

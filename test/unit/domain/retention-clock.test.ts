@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type BatchDependencies, processInboundFile } from '../../../shared/domain/batch/process-file';
+import { processInboundFile } from '../../../shared/domain/batch/process-file';
 import { redeliverBatch } from '../../../shared/domain/batch/redeliver';
-import { inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
+import { inboundFile, type MemoryBatch, type MemoryBatchDependencies, memoryBatch } from '../../support/batch-dependencies';
 import { MemoryBlobStore } from '../../support/memory-ports';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 
@@ -14,7 +14,7 @@ import { bytesOf, csvFile, validRow } from '../../support/rows';
 let world: MemoryBatch;
 
 /** The batch's dependencies, with a fresh staging and reports bucket each attempt. */
-function deps(): BatchDependencies {
+function deps(): MemoryBatchDependencies {
   return world.deps({ staging: new MemoryBlobStore(), reports: new MemoryBlobStore() });
 }
 
@@ -46,7 +46,7 @@ describe('the retention clock of a batch (return-flows §5)', () => {
   it('records nothing again on an operator’s re-delivery, so the clock does not restart', async () => {
     expect((await processInboundFile(file, deps())).kind).toBe('delivered');
     const recorded = world.ledger.calls.length;
-    world.clockMs += 400 * 86_400_000;
+    world.clockMs += 399 * 86_400_000; // the last day of the 400-day replay window
     const [manifest] = [...world.manifests.manifests.values()];
     await redeliverBatch(manifest!.batchId, ['VDAB', 'ACTIRIS', 'FOREM'], deps());
     expect(world.ledger.calls).toHaveLength(recorded);

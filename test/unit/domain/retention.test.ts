@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { RECIPIENTS } from '../../../shared/domain/recipients';
 import {
   AT_MOST_FIFTEEN_YEARS_DAYS,
   AT_MOST_FIFTEEN_YEARS_TTL_DAYS,
+  archiveMaximumLifetimeDays,
+  DEFAULT_REPLAY_WINDOW_DAYS,
   DYNAMODB_TTL_LAG_DAYS,
   expiresAtEpochSeconds,
   FOREM_COPIES_GONE_WITHIN_DAYS,
   PITR_RECOVERY_PERIOD_DAYS,
-  RECIPIENT_ARCHIVE_DAYS,
   RECIPIENT_TTL_DAYS,
   REPORT_RETENTION_DAYS,
+  RETENTION_BOUNDS,
+  replayWindowEnd,
   TEN_YEARS_FROM_RECEIPT_DAYS,
 } from '../../../shared/domain/retention';
 
@@ -41,6 +43,7 @@ function spans(years: number): number[] {
 
 const shortestFifteenYears = Math.min(...spans(15));
 const longestTenYears = Math.max(...spans(10));
+const shortestTenYears = Math.min(...spans(10));
 
 describe('retention in days (return-flows §5)', () => {
   it('knows the calendar: the shortest 15 years are 5,478 days, the longest 10 years 3,653', () => {
@@ -68,12 +71,34 @@ describe('retention in days (return-flows §5)', () => {
     expect(ttl).toBe(3653);
   });
 
-  it('keeps the archive in S3 (no backups) 5,475 days for VDAB and Actiris, 3,653 for FOREM: three days inside the shortest 15 years', () => {
-    expect(RECIPIENT_ARCHIVE_DAYS).toEqual({ VDAB: 5475, ACTIRIS: 5475, FOREM: 3653 });
+  it('keeps the reports in S3 (no backups) 5,475 days, three days inside the shortest 15 years, as long as the proofs they describe', () => {
     expect(AT_MOST_FIFTEEN_YEARS_DAYS).toBeLessThanOrEqual(shortestFifteenYears - 3);
+    expect(REPORT_RETENTION_DAYS).toBe(5475);
     expect(TEN_YEARS_FROM_RECEIPT_DAYS).toBeGreaterThanOrEqual(longestTenYears);
-    // Reports and manifests describe the archive: they last as long as its longest retention.
-    expect(REPORT_RETENTION_DAYS).toBe(Math.max(...RECIPIENTS.map((r) => RECIPIENT_ARCHIVE_DAYS[r])));
+  });
+
+  it('bounds the replay window to 30–3,640 days (default 400), the raw file and refused messages to 1–90', () => {
+    expect(RETENTION_BOUNDS).toEqual({
+      rawFileRetentionDays: { min: 1, max: 90 },
+      refusedMessageRetentionDays: { min: 1, max: 90 },
+      replayWindowDays: { min: 30, max: 3640 },
+    });
+    expect(DEFAULT_REPLAY_WINDOW_DAYS).toBe(400);
+  });
+
+  it('counts both lifecycle steps of the archive and their roundings to midnight: window + 1 + 1 + 1 days at most', () => {
+    // Expiration at the window, rounded up to midnight UTC (+1); the noncurrent version one day later (+1), rounded (+1).
+    expect(archiveMaximumLifetimeDays(DEFAULT_REPLAY_WINDOW_DAYS)).toBe(403);
+    expect(archiveMaximumLifetimeDays(RETENTION_BOUNDS.replayWindowDays.min)).toBe(33);
+    // The longest window is gone, both steps counted, before the shortest ten years end.
+    expect(archiveMaximumLifetimeDays(RETENTION_BOUNDS.replayWindowDays.max)).toBe(3643);
+    expect(shortestTenYears).toBe(3652);
+    expect(archiveMaximumLifetimeDays(RETENTION_BOUNDS.replayWindowDays.max)).toBeLessThan(shortestTenYears);
+  });
+
+  it('ends a batch’s replay window its number of days after the file’s first reception, to the millisecond', () => {
+    expect(replayWindowEnd(new Date('2025-12-03T09:00:00.250Z'), 400).toISOString()).toBe('2027-01-07T09:00:00.250Z');
+    expect(replayWindowEnd(new Date('2024-02-28T23:00:00Z'), 30).toISOString()).toBe('2024-03-29T23:00:00.000Z');
   });
 
   it('counts the TTL in epoch seconds from the item clock', () => {

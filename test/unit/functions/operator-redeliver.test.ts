@@ -7,7 +7,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { archivePrefixOf } from '../../../shared/domain/batch/object-keys';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { logger } from '../../../shared/observability';
-import { BUCKETS, QUEUES, TABLES } from '../../../shared/topology';
+import { BUCKETS, QUEUES, SETTINGS_ENV, TABLES } from '../../../shared/topology';
 import { auditLines, captureOutput, parsedLines } from '../../support/capture-output';
 import { coldStart, context, ddbMock, resetServices, sqsMock, URL } from './return-flow-harness';
 
@@ -25,7 +25,12 @@ const ENV = {
   [BUCKETS.archive.env]: 'archive-bucket',
   [TABLES.batches.env]: 'batches-table',
   ...Object.fromEntries(RECIPIENTS.map((r) => [QUEUES.recipientOutbound[r].urlEnv, URL(`outbound-${r.toLowerCase()}`)])),
+  // The stage's replay window, as the template gives it (infra/access.ts).
+  [SETTINGS_ENV.replayWindowDays]: '90',
 };
+const DAY_MS = 86_400_000;
+/** When the batch file was first received, `days` before the invocation (the function reads the system clock). */
+const receivedDaysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
 const BATCH_ID = 'ab12'.repeat(16);
 const PREFIX = archivePrefixOf('VDAB', '2025-11', BATCH_ID);
 const message = (id: string, type: string) => JSON.stringify({ schemaVersion: 1, messageId: id, type, sentAt: '2025-12-03T09:00:00Z' });
@@ -45,7 +50,7 @@ beforeEach(() => {
   resetServices();
   s3Mock.reset();
   ddbMock.on(GetCommand, { TableName: 'batches-table', Key: { pk: BATCH_ID } }).resolves({
-    Item: { pk: BATCH_ID, sha256: BATCH_ID, batchId: BATCH_ID, status: 'DELIVERED', period: '2025-11', receivedAt: '2025-12-03T08:00:00Z' },
+    Item: { pk: BATCH_ID, sha256: BATCH_ID, batchId: BATCH_ID, status: 'DELIVERED', period: '2025-11', receivedAt: receivedDaysAgo(89) },
   });
   s3Mock.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({
     Contents: Object.keys(ARCHIVE)
@@ -103,6 +108,28 @@ describe('operator-redeliver', () => {
       expect(answer, JSON.stringify(event)).toEqual({ ok: false, error });
       expect(audit).toEqual([expect.objectContaining({ outcome: 'refused', results: 0 })]);
     }
+    expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('refuses a batch whose replay window (REPLAY_WINDOW_DAYS) has passed, saying so, reading and sending nothing', async () => {
+    const receivedAt = receivedDaysAgo(91);
+    ddbMock.on(GetCommand, { TableName: 'batches-table', Key: { pk: BATCH_ID } }).resolves({
+      Item: { pk: BATCH_ID, sha256: BATCH_ID, batchId: BATCH_ID, status: 'DELIVERED', period: '2025-11', receivedAt },
+    });
+    const { answer, audit } = await invoke({ batchId: BATCH_ID, recipient: 'VDAB' });
+    const error = `the replay window of 90 days has passed for batch ${BATCH_ID} (received ${receivedAt}, window ended ${new Date(Date.parse(receivedAt) + 90 * DAY_MS).toISOString()}): its archive is destroyed, nothing can be delivered again`;
+    expect(answer).toEqual({ ok: false, error });
+    expect(audit).toEqual([
+      {
+        tool: 'redeliver',
+        requestId: 'req-1',
+        outcome: 'refused',
+        asked: { batchId: BATCH_ID, recipient: 'VDAB' },
+        results: 0,
+        reason: error,
+      },
+    ]);
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
     expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 

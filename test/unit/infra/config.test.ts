@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { accountOfRoleArn, recipientKbosJson, STAGES, type StageConfig, stageConfigProblems } from '../../../infra/config';
+import {
+  accountOfRoleArn,
+  recipientKbosJson,
+  retentionProblems,
+  STAGES,
+  type StageConfig,
+  stageConfigProblems,
+} from '../../../infra/config';
 import { chooseStage, resolveStageConfig, stageFromArgs } from '../../../infra/stage-choice';
 import { isValidKbo } from '../../../shared/domain/checksums';
 
@@ -48,11 +55,26 @@ describe('stage configuration', () => {
     ]);
   });
 
-  it('bounds the retentions and the alarm hours', () => {
-    expect(withChanges((c) => ({ ...c, rawFileRetentionDays: 0 }))).toHaveLength(1);
-    expect(withChanges((c) => ({ ...c, rawFileRetentionDays: 3654 }))).toHaveLength(1);
-    expect(withChanges((c) => ({ ...c, rawFileRetentionDays: 3653 }))).toEqual([]);
-    expect(withChanges((c) => ({ ...c, refusedMessageRetentionDays: 0.5 }))).toHaveLength(1);
+  it.each([
+    ['rawFileRetentionDays', 1, 90, 'a whole number of days from 1 to 90'],
+    ['refusedMessageRetentionDays', 1, 90, 'a whole number of days from 1 to 90'],
+    ['replayWindowDays', 30, 3640, 'a whole number of days from 30 to 3,640'],
+  ] as const)('takes %s from %i to %i days, both included, and names the setting and its bounds outside', (setting, min, max, bounds) => {
+    for (const inside of [min, min + 1, max - 1, max]) expect(withChanges((c) => ({ ...c, [setting]: inside }))).toEqual([]);
+    for (const outside of [min - 1, max + 1, min + 0.5, Number.NaN])
+      expect(withChanges((c) => ({ ...c, [setting]: outside }))).toEqual([`${setting} ${outside} must be ${bounds}`]);
+  });
+
+  it('fails the synthesis of a stage whose retention is out of bounds, with one line naming the setting and its bounds', () => {
+    const stage = { ...dev, stageName: 'wide', rawFileRetentionDays: 3653, replayWindowDays: 5475 };
+    expect(stageConfigProblems(stage)).toEqual([
+      'rawFileRetentionDays 3653 must be a whole number of days from 1 to 90',
+      'replayWindowDays 5475 must be a whole number of days from 30 to 3,640',
+    ]);
+    expect(retentionProblems(dev)).toEqual([]);
+  });
+
+  it('bounds the alarm hours, the log retention and the rejected share', () => {
     expect(withChanges((c) => ({ ...c, oldestMessageAlarmHours: 336 }))).toHaveLength(1);
     expect(withChanges((c) => ({ ...c, logRetentionDays: 100 }))).toEqual([
       'logRetentionDays 100 is not a CloudWatch Logs retention value',

@@ -6,6 +6,7 @@ import { FUNCTION_TABLE_ACTIONS } from '../../../infra/access';
 import { KEY_ADMIN_ACTIONS } from '../../../infra/constructs/hub-key';
 import { BUCKET_RULE_EVENTS, CLOUDTRAIL_API_CALL, KEY_TAMPER_EVENTS } from '../../../infra/constructs/tamper-alarm';
 import { buildHub, PROJECT_ROOT } from '../../../infra/hub';
+import { ARCHIVE_RULE_ACTIONS } from '../../../infra/stateful/bucket-policies';
 import { INBOUND_MESSAGE_MAX_BYTES } from '../../../infra/stateful/queues';
 import { type FunctionKey, TRIGGER_MAX_CONCURRENCY } from '../../../infra/stateless-stack';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
@@ -61,6 +62,17 @@ const roleStatements = (template: Template, roleId: string): Statement[] =>
 describe('1. the archive’s rules: only the deployment changes them, and any change alarms', () => {
   // That the archive's rules, and every bucket's, are the deployment's alone is evaluated in
   // test/unit/infra/access/access-matrix.test.ts; here, that the deployment is the stack's own.
+  it('names the Object Lock configuration among the archive’s rules that only the deployment changes', () => {
+    expect(ARCHIVE_RULE_ACTIONS).toEqual([
+      's3:PutLifecycleConfiguration',
+      's3:PutBucketPolicy',
+      's3:DeleteBucketPolicy',
+      's3:PutEncryptionConfiguration',
+      's3:PutBucketVersioning',
+      's3:PutBucketObjectLockConfiguration',
+    ]);
+  });
+
   it('takes the deployment role from the stack’s synthesizer: a custom bootstrap qualifier is followed', () => {
     const hub = buildHub(DEV, {
       outdir: path.join(s.outdir, 'qualifier'),
@@ -300,7 +312,7 @@ describe('5. log groups under a customer-managed key; nobody routinely unmasks',
 // evaluated in test/unit/infra/access/scp-and-keys.test.ts.
 
 describe('7. archive keys outside the recipients’ prefixes are never written', () => {
-  it('denies s3:PutObject on every key but VDAB/, ACTIRIS/, FOREM/ (the prefixes the lifecycle rules expire)', () => {
+  it('denies s3:PutObject on every key but VDAB/, ACTIRIS/, FOREM/ (the folders a re-delivery reads), and the lifecycle expires them all', () => {
     const id = bucketId('archive');
     expect(bucketStatements(id)).toContainEqual({
       Sid: 'DenyArchiveKeysOutsideRecipients',
@@ -311,7 +323,8 @@ describe('7. archive keys outside the recipients’ prefixes are never written',
     });
     const rules = (resources(s.stateful, 'AWS::S3::Bucket')[id]!.Properties.LifecycleConfiguration as { Rules: Array<{ Prefix?: string }> })
       .Rules;
-    expect(rules.flatMap((r) => (r.Prefix ? [r.Prefix] : []))).toEqual(RECIPIENTS.map((r) => `${r}/`));
+    // One rule for the whole bucket: no key, inside a recipient's folder or not, escapes the replay window.
+    expect(rules.flatMap((r) => (r.Prefix ? [r.Prefix] : []))).toEqual([]);
   });
 });
 

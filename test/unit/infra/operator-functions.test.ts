@@ -126,7 +126,7 @@ describe('the documentation (README.md and docs/)', () => {
 describe('operator-redeliver', () => {
   const outbound = Object.values(QUEUES.recipientOutbound);
 
-  it("is given the archive, the batches table and the recipients' queue URLs, and nothing else", () => {
+  it("is given the archive, the batches table, the recipients' queue URLs and the stage's replay window, and nothing else", () => {
     expect(envOf('operatorRedeliver')).toEqual({
       ...powertools('operatorRedeliver'),
       QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
@@ -134,6 +134,7 @@ describe('operator-redeliver', () => {
       QUEUE_URL_OUTBOUND_FOREM: queueRef(QUEUES.recipientOutbound.FOREM),
       BUCKET_ARCHIVE: imported(s.hub.stateful.buckets.archive, 'Ref'),
       TABLE_BATCHES: tableRef('batches'),
+      REPLAY_WINDOW_DAYS: '400',
     });
   });
 

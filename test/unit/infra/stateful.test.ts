@@ -48,16 +48,22 @@ const ABORT_RULE = {
 };
 
 describe('retention of the buckets (return-flows §5)', () => {
-  it('expires the archive per recipient prefix: VDAB/ and ACTIRIS/ after 5,475 days, FOREM/ after 3,653, after moving to Glacier IR at day 90', () => {
+  it('keeps the archive for the replay window only: expired at 400 days, its noncurrent versions a day later, its delete markers removed (archive-replay-window.test.ts)', () => {
     const glacier = [{ StorageClass: 'GLACIER_IR', TransitionInDays: ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS }];
+    expect(DEV.replayWindowDays).toBe(400);
     expect(rules(bucket('archive').resource)).toEqual([
-      { Id: 'expire-vdab', Prefix: 'VDAB/', Status: 'Enabled', ExpirationInDays: 5475, Transitions: glacier },
-      { Id: 'expire-actiris', Prefix: 'ACTIRIS/', Status: 'Enabled', ExpirationInDays: 5475, Transitions: glacier },
-      { Id: 'expire-forem', Prefix: 'FOREM/', Status: 'Enabled', ExpirationInDays: 3653, Transitions: glacier },
+      {
+        Id: 'expire-after-replay-window',
+        Status: 'Enabled',
+        ExpirationInDays: 400,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Transitions: glacier,
+      },
+      { Id: 'remove-expired-delete-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
       ABORT_RULE,
     ]);
-    // Glacier IR bills at least 90 days: every archive object lives far longer, so no early-deletion charge.
-    expect(ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS + 90).toBeLessThan(3653);
+    // Glacier IR bills at least 90 days: a 400-day window leaves each object 310 days there.
+    expect(400 - ARCHIVE_TRANSITION_TO_GLACIER_IR_DAYS).toBeGreaterThanOrEqual(90);
   });
 
   it('expires every raw inbound file after the configured retention, default 30 days, whatever its prefix', () => {
@@ -74,14 +80,16 @@ describe('retention of the buckets (return-flows §5)', () => {
     expect(rules(bucket('reports').resource)).toEqual([{ Id: 'expire-reports', Status: 'Enabled', ExpirationInDays: 5475 }, ABORT_RULE]);
   });
 
-  it('keeps every bucket unversioned (expiration on a versioned bucket only adds a delete marker)', () => {
-    for (const r of Object.values(resources(s.stateful, 'AWS::S3::Bucket'))) {
-      expect(r.Properties.VersioningConfiguration).toBeUndefined();
+  it('keeps every bucket but the locked archive unversioned (expiration on a versioned bucket only adds a delete marker)', () => {
+    const archiveId = bucket('archive').id;
+    for (const [id, r] of Object.entries(resources(s.stateful, 'AWS::S3::Bucket'))) {
+      if (id === archiveId) expect(r.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      else expect(r.Properties.VersioningConfiguration).toBeUndefined();
       expect(r.DeletionPolicy).toBe('Retain');
     }
   });
 
-  it('denies every principal the deletion of archive objects, any write without If-None-Match, and turning versioning on', () => {
+  it('denies every principal the deletion of archive objects, any write without If-None-Match, and any lock but the bucket’s default', () => {
     const { id } = bucket('archive');
     const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] };
     const statements = bucketPolicyStatements(id).filter((st) => st.Sid?.startsWith('DenyArchive'));
@@ -102,11 +110,11 @@ describe('retention of the buckets (return-flows §5)', () => {
         Condition: { Null: { 's3:if-none-match': 'true' }, Bool: { 's3:ObjectCreationOperation': 'true' } },
       },
       {
-        Sid: 'DenyArchiveVersioning',
+        Sid: 'DenyArchiveLockChanges',
         Effect: 'Deny',
         Principal: { AWS: '*' },
-        Action: 's3:PutBucketVersioning',
-        Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+        Action: ['s3:PutObjectRetention', 's3:PutObjectLegalHold'],
+        Resource: objects,
       },
       // The rule changes and the keys outside the recipients' prefixes: lock-down.test.ts.
       expect.objectContaining({ Sid: 'DenyArchiveRuleChangesButByDeployment' }),
@@ -445,7 +453,7 @@ describe('outputs', () => {
     const outputs = Object.keys(s.stateful.toJSON().Outputs as Record<string, unknown>);
     const named = new Set(
       readAllDocs().match(
-        /\b(?:QueueUrl|DeadLetterQueueUrl|BucketName|TableName|QueuesKeyArn)[-*A-Za-z]*[*A-Za-z]|\b(?:Inbound|DisclosureParameter)KeyArn\b/g,
+        /\b(?:QueueUrl|DeadLetterQueueUrl|BucketName|TableName|QueuesKeyArn)[-*A-Za-z]*[*A-Za-z]|\b(?:Inbound|DisclosureParameter)KeyArn\b|\bReplayWindowDays\b/g,
       ),
     );
     expect(named.size).toBeGreaterThan(5);
@@ -457,7 +465,10 @@ describe('outputs', () => {
       'BucketNamereports',
       'TableNamerefusedMessages',
       'QueuesKeyArnPPS',
+      'ReplayWindowDays',
     ])
       expect(outputs).toContain(name);
+    // The window an operator's re-delivery checks, as the stage configures it.
+    expect((s.stateful.toJSON().Outputs as Record<string, { Value: unknown }>).ReplayWindowDays?.Value).toBe('400');
   });
 });

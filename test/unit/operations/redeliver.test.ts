@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { processInboundFile } from '../../../shared/domain/batch/process-file';
+import { redeliverBatch, whyNotRedeliverable } from '../../../shared/domain/batch/redeliver';
 import { type AuditEntry, answerOperator, InvalidRequestError } from '../../../shared/domain/operations/operator-tool';
 import {
   batchIdOf,
@@ -9,10 +10,12 @@ import {
   redeliverTool,
   redeliveryRecipientsOf,
 } from '../../../shared/domain/operations/redeliver';
-import { inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
+import { BATCH_START, inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 
 /** An operator's re-delivery of an archived batch, as the CLI and the operator function run it. */
+
+const DAY_MS = 86_400_000;
 
 let world: MemoryBatch;
 let batchId: string;
@@ -33,6 +36,39 @@ describe('redeliver', () => {
     expect(sent).toEqual({ VDAB: first.length, ACTIRIS: 0, FOREM: 0 });
     expect(world.publisher.all('queue:VDAB').map((m) => m.messageId)).toEqual([...first, ...first]);
     expect(world.publisher.all('queue:ACTIRIS')).toHaveLength(actirisBefore);
+  });
+
+  it('delivers again on the last day of the replay window, counted from the file’s first reception', async () => {
+    const first = world.publisher.all('queue:VDAB').length;
+    world.clockMs = Date.parse(BATCH_START) + 400 * DAY_MS - 1;
+    const sent = await redeliver(batchId, ['VDAB'], world.deps());
+    expect(sent.VDAB).toBe(first);
+  });
+
+  it('refuses, as the operator’s to know, a batch whose replay window has passed, saying so and sending nothing', async () => {
+    const before = world.publisher.sent;
+    world.clockMs = Date.parse(BATCH_START) + 400 * DAY_MS;
+    const refusal = redeliver(batchId, ['VDAB'], world.deps());
+    await expect(refusal).rejects.toBeInstanceOf(InvalidRequestError);
+    await expect(refusal).rejects.toThrow(
+      `the replay window of 400 days has passed for batch ${batchId} (received 2025-12-03T09:00:00.000Z, window ended 2027-01-07T09:00:00.000Z): its archive is destroyed, nothing can be delivered again`,
+    );
+    // Another stage's window: 30 days, passed after a month.
+    world.clockMs = Date.parse(BATCH_START) + 31 * DAY_MS;
+    await expect(redeliver(batchId, ['VDAB'], world.deps({ replayWindowDays: 30 }))).rejects.toThrow(
+      `the replay window of 30 days has passed for batch ${batchId}`,
+    );
+    // Even with its archive still there (S3 deletes a little after the window), nothing is sent.
+    expect(world.archive.objects.size).toBeGreaterThan(0);
+    expect(world.publisher.sent).toBe(before);
+  });
+
+  it('refuses past the window in the use case itself, whoever calls it', async () => {
+    world.clockMs = Date.parse(BATCH_START) + 401 * DAY_MS;
+    await expect(redeliverBatch(batchId, ['FOREM'], world.deps())).rejects.toThrow('the replay window of 400 days has passed');
+    expect(whyNotRedeliverable(batchId, undefined, new Date(world.clockMs), 400)).toBe(
+      `batch ${batchId} was not delivered, so there is nothing to deliver again`,
+    );
   });
 
   it("refuses an unknown batch as the operator's mistake, sending nothing", async () => {
@@ -70,6 +106,24 @@ describe('redeliver', () => {
 });
 
 describe('the re-delivery tool', () => {
+  it('answers an operator past the window with the reason, audited as refused, and sends nothing', async () => {
+    const entries: AuditEntry[] = [];
+    const before = world.publisher.sent;
+    world.clockMs = Date.parse(BATCH_START) + 500 * DAY_MS;
+    const answer = await answerOperator(
+      redeliverTool(world.deps()),
+      { success: true, data: { batchId, recipient: 'ACTIRIS' } },
+      { requestId: 'r' },
+      { record: (e) => entries.push(e) },
+    );
+    const reason = `the replay window of 400 days has passed for batch ${batchId} (received 2025-12-03T09:00:00.000Z, window ended 2027-01-07T09:00:00.000Z): its archive is destroyed, nothing can be delivered again`;
+    expect(answer).toEqual({ ok: false, error: reason });
+    expect(entries).toEqual([
+      { tool: 'redeliver', requestId: 'r', outcome: 'refused', asked: { batchId, recipient: 'ACTIRIS' }, results: 0, reason },
+    ]);
+    expect(world.publisher.sent).toBe(before);
+  });
+
   it('answers how many messages the one recipient was sent again, and audits the batch and recipient asked for', async () => {
     const entries: AuditEntry[] = [];
     const sentBefore = world.publisher.all('queue:FOREM').length;
