@@ -2,7 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
+import { dynamoClient, dynamoDocumentClient } from '../shared/adapters/aws-clients';
+import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
+import { DynamoRedeliveryLog } from '../shared/adapters/dynamo-delivery-ledger';
 import { DynamoManifestStore } from '../shared/adapters/dynamo-manifest-store';
 import { S3BlobStore } from '../shared/adapters/s3-blob-store';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
@@ -17,9 +19,10 @@ import { FUNCTIONS, QUEUES } from '../shared/topology';
 /**
  * operator-redeliver: an operator's re-delivery of an archived batch to one recipient
  * (monthly-batch §8), invoked from the console's Test tab or `aws lambda invoke` with
- * `{"batchId": "<sha256>", "recipient": "VDAB"}`. Answers how many messages were sent again, or
- * that the batch's replay window (REPLAY_WINDOW_DAYS) has passed; every use writes an audit line.
- * Configuration and adapters are built once per cold start.
+ * `{"batchId": "<sha256>", "recipient": "VDAB"}`. Answers how many messages were sent again, and
+ * records them in the record of disclosures as a re-delivery, or answers that the batch's replay window
+ * (REPLAY_WINDOW_DAYS) has passed; every use writes an audit line. Configuration and adapters are
+ * built once per cold start.
  */
 
 export type OperatorRedeliverConfig = FunctionConfig<(typeof FUNCTIONS.operatorRedeliver)['uses']>;
@@ -30,6 +33,8 @@ export function operatorRedeliverDependencies(config: OperatorRedeliverConfig): 
   return {
     archive: new S3BlobStore(config.buckets.archive),
     manifests: new DynamoManifestStore(config.tables.batches, dynamoDocumentClient(), functionClock),
+    // A re-delivery is a new disclosure of the same records: recorded by person (keyed hash).
+    redeliveries: new DynamoRedeliveryLog(dynamoClient(), config.tables.disclosures, disclosureKeyReader(config.disclosureKey)),
     publisher: new SqsPublisher(),
     recipientQueueUrl: (recipient) => urls[recipient],
     clock: functionClock,

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
+import { DynamoDisclosureLog } from '../shared/adapters/dynamo-disclosures';
 import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
 import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
 import { SqsPublisher } from '../shared/adapters/sqs-publisher';
@@ -48,6 +49,8 @@ export function ppsInboundDependencies(config: PpsInboundConfig): PpsInboundDepe
     returnFlow: {
       corrections: new DynamoCorrections(client, config.tables.corrections),
       refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
+      // An approved correction passed on for the OCMW is a disclosure (the correction holds the person's keyed hash).
+      disclosures: new DynamoDisclosureLog(client, config.tables.disclosures),
       publisher: new SqsPublisher(),
       clock: functionClock,
       config: { ...shared, queueUrls: { ...shared.queueUrls, ocmwOutbound: queueUrlOf(config, QUEUES.ocmwOutbound) } },

@@ -6,6 +6,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient } from '../shared/adapters/aws-clients';
 import { disclosureKeyReader } from '../shared/adapters/disclosure-key';
 import { DynamoCorrections } from '../shared/adapters/dynamo-corrections';
+import { DynamoDisclosureLog } from '../shared/adapters/dynamo-disclosures';
 import { DynamoPaymentLines } from '../shared/adapters/dynamo-payment-lines';
 import { DynamoRefusedMessages } from '../shared/adapters/dynamo-refused-messages';
 import { PermanentFailure, REDELIVERY_BACKOFF } from '../shared/adapters/retry-policy';
@@ -55,6 +56,8 @@ export function regionInboundDependencies(config: RegionInboundConfig): RegionIn
       lines: new DynamoPaymentLines(client, config.tables.paymentLines),
       corrections: new DynamoCorrections(client, config.tables.corrections),
       refused: new DynamoRefusedMessages(client, config.tables.refusedMessages),
+      // A correction request forwarded to the PPS is a disclosure of the person's data.
+      disclosures: new DynamoDisclosureLog(client, config.tables.disclosures),
       publisher: new SqsPublisher(),
       clock: functionClock,
       config: { ...returnFlowConfigOf(config), recipientKbos: config.settings.recipientKbos },

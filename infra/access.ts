@@ -54,6 +54,7 @@ export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Re
     // DynamoDeliveryLedger: puts only, 25 at a time.
     paymentLines: { table: ['dynamodb:BatchWriteItem'] },
     disclosures: { table: ['dynamodb:BatchWriteItem'] },
+    deliveryProofs: { table: ['dynamodb:BatchWriteItem'] },
   },
   'region-inbound': {
     // DynamoPaymentLines: getLine (Query of the line's deliveries, GetItem of its status), addDecision
@@ -63,16 +64,22 @@ export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Re
     corrections: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
     // DynamoRefusedMessages.record.
     refusedMessages: { table: ['dynamodb:PutItem'] },
+    // DynamoDisclosureLog.record: a correction request forwarded to the PPS.
+    disclosures: { table: ['dynamodb:PutItem'] },
   },
   'pps-inbound': {
     // DynamoCorrections: findByCorrectionId (Query of the index, GetItem), decide, markOutcomeSent, markForwardedToOcmw.
     corrections: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], indexes: ['dynamodb:Query'] },
     refusedMessages: { table: ['dynamodb:PutItem'] },
+    // DynamoDisclosureLog.record: an approved correction passed on for the OCMW.
+    disclosures: { table: ['dynamodb:PutItem'] },
   },
   // The operators' tools (shared/domain/operations): the one read each makes, and nothing else.
   'operator-redeliver': {
     // DynamoManifestStore.get: the batch's manifest.
     batches: { table: ['dynamodb:GetItem'] },
+    // DynamoRedeliveryLog: the re-delivery in the record of disclosures, puts only, 25 at a time.
+    disclosures: { table: ['dynamodb:BatchWriteItem'] },
   },
   'operator-disclosures': {
     // DynamoDisclosures.forPerson: one person's partition of FOREM's disclosures, and VDAB's and
@@ -83,6 +90,10 @@ export const FUNCTION_TABLE_ACTIONS: Readonly<Record<string, Readonly<Partial<Re
   'operator-refused-messages': {
     // DynamoRefusedMessages.list: one channel's partition.
     refusedMessages: { table: ['dynamodb:Query'] },
+  },
+  'operator-proof': {
+    // DynamoDeliveryProofs.forMessage: one message id's partition.
+    deliveryProofs: { table: ['dynamodb:Query'] },
   },
   // The scheduled check (shared/domain/operations/batch-watch.ts).
   'batch-watch': {

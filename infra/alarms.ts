@@ -97,11 +97,12 @@ function areaOfQueue(spec: QueueSpec): AlarmArea {
   return PARTY_OUTBOUND_QUEUES.some((q) => q.name === spec.name) ? 'parties' : 'returnFlows';
 }
 
-/** The area of each table's throttling alarm: the batch writes the manifests and the ledger. */
+/** The area of each table's throttling alarm: the batch writes the manifests, the ledger and the proofs of delivery. */
 const TABLE_AREA: Readonly<Record<TableKey, AlarmArea>> = {
   batches: 'batch',
   paymentLines: 'batch',
   disclosures: 'batch',
+  deliveryProofs: 'batch',
   corrections: 'returnFlows',
   refusedMessages: 'returnFlows',
 };

@@ -13,7 +13,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
+import type { TableSpec } from '../shared/topology';
+import { dynamoItemSize, projectedItem } from './lib/dynamo-item-size';
 
 /** What the SDK's clients call to send a request (the shape of `@smithy/node-http-handler`). */
 export interface InMemoryHandler {
@@ -28,9 +31,26 @@ export interface StandInCounts {
   readonly calls: Record<string, number>;
   /** Items written by BatchWriteItem, per table. */
   readonly itemsWritten: Record<string, number>;
-  /** Bytes of the BatchWriteItem requests (their JSON), per table. */
+  /** Size of the items written by BatchWriteItem, as DynamoDB counts it (scripts/lib/dynamo-item-size.ts), per table. */
   readonly itemBytes: Record<string, number>;
+  /** Size of what each global index keeps of those items, per `<table>/<index>`. */
+  readonly indexBytes: Record<string, number>;
 }
+
+/** A global index of a table, for counting what it keeps of each item written (only items that have its partition key). */
+export interface CountedIndex {
+  readonly table: string;
+  readonly name: string;
+  readonly partitionKey: string;
+  /** The table's keys and the index's: every index keeps them. */
+  readonly keys: readonly string[];
+  /** The attributes it keeps besides the keys; all of them when absent. */
+  readonly include?: readonly string[];
+}
+
+/** The PPS's outbound queue in the stand-ins, and the name its SendMessageBatch calls are counted under. */
+const BENCH_PPS_QUEUE = 'bench-outbound-pps';
+export const PPS_SEND_CALLS = 'sqs:SendMessageBatch(outbound-pps)';
 
 /** The three stand-ins, their shared counters and their own CPU (microseconds). */
 export interface InMemoryAws {
@@ -44,6 +64,19 @@ export interface InMemoryAws {
   onClaim(listener: () => void): void;
   /** Objects in the staging bucket now (a refused or delivered batch leaves none). */
   stagedObjects(): number;
+}
+
+/** The global indexes of the tables, each under the name its table has in the stand-in. */
+export function countedIndexes(tables: readonly TableSpec[], nameOf: (table: TableSpec) => string): CountedIndex[] {
+  return tables.flatMap((table) =>
+    (table.globalIndexes ?? []).map((index) => ({
+      table: nameOf(table),
+      name: index.name,
+      partitionKey: index.partitionKey,
+      keys: [table.partitionKey, ...(table.sortKey !== undefined ? [table.sortKey] : []), index.partitionKey],
+      ...(index.include !== undefined ? { include: index.include } : {}),
+    })),
+  );
 }
 
 function response(statusCode: number, body: string | Readable = '', headers: Record<string, string> = {}): { response: HttpResponse } {
@@ -83,10 +116,11 @@ const xmlEscape = (text: string): string => text.replace(/&/g, '&amp;').replace(
 /**
  * The stand-ins. `inbound` maps an inbound object key to the local file its GetObject streams.
  */
-export function inMemoryAws(inbound: ReadonlyMap<string, string>): InMemoryAws {
+export function inMemoryAws(inbound: ReadonlyMap<string, string>, indexes: readonly CountedIndex[] = []): InMemoryAws {
   const calls: Record<string, number> = {};
   const itemsWritten: Record<string, number> = {};
   const itemBytes: Record<string, number> = {};
+  const indexBytes: Record<string, number> = {};
   let cpu = 0;
   const claimListeners: Array<() => void> = [];
   let claimed = false;
@@ -170,12 +204,13 @@ export function inMemoryAws(inbound: ReadonlyMap<string, string>): InMemoryAws {
   });
 
   // SQS (AWS JSON 1.0): SendMessageBatch succeeds for every entry, with the MD5 the SDK checks.
+  // The PPS's batch.outcome is counted apart ({@link PPS_SEND_CALLS}): `sqs:SendMessageBatch` is what the recipients were sent.
   const sqs = handler((request, body) => {
     const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.slice(target.indexOf('.') + 1);
-    count(`sqs:${operation}`);
     if (operation !== 'SendMessageBatch') throw new Error(`the SQS stand-in does not answer ${operation}`);
-    const input = JSON.parse(body) as { Entries: Array<{ Id: string; MessageBody: string }> };
+    const input = JSON.parse(body) as { QueueUrl?: string; Entries: Array<{ Id: string; MessageBody: string }> };
+    count(input.QueueUrl?.endsWith(`/${BENCH_PPS_QUEUE}`) ? PPS_SEND_CALLS : `sqs:${operation}`);
     const Successful = input.Entries.map((entry) => ({
       Id: entry.Id,
       MessageId: entry.Id,
@@ -194,14 +229,23 @@ export function inMemoryAws(inbound: ReadonlyMap<string, string>): InMemoryAws {
       TableName?: string;
       Item?: { pk?: { S?: string } };
       Key?: { pk?: { S?: string } };
-      RequestItems?: Record<string, unknown[]>;
+      RequestItems?: Record<string, Array<{ PutRequest?: { Item?: Record<string, AttributeValue> } }>>;
     };
     const answer = (body: unknown) => json(body, 'application/x-amz-json-1.0');
     switch (operation) {
       case 'BatchWriteItem': {
         for (const [table, requests] of Object.entries(input.RequestItems ?? {})) {
           itemsWritten[table] = (itemsWritten[table] ?? 0) + requests.length;
-          itemBytes[table] = (itemBytes[table] ?? 0) + text.length;
+          for (const request of requests) {
+            const item = request.PutRequest?.Item;
+            if (item === undefined) continue;
+            itemBytes[table] = (itemBytes[table] ?? 0) + dynamoItemSize(item);
+            for (const index of indexes) {
+              if (index.table !== table || item[index.partitionKey] === undefined) continue;
+              const name = `${table}/${index.name}`;
+              indexBytes[name] = (indexBytes[name] ?? 0) + dynamoItemSize(projectedItem(item, index.keys, index.include));
+            }
+          }
         }
         return answer({ UnprocessedItems: {} });
       }
@@ -231,7 +275,7 @@ export function inMemoryAws(inbound: ReadonlyMap<string, string>): InMemoryAws {
     s3,
     sqs,
     dynamo,
-    counts: { calls, itemsWritten, itemBytes },
+    counts: { calls, itemsWritten, itemBytes, indexBytes },
     standInCpuMicros: () => cpu,
     onClaim: (listener) => void claimListeners.push(listener),
     stagedObjects: () => [...objects.keys()].filter((key) => key.startsWith('bench-staging/')).length,
@@ -254,19 +298,23 @@ export async function splitBatchOverInMemoryAws(path: string, period: string) {
     [BUCKETS.staging.env]: 'bench-staging',
     [BUCKETS.archive.env]: 'bench-archive',
     [BUCKETS.reports.env]: 'bench-reports',
-    [TABLES.batches.env]: 'bench-batches',
-    [TABLES.paymentLines.env]: 'bench-payment-lines',
-    [TABLES.disclosures.env]: 'bench-disclosures',
     DISCLOSURE_KEY_LOCAL: 'be'.repeat(32),
   };
+  // Every table, named `bench-<table>`: those split-batch writes are counted by name.
+  for (const table of Object.values(TABLES)) env[table.env] = `bench-${table.name}`;
   for (const recipient of RECIPIENTS) {
     env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/bench-outbound-${recipient}`;
   }
+  env[QUEUES.ppsOutbound.urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/${BENCH_PPS_QUEUE}`;
   Object.assign(process.env, env);
   for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL')) delete process.env[name];
 
   const key = `monthly/${period}/${basename(path)}`;
-  const aws = inMemoryAws(new Map([[key, path]]));
+  // What each global index of a table written by the handler keeps of its items (their bytes count too).
+  const aws = inMemoryAws(
+    new Map([[key, path]]),
+    countedIndexes(Object.values(TABLES), (table) => env[table.env] ?? table.name),
+  );
   const clients = await import('../shared/adapters/aws-clients');
   clients.resetAwsClients();
   // The process's clients, as the handler's adapters use them, answering in memory.

@@ -51,8 +51,10 @@ export interface ChildResult {
   readonly reportedRecords?: number;
   /** end-to-end: every recipient got its `batch.completed` and all the report's delivered records. */
   readonly complete?: boolean;
-  /** end-to-end: SendMessageBatch attempts, SDK and publisher retries included. */
+  /** end-to-end: SendMessageBatch attempts, SDK and publisher retries included; refusal: those to the recipients' queues. */
   readonly sendCalls?: number;
+  /** refusal: SendMessageBatch calls to the PPS's queue (its `batch.outcome`). */
+  readonly outcomeCalls?: number;
   /** CPU (user + system) of the measured part, milliseconds; for `handler`, without the stand-ins' own. */
   readonly cpuMs: number;
   /** handler: CPU while the file is read and staged (both reads, up to the manifest's claim), ms. */
@@ -64,7 +66,10 @@ export interface ChildResult {
   /** handler: calls per operation, and items written to each table. */
   readonly calls?: Record<string, number>;
   readonly itemsWritten?: Record<string, number>;
+  /** handler: the size of the items written to each table, as DynamoDB counts it. */
   readonly itemBytes?: Record<string, number>;
+  /** handler: the size of what each global index keeps of them, per `<table>/<index>`. */
+  readonly indexBytes?: Record<string, number>;
 }
 
 /** Counts what it is given and keeps nothing. */
@@ -204,6 +209,7 @@ async function handler(path: string, period: string): Promise<ChildResult> {
     calls: aws.counts.calls,
     itemsWritten: aws.counts.itemsWritten,
     itemBytes: aws.counts.itemBytes,
+    indexBytes: aws.counts.indexBytes,
   };
 }
 
@@ -213,7 +219,7 @@ async function handler(path: string, period: string): Promise<ChildResult> {
  * whether anything was sent to a queue.
  */
 async function refusal(path: string, period: string): Promise<ChildResult> {
-  const { splitBatchOverInMemoryAws } = await import('./bench-aws');
+  const { splitBatchOverInMemoryAws, PPS_SEND_CALLS } = await import('./bench-aws');
   const { aws, run } = await splitBatchOverInMemoryAws(path, period);
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -233,6 +239,7 @@ async function refusal(path: string, period: string): Promise<ChildResult> {
     stagedPuts: aws.counts.calls['s3:PutObject'] ?? 0,
     stagingLeft: aws.stagedObjects(),
     sendCalls: aws.counts.calls['sqs:SendMessageBatch'] ?? 0,
+    outcomeCalls: aws.counts.calls[PPS_SEND_CALLS] ?? 0,
     cpuMs: cpuMsSince(cpu),
   };
 }

@@ -10,17 +10,20 @@
  *     SQS and DynamoDB that answer at once (scripts/bench-aws.ts), measuring CPU;
  * (e) a CSV with one record of 50 MB through the same handler: refused UNREADABLE, its time and its
  *     peak RSS against an empty file's (a header alone);
- * (f) 1,000,001 rows through the same handler: refused TOO_MANY_ROWS, nothing sent, staging deleted.
+ * (f) 1,000,001 rows through the same handler: refused TOO_MANY_ROWS, nothing sent to a recipient
+ *     (the PPS is sent its batch.outcome, counted apart), staging deleted.
  *
  * (a) and (b) run alternately, three times each at 100,000 and at 1,000,000 rows; the best run of
  * each counts. (d) runs twice; the run with the least CPU counts. Prints a
  * table, then, as its last line, one JSON object with `ratio` (b/a at 1M rows), `rssGrowth` (peak
  * RSS of (b) at 1M / at 100k) and `sendCallsPer1000` (SendMessageBatch calls of (c), retries
- * included, per 1,000 delivered records) and `handlerToPipeline` (CPU per row of (d) / of (b) at 1M).
+ * included, per 1,000 delivered records), `handlerToPipeline` (CPU per row of (d) / of (b) at 1M) and
+ * `ledgerBytesPerMillionRows` (the items (d) wrote to DynamoDB and what their indexes keep, as
+ * DynamoDB counts their size, per 1,000,000 rows).
  * Exits 1 when a target is missed: ratio ≥ 0.5, rssGrowth ≤ 1.5, sendCallsPer1000 ≤ 2,
  * handlerToPipeline ≤ 3, (e) refused UNREADABLE within 150 MB of the empty file's peak RSS (and,
  * an aim shown but not enforced on a shared machine, under 1 s), (f) refused TOO_MANY_ROWS with
- * nothing sent and nothing left staged.
+ * nothing sent to a recipient and nothing left staged; both send the PPS exactly one batch.outcome.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -85,6 +88,23 @@ const fmtInt = (n: number): string => Math.round(n).toLocaleString('en');
 const fmtRate = (n: number): string => `${fmtInt(n)} rows/s`;
 const round = (n: number, digits = 3): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/**
+ * The ledger's size per 1,000,000 rows of (d): the items split-batch wrote to each table (and what
+ * each global index keeps of them), as DynamoDB counts their size, scaled to a million rows.
+ */
+function ledgerBytesPerMillionRows(result: ChildResult): { total: number; items: number; byTable: Record<string, number> } {
+  const scale = 1_000_000 / result.rows;
+  const byTable: Record<string, number> = {};
+  for (const [table, bytes] of Object.entries({ ...result.itemBytes, ...result.indexBytes })) byTable[table] = Math.round(bytes * scale);
+  const items = Math.round(Object.values(result.itemsWritten ?? {}).reduce((sum, n) => sum + n, 0) * scale);
+  return { total: Object.values(byTable).reduce((sum, n) => sum + n, 0), items, byTable };
+}
+
+function formatLedger(ledger: { total: number; items: number; byTable: Record<string, number> }): string {
+  const parts = Object.entries(ledger.byTable).map(([table, bytes]) => `${table} ${fmtInt(bytes)}`);
+  return `${fmtInt(ledger.total)} bytes in ${fmtInt(ledger.items)} items (${parts.join(', ')})`;
+}
+
 function best(results: readonly ChildResult[]): ChildResult {
   const first = results[0];
   if (first === undefined) throw new Error('no runs');
@@ -146,6 +166,7 @@ async function main(): Promise<void> {
           `  handler ${fmtInt(result.rows)} rows  CPU ${fmtInt(result.cpuMs)} ms (reading ${fmtInt(result.readingCpuMs ?? 0)}, delivering ${fmtInt(result.deliveringCpuMs ?? 0)}; stand-ins ${fmtInt(result.standInCpuMs ?? 0)} left out)`,
         );
         say(`  calls ${JSON.stringify(result.calls)} items ${JSON.stringify(result.itemsWritten)}`);
+        say(`  ledger per 1,000,000 rows: ${formatLedger(ledgerBytesPerMillionRows(result))}`);
         // The least CPU counts, as for (b): the run least disturbed by the machine's other work.
         if (handler === undefined || result.cpuMs < handler.cpuMs) handler = result;
       } catch (error) {
@@ -190,6 +211,7 @@ async function main(): Promise<void> {
             pipelinePer1000Rows: round(pipelineCpuPerRow * 1000, 1),
           };
     const handlerToPipeline = handler === undefined ? null : round(handler.cpuMs / handler.rows / pipelineCpuPerRow, 2);
+    const ledger = handler === undefined ? null : ledgerBytesPerMillionRows(handler);
     const met = {
       handlerToPipeline: handlerToPipeline !== null && handlerToPipeline <= TARGETS.handlerToPipeline,
       ratio: ratio >= TARGETS.ratio,
@@ -198,10 +220,14 @@ async function main(): Promise<void> {
     };
     const refusals = {
       longRecord:
-        longRecord.refused === 'UNREADABLE' && longRecordRssAboveEmptyMb <= TARGETS.longRecordRssAboveEmptyMb && longRecord.sendCalls === 0,
+        longRecord.refused === 'UNREADABLE' &&
+        longRecordRssAboveEmptyMb <= TARGETS.longRecordRssAboveEmptyMb &&
+        longRecord.sendCalls === 0 &&
+        longRecord.outcomeCalls === 1,
       tooManyRows:
         tooManyRows.refused === 'TOO_MANY_ROWS' &&
         tooManyRows.sendCalls === 0 &&
+        tooManyRows.outcomeCalls === 1 &&
         tooManyRows.stagingLeft === 0 &&
         tooManyRows.delivered === 0,
     };
@@ -246,12 +272,13 @@ async function main(): Promise<void> {
     out(
       `handlerToPipeline (d / b, CPU per row): ${handlerToPipeline ?? '-'}   target ≤ ${TARGETS.handlerToPipeline}  ${mark(met.handlerToPipeline)}`,
     );
+    if (ledger !== null) out(`(d) ledger bytes per 1,000,000 rows: ${formatLedger(ledger)}`);
     if (handlerProblem !== undefined) out(`handler (d): ${handlerProblem}`);
     out(
       `(e) a 50 MB record: refused ${longRecord.refused} in ${longRecord.seconds.toFixed(2)} s (aim < ${LONG_RECORD_AIM_SECONDS} s ${longRecord.seconds < LONG_RECORD_AIM_SECONDS ? 'ok' : 'missed'}), peak RSS ${longRecordRssAboveEmptyMb} MB above the empty file's   target ≤ ${TARGETS.longRecordRssAboveEmptyMb}  ${mark(refusals.longRecord)}`,
     );
     out(
-      `(f) 1,000,001 rows: refused ${tooManyRows.refused} after ${fmtInt(tooManyRows.rows)} rows in ${tooManyRows.seconds.toFixed(1)} s, ${tooManyRows.sendCalls} SendMessageBatch calls, ${tooManyRows.stagedPuts} objects put and ${tooManyRows.stagingLeft} left in staging  ${mark(refusals.tooManyRows)}`,
+      `(f) 1,000,001 rows: refused ${tooManyRows.refused} after ${fmtInt(tooManyRows.rows)} rows in ${tooManyRows.seconds.toFixed(1)} s, ${tooManyRows.sendCalls} SendMessageBatch calls to the recipients and ${tooManyRows.outcomeCalls} to the PPS (its batch.outcome), ${tooManyRows.stagedPuts} objects put and ${tooManyRows.stagingLeft} left in staging  ${mark(refusals.tooManyRows)}`,
     );
     out(
       JSON.stringify({
@@ -272,6 +299,7 @@ async function main(): Promise<void> {
         handlerToPipeline,
         cpuMsPer1000Rows: handlerCpu,
         handlerItemsWritten: handler?.itemsWritten ?? null,
+        ledgerBytesPerMillionRows: ledger,
         handlerProblem: handlerProblem ?? null,
         longRecord: {
           refused: longRecord.refused,
@@ -285,6 +313,7 @@ async function main(): Promise<void> {
           rows: tooManyRows.rows,
           seconds: round(tooManyRows.seconds, 1),
           sendCalls: tooManyRows.sendCalls,
+          outcomeCalls: tooManyRows.outcomeCalls,
           stagedPuts: tooManyRows.stagedPuts,
           stagingLeft: tooManyRows.stagingLeft,
         },

@@ -1,41 +1,39 @@
 /**
- * `npm run consume -- --recipient VDAB --out <dir>`: the reference regional consumer (README,
- * "Integrating as a region"). Polls the recipient's outbound queue with the standard AWS settings
- * (the lines `npm run local` prints, or a real account), writes each whole batch as
- * `<dir>/<period>/<batchId>.ndjson`, keeps what fails aside in `<dir>/rejected/`, and with
- * `--send <file>` sends validation decisions and correction requests first. Built on the
- * published contract only: the AWS SDK and `schemas/*.schema.json`.
+ * `npm run consume -- --recipient VDAB --out <dir>`: the reference consumer of a region
+ * (docs/region.md) or, with `--recipient PPS`, of the PPS (docs/pps.md). Polls the party's
+ * outbound queue with the standard AWS settings (the lines `npm run local` prints, or a real
+ * account): a region's whole batches are written as `<dir>/<period>/<batchId>.ndjson`; the PPS's
+ * `batch.outcome`s, decisions and corrections (`outbound-pps`) and the approved corrections
+ * (`outbound-ocmw`) are printed and kept in `<dir>/answers.ndjson`. What fails is kept aside in
+ * `<dir>/rejected/`. With `--send <file>` it first sends the region's validation decisions and
+ * correction requests, or the PPS's correction decisions. Built on the published contract only:
+ * the AWS SDK and `schemas/*.schema.json`.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type CommandOutput, oneOf, parseCommandLine, plural, required, runCommand, UsageError, wholeNumberFlag } from './lib/cli';
 import { RegionalConsumer } from './lib/consumer/consumer';
-import {
-  CONSUMER_RECIPIENTS,
-  type ConsumerRecipient,
-  isReturning,
-  PUBLISHED_SCHEMAS_DIR,
-  PublishedContract,
-} from './lib/consumer/contract';
+import { CONSUMER_PARTIES, type ConsumerParty, inboundTypesOf, PUBLISHED_SCHEMAS_DIR, PublishedContract } from './lib/consumer/contract';
 import { readMessagesFile } from './lib/consumer/send-to-hub';
 
 export const CONSUME_USAGE = [
-  'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM --out <dir> [options]',
-  "  --dlq                     also poll the outbound queue's dead-letter queue",
-  '  --send <file>             first send the validation decisions / correction requests in <file>',
-  '                            (JSON array, one object, or NDJSON; VDAB and ACTIRIS only)',
+  'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM|PPS --out <dir> [options]',
+  "  --dlq                     also poll the outbound queues' dead-letter queues",
+  '  --send <file>             first send the validation decisions / correction requests (VDAB, ACTIRIS)',
+  '                            or the correction decisions (PPS) in <file> (JSON array, one object, or NDJSON)',
   '  --once                    stop when a receive brings nothing (default: poll until Ctrl-C);',
   '                            exits 3 when a batch is still incomplete then',
   '  --wait-seconds <n>        long-poll wait of each receive, 0-20 (default 20; 1 with --once)',
   '  --hold-seconds <n>        how long a held message stays invisible, renewed while held (default 300)',
   '  --incomplete-after <n>    report a batch still incomplete after n seconds (default 900)',
   "  --schemas <dir>           the published JSON Schemas (default: this repository's schemas/)",
-  'Queues: QUEUE_URL_OUTBOUND_<R>, QUEUE_URL_OUTBOUND_<R>_DLQ, QUEUE_URL_INBOUND_<R> (as npm run local prints them).',
+  'Queues: QUEUE_URL_OUTBOUND_<R>, QUEUE_URL_OUTBOUND_<R>_DLQ, QUEUE_URL_INBOUND_<R> (as npm run local prints them);',
+  '  the PPS reads QUEUE_URL_OUTBOUND_PPS and QUEUE_URL_OUTBOUND_OCMW, and sends on QUEUE_URL_INBOUND_PPS.',
 ].join('\n');
 
 export interface ConsumeArgs {
-  readonly recipient: ConsumerRecipient;
+  readonly recipient: ConsumerParty;
   readonly out: string;
   readonly dlq: boolean;
   readonly send?: string;
@@ -62,10 +60,10 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
       schemas: { type: 'string' },
     },
   });
-  const recipient = oneOf('recipient', required('recipient', values.recipient), CONSUMER_RECIPIENTS) as ConsumerRecipient;
-  if (values.send !== undefined && !isReturning(recipient)) {
+  const recipient = oneOf('recipient', required('recipient', values.recipient), CONSUMER_PARTIES) as ConsumerParty;
+  if (values.send !== undefined && inboundTypesOf(recipient).length === 0) {
     throw new UsageError(
-      `--send is for VDAB and ACTIRIS: ${recipient} receives no amounts and sends nothing back to the hub (messages.md)`,
+      `--send is for VDAB, ACTIRIS and the PPS: ${recipient} receives no amounts and sends nothing back to the hub (messages.md)`,
     );
   }
   // With --once the last receive only confirms that the queue is empty: a one-second long poll
@@ -113,6 +111,15 @@ export async function consume(
           contract: new PublishedContract(args.schemas),
           queueUrl: queueUrl(env, `QUEUE_URL_OUTBOUND_${stem}`),
           ...(args.dlq ? { deadLetterQueueUrl: queueUrl(env, `QUEUE_URL_OUTBOUND_${stem}_DLQ`) } : {}),
+          // The PPS also reads the OCMWs' queue: its OCMW-facing systems pass the approved corrections on.
+          ...(args.recipient === 'PPS'
+            ? {
+                otherQueueUrls: [
+                  queueUrl(env, 'QUEUE_URL_OUTBOUND_OCMW'),
+                  ...(args.dlq ? [queueUrl(env, 'QUEUE_URL_OUTBOUND_OCMW_DLQ')] : []),
+                ],
+              }
+            : {}),
           ...(args.send === undefined ? {} : { inboundQueueUrl: queueUrl(env, `QUEUE_URL_INBOUND_${stem}`) }),
           waitSeconds: args.waitSeconds,
           holdSeconds: args.holdSeconds,
@@ -124,8 +131,12 @@ export async function consume(
         const tally = await consumer.run({ untilEmpty: args.once, ...(signal ? { signal } : {}) });
         // Held messages go back to the queue at once, for the next run.
         await consumer.release();
+        const batches =
+          args.recipient === 'PPS'
+            ? ''
+            : `${plural(tally.batchesWritten, 'batch', 'batches')} written (${plural(tally.recordsWritten, 'record')}), `;
         output.stdout(
-          `${args.recipient}: ${plural(tally.received, 'message')} received, ${plural(tally.batchesWritten, 'batch', 'batches')} written (${plural(tally.recordsWritten, 'record')}), ` +
+          `${args.recipient}: ${plural(tally.received, 'message')} received, ${batches}` +
             `${plural(tally.duplicates, 'duplicate')} dropped, ${plural(tally.rejected, 'message')} kept aside, ${plural(tally.answers, 'answer')}\n`,
         );
         if (tally.rejected > 0 || notSent > 0) return 2;

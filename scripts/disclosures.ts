@@ -22,7 +22,7 @@ import { checkedAsUsage, parseCommandLine, runCommand, UsageError } from './lib/
 import { readSecretLine } from './lib/read-secret';
 
 const USAGE = [
-  'usage: npm run disclosures [-- --recipient VDAB|ACTIRIS|FOREM] [--json]',
+  'usage: npm run disclosures [-- --recipient VDAB|ACTIRIS|FOREM|PPS|OCMW] [--json]',
   '       the INSZ is read from standard input: typed at the prompt (not shown), or `npm run disclosures < file`',
 ].join('\n');
 

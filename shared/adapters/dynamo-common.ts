@@ -18,12 +18,14 @@ export function epochSeconds(at: Date): number {
 
 /**
  * Every page of a query, without the items whose TTL has passed (DynamoDB deletes them only within
- * about two days) and without their key attributes `pk` and `sk`.
+ * about two days) and, unless `keepKeys`, without their key attributes `pk` and `sk` (an item whose
+ * key holds some of its fields keeps them, to derive them from it).
  */
 export async function queryUnexpired(
   client: DynamoDBDocumentClient,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
   now: Date,
+  options: { readonly keepKeys?: boolean } = {},
 ): Promise<Array<Record<string, unknown>>> {
   const found: Array<Record<string, unknown>> = [];
   let start: Record<string, unknown> | undefined;
@@ -31,6 +33,10 @@ export async function queryUnexpired(
     const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
     for (const item of page.Items ?? []) {
       if (isExpired(item.expiresAt as number | undefined, now)) continue;
+      if (options.keepKeys) {
+        found.push(item);
+        continue;
+      }
       const { pk: _pk, sk: _sk, ...rest } = item;
       found.push(rest);
     }

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReturningRecipient } from '../domain/recipients';
 import { isExpired } from '../domain/retention';
-import type { Correction, CorrectionDecision } from '../domain/return-flows/correction';
+import { type Correction, type CorrectionDecision, outcomeClosesCorrection } from '../domain/return-flows/correction';
 import type { CorrectionStore } from '../domain/return-flows/corrections';
 import { TABLES } from '../topology';
 import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
@@ -10,7 +10,8 @@ import { epochSeconds, isConditionalCheckFailed } from './dynamo-common';
  * Corrections (return-flows §3) in the corrections table: one item per request,
  * `pk = CORRECTION#<requester>#<requestId>`, `sk = CORRECTION`, with the hub's `correctionId` in the
  * global index `byCorrectionId` (how a PPS decision finds it). Every change of status is one
- * conditional write on that item.
+ * conditional write on that item; the write that closes a correction (its rejection told, or its
+ * forwarding to the OCMW) also removes the INSZ in clear, leaving its keyed hash `inszHmac`.
  */
 
 export const CORRECTION_SK = 'CORRECTION';
@@ -115,13 +116,17 @@ export class DynamoCorrections implements CorrectionStore {
   }
 
   async markOutcomeSent(correction: Correction, at: Date): Promise<void> {
+    const closes = correction.decision !== undefined && outcomeClosesCorrection(correction.decision);
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keyOf(correction),
-        UpdateExpression: 'SET outcomeSentAt = if_not_exists(outcomeSentAt, :at)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':at': at.toISOString() },
+        // A rejection told is closed: the INSZ in clear goes in the same write; its keyed hash stays.
+        UpdateExpression: closes
+          ? 'SET outcomeSentAt = if_not_exists(outcomeSentAt, :at) REMOVE insz'
+          : 'SET outcomeSentAt = if_not_exists(outcomeSentAt, :at)',
+        ConditionExpression: closes ? 'attribute_exists(pk) AND decision = :decision' : 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at.toISOString(), ...(closes ? { ':decision': correction.decision } : {}) },
       }),
     );
   }
@@ -132,7 +137,8 @@ export class DynamoCorrections implements CorrectionStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(correction),
-          UpdateExpression: 'SET #status = :forwarded, forwardedToOcmwAt = :at',
+          // Closed: the INSZ in clear goes in the same write; its keyed hash stays.
+          UpdateExpression: 'SET #status = :forwarded, forwardedToOcmwAt = :at REMOVE insz',
           ConditionExpression: '#status = :approved',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':forwarded': 'FORWARDED_TO_OCMW', ':approved': 'APPROVED', ':at': at.toISOString() },

@@ -58,8 +58,9 @@ export const TEN_YEARS_FROM_RECEIPT_DAYS = LONGEST_TEN_YEARS_DAYS;
 export const AT_MOST_FIFTEEN_YEARS_TTL_DAYS = SHORTEST_FIFTEEN_YEARS_DAYS - DYNAMODB_COPIES_OUTLIVE_TTL_DAYS;
 
 /**
- * The DynamoDB TTL, in days from the item's clock, of every item about a recipient: payment lines
- * and disclosures (from the batch file's first reception), decisions and corrections (from their
+ * The DynamoDB TTL, in days from the item's clock, of every item about a recipient: payment lines,
+ * disclosures (an operator's re-delivery's too) and the proofs of delivery (from the batch file's
+ * first reception), decisions and corrections and the disclosures of a correction (from their
  * arrival). FOREM's 3,653 days plus 3 of lag and 35 of recovery end on day 3,691, within the 40
  * days after the 3,653rd that §5 allows.
  */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { FILE_REFUSAL_CODES } from '../domain/batch/codes';
+import { OUTCOME_DETAIL_MAX_CHARS } from '../domain/batch/outcome';
 import {
   GRANTED_REGULATIONS,
   OPTIONAL_FIELDS,
@@ -109,8 +111,10 @@ const messageIdSchema = z.string().min(1).max(256);
 const instantSchema = z.iso.datetime({ offset: true });
 const batchIdSchema = z.string().min(1).max(128);
 const countSchema = z.number().int().min(0);
+/** A sum of amounts in cents, as an integer string. */
+const AMOUNT_CENTS_SCHEMA = z.string().regex(/^(0|-?[1-9]\d*)$/);
 
-function envelopeOf<T extends 'batch.records' | 'batch.completed'>(type: T) {
+function envelopeOf<T extends 'batch.records' | 'batch.completed' | 'batch.outcome'>(type: T) {
   return {
     type: z.literal(type).describe(`The message type, \`${type}\`; also the SQS message attribute \`type\`.`),
     schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this message schema.'),
@@ -162,10 +166,7 @@ function batchCompletedSchemaFor(recipient: Recipient) {
   return z
     .strictObject({
       ...common,
-      amountCents: z
-        .string()
-        .regex(/^(0|-?[1-9]\d*)$/)
-        .describe('Sum of the delivered amounts in cents, an integer string such as `"-1205"`.'),
+      amountCents: AMOUNT_CENTS_SCHEMA.describe('Sum of the delivered amounts in cents, an integer string such as `"-1205"`.'),
       amount: z
         .string()
         .regex(/^-?(0|[1-9]\d*)\.\d{2}$/)
@@ -175,9 +176,81 @@ function batchCompletedSchemaFor(recipient: Recipient) {
     .meta({ examples });
 }
 
+const OUTCOME_EXAMPLE = MESSAGE_EXAMPLES['batch.outcome'];
+
+/** One recipient's line of `perRecipient`, as in the report (monthly-batch §8). */
+function outcomeRecipientSchema(recipient: Recipient) {
+  const common = {
+    records: countSchema.describe(`Records delivered to ${recipient} (for FOREM, the distinct records sent).`),
+    withheld: countSchema.describe(`Valid rows of ${recipient}'s region withheld: their regulation is not granted to ${recipient}.`),
+  };
+  const examples = [OUTCOME_EXAMPLE.perRecipient[recipient]];
+  const description = `What ${recipient} received of the file.`;
+  if (!receivesAmounts(recipient)) return z.strictObject(common).describe(description).meta({ examples });
+  return z
+    .strictObject({
+      ...common,
+      amountCents: AMOUNT_CENTS_SCHEMA.describe('Sum of the delivered amounts in cents, an integer string such as `"-1205"`.'),
+    })
+    .describe(description)
+    .meta({ examples });
+}
+
+/** `batch.outcome` to the PPS: what became of a file it dropped, without a national number or the issues list. */
+const batchOutcomeSchema = z
+  .strictObject({
+    ...envelopeOf('batch.outcome'),
+    batchId: batchIdSchema.describe("The batch: the SHA-256 (hex) of the file's bytes; the same bytes are one batch under any key."),
+    period: periodSchema
+      .nullable()
+      .describe("The file's month, `YYYY-MM`, from its key; `null` when the key names none (a file refused `UNSUPPORTED_FILE`, say)."),
+    source: z.string().min(1).max(1024).describe('The key of the object the PPS dropped in the inbound bucket.'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe("The SHA-256 of the object's bytes, 64 lowercase hex digits."),
+    refused: z
+      .enum(FILE_REFUSAL_CODES)
+      .nullable()
+      .describe('Why the whole file was refused (monthly-batch §7), nothing of it delivered; `null` when it was accepted.'),
+    refusedDetail: z
+      .string()
+      .min(1)
+      .max(OUTCOME_DETAIL_MAX_CHARS)
+      .nullable()
+      .describe(
+        "One English sentence that locates the refusal's cause, never a cell's content (the report's `refusedDetail`); `null` when accepted.",
+      ),
+    rows: countSchema.describe('Rows read (for a refused file, those read before the refusal).'),
+    delivered: countSchema.describe('Rows delivered to a recipient; 0 for a refused file.'),
+    withheld: countSchema.describe("Valid rows whose regulation is not granted to their region's recipient."),
+    unroutable: countSchema.describe('Valid rows whose municipality has no authorised recipient (`NO_AUTHORISED_RECIPIENT`).'),
+    rejected: countSchema.describe('Invalid rows; the report lists each with its codes.'),
+    perRecipient: z
+      .strictObject({
+        VDAB: outcomeRecipientSchema('VDAB'),
+        ACTIRIS: outcomeRecipientSchema('ACTIRIS'),
+        FOREM: outcomeRecipientSchema('FOREM'),
+      })
+      .describe('For each recipient, as in the report.')
+      .meta({ examples: [OUTCOME_EXAMPLE.perRecipient] }),
+    reportKey: z
+      .string()
+      .min(1)
+      .max(1024)
+      .describe("The report's key in the reports bucket, which the PPS may read: its issues say what became of each row."),
+    duplicateOf: batchIdSchema
+      .nullable()
+      .describe(
+        "`null`, or, when these bytes were received before under another key, the first batch's `batchId`: nothing was delivered again, and the counts and `reportKey` are the first batch's.",
+      ),
+  })
+  .describe("Hub → PPS, on the PPS's outbound queue: what became of a file the PPS dropped, once its report is written (messages.md)")
+  .meta({ examples: [OUTCOME_EXAMPLE] });
+
 /**
- * Every monthly batch message, by schema name `<type>.<recipient>`. The JSON Schema files in
- * `schemas/` are generated from this registry.
+ * Every monthly batch message, by schema name: `<type>.<recipient>` for what a recipient receives,
+ * `batch.outcome` for the PPS. The JSON Schema files in `schemas/` are generated from this registry.
  */
 export const BATCH_MESSAGE_SCHEMAS = {
   'batch.records.VDAB': batchRecordsSchemaFor('VDAB'),
@@ -186,5 +259,6 @@ export const BATCH_MESSAGE_SCHEMAS = {
   'batch.completed.VDAB': batchCompletedSchemaFor('VDAB'),
   'batch.completed.ACTIRIS': batchCompletedSchemaFor('ACTIRIS'),
   'batch.completed.FOREM': batchCompletedSchemaFor('FOREM'),
+  'batch.outcome': batchOutcomeSchema,
 } as const;
 export type BatchSchemaName = keyof typeof BATCH_MESSAGE_SCHEMAS;

@@ -8,6 +8,7 @@ export const SCHEMA_VERSION = 1 as const;
 export const MESSAGE_TYPES = [
   'batch.records',
   'batch.completed',
+  'batch.outcome',
   'correction.outcome',
   'message.refused',
   'validation.decision',

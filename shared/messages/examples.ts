@@ -98,6 +98,35 @@ function batchCompletedExample(recipient: keyof typeof RECORD_EXAMPLES, sums: { 
   };
 }
 
+/**
+ * What the PPS hears of the examples' file (the records above, one row rejected and one withheld):
+ * its `messageId` is the batch and a digest of the key (outcome.ts).
+ */
+const BATCH_OUTCOME = {
+  type: 'batch.outcome',
+  schemaVersion: 1,
+  messageId: `${BATCH_ID}:outcome:a48a3d0bcc8d11550f08600c85769782`,
+  sentAt: '2025-11-03T06:00:13.020Z',
+  batchId: BATCH_ID,
+  period: '2025-10',
+  source: 'monthly/2025-10/art60-2025-10.csv',
+  sha256: BATCH_ID,
+  refused: null,
+  refusedDetail: null,
+  rows: 5,
+  delivered: 3,
+  withheld: 1,
+  unroutable: 0,
+  rejected: 1,
+  perRecipient: {
+    VDAB: { records: 1, withheld: 0, amountCents: '123450' },
+    ACTIRIS: { records: 1, withheld: 1, amountCents: '-1200' },
+    FOREM: { records: 1, withheld: 0 },
+  },
+  reportKey: `2025-10/${BATCH_ID}.json`,
+  duplicateOf: null,
+} as const;
+
 /** The fields of return-flows §3 in the examples: one correction of the VDAB record above. */
 const CORRECTION = {
   ocmwKbo: '0212351212',
@@ -130,6 +159,7 @@ export const MESSAGE_EXAMPLES = {
   'batch.completed.VDAB': batchCompletedExample('VDAB', { amountCents: '123450', amount: '1234.50' }),
   'batch.completed.ACTIRIS': batchCompletedExample('ACTIRIS', { amountCents: '-1200', amount: '-12.00' }),
   'batch.completed.FOREM': batchCompletedExample('FOREM', undefined),
+  'batch.outcome': BATCH_OUTCOME,
   'validation.decision.inbound': {
     type: 'validation.decision',
     schemaVersion: 1,

@@ -100,9 +100,10 @@ export const FUNCTIONS = {
     memoryMb: 1769,
     batchSize: 1,
     uses: {
-      sendsTo: Object.values(QUEUES.recipientOutbound),
+      // The recipients' batches, and every file's `batch.outcome` to the PPS.
+      sendsTo: [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound],
       buckets: { inbound: 'read', staging: 'readWriteDeleteListBatch', archive: 'createOnly', reports: 'createOnly' },
-      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write' },
+      tables: { batches: 'readWrite', paymentLines: 'write', disclosures: 'write', deliveryProofs: 'write' },
       settings: ['maxRejectedShare', 'maxRows'],
       disclosureKey: true,
     },
@@ -118,7 +119,8 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: [QUEUES.ppsOutbound, ...returningOutbound],
       buckets: {},
-      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite' },
+      // A correction request forwarded to the PPS is recorded in the record of disclosures.
+      tables: { paymentLines: 'readWrite', corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['recipientKbos', 'refusedMessageRetentionDays'],
       // It compares a message's INSZ with the delivered line's keyed hash (LINE_MISMATCH).
       disclosureKey: true,
@@ -136,7 +138,9 @@ export const FUNCTIONS = {
       sendsTo: [...returningOutbound, QUEUES.ppsOutbound, QUEUES.ocmwOutbound],
       buckets: {},
       // A decision names its correction by id: no payment line is read, no INSZ checked, no KBO compared.
-      tables: { corrections: 'readWrite', refusedMessages: 'readWrite' },
+      // An approved correction passed on for the OCMW is recorded in the record of disclosures, by
+      // the keyed hash the correction holds: no disclosure key.
+      tables: { corrections: 'readWrite', refusedMessages: 'readWrite', disclosures: 'write' },
       settings: ['refusedMessageRetentionDays'],
       disclosureKey: false,
     },
@@ -155,9 +159,10 @@ export const FUNCTIONS = {
     uses: {
       sendsTo: Object.values(QUEUES.recipientOutbound),
       buckets: { archive: 'readListBatch' },
-      tables: { batches: 'read' },
+      // The re-delivery is a new disclosure of the same records: recorded by person's keyed hash.
+      tables: { batches: 'read', disclosures: 'write' },
       settings: ['replayWindowDays'],
-      disclosureKey: false,
+      disclosureKey: true,
     },
   },
   /** Which recipients received data about a person (return-flows §4), invoked from the console: read only. */
@@ -194,6 +199,22 @@ export const FUNCTIONS = {
       disclosureKey: false,
     },
   },
+  /** Did the hub send exactly this message, to whom and when (return-flows §5), invoked from the console: read only. */
+  operatorProof: {
+    name: 'operator-proof',
+    entry: 'functions/operator-proof.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.operatorQuery,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      buckets: {},
+      tables: { deliveryProofs: 'read' },
+      settings: [],
+      disclosureKey: false,
+    },
+  },
   /**
    * The scheduled check of the batches (EventBridge Scheduler, every 15 minutes): whether the
    * month's file has arrived by its due day, and which batches stay PUBLISHING past their lease.
@@ -217,4 +238,9 @@ export const FUNCTIONS = {
 } as const satisfies Record<string, FunctionDeclaration>;
 
 /** The functions an operator invokes by hand (console Test tab, `aws lambda invoke`): no trigger. */
-export const OPERATOR_FUNCTIONS = [FUNCTIONS.operatorRedeliver, FUNCTIONS.operatorDisclosures, FUNCTIONS.operatorRefusedMessages] as const;
+export const OPERATOR_FUNCTIONS = [
+  FUNCTIONS.operatorRedeliver,
+  FUNCTIONS.operatorDisclosures,
+  FUNCTIONS.operatorRefusedMessages,
+  FUNCTIONS.operatorProof,
+] as const;

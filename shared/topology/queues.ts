@@ -68,7 +68,7 @@ export const QUEUES = {
       queue(`inbound-${r.toLowerCase()}`, `${r} to hub`, FOURTEEN_DAYS, FUNCTION_TIMEOUT_SECONDS.returnFlows),
     ]),
   ) as Record<ReturningRecipient, QueueSpec>,
-  /** Hub → PPS: validation.decision, correction.request, message.refused. */
+  /** Hub → PPS: batch.outcome, validation.decision, correction.request, message.refused. */
   ppsOutbound: queue('outbound-pps', 'Hub to the PPS Social Integration', FOURTEEN_DAYS, RECIPIENT_VISIBILITY / 6),
   /** PPS → hub: correction.decision. */
   ppsInbound: queue('inbound-pps', 'PPS Social Integration to hub', FOURTEEN_DAYS, FUNCTION_TIMEOUT_SECONDS.returnFlows),

@@ -56,6 +56,9 @@ export const TABLES = {
     sortKey: 'sk',
     // VDAB's and Actiris's record of disclosures (return-flows §4): their lines by person. Only
     // delivered lines carry `inszHmac`; the index keeps what a disclosure shows, not the line.
+    // `recipient` and `batchId` are in a line's key now (pk, sk), which every index keeps: only lines
+    // written before carry them, and the index keeps them for those (changing an index's projection
+    // replaces the index).
     globalIndexes: [
       {
         name: 'byInszHmac',
@@ -74,8 +77,25 @@ export const TABLES = {
     globalIndexes: [{ name: 'byCorrectionId', partitionKey: 'correctionId' }],
     description: 'Correction requests',
   },
-  /** The record of disclosures, keyed by an HMAC of the INSZ (return-flows §4). */
+  /**
+   * The record of disclosures, keyed by an HMAC of the INSZ (return-flows §4): FOREM's rows, every
+   * operator's re-delivery, correction requests forwarded to the PPS and approved corrections
+   * passed on for the OCMW (VDAB's and Actiris's rows are their payment lines, by `byInszHmac`).
+   */
   disclosures: { name: 'disclosures', env: 'TABLE_DISCLOSURES', partitionKey: 'pk', sortKey: 'sk', description: 'Record of disclosures' },
+  /**
+   * The proof of each delivery (return-flows §5): per batch message sent, `pk` = its messageId and
+   * `sk` = the SHA-256 of its body, with `sentAt`; no content. Kept the recipient's retention, long
+   * after the archive's replay window. A table of its own: split-batch only writes it, the proof
+   * tool only reads it, and no other function may see it.
+   */
+  deliveryProofs: {
+    name: 'delivery-proofs',
+    env: 'TABLE_DELIVERY_PROOFS',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    description: 'Proof of each delivery: message id, body SHA-256, sentAt',
+  },
   /** Return messages refused with a code, kept for an operator (messages.md). */
   refusedMessages: {
     name: 'refused-messages',

@@ -6,6 +6,7 @@ import { lambdaContextFor } from '../../local/event-source';
 import { loadFunctionHandler } from '../../local/event-source-mapping';
 import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { s3Client, sqsClient } from '../../shared/adapters/aws-clients';
+import { LEGAL_BASIS } from '../../shared/domain/return-flows/disclosures';
 import { nationalNumberRegExp } from '../../shared/national-number-pattern';
 import { BUCKETS, FUNCTIONS, type FunctionSpec, QUEUES } from '../../shared/topology';
 import { formattedInsz } from '../support/batch-files';
@@ -35,6 +36,8 @@ const FORMS = [VDAB_AND_FOREM, ACTIRIS_ONLY].flatMap((insz) => [insz, formattedI
 const previousLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
 let standIn: LocalStandIn;
 let firstToActiris: string[];
+/** The bodies Actiris received, exactly as its queue carried them. */
+let actirisBodies: string[];
 
 beforeAll(async () => {
   // Before the stand-in imports the logger (it reads its level then): the audit lines are INFO.
@@ -45,7 +48,8 @@ beforeAll(async () => {
   );
   expect(await standIn.notifyNewObjects()).toBe(1);
   await captureOutput(() => standIn.drain());
-  firstToActiris = (await standIn.receiveAll(QUEUES.recipientOutbound.ACTIRIS)).map((m) => JSON.parse(m.body).messageId as string);
+  actirisBodies = (await standIn.receiveAll(QUEUES.recipientOutbound.ACTIRIS)).map((m) => m.body);
+  firstToActiris = actirisBodies.map((body) => JSON.parse(body).messageId as string);
   expect(firstToActiris.length).toBeGreaterThan(1);
   await standIn.receiveAll(QUEUES.recipientOutbound.VDAB);
   await standIn.receiveAll(QUEUES.recipientOutbound.FOREM);
@@ -148,11 +152,50 @@ describe('the operator functions on the stand-in', () => {
     expectNoNationalNumber(output);
   });
 
+  it('operator-disclosures after the re-delivery: Actiris received the person’s data twice, the batch and the operator’s re-delivery', async () => {
+    const { answer, output } = await invoke(FUNCTIONS.operatorDisclosures, { insz: ACTIRIS_ONLY, recipient: 'ACTIRIS' });
+    const rows = (answer as { disclosures: Array<Record<string, unknown>> }).disclosures;
+    expect(rows.map((r) => [r.recipient, r.flow, r.batchId, r.legalBasis])).toEqual([
+      ['ACTIRIS', 'BATCH', BATCH_ID, LEGAL_BASIS],
+      ['ACTIRIS', 'REDELIVERY', BATCH_ID, LEGAL_BASIS],
+    ]);
+    expectNoNationalNumber(output);
+  });
+
+  it('operator-proof: SENT for a body as Actiris received it, ALTERED for it changed, NOT SENT for an id never sent', async () => {
+    const [body] = actirisBodies;
+    if (body === undefined) throw new Error('Actiris received nothing');
+    const sent = await invoke(FUNCTIONS.operatorProof, { body });
+    expect(sent.answer).toMatchObject({
+      ok: true,
+      verdict: 'SENT',
+      messageId: firstToActiris[0],
+      sent: [{ recipient: 'ACTIRIS', batchId: BATCH_ID, seq: 1 }],
+    });
+    expect(sent.audit.map((line) => line.audit)).toEqual([
+      expect.objectContaining({
+        tool: 'proof',
+        outcome: 'answered',
+        asked: { messageId: firstToActiris[0], sha256: expect.any(String) },
+        results: 1,
+      }),
+    ]);
+    expectNoNationalNumber(sent.output);
+
+    const altered = await invoke(FUNCTIONS.operatorProof, { body: body.replace('"amount":"', '"amount":"1') });
+    expect(altered.answer).toMatchObject({ ok: true, verdict: 'ALTERED', messageId: firstToActiris[0] });
+    expectNoNationalNumber(altered.output);
+
+    const never = await invoke(FUNCTIONS.operatorProof, { messageId: `${BATCH_ID}:ACTIRIS:records:999`, sha256: 'ab'.repeat(32) });
+    expect(never.answer).toMatchObject({ ok: true, verdict: 'NOT_SENT' });
+  });
+
   it('each refuses what an operator mistyped, answering why without repeating a national number', async () => {
     for (const [spec, event] of [
       [FUNCTIONS.operatorDisclosures, { insz: '85073003329' }],
       [FUNCTIONS.operatorRefusedMessages, { channel: 'FOREM' }],
       [FUNCTIONS.operatorRedeliver, { batchId: BATCH_ID }],
+      [FUNCTIONS.operatorProof, { messageId: 'm-1', sha256: '85073003329' }],
     ] as const) {
       const { answer, audit, output } = await invoke(spec, event);
       expect(answer, spec.name).toEqual({ ok: false, error: expect.any(String) });

@@ -13,6 +13,7 @@ import { readDisclosureKeySource } from '../../shared/configuration/disclosure-k
 import { findDisclosures, formatDisclosures } from '../../shared/domain/operations/disclosures';
 import { listRefused } from '../../shared/domain/operations/refused-messages';
 import type { RecipientRecord } from '../../shared/domain/recipients';
+import { LEGAL_BASIS } from '../../shared/domain/return-flows/disclosures';
 import { correctionIdOf } from '../../shared/domain/return-flows/ids';
 import { deadLetterQueueOf, QUEUES, type QueueSpec, TABLES } from '../../shared/topology';
 import { assertValidMessage, outboundSchemaName } from '../support/message-schemas';
@@ -131,7 +132,11 @@ const decision = (line: RecipientRecord, decisionId: string, verdict: 'VALIDATED
 function deliveryLedger(): DynamoDeliveryLedger {
   return new DynamoDeliveryLedger(
     dynamoDocumentClient(),
-    { paymentLines: standIn.tableName(TABLES.paymentLines), disclosures: standIn.tableName(TABLES.disclosures) },
+    {
+      paymentLines: standIn.tableName(TABLES.paymentLines),
+      disclosures: standIn.tableName(TABLES.disclosures),
+      deliveryProofs: standIn.tableName(TABLES.deliveryProofs),
+    },
     disclosureKeyReader(readDisclosureKeySource()),
   );
 }
@@ -305,22 +310,31 @@ describe('return flows through the local stand-in', () => {
       paymentLines: standIn.tableName(TABLES.paymentLines),
     });
     const rows = await findDisclosures({ insz: INSZ }, store, key, new Date());
-    // V-1, V-2, V-4, V-5 (and V-1 again in the replay batch), A-1, A-2, and one FOREM row.
-    expect(rows.map((r) => `${r.recipient}/${r.batchId}`).sort()).toEqual(
+    // V-1, V-2, V-4, V-5 (and V-1 again in the replay batch), A-1, A-2, and one FOREM row; then
+    // VDAB's recovery on V-1 forwarded to the PPS and, approved, passed on for the OCMW, and
+    // Actiris's arrears on A-1 forwarded to the PPS (rejected: never to the OCMW).
+    const recovery = correctionIdOf('VDAB', 'req-recovery');
+    const arrears = correctionIdOf('ACTIRIS', 'req-arrears');
+    expect(rows.map((r) => `${r.recipient}/${r.flow}/${r.batchId ?? r.correctionId}`).sort()).toEqual(
       [
-        ...Array(4).fill('VDAB/batch-2025-10-a'),
-        'VDAB/batch-2025-10-replay',
-        'ACTIRIS/batch-2025-10-a',
-        'ACTIRIS/batch-2025-10-a',
-        'FOREM/batch-2025-10-a',
+        ...Array(4).fill('VDAB/BATCH/batch-2025-10-a'),
+        'VDAB/BATCH/batch-2025-10-replay',
+        'ACTIRIS/BATCH/batch-2025-10-a',
+        'ACTIRIS/BATCH/batch-2025-10-a',
+        'FOREM/BATCH/batch-2025-10-a',
+        `PPS/CORRECTION_REQUEST/${recovery}`,
+        `OCMW/CORRECTION_APPROVED/${recovery}`,
+        `PPS/CORRECTION_REQUEST/${arrears}`,
       ].sort(),
     );
-    expect(rows.every((r) => r.legalBasis === 'IVC/KSZG 19/122' && r.period === '2025-10')).toBe(true);
+    expect(rows.every((r) => r.legalBasis === LEGAL_BASIS)).toBe(true);
+    expect(rows.every((r) => r.period === (r.flow === 'BATCH' ? '2025-10' : '2025-10-01/2025-10-31'))).toBe(true);
+    expect(rows.find((r) => r.recipient === 'OCMW')?.ocmwKbo).toBe(OCMW_GENT);
     const forem = await findDisclosures({ insz: OTHER_INSZ, recipient: 'FOREM' }, store, key, new Date());
     expect(forem.map((r) => r.recipient)).toEqual(['FOREM']);
     // Past FOREM's ten years, its disclosures are no longer read; VDAB's fifteen still are.
     const later = await findDisclosures({ insz: INSZ }, store, key, new Date(Date.now() + 3654 * 86_400_000));
-    expect(new Set(later.map((r) => r.recipient))).toEqual(new Set(['VDAB', 'ACTIRIS']));
+    expect(new Set(later.map((r) => r.recipient))).toEqual(new Set(['VDAB', 'ACTIRIS', 'PPS', 'OCMW']));
     const printed = formatDisclosures(INSZ, rows);
     expect(printed).not.toContain(INSZ);
     expect(printed).toContain('FOREM');

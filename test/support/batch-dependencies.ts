@@ -1,16 +1,19 @@
 import type { BatchDependencies } from '../../shared/domain/batch/ports';
 import type { InboundFile } from '../../shared/domain/batch/process-file';
 import type { RedeliveryDeps } from '../../shared/domain/batch/redeliver';
-import type { Recipient } from '../../shared/domain/recipients';
+import { RECIPIENTS, type Recipient } from '../../shared/domain/recipients';
 import { DEFAULT_REPLAY_WINDOW_DAYS } from '../../shared/domain/retention';
 import type { Clock } from '../../shared/ports';
 import { MemoryBlobStore, MemoryLedger, MemoryManifestStore, MemoryPublisher } from './memory-ports';
+
+/** The PPS's outbound queue in {@link MemoryBatch.deps}: where every file's `batch.outcome` goes. */
+export const PPS_QUEUE = 'queue:PPS';
 
 /** When the unit tests' clock starts, and when their inbound files were received unless they say otherwise. */
 export const BATCH_START = '2025-12-03T09:00:00Z';
 
 /** The monthly batch's dependencies and the replay window an operator's re-delivery checks. */
-export type MemoryBatchDependencies = BatchDependencies & Pick<RedeliveryDeps, 'replayWindowDays'>;
+export type MemoryBatchDependencies = BatchDependencies & RedeliveryDeps;
 
 /**
  * The monthly batch's ports in memory for one test, with a clock it sets and the counter of its
@@ -31,10 +34,10 @@ export interface MemoryBatch<Staging extends MemoryBlobStore = MemoryBlobStore> 
   /** Reads `clockMs` (for an adapter that takes a clock of its own, such as a DynamoDB manifest store). */
   readonly clock: Clock;
   /**
-   * The batch's dependencies over the current fields: recipient queue `queue:<recipient>`, at most 5%
-   * of rows rejected, attempt ids `attempt-1`, `attempt-2`…, a lease of 15 minutes, the default
-   * replay window (400 days). `overrides` replaces any port or setting (a flaky store, a
-   * DynamoDB-backed manifest store, another share).
+   * The batch's dependencies over the current fields: recipient queue `queue:<recipient>`, the PPS's
+   * {@link PPS_QUEUE}, at most 5% of rows rejected, attempt ids `attempt-1`, `attempt-2`…, a lease
+   * of 15 minutes, the default replay window (400 days). `overrides` replaces any port or setting
+   * (a flaky store, a DynamoDB-backed manifest store, another share).
    */
   deps(overrides?: Partial<MemoryBatchDependencies>): MemoryBatchDependencies;
 }
@@ -67,8 +70,10 @@ export function memoryBatch(options: MemoryBatchOptions<MemoryBlobStore> = {}): 
       reports: batch.reports,
       manifests: batch.manifests,
       ledger: batch.ledger,
+      redeliveries: batch.ledger,
       publisher: batch.publisher,
       recipientQueueUrl: (recipient: Recipient) => `queue:${recipient}`,
+      ppsOutboundQueueUrl: PPS_QUEUE,
       clock: batch.clock,
       maxRejectedShare: 0.05,
       newAttemptId: () => {
@@ -95,4 +100,9 @@ export function inboundFile(key: string, bytes: Uint8Array, receivedAt: string |
       yield bytes;
     },
   };
+}
+
+/** How many messages the recipients' queues received in all (the PPS's `batch.outcome`s not counted). */
+export function sentToRecipients(publisher: MemoryPublisher): number {
+  return RECIPIENTS.reduce((sum, recipient) => sum + publisher.all(`queue:${recipient}`).length, 0);
 }

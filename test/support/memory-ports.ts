@@ -1,4 +1,6 @@
+import type { DeliveryProof, DeliveryProofReader } from '../../shared/domain/batch/delivery-proof';
 import type { BatchManifest, BlobStore, ClaimResult, DeliveredBatch, DeliveryLedger, ManifestStore } from '../../shared/domain/batch/ports';
+import type { RedeliveryLog } from '../../shared/domain/batch/redeliver';
 import type { Recipient, RecipientRecord } from '../../shared/domain/recipients';
 import type { OutboundMessage } from '../../shared/messages/envelope';
 import type { MessagePublisher } from '../../shared/ports';
@@ -68,10 +70,30 @@ export class MemoryManifestStore implements ManifestStore {
   }
 }
 
-export class MemoryLedger implements DeliveryLedger {
+export class MemoryLedger implements DeliveryLedger, RedeliveryLog, DeliveryProofReader {
   readonly calls: Array<{ batch: DeliveredBatch; recipient: Recipient; records: readonly RecipientRecord[] }> = [];
+  /** The proofs kept, by message id and digest (a put of the same proof again replaces it). */
+  readonly proofs = new Map<string, DeliveryProof>();
+  /** The re-deliveries recorded in the record of disclosures. */
+  readonly redeliveries: Array<{ batch: DeliveredBatch; recipient: Recipient; records: readonly RecipientRecord[]; redeliveredAt: Date }> =
+    [];
   async recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void> {
     this.calls.push({ batch, recipient, records });
+  }
+  async recordProofs(proofs: readonly DeliveryProof[]): Promise<void> {
+    for (const proof of proofs) this.proofs.set(`${proof.messageId}#${proof.sha256}`, proof);
+  }
+  async recordRedelivery(
+    batch: DeliveredBatch,
+    recipient: Recipient,
+    records: readonly RecipientRecord[],
+    redeliveredAt: Date,
+  ): Promise<void> {
+    this.redeliveries.push({ batch, recipient, records, redeliveredAt });
+  }
+  /** The proofs as the proof tool reads them. */
+  async forMessage(messageId: string): Promise<DeliveryProof[]> {
+    return [...this.proofs.values()].filter((p) => p.messageId === messageId);
   }
 }
 

@@ -98,7 +98,7 @@ export function inboundBucketChannel() {
       `\`${QUEUES.batchNotifications.name}\`. The address is the object key in the inbound bucket (in AWS, the stateful stack's output \`BucketNameinbound\`;`,
       `on the laptop the bucket \`${BUCKETS.inbound.name}\`, path style). AsyncAPI has no S3 binding, so the channel carries none; the PPS's grant is \`s3:PutObject\``,
       `on \`${INBOUND_PREFIX}*\` only, with the inbound key through S3. A file is a batch by its content (SHA-256): the same bytes under any key are delivered once.`,
-      'Refused files and every row outcome are in the batch report (monthly-batch §7, §8).',
+      `Refused files and every row outcome are in the batch report (monthly-batch §7, §8); for every file, the PPS is sent a \`batch.outcome\` on \`${QUEUES.ppsOutbound.name}\` once its report is written.`,
     ].join(' '),
     servers: S3_SERVERS,
     parameters: {

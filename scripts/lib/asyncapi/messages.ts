@@ -78,6 +78,7 @@ function titleOf(name: MessageSchemaName): string {
 
 /** The pointer to the field a message answers, where it answers one. */
 const CORRELATION: Partial<Record<MessageSchemaName, { location: string; description: string }>> = {
+  'batch.outcome': { location: '$message.payload#/source', description: 'The key of the object the PPS dropped, whose outcome it is.' },
   'correction.outcome': { location: '$message.payload#/requestId', description: 'The requester’s `requestId` of the request it answers.' },
   'message.refused': { location: '$message.payload#/refusedMessageId', description: 'The `messageId` of the refused message.' },
   'correction.decision': { location: '$message.payload#/correctionId', description: 'The hub’s `correctionId` of the request decided on.' },

@@ -22,7 +22,7 @@ export function messagesOf(queue: QueueSpec): MessageSchemaName[] {
   for (const r of RETURNING_RECIPIENTS) {
     if (queue === QUEUES.recipientInbound[r]) return ['validation.decision.inbound', 'correction.request.inbound'];
   }
-  if (queue === QUEUES.ppsOutbound) return ['validation.decision.pps', 'correction.request.pps', 'message.refused'];
+  if (queue === QUEUES.ppsOutbound) return ['batch.outcome', 'validation.decision.pps', 'correction.request.pps', 'message.refused'];
   if (queue === QUEUES.ppsInbound) return ['correction.decision'];
   if (queue === QUEUES.ocmwOutbound) return ['correction.approved'];
   return [];
@@ -30,7 +30,8 @@ export function messagesOf(queue: QueueSpec): MessageSchemaName[] {
 
 /** The message types a function of the hub sends to a queue (shared/domain/batch/deliver.ts, return-flows/). */
 export const TYPES_SENT_BY: Readonly<Record<string, (queue: QueueSpec) => readonly MessageType[]>> = {
-  [FUNCTIONS.splitBatch.name]: () => ['batch.records', 'batch.completed'],
+  // The records and their end to the recipients; what became of each file to the PPS.
+  [FUNCTIONS.splitBatch.name]: (queue) => (queue === QUEUES.ppsOutbound ? ['batch.outcome'] : ['batch.records', 'batch.completed']),
   // Decisions and requests passed on to the PPS; a refusal to the region that sent.
   [FUNCTIONS.regionInbound.name]: (queue) =>
     queue === QUEUES.ppsOutbound ? ['validation.decision', 'correction.request'] : ['message.refused'],

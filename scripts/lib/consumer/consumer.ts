@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { answerLine } from './answers';
 import type { BatchCompletedMessage, BatchRecordsMessage, Envelope } from './contract';
 import {
   addDelivery,
@@ -19,10 +20,11 @@ import { sendToHub } from './send-to-hub';
 import { changeVisibility, deleteAll, SQS_BATCH_MAX } from './sqs-batches';
 
 /**
- * A reference regional consumer (README, "Integrating as a region"): it polls a recipient's
- * outbound queue, checks every message against its published schema, drops duplicates by
- * `messageId` (remembered on disk), assembles each batch until its `batch.completed` and its
- * records agree, writes the batch atomically as NDJSON and only then deletes its messages.
+ * A reference consumer of a region (docs/region.md) or of the PPS: it polls the party's outbound
+ * queue (the PPS: `outbound-pps` and `outbound-ocmw`), checks every message against its published
+ * schema, drops duplicates by `messageId` (remembered on disk), assembles each batch until its
+ * `batch.completed` and its records agree, writes the batch atomically as NDJSON and only then
+ * deletes its messages; every other message is printed, kept in `answers.ndjson` and deleted.
  * It uses the AWS SDK and the schema files, nothing of the hub's code.
  */
 
@@ -77,7 +79,8 @@ export class RegionalConsumer {
   /** One receive on each polled queue (up to ten messages each); answers how many messages came. */
   async pollOnce(signal?: AbortSignal): Promise<number> {
     let count = 0;
-    const queues = [this.options.queueUrl, ...(this.options.deadLetterQueueUrl ? [this.options.deadLetterQueueUrl] : [])];
+    const { queueUrl, deadLetterQueueUrl, otherQueueUrls = [] } = this.options;
+    const queues = [queueUrl, ...otherQueueUrls, ...(deadLetterQueueUrl ? [deadLetterQueueUrl] : [])];
     for (const queueUrl of queues) {
       const receive = new ReceiveMessageCommand({
         QueueUrl: queueUrl,
@@ -156,13 +159,12 @@ export class RegionalConsumer {
     }
   }
 
-  /** `correction.outcome` and `message.refused`: printed, kept in `answers.ndjson`, remembered, deleted. */
+  /**
+   * Everything but a batch's messages (`correction.outcome`, `message.refused`; for the PPS each
+   * `batch.outcome`, decision and correction): printed, kept in `answers.ndjson`, remembered, deleted.
+   */
   private async answer(message: Envelope, delivery: Delivery): Promise<void> {
-    const fields = message as unknown as Record<string, string>;
-    const line =
-      message.type === 'message.refused'
-        ? `message.refused: the hub refused your message ${fields.refusedMessageId}: ${fields.code}`
-        : `correction.outcome: correction request ${fields.requestId} ${fields.decision}`;
+    const line = answerLine(message);
     await appendFile(join(this.options.outDir, 'answers.ndjson'), `${JSON.stringify(message)}\n`);
     await this.delivered.remember([message.messageId]);
     this.tally.answers++;

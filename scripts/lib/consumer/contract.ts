@@ -5,30 +5,40 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 
 /**
- * The published contract as a region receives it, and nothing else: the JSON Schema files
- * (`schemas/*.schema.json`) and the rules of messages.md. This module, like the whole consumer,
- * imports none of the hub's code, so that a region can copy it with the schema files alone.
+ * The published contract as a region or the PPS receives it, and nothing else: the JSON Schema
+ * files (`schemas/*.schema.json`) and the rules of messages.md. This module, like the whole
+ * consumer, imports none of the hub's code, so that a party can copy it with the schema files alone.
  */
 
 /** The recipients of messages.md; VDAB and ACTIRIS also send to the hub and receive amounts. */
 export const CONSUMER_RECIPIENTS = ['VDAB', 'ACTIRIS', 'FOREM'] as const;
 export type ConsumerRecipient = (typeof CONSUMER_RECIPIENTS)[number];
+/** Who the consumer reads for: a recipient, or the PPS (its outbound queue and the OCMWs'). */
+export const CONSUMER_PARTIES = [...CONSUMER_RECIPIENTS, 'PPS'] as const;
+export type ConsumerParty = (typeof CONSUMER_PARTIES)[number];
 
 /** Whether a recipient receives amounts and sends validation decisions and correction requests (messages.md). */
-export function isReturning(recipient: ConsumerRecipient): boolean {
-  return recipient !== 'FOREM';
+export function isReturning(party: ConsumerParty): boolean {
+  return party === 'VDAB' || party === 'ACTIRIS';
+}
+
+/** What each party may send the hub on its inbound queue, by type, with the schema it is checked against (messages.md). */
+const INBOUND_SCHEMAS: Readonly<Record<ConsumerParty, Readonly<Record<string, string>>>> = {
+  VDAB: { 'validation.decision': 'validation.decision.inbound', 'correction.request': 'correction.request.inbound' },
+  ACTIRIS: { 'validation.decision': 'validation.decision.inbound', 'correction.request': 'correction.request.inbound' },
+  FOREM: {},
+  PPS: { 'correction.decision': 'correction.decision' },
+};
+
+/** The types a party may send the hub (none for FOREM). */
+export function inboundTypesOf(party: ConsumerParty): string[] {
+  return Object.keys(INBOUND_SCHEMAS[party]);
 }
 
 /** The repository's published schema files. */
 export const PUBLISHED_SCHEMAS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');
 
 const SUFFIX = '.schema.json';
-
-/** The types a recipient's outbound queue carries (messages.md, Hub → recipient). */
-export type OutboundType = 'batch.records' | 'batch.completed' | 'correction.outcome' | 'message.refused';
-/** The types a recipient sends on its inbound queue (messages.md, Recipient → hub). */
-export type InboundType = 'validation.decision' | 'correction.request';
-export const INBOUND_TYPES: readonly InboundType[] = ['validation.decision', 'correction.request'];
 
 /** The envelope every message carries (messages.md). */
 export interface Envelope {
@@ -78,7 +88,7 @@ export class PublishedContract {
    * Checks a message received on `recipient`'s outbound queue: JSON, a known type (the body's,
    * and the `type` attribute when there is one, agree), valid by its published schema.
    */
-  checkOutbound(recipient: ConsumerRecipient, body: string, typeAttribute: string | undefined): CheckResult<Envelope> {
+  checkOutbound(recipient: ConsumerParty, body: string, typeAttribute: string | undefined): CheckResult<Envelope> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -94,13 +104,12 @@ export class PublishedContract {
     return this.check(schema, parsed);
   }
 
-  /** Checks a message a recipient is about to send on its inbound queue. */
-  checkInbound(message: unknown): CheckResult<Envelope> {
+  /** Checks a message a party is about to send on its inbound queue. */
+  checkInbound(party: ConsumerParty, message: unknown): CheckResult<Envelope> {
     const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-    if (!(INBOUND_TYPES as readonly unknown[]).includes(type)) {
-      return { ok: false, reason: `type must be one of ${INBOUND_TYPES.join(', ')}, got ${String(type)}` };
-    }
-    return this.check(`${String(type)}.inbound`, message);
+    const schema = typeof type === 'string' && Object.hasOwn(INBOUND_SCHEMAS[party], type) ? INBOUND_SCHEMAS[party][type] : undefined;
+    if (schema === undefined) return { ok: false, reason: `type must be one of ${inboundTypesOf(party).join(', ')}, got ${String(type)}` };
+    return this.check(schema, message);
   }
 
   private check(schema: string, value: unknown): CheckResult<Envelope> {
@@ -111,10 +120,20 @@ export class PublishedContract {
   }
 }
 
-function outboundSchemaName(recipient: ConsumerRecipient, type: unknown): string | undefined {
-  if (type === 'batch.records' || type === 'batch.completed') return `${type}.${recipient}`;
+/** What the PPS's queues carry (messages.md, Hub → PPS and Hub → OCMW), by type. */
+const PPS_SCHEMAS: Readonly<Record<string, string>> = {
+  'batch.outcome': 'batch.outcome',
+  'validation.decision': 'validation.decision.pps',
+  'correction.request': 'correction.request.pps',
+  'message.refused': 'message.refused',
+  'correction.approved': 'correction.approved',
+};
+
+function outboundSchemaName(party: ConsumerParty, type: unknown): string | undefined {
+  if (party === 'PPS') return typeof type === 'string' && Object.hasOwn(PPS_SCHEMAS, type) ? PPS_SCHEMAS[type] : undefined;
+  if (type === 'batch.records' || type === 'batch.completed') return `${type}.${party}`;
   if (type === 'message.refused') return type;
-  if (type === 'correction.outcome' && isReturning(recipient)) return type;
+  if (type === 'correction.outcome' && isReturning(party)) return type;
   return undefined;
 }
 

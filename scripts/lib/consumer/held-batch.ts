@@ -2,7 +2,7 @@ import {
   amountText,
   type BatchCompletedMessage,
   type BatchRecordsMessage,
-  type ConsumerRecipient,
+  type ConsumerParty,
   centsOf,
   type Envelope,
   isReturning,
@@ -71,7 +71,7 @@ export function byQueue(deliveries: readonly Delivery[]): Map<string, Delivery[]
 }
 
 /** Why a whole batch does not agree with its `batch.completed`, or undefined when it does. */
-export function disagreement(batch: PendingBatch, completed: BatchCompletedMessage, recipient: ConsumerRecipient): string | undefined {
+export function disagreement(batch: PendingBatch, completed: BatchCompletedMessage, recipient: ConsumerParty): string | undefined {
   const seqs = [...batch.records.keys()];
   const outOfRange = seqs.filter((seq) => seq > completed.messages);
   if (outOfRange.length > 0) return `batch.completed counts ${completed.messages} messages but seq ${outOfRange.join(', ')} arrived`;

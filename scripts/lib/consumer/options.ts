@@ -1,10 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ConsumerRecipient, PublishedContract } from './contract';
+import type { ConsumerParty, PublishedContract } from './contract';
 
 /** What the reference consumer (consumer.ts) is given, and what it counts. */
 
 export interface ConsumerOptions {
-  readonly recipient: ConsumerRecipient;
+  /** The recipient, or the PPS, the consumer reads for. */
+  readonly recipient: ConsumerParty;
   /** Where batches, answers, rejected messages and the consumer's memory go. */
   readonly outDir: string;
   readonly sqs: SQSClient;
@@ -13,7 +14,9 @@ export interface ConsumerOptions {
   readonly queueUrl: string;
   /** Its dead-letter queue, polled too when given. */
   readonly deadLetterQueueUrl?: string;
-  /** The recipient's inbound queue, where `send` sends (VDAB, ACTIRIS). */
+  /** Other queues the party reads, polled the same way (the PPS: `outbound-ocmw`, and its DLQ). */
+  readonly otherQueueUrls?: readonly string[];
+  /** The party's inbound queue, where `send` sends (VDAB, ACTIRIS, the PPS). */
   readonly inboundQueueUrl?: string;
   /** Long-poll wait of each receive, 0–20 s. */
   readonly waitSeconds: number;

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { isReturning } from './contract';
+import { inboundTypesOf } from './contract';
 import type { ConsumerOptions } from './options';
 
-/** What a region sends back to the hub with the consumer (`npm run consume -- --send <file>`): the file's messages, checked, on its inbound queue. */
+/** What a party sends back to the hub with the consumer (`npm run consume -- --send <file>`): the file's messages, checked, on its inbound queue. */
 
 /**
- * Sends validation decisions and correction requests (messages.md, Recipient → hub) on the
- * inbound queue, each checked against its published schema first; a message that fails is not
- * sent. A missing `schemaVersion`, `messageId` or `sentAt` is filled in.
+ * Sends a region's validation decisions and correction requests, or the PPS's correction
+ * decisions (messages.md), on the party's inbound queue, each checked against its published
+ * schema first; a message that fails is not sent. A missing `schemaVersion`, `messageId` or
+ * `sentAt` is filled in.
  * @returns how many were sent and how many were not
  */
 export async function sendToHub(
@@ -18,13 +19,13 @@ export async function sendToHub(
   messages: readonly unknown[],
 ): Promise<{ sent: number; notSent: number }> {
   const { recipient, inboundQueueUrl } = options;
-  if (!isReturning(recipient)) throw new Error(`${recipient} sends nothing back to the hub (messages.md: only VDAB and ACTIRIS do)`);
+  if (inboundTypesOf(recipient).length === 0) throw new Error(`${recipient} sends nothing back to the hub (messages.md)`);
   if (inboundQueueUrl === undefined) throw new Error(`no inbound queue URL for ${recipient}`);
   let sent = 0;
   let notSent = 0;
   for (const [index, raw] of messages.entries()) {
     const message = withEnvelope(raw, now());
-    const checked = options.contract.checkInbound(message);
+    const checked = options.contract.checkInbound(recipient, message);
     if (!checked.ok) {
       notSent++;
       options.report(`not sent: message ${index + 1} of the file: ${checked.reason}`);

@@ -1,5 +1,6 @@
 import type { OutboundMessage } from '../../messages/envelope';
 import type { Recipient, RecipientRecord } from '../recipients';
+import { deliveryProofsOf } from './delivery-proof';
 import { archivePrefixOf, partName } from './object-keys';
 import { batchRecordsMessage } from './packing';
 import type { BatchDependencies, DeliveredBatch } from './ports';
@@ -30,8 +31,8 @@ export function firstSeqOf(index: number): number {
 /**
  * Delivers one staged part of an accepted batch (monthly-batch §8), as a unit that any worker may
  * run, in any order, any number of times, at the same time as others: the part's messages are
- * archived write-once, its records recorded in the ledger (puts of deterministic items), then
- * published with deterministic message ids. Nothing in it depends on another part or on an earlier
+ * archived write-once with the proof of each, its records recorded in the ledger (puts of
+ * deterministic items), then published with deterministic message ids. Nothing in it depends on another part or on an earlier
  * run, so a recipient that drops duplicates by `messageId` sees each record once, and the ledger
  * ends the same whatever the order. `batch.completed` is not a part's: it follows them all.
  * @throws Error when the part holds more messages than a part may (it was not staged by staging.ts)
@@ -49,16 +50,20 @@ export async function deliverPart(
   const messages: OutboundMessage[] = arrays.map((recordsJson, i) =>
     batchRecordsMessage(batch, recipient, firstSeq + i, recordsJson, sentAt),
   );
-  // 1. Archive before publishing, so that an operator can re-deliver whatever went out. Write
-  //    once: a retry's messages differ only in `sentAt`, and the archive keeps the first.
-  await deps.archive.put(
-    `${archivePrefixOf(recipient, batch.period, batch.batchId)}${partName(index)}`,
-    messages.map((m) => m.body).join('\n'),
-    {
-      ifAbsent: true,
-      contentType: 'application/x-ndjson',
-    },
-  );
+  // 1. Archive before publishing, so that an operator can re-deliver whatever went out, and keep
+  //    the proof of each message, in the same step. Write once: a retry's messages differ only in
+  //    `sentAt`, and the archive keeps the first; each distinct body sent has its own proof.
+  await Promise.all([
+    deps.archive.put(
+      `${archivePrefixOf(recipient, batch.period, batch.batchId)}${partName(index)}`,
+      messages.map((m) => m.body).join('\n'),
+      {
+        ifAbsent: true,
+        contentType: 'application/x-ndjson',
+      },
+    ),
+    deps.ledger.recordProofs(deliveryProofsOf(batch, recipient, messages, sentAt)),
+  ]);
   // 2. Record the deliveries before publishing: a recipient's answer about a line must find it.
   const records = arrays.flatMap((recordsJson) => JSON.parse(recordsJson) as RecipientRecord[]);
   await deps.ledger.recordDeliveries(batch, recipient, records);

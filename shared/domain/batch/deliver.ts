@@ -1,5 +1,6 @@
 import type { Recipient } from '../recipients';
 import { deliverPart } from './deliver-part';
+import { deliveryProofsOf } from './delivery-proof';
 import { archivePrefixOf } from './object-keys';
 import { batchCompletedMessage } from './packing';
 import type { BatchDependencies, DeliveredBatch } from './ports';
@@ -31,17 +32,22 @@ export async function deliverToRecipient(
 }
 
 /**
- * Archives and publishes a recipient's `batch.completed`, once every part was delivered: by
+ * Archives (with its proof) and publishes a recipient's `batch.completed`, once every part was delivered: by
  * {@link deliverToRecipient}, or after a fan-out of {@link deliverPart} over the parts.
  */
 export async function deliverCompleted(
-  deps: Pick<BatchDependencies, 'archive' | 'publisher' | 'recipientQueueUrl' | 'clock'>,
+  deps: Pick<BatchDependencies, 'archive' | 'ledger' | 'publisher' | 'recipientQueueUrl' | 'clock'>,
   batch: DeliveredBatch,
   recipient: Recipient,
   totals: RecipientBatchTotals,
 ): Promise<void> {
-  const completed = batchCompletedMessage(batch, recipient, totals, deps.clock());
+  const sentAt = deps.clock();
+  const completed = batchCompletedMessage(batch, recipient, totals, sentAt);
   const prefix = archivePrefixOf(recipient, batch.period, batch.batchId);
-  await deps.archive.put(`${prefix}completed.json`, completed.body, { ifAbsent: true, contentType: 'application/json' });
+  // Archived write-once with its proof, as the parts are (deliver-part.ts), then published.
+  await Promise.all([
+    deps.archive.put(`${prefix}completed.json`, completed.body, { ifAbsent: true, contentType: 'application/json' }),
+    deps.ledger.recordProofs(deliveryProofsOf(batch, recipient, [completed], sentAt)),
+  ]);
   await deps.publisher.publish(deps.recipientQueueUrl(recipient), [completed]);
 }

@@ -1,5 +1,7 @@
 import type { Clock, MessagePublisher } from '../../ports';
 import type { Recipient, RecipientRecord } from '../recipients';
+import type { DeliveryProof } from './delivery-proof';
+import type { OutcomeCounts } from './outcome';
 
 /**
  * The interfaces the monthly batch depends on (those it shares with the return flows are in
@@ -18,11 +20,14 @@ export interface DeliveredBatch {
 /**
  * Remembers what the monthly batch delivered, before it is published: the payment lines of VDAB
  * and Actiris (so that their decisions and corrections can be checked against them) and, for every
- * recipient, the record of disclosures. Idempotent: recording the same records again is a no-op
- * (a later delivery of the same reference to the same recipient replaces the line).
+ * recipient, the record of disclosures and the proof of each message. Idempotent: recording the
+ * same records or proofs again is a no-op (a later delivery of the same reference to the same
+ * recipient replaces the line).
  */
 export interface DeliveryLedger {
   recordDeliveries(batch: DeliveredBatch, recipient: Recipient, records: readonly RecipientRecord[]): Promise<void>;
+  /** Keeps the proof of each message (delivery-proof.ts), written with the archive, before it is published. */
+  recordProofs(proofs: readonly DeliveryProof[]): Promise<void>;
 }
 
 /** Objects in one bucket (staging, archive or reports). Keys are relative to the bucket. */
@@ -61,6 +66,12 @@ export interface BatchManifest {
   readonly deliveredAt?: string;
   /** Per recipient, once delivered: its `batch.records` messages, its records and (VDAB, Actiris) their amount. */
   readonly recipients?: Readonly<Record<string, { messages: number; records: number; amountCents?: string }>>;
+  /**
+   * The counts of the batch's report, written with the claim (the file is read by then), so that the
+   * `batch.outcome` of the same bytes under another key repeats them without reading the reports
+   * bucket. Counts only: no national number, no reference.
+   */
+  readonly counts?: OutcomeCounts;
 }
 
 /** A claim either holds the batch now (a new manifest, or one taken over) or names the manifest in the way. */
@@ -95,6 +106,8 @@ export interface BatchDependencies {
   readonly ledger: DeliveryLedger;
   readonly publisher: MessagePublisher;
   readonly recipientQueueUrl: (recipient: Recipient) => string;
+  /** The PPS's outbound queue, where every file's `batch.outcome` goes. */
+  readonly ppsOutboundQueueUrl: string;
   readonly clock: Clock;
   readonly maxRejectedShare: number;
   /** The most rows a file may have (§2): the next one makes it `TOO_MANY_ROWS`; default 1,000,000. */

@@ -4,6 +4,7 @@ import { deliverToRecipient } from './deliver';
 import { parseInboundKey, periodOfKey } from './file-name';
 import { HashingSource, sha256Of } from './hashing-source';
 import { batchStagingPrefixOf, reportKeyOf, stagingPrefixOf } from './object-keys';
+import { type BatchOutcomeFacts, batchOutcomeMessage, countsOf } from './outcome';
 import type { BatchDependencies, BatchManifest, BlobStore } from './ports';
 import { type RawRow, readRows } from './reader';
 import { type BatchReport, BatchTally, type Refusal } from './report';
@@ -45,14 +46,17 @@ export class BatchInProgressError extends Error {
  *
  * Primary course: the file's bytes are hashed; the file is read and its delivered records staged;
  * it is accepted; its bytes claim the manifest; each recipient's messages are archived, recorded
- * in the ledger and published, `batch.completed` last; the report is written; the manifest is
- * marked delivered and the batch's staging (this attempt's and any earlier attempt's) deleted.
+ * in the ledger and published, `batch.completed` last; the report is written; the PPS is sent the
+ * file's `batch.outcome`; the manifest is marked delivered and the batch's staging (this attempt's
+ * and any earlier attempt's) deleted.
  *
- * Alternative courses: a refused file publishes nothing and leaves its report; bytes delivered
- * before (under any key) are a duplicate, deliver nothing again and delete the batch's staging;
- * bytes another attempt is publishing throw {@link BatchInProgressError}. A failure at any step
- * deletes what this attempt staged and is rethrown. A crash at any step is repaired by the retry: message ids, archive keys
- * and ledger writes are deterministic, and the manifest is one conditional item whose lease runs out.
+ * Alternative courses: a refused file publishes nothing to the recipients, leaves its report and
+ * tells the PPS; bytes delivered before (under any key) are a duplicate, deliver nothing again,
+ * delete the batch's staging and tell the PPS which batch they are; bytes another attempt is
+ * publishing throw {@link BatchInProgressError}. A failure at any step deletes what this attempt
+ * staged and is rethrown. A crash at any step is repaired by the retry: message ids (the outcome's
+ * too), archive keys and ledger writes are deterministic, and the manifest is one conditional item
+ * whose lease runs out.
  */
 export async function processInboundFile(file: InboundFile, deps: BatchDependencies): Promise<BatchOutcome> {
   const attemptId = deps.newAttemptId();
@@ -91,22 +95,34 @@ async function runAttempt(
   const reportKey = reportKeyOf(read.period, batchId);
   const identity = { batchId, period: read.period, source: file.key, sha256 };
 
-  // 3. Refused: nothing is published, and the report says why.
+  // 3. Refused: nothing is published, the report says why, and the PPS is told once it is written.
   if (read.refusal !== null) {
     // Bytes already delivered stay delivered, under any key. A refusal itself records no manifest:
     // it may depend on the key (its month folder, its extension), so the same bytes put right
-    // later must still be processed. While another attempt publishes them, its staging stays.
+    // later must still be processed. While another attempt publishes them, its staging stays, and
+    // this one backs off: the outcome of a duplicate names the first batch's report, not yet written.
     const existing = await deps.manifests.get(sha256);
     if (existing?.status === 'DELIVERED') await sweepStaging(deps.staging, sha256);
     else await deps.staging.delete(stager.allKeys());
-    if (existing) return { kind: 'duplicate', existing };
+    if (existing?.status === 'PUBLISHING') throw new BatchInProgressError(sha256);
+    if (existing) return duplicateOf(existing, identity, read.tally.toReport(identity, null), deps);
     const report = read.tally.toReport(identity, read.refusal);
     await putReport(deps.reports, reportKey, report);
+    await tellPps(deps, {
+      ...identity,
+      ...countsOf(report),
+      refused: report.refused,
+      refusedDetail: report.refusedDetail,
+      reportKey,
+      duplicateOf: null,
+    });
     return { kind: 'refused', report, reportKey };
   }
 
-  // 4. Accepted: claim the manifest with one conditional write. The same bytes delivered before are
-  //    a duplicate; an attempt holding a live lease makes this one back off.
+  // 4. Accepted: claim the manifest with one conditional write; it keeps the report's counts for the
+  //    outcome of a later duplicate. The same bytes delivered before are a duplicate; an attempt
+  //    holding a live lease makes this one back off.
+  const report = read.tally.toReport(identity, null);
   const claim = await deps.manifests.claim(
     {
       sha256,
@@ -118,20 +134,20 @@ async function runAttempt(
       receivedAt: file.receivedAt.toISOString(),
       attemptId,
       leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString(),
+      counts: countsOf(report),
     },
     now,
   );
   if (!claim.claimed) {
     if (claim.existing.status === 'PUBLISHING') throw new BatchInProgressError(sha256);
     await sweepStaging(deps.staging, sha256);
-    return { kind: 'duplicate', existing: claim.existing };
+    return duplicateOf(claim.existing, identity, report, deps);
   }
 
   // 5. Deliver to each recipient in turn. The manifest keeps the earliest reception of these bytes
   //    (a takeover does not restart it): the retention clock starts at the first reception. A
   //    publish that fails throws: the notification fails and is retried, and nothing says the batch
   //    was delivered.
-  const report = read.tally.toReport(identity, null);
   //    A local file without a period (§7) had every row rejected (none has a well-formed period):
   //    it delivers nothing and sends nothing, not even `batch.completed`, which names a month.
   const { period } = read;
@@ -151,14 +167,45 @@ async function runAttempt(
   }
 
   // 6. The report, once the delivery is complete and never before (§8): a report says what
-  //    happened. Written before the manifest is marked, so that a crash in between writes it again.
+  //    happened. Then the PPS is told. Both before the manifest is marked, so that a crash in
+  //    between is repaired by the retry, which writes the same report and sends the same outcome.
   await putReport(deps.reports, reportKey, report);
+  await tellPps(deps, { ...identity, ...countsOf(report), refused: null, refusedDetail: null, reportKey, duplicateOf: null });
 
   // 7. Mark the manifest delivered, with what each recipient received; then drop the batch's
   //    staging, this attempt's and what earlier attempts left.
   await deps.manifests.markDelivered(sha256, attemptId, deps.clock(), delivered);
   await sweepStaging(deps.staging, sha256);
   return { kind: 'delivered', report, reportKey };
+}
+
+/**
+ * The same bytes were received before (monthly-batch §8): nothing is delivered again and no
+ * report written, and the PPS is told which batch they are, with that batch's counts and report.
+ * The notification of the first batch's own key, received again, tells what its first attempt
+ * told, with the same id and the same content: a reader drops it as the duplicate it is.
+ */
+async function duplicateOf(
+  existing: BatchManifest,
+  identity: { batchId: string; period: string | null; source: string; sha256: string },
+  read: BatchReport,
+  deps: BatchDependencies,
+): Promise<BatchOutcome> {
+  await tellPps(deps, {
+    ...identity,
+    // A manifest written before manifests kept counts has none: this reading's, then.
+    ...countsOf(existing.counts ?? read),
+    refused: null,
+    refusedDetail: null,
+    reportKey: existing.reportKey,
+    duplicateOf: existing.source === identity.source ? null : existing.batchId,
+  });
+  return { kind: 'duplicate', existing };
+}
+
+/** Sends the PPS the `batch.outcome` of a file: its report is written (or, for a duplicate, the first batch's was). */
+async function tellPps(deps: BatchDependencies, facts: BatchOutcomeFacts): Promise<void> {
+  await deps.publisher.publish(deps.ppsOutboundQueueUrl, [batchOutcomeMessage(facts, deps.clock())]);
 }
 
 /** What reading a file came to; its period is null only for a local file none of whose rows has one (§7). */

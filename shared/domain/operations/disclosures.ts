@@ -1,14 +1,22 @@
 import { z } from 'zod';
 import type { Clock } from '../../ports';
 import { isValidInsz, normaliseInsz } from '../checksums';
-import { isRecipient, RECIPIENTS, type Recipient } from '../recipients';
-import { type Disclosure, inszHmac, maskInsz } from '../return-flows/disclosures';
+import {
+  DISCLOSURE_RECIPIENTS,
+  type Disclosure,
+  type DisclosureRecipient,
+  inszHmac,
+  isDisclosureRecipient,
+  maskInsz,
+} from '../return-flows/disclosures';
 import { InvalidRequestError, type OperatorTool } from './operator-tool';
 
 /**
  * "Which recipients received data about this person, and when?" (return-flows §4; GDPR art. 15):
  * the query, its check and its answer, for `npm run disclosures` and the operator-disclosures
- * function alike. The INSZ asked for is only ever shown masked; the record is read by its keyed hash.
+ * function alike, over every flow that carries an INSZ: the batch's rows, an operator's
+ * re-deliveries, correction requests forwarded to the PPS and approved corrections passed on for
+ * the OCMW. The INSZ asked for is only ever shown masked; the record is read by its keyed hash.
  */
 
 /** A disclosure as an operator may see it: no key, no national number. */
@@ -20,13 +28,13 @@ export type DisclosureView = Omit<Disclosure, 'personKey' | 'entryKey'>;
  * recipient, oldest first.
  */
 export interface DisclosureReader {
-  forPerson(personKey: string, now: Date, recipient?: Recipient): Promise<DisclosureView[]>;
+  forPerson(personKey: string, now: Date, recipient?: DisclosureRecipient): Promise<DisclosureView[]>;
 }
 
 /** A checked query: a normalised 11-digit INSZ, and optionally one recipient. */
 export interface DisclosuresQuery {
   readonly insz: string;
-  readonly recipient?: Recipient;
+  readonly recipient?: DisclosureRecipient;
 }
 
 /**
@@ -37,7 +45,9 @@ export function disclosuresQueryOf(input: { readonly insz: string; readonly reci
   const insz = normaliseInsz(input.insz.trim());
   if (insz === null || !isValidInsz(insz, now))
     throw new InvalidRequestError(`not a valid INSZ/NISS (check digits): ${maskInsz(insz ?? '')}`);
-  if (input.recipient !== undefined && !isRecipient(input.recipient)) throw new InvalidRequestError(`unknown recipient ${input.recipient}`);
+  if (input.recipient !== undefined && !isDisclosureRecipient(input.recipient)) {
+    throw new InvalidRequestError(`unknown recipient ${input.recipient}: one of ${DISCLOSURE_RECIPIENTS.join(', ')}`);
+  }
   return { insz, ...(input.recipient !== undefined ? { recipient: input.recipient } : {}) };
 }
 
@@ -55,8 +65,10 @@ export async function findDisclosures(
 export function formatDisclosures(insz: string, rows: readonly DisclosureView[]): string {
   const header = `Disclosures about ${maskInsz(insz)}: ${rows.length}`;
   if (rows.length === 0) return `${header}\n(no recipient received data about this person, or it is past its retention)`;
-  const columns = ['recipient', 'deliveredAt', 'period', 'batchId', 'regulation', 'legalBasis'] as const;
-  const cells = rows.map((row) => columns.map((c) => String(row[c] ?? '')));
+  const columns = ['recipient', 'flow', 'deliveredAt', 'period', 'batch/correction', 'ocmwKbo', 'regulation', 'legalBasis'] as const;
+  const cell = (row: DisclosureView, column: (typeof columns)[number]): string =>
+    column === 'batch/correction' ? (row.batchId ?? row.correctionId ?? '') : String(row[column] ?? '');
+  const cells = rows.map((row) => columns.map((c) => cell(row, c)));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0)));
   const line = (values: readonly string[]) =>
     values
@@ -70,14 +82,14 @@ export function formatDisclosures(insz: string, rows: readonly DisclosureView[])
 export const disclosuresRequestSchema = z.strictObject({
   /** The national number, as written (dots, dashes and spaces accepted). */
   insz: z.string().min(1),
-  recipient: z.enum(RECIPIENTS).optional(),
+  recipient: z.enum(DISCLOSURE_RECIPIENTS).optional(),
 });
 export type DisclosuresRequest = z.infer<typeof disclosuresRequestSchema>;
 
 /** The function's answer: the person masked, and the disclosures as `npm run disclosures -- --json` prints them. */
 export interface DisclosuresAnswer {
   readonly person: string;
-  readonly recipient?: Recipient;
+  readonly recipient?: DisclosureRecipient;
   readonly count: number;
   readonly disclosures: readonly DisclosureView[];
 }

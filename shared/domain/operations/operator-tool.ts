@@ -1,12 +1,12 @@
 /**
  * What the operators' tools have in common, whether an operator runs them on a laptop (`npm run
- * disclosures`, `refused`, `redeliver`) or invokes them in the AWS console (functions/operator-*.ts):
+ * disclosures`, `refused`, `redeliver`, `proof`) or invokes them in the AWS console (functions/operator-*.ts):
  * a request checked before anything is read, an answer with no national number in clear, and an
  * audit line for every use, answered, refused or failed.
  */
 
 /** The name of each tool, as its audit line says it. */
-export type OperatorToolName = 'redeliver' | 'disclosures' | 'refused-messages';
+export type OperatorToolName = 'redeliver' | 'disclosures' | 'refused-messages' | 'proof';
 
 /** A request the tool will not run: the operator is told why, in words that repeat no value of it. */
 export class InvalidRequestError extends Error {

@@ -10,7 +10,7 @@ import { InvalidRequestError, type OperatorTool } from './operator-tool';
  * numbers; the answer and the audit line hold only counts.
  */
 
-/** What a re-delivery reads and where it sends, and the stage's replay window. */
+/** What a re-delivery reads, where it records the disclosure and where it sends, and the stage's replay window. */
 export type RedeliverDeps = RedeliveryDeps;
 
 /**
@@ -35,8 +35,8 @@ export function batchIdOf(batchId: string): string {
 }
 
 /**
- * Delivers a delivered batch again to the recipients, with the same message ids; answers the
- * messages sent per recipient.
+ * Delivers a delivered batch again to the recipients, with the same message ids, recorded in the
+ * record of disclosures as a re-delivery; answers the messages sent per recipient.
  * @throws InvalidRequestError when no batch has this id, the batch was not delivered, or its replay
  *   window has passed (nothing was sent)
  * @throws Error when an archived object is missing

@@ -8,7 +8,7 @@ import type {
 import { isValidInsz } from '../checksums';
 import { formatCents, parsePositiveAmountCents } from '../money';
 import type { Regulation, ReturningRecipient } from '../recipients';
-import { approvedMessageId, forwardedCorrectionMessageId, outcomeMessageId } from './ids';
+import { approvedMessageId, contentHash, forwardedCorrectionMessageId, outcomeMessageId } from './ids';
 import { MessageRefusal } from './return-message';
 
 /**
@@ -37,12 +37,22 @@ export interface CorrectionFields {
   readonly budgetArticle: string;
 }
 
-/** A correction as the hub keeps it; `expiresAt` in epoch seconds (§5). */
-export interface Correction extends CorrectionFields {
+/**
+ * A correction as the hub keeps it; `expiresAt` in epoch seconds (§5). It holds the request's INSZ
+ * in clear only while it is open ({@link isOpen}); once closed, only its keyed hash `inszHmac`.
+ */
+export interface Correction extends Omit<CorrectionFields, 'insz'> {
+  /** The INSZ in clear: only while the correction is open, to send it to the PPS and the OCMW. */
+  readonly insz?: string;
+  /** HMAC-SHA-256 of the INSZ with the disclosure key (§4): kept for the correction's whole life. */
+  readonly inszHmac: string;
   readonly correctionId: string;
   readonly requester: ReturningRecipient;
   readonly requestId: string;
-  /** SHA-256 of the request's fields: a resent request is recognised by it (§3). */
+  /**
+   * SHA-256 of the request's fields with the INSZ as its keyed hash ({@link correctionContentHash}):
+   * a resent request is recognised by it (§3), after the INSZ in clear is gone as well as before.
+   */
   readonly contentHash: string;
   readonly status: CorrectionStatus;
   readonly submittedAt: string;
@@ -68,6 +78,37 @@ export const CORRECTION_TRANSITIONS: Readonly<Record<CorrectionStatus, readonly 
 /** Whether a correction in status `from` may move to `to`. */
 export function canTransition(from: CorrectionStatus, to: CorrectionStatus): boolean {
   return CORRECTION_TRANSITIONS[from].includes(to);
+}
+
+/**
+ * Whether a correction is still open (§3): it is closed once `REJECTED` with its outcome sent, or
+ * `FORWARDED_TO_OCMW`. Only an open correction holds the INSZ in clear: the write that closes it
+ * removes it, and the keyed hash stays.
+ */
+export function isOpen(c: Pick<Correction, 'status' | 'outcomeSentAt'>): boolean {
+  if (c.status === 'FORWARDED_TO_OCMW') return false;
+  return !(c.status === 'REJECTED' && c.outcomeSentAt !== undefined);
+}
+
+/** Whether sending the outcome of a correction decided `decision` closes it (a rejection: nothing follows it). */
+export function outcomeClosesCorrection(decision: CorrectionDecision): boolean {
+  return decision === 'REJECTED';
+}
+
+/**
+ * The content hash of a request's fields (§3: a resent request is the same `requestId` with the
+ * same content): SHA-256 of the fields with the INSZ replaced by its keyed hash, so that it can be
+ * compared after the INSZ in clear is gone, and says nothing of the INSZ to whoever lacks the key.
+ */
+export function correctionContentHash(fields: CorrectionFields, inszHmac: string): string {
+  const { insz: _insz, ...rest } = fields;
+  return contentHash({ ...rest, inszHmac });
+}
+
+/** A correction's fields with its INSZ in clear, to send. @throws Error when the correction is closed (no INSZ is kept) */
+function openFields(c: Correction): CorrectionFields {
+  if (c.insz === undefined) throw new Error(`correction ${c.correctionId} is closed: it no longer holds the INSZ in clear`);
+  return { ...c, insz: c.insz };
 }
 
 /**
@@ -122,7 +163,7 @@ export function correctionForPps(c: Correction, sentAt: Date): CorrectionRequest
     ...envelope('correction.request', forwardedCorrectionMessageId(c.correctionId), sentAt),
     correctionId: c.correctionId,
     recipient: c.requester,
-    ...fieldsOut(c),
+    ...fieldsOut(openFields(c)),
   };
 }
 
@@ -137,6 +178,6 @@ export function outcomeForRequester(
 
 /** The approved correction as the OCMW receives it: the §3 fields but requesterKbo. */
 export function approvedForOcmw(c: Correction, sentAt: Date): CorrectionApprovedMessage {
-  const { requesterKbo: _requesterKbo, ...fields } = fieldsOut(c);
+  const { requesterKbo: _requesterKbo, ...fields } = fieldsOut(openFields(c));
   return { ...envelope('correction.approved', approvedMessageId(c.correctionId), sentAt), correctionId: c.correctionId, ...fields };
 }

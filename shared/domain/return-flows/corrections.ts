@@ -9,11 +9,13 @@ import {
   type Correction,
   type CorrectionDecision,
   type CorrectionFields,
+  correctionContentHash,
   correctionFieldsOf,
   correctionForPps,
   outcomeForRequester,
 } from './correction';
-import { contentHash, correctionIdOf } from './ids';
+import { correctionDisclosureOf, type DisclosureLog } from './disclosures';
+import { correctionIdOf } from './ids';
 import { MessageRefusal, type ReturnOutcome } from './return-message';
 import type { PaymentLineStore } from './validation-decisions';
 
@@ -39,8 +41,12 @@ export interface CorrectionStore {
     decidedAt: string,
     at: Date,
   ): Promise<{ readonly applied: true; readonly correction: Correction } | { readonly applied: false; readonly current: Correction }>;
+  /**
+   * Notes that the requester was told the outcome. When that closes the correction (a rejection,
+   * correction.ts `outcomeClosesCorrection`), the same write removes the INSZ in clear.
+   */
   markOutcomeSent(correction: Correction, at: Date): Promise<void>;
-  /** APPROVED → FORWARDED_TO_OCMW (a no-op when already there). */
+  /** APPROVED → FORWARDED_TO_OCMW, removing the INSZ in clear in the same write (a no-op when already there). */
   markForwardedToOcmw(correction: Correction, at: Date): Promise<void>;
 }
 
@@ -54,11 +60,18 @@ export interface CorrectionRequestDeps {
   readonly config: RegionFlowConfig;
   /** HMAC of an INSZ with the disclosure key: how a line names its person (the key is read when needed). */
   readonly personKey: (insz: string) => Promise<string>;
+  /** The record of disclosures: each request forwarded to the PPS is one. */
+  readonly disclosures: DisclosureLog;
 }
 
-/** What applying the PPS's decision on a correction needs (pps-inbound): no payment line, no disclosure key. */
+/**
+ * What applying the PPS's decision on a correction needs (pps-inbound): no payment line, no
+ * disclosure key (the correction holds its person's keyed hash).
+ */
 export interface CorrectionDecisionDeps {
   readonly corrections: CorrectionStore;
+  /** The record of disclosures: each approved correction passed on for the OCMW is one. */
+  readonly disclosures: DisclosureLog;
   readonly publisher: MessagePublisher;
   readonly clock: Clock;
   readonly config: PpsFlowConfig;
@@ -86,11 +99,13 @@ export async function submitCorrection(
   // 2. The requester is who its channel says, and may see the regulation.
   checkRequester(deps, requester, fields);
 
-  // 3. The line was delivered to the requester, as the request names it.
-  await checkDeliveredLine(deps, requester, fields, now);
+  // 3. The line was delivered to the requester, as the request names it (the INSZ by its keyed hash).
+  const personKey = await deps.personKey(fields.insz);
+  await checkDeliveredLine(deps, requester, fields, personKey, now);
 
-  // 4. Store it SUBMITTED, once per (requester, requestId).
-  const correction = submittedCorrection(requester, message, fields, now, arrivedAt);
+  // 4. Store it SUBMITTED, once per (requester, requestId). A resent request is recognised by its
+  //    content hash, which holds the INSZ as its keyed hash: also once the correction is closed.
+  const correction = submittedCorrection(requester, message, fields, personKey, now, arrivedAt);
   const created = await deps.corrections.create(correction);
   let current = correction;
   if (!created.created) {
@@ -98,11 +113,19 @@ export async function submitCorrection(
       throw new MessageRefusal('DUPLICATE_REQUEST', 'requestId was used before with other content');
     }
     if (created.existing.forwardedToPpsAt !== undefined) return { kind: 'duplicate', type: 'correction.request' };
+    if (created.existing.status !== 'SUBMITTED') {
+      // Decided, so the PPS received it (and a closed correction holds no INSZ to send again):
+      // only the note that it went is missing.
+      await deps.corrections.markForwardedToPps(created.existing, deps.clock());
+      return { kind: 'duplicate', type: 'correction.request' };
+    }
     current = created.existing; // stored but maybe not forwarded: finish what a crash interrupted
   }
 
-  // 5. Forward it to the PPS, then note that it went.
-  await deps.publisher.publish(deps.config.queueUrls.ppsOutbound, [toOutbound(correctionForPps(current, deps.clock()))]);
+  // 5. Record the disclosure to the PPS, forward the request, then note that it went.
+  const sentAt = deps.clock();
+  await deps.disclosures.record(correctionDisclosureOf(current, 'PPS', sentAt));
+  await deps.publisher.publish(deps.config.queueUrls.ppsOutbound, [toOutbound(correctionForPps(current, sentAt))]);
   await deps.corrections.markForwardedToPps(current, deps.clock());
   return { kind: created.created ? 'accepted' : 'duplicate', type: 'correction.request' };
 }
@@ -122,11 +145,11 @@ async function checkDeliveredLine(
   deps: CorrectionRequestDeps,
   requester: ReturningRecipient,
   fields: CorrectionFields,
+  personKey: string,
   now: Date,
 ): Promise<void> {
   const line = await deps.lines.getLine(requester, fields.reference, now);
   if (!line) throw new MessageRefusal('UNKNOWN_LINE', 'reference was never delivered to this recipient');
-  const personKey = await deps.personKey(fields.insz);
   const mismatched = [
     line.fileNumber !== fields.fileNumber ? 'fileNumber' : undefined,
     line.ocmwKbo !== fields.ocmwKbo ? 'ocmwKbo' : undefined,
@@ -141,15 +164,17 @@ function submittedCorrection(
   requester: ReturningRecipient,
   message: CorrectionRequestInbound,
   fields: CorrectionFields,
+  inszHmac: string,
   now: Date,
   arrivedAt: Date,
 ): Correction {
   return {
     ...fields,
+    inszHmac,
     correctionId: correctionIdOf(requester, message.requestId),
     requester,
     requestId: message.requestId,
-    contentHash: contentHash({ ...fields }),
+    contentHash: correctionContentHash(fields, inszHmac),
     status: 'SUBMITTED',
     submittedAt: now.toISOString(),
     requestMessageId: message.messageId,
@@ -198,7 +223,7 @@ export async function applyCorrectionDecision(deps: CorrectionDecisionDeps, mess
   const nothingLeftToSend = current.outcomeSentAt !== undefined && (decision === 'REJECTED' || current.status === 'FORWARDED_TO_OCMW');
   if (!decided.applied && nothingLeftToSend) return { kind: 'duplicate', type: 'correction.decision' };
 
-  // 3. Tell the requester the outcome, once.
+  // 3. Tell the requester the outcome, once (for a rejection, the note that it went closes the correction).
   if (current.outcomeSentAt === undefined) {
     await deps.publisher.publish(deps.config.queueUrls.recipientOutbound[current.requester], [
       toOutbound(outcomeForRequester(current, decision, deps.clock())),
@@ -206,9 +231,11 @@ export async function applyCorrectionDecision(deps: CorrectionDecisionDeps, mess
     await deps.corrections.markOutcomeSent(current, deps.clock());
   }
 
-  // 4. An approved correction goes on to the OCMW, once.
+  // 4. An approved correction goes on to the OCMW, once, recorded as a disclosure first.
   if (decision === 'APPROVED' && current.status !== 'FORWARDED_TO_OCMW') {
-    await deps.publisher.publish(deps.config.queueUrls.ocmwOutbound, [toOutbound(approvedForOcmw(current, deps.clock()))]);
+    const sentAt = deps.clock();
+    await deps.disclosures.record(correctionDisclosureOf(current, 'OCMW', sentAt));
+    await deps.publisher.publish(deps.config.queueUrls.ocmwOutbound, [toOutbound(approvedForOcmw(current, sentAt))]);
     await deps.corrections.markForwardedToOcmw(current, deps.clock());
   }
   return { kind: decided.applied ? 'accepted' : 'duplicate', type: 'correction.decision' };

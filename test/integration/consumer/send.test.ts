@@ -111,15 +111,15 @@ describe('npm run consume', () => {
     const result = await run(['--recipient', 'FOREM', '--out', join(tmpdir(), 'never'), '--send', 'x.json']);
     expect(result.code).toBe(USAGE_EXIT_CODE);
     expect(result.stderr.split('\n')[0]).toBe(
-      '--send is for VDAB and ACTIRIS: FOREM receives no amounts and sends nothing back to the hub (messages.md)',
+      '--send is for VDAB, ACTIRIS and the PPS: FOREM receives no amounts and sends nothing back to the hub (messages.md)',
     );
-    expect(result.stderr).toContain('usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM --out <dir>');
+    expect(result.stderr).toContain('usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM|PPS --out <dir>');
     expect(existsSync(join(tmpdir(), 'never'))).toBe(false);
   });
 
   it.each([
     [['--recipient', 'VDAB'], '--out is required'],
-    [['--recipient', 'NOPE', '--out', 'x'], '--recipient must be one of VDAB, ACTIRIS, FOREM, got NOPE'],
+    [['--recipient', 'NOPE', '--out', 'x'], '--recipient must be one of VDAB, ACTIRIS, FOREM, PPS, got NOPE'],
     [['--recipient', 'VDAB', '--out', 'x', '--colour'], "Unknown option '--colour'"],
     [['--recipient', 'VDAB', '--out', 'x', '--wait-seconds', '30'], '--wait-seconds must be at most 20'],
   ])('prints the usage, not a stack trace, for %j', async (argv, problem) => {

@@ -85,7 +85,19 @@ const BATCH_POINTS: readonly CrashPoint[] = [
     matches: (c) => c.operation === 'SendMessageBatch' && c.body.includes('batch.completed'),
     at: 'before',
   },
-  { name: 'before markDelivered (the report written)', fn: 'splitBatch', matches: is('UpdateItem', 'batches'), at: 'before' },
+  {
+    name: 'after the report, before the PPS is sent its batch.outcome',
+    fn: 'splitBatch',
+    matches: (c) => c.operation === 'SendMessageBatch' && c.body.includes('batch.outcome'),
+    at: 'before',
+  },
+  {
+    name: 'the batch.outcome sent, its answer lost',
+    fn: 'splitBatch',
+    matches: (c) => c.operation === 'SendMessageBatch' && c.body.includes('batch.outcome'),
+    at: 'after',
+  },
+  { name: 'before markDelivered (the report written, the PPS told)', fn: 'splitBatch', matches: is('UpdateItem', 'batches'), at: 'before' },
   { name: 'after markDelivered, before the staging is swept', fn: 'splitBatch', matches: is('UpdateItem', 'batches'), at: 'after' },
 ];
 
@@ -94,7 +106,7 @@ const RETURN_FLOW_POINTS: readonly CrashPoint[] = [
   {
     name: 'region-inbound before its first send to the PPS',
     fn: 'regionInbound',
-    matches: is('SendMessageBatch', 'outbound-pps'),
+    matches: (c) => is('SendMessageBatch', 'outbound-pps')(c) && !c.body.includes('batch.outcome'),
     at: 'before',
   },
   {

@@ -81,7 +81,12 @@ describe('the fault-free run, the reference', () => {
     expect(baseline.state.staging).toEqual([]);
     expect(baseline.state.leftOnQueues).toEqual({});
     const types = (queue: string) => [...(baseline.inboxes.byQueue.get(queue)?.values() ?? [])].map((m) => String(m.type)).sort();
-    expect(types('outbound-pps')).toEqual(['correction.request', 'correction.request', ...Array(5).fill('validation.decision')]);
+    expect(types('outbound-pps')).toEqual([
+      'batch.outcome',
+      'correction.request',
+      'correction.request',
+      ...Array(5).fill('validation.decision'),
+    ]);
     expect(types('outbound-ocmw')).toEqual(['correction.approved']);
     const refusals = [...(baseline.inboxes.byQueue.get('outbound-vdab')?.values() ?? [])].filter((m) => m.type === 'message.refused');
     expect(refusals.map((m) => m.code).sort()).toEqual(['INVALID_FIELD', 'UNKNOWN_LINE']);
@@ -106,10 +111,13 @@ function outages(proxy: FaultProxy): void {
     FUNCTIONS.splitBatch.name,
     proxy.outage((call) => call.operation === 'BatchWriteItem' && call.n > 10),
   );
-  // Every send to the PPS, until an attempt of region-inbound fails.
+  // Every send of the return flows to the PPS (not split-batch's batch.outcome), until an attempt of region-inbound fails.
   outagesUntilFailure.set(
     FUNCTIONS.regionInbound.name,
-    proxy.outage((call) => call.operation === 'SendMessageBatch' && call.resource === 'outbound-pps', 'server-error'),
+    proxy.outage(
+      (call) => call.operation === 'SendMessageBatch' && call.resource === 'outbound-pps' && !call.body.includes('batch.outcome'),
+      'server-error',
+    ),
   );
 }
 

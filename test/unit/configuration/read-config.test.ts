@@ -84,6 +84,7 @@ const SPLIT_BATCH_ENV = {
   QUEUE_URL_OUTBOUND_VDAB: 'https://sqs/vdab',
   QUEUE_URL_OUTBOUND_ACTIRIS: 'https://sqs/actiris',
   QUEUE_URL_OUTBOUND_FOREM: 'https://sqs/forem',
+  QUEUE_URL_OUTBOUND_PPS: 'https://sqs/pps',
   QUEUE_URL_BATCH_NOTIFICATIONS: 'https://sqs/batch-notifications',
   QUEUE_ARN_BATCH_NOTIFICATIONS: 'arn:batch-notifications',
   DISCLOSURE_KEY_PARAMETER: '/art60-hub/dev/disclosure-hmac-key',
@@ -97,7 +98,7 @@ describe('readFunctionConfig', () => {
     }
   });
 
-  it("gives split-batch its buckets, tables, its queue and the recipients' queue URLs, its share and the key's parameter", () => {
+  it("gives split-batch its buckets, tables, its queue, the recipients' and the PPS's queue URLs, its share and the key's parameter", () => {
     const config = readFunctionConfig(FUNCTIONS.splitBatch, SPLIT_BATCH_ENV);
     expect(config).toEqual({
       buckets: { inbound: 'inbound-bucket', staging: 'staging-bucket', archive: 'archive-bucket', reports: 'reports-bucket' },
@@ -107,6 +108,7 @@ describe('readFunctionConfig', () => {
         'outbound-vdab': 'https://sqs/vdab',
         'outbound-actiris': 'https://sqs/actiris',
         'outbound-forem': 'https://sqs/forem',
+        'outbound-pps': 'https://sqs/pps',
       },
       queueArns: { 'batch-notifications': 'arn:batch-notifications' },
       settings: { maxRejectedShare: 0.05, maxRows: 1_000_000 },

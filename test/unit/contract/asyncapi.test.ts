@@ -120,7 +120,7 @@ describe('asyncapi.yaml', () => {
     expect(messagesOf('outbound-vdab')).toEqual(['batch.completed.VDAB', 'batch.records.VDAB', 'correction.outcome', 'message.refused']);
     expect(messagesOf('outbound-forem')).toEqual(['batch.completed.FOREM', 'batch.records.FOREM']);
     expect(messagesOf('inbound-actiris')).toEqual(['correction.request.inbound', 'validation.decision.inbound']);
-    expect(messagesOf('outbound-pps')).toEqual(['correction.request.pps', 'message.refused', 'validation.decision.pps']);
+    expect(messagesOf('outbound-pps')).toEqual(['batch.outcome', 'correction.request.pps', 'message.refused', 'validation.decision.pps']);
     expect(messagesOf('inbound-pps')).toEqual(['correction.decision']);
     expect(messagesOf('outbound-ocmw')).toEqual(['correction.approved']);
     expect(messagesOf('outbound-vdab-dlq')).toEqual(messagesOf('outbound-vdab'));
@@ -155,6 +155,7 @@ describe('asyncapi.yaml', () => {
     expect(messagesOfOperation('hub-pps-inbound-sends-outbound-vdab')).toEqual(['correction.outcome']);
     expect(messagesOfOperation('hub-region-inbound-sends-outbound-pps')).toEqual(['correction.request.pps', 'validation.decision.pps']);
     expect(messagesOfOperation('hub-pps-inbound-sends-outbound-pps')).toEqual(['message.refused']);
+    expect(messagesOfOperation('hub-split-batch-sends-outbound-pps')).toEqual(['batch.outcome']);
     // Every message on a queue the hub writes has a sender among its functions.
     for (const [channel, { messages }] of Object.entries(written.channels)) {
       const sent = Object.entries(written.operations)

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { outcomeMessageId } from '../../../shared/domain/batch/outcome';
 import { isValidInsz, isValidKbo } from '../../../shared/domain/checksums';
 import * as ids from '../../../shared/domain/return-flows/ids';
 import { RECORD_SCHEMAS } from '../../../shared/messages/batch-schemas';
@@ -127,5 +128,7 @@ describe('the examples', () => {
       ids.refusedMessageIdOf('VDAB', MESSAGE_EXAMPLES['message.refused'].refusedMessageId),
     );
     expect(isValidKbo(MESSAGE_EXAMPLES['correction.request.inbound'].requesterKbo)).toBe(true);
+    const outcome = MESSAGE_EXAMPLES['batch.outcome'];
+    expect(outcome.messageId).toBe(outcomeMessageId(outcome.batchId, outcome.source));
   });
 });

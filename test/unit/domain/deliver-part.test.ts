@@ -73,7 +73,7 @@ async function world() {
   const dynamo = memoryDynamo();
   const ledger = new DynamoDeliveryLedger(
     dynamo.client,
-    { paymentLines: 'lines', disclosures: 'disclosures' },
+    { paymentLines: 'lines', disclosures: 'disclosures', deliveryProofs: 'proofs' },
     async () => KEY,
     () => SENT_AT,
   );

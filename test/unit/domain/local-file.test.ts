@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_PERIOD_LOCAL_PREFIX, parseInboundKey } from '../../../shared/domain/batch/file-name';
 import { processInboundFile } from '../../../shared/domain/batch/process-file';
-import { inboundFile, memoryBatch } from '../../support/batch-dependencies';
+import { inboundFile, memoryBatch, PPS_QUEUE, sentToRecipients } from '../../support/batch-dependencies';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
 
 /** A local file none of whose rows has a well-formed period (monthly-batch §7, §9): its period is null. */
@@ -34,7 +34,11 @@ describe('processing a file without a period', () => {
     expect(outcome.report).toMatchObject({ period: null, refused: null, rows: 2, rejected: 2, delivered: 0 });
     expect(outcome.report.issues.map((i) => i.codes)).toEqual([['MISSING_FIELD'], ['INVALID_DATE']]);
     expect(outcome.reportKey).toBe(`unknown-period/${outcome.report.batchId}.json`);
-    expect(d.publisher.sent).toBe(0);
+    expect(sentToRecipients(d.publisher)).toBe(0);
+    // The PPS is told all the same, as it is of every file.
+    expect(d.publisher.bodies(PPS_QUEUE)).toEqual([
+      expect.objectContaining({ type: 'batch.outcome', period: null, refused: null, rows: 2, rejected: 2, reportKey: outcome.reportKey }),
+    ]);
     expect(d.ledger.calls).toEqual([]);
     expect([...d.archive.objects.keys()]).toEqual([]);
     expect([...d.manifests.manifests.values()]).toEqual([

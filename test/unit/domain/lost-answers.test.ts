@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoManifestStore } from '../../../shared/adapters/dynamo-manifest-store';
 import { type BatchDependencies, processInboundFile } from '../../../shared/domain/batch/process-file';
-import { inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
+import { inboundFile, type MemoryBatch, memoryBatch, PPS_QUEUE } from '../../support/batch-dependencies';
 import { type StubbedTable, stubbedTable } from '../../support/dynamo-table-stub';
 import { MemoryBlobStore, MemoryLedger } from '../../support/memory-ports';
 import { bytesOf, csvFile, validRow } from '../../support/rows';
@@ -39,7 +39,9 @@ describe('a lost answer to a write of the manifest (monthly-batch §8)', () => {
     const outcome = await processInboundFile(file, deps());
 
     expect(outcome.kind).toBe('delivered');
-    expect(world.publisher.sent).toBe(6); // one batch.records and one batch.completed for each recipient
+    // One batch.records and one batch.completed for each recipient, and the PPS's batch.outcome.
+    expect(world.publisher.sent).toBe(7);
+    expect(world.publisher.bodies(PPS_QUEUE).map((b) => b.type)).toEqual(['batch.outcome']);
     expect([...table.stub.attempts].filter((a) => a.command === 'PutItemCommand')).toHaveLength(2);
   });
 

@@ -8,7 +8,7 @@ import { redeliverBatch } from '../../../shared/domain/batch/redeliver';
 import { RECIPIENTS, type Recipient } from '../../../shared/domain/recipients';
 import { MAX_MESSAGE_BYTES } from '../../../shared/messages/envelope';
 import type { MessagePublisher } from '../../../shared/ports';
-import { BATCH_START, inboundFile, type MemoryBatch, memoryBatch } from '../../support/batch-dependencies';
+import { BATCH_START, inboundFile, type MemoryBatch, memoryBatch, sentToRecipients } from '../../support/batch-dependencies';
 import { validRow as rowOf } from '../../support/batch-files';
 import { anyText, breaksCharacterRule } from '../../support/characters';
 import { MemoryManifestStore, MemoryPublisher } from '../../support/memory-ports';
@@ -94,11 +94,11 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
   it('delivers the same bytes once, under any key', async () => {
     const bytes = batch(30);
     await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps());
-    const sent = world.publisher.sent;
+    const sent = sentToRecipients(world.publisher);
     const again = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps());
     const renamed = await processInboundFile(inboundFile('monthly/2025-11/b.csv', bytes), world.deps());
     expect([again.kind, renamed.kind]).toEqual(['duplicate', 'duplicate']);
-    expect(world.publisher.sent).toBe(sent);
+    expect(sentToRecipients(world.publisher)).toBe(sent);
     expect(world.staging.objects.size).toBe(0);
   });
 
@@ -109,10 +109,10 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
     expect(world.manifests.manifests.size).toBe(0);
     const rightFolder = await processInboundFile(inboundFile('monthly/2025-11/a.csv', bytes), world.deps());
     expect(rightFolder.kind).toBe('delivered');
-    const sent = world.publisher.sent;
+    const sent = sentToRecipients(world.publisher);
     const wrongAgain = await processInboundFile(inboundFile('monthly/2025-10/b.csv', bytes), world.deps());
     expect(wrongAgain.kind).toBe('duplicate');
-    expect(world.publisher.sent).toBe(sent);
+    expect(sentToRecipients(world.publisher)).toBe(sent);
   });
 
   it('finishes a batch after a crash half-way: the retry sends the same message ids, so a reader sees each record once', async () => {
@@ -190,7 +190,7 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
     if (outcome.kind !== 'refused') return;
     expect(outcome.report).toMatchObject({ refused: 'TOO_MANY_REJECTED_ROWS', rows: 40, rejected: 4, delivered: 0 });
     expect(outcome.report.issues.map((issue) => issue.line)).toEqual([2, 12, 22, 32]);
-    expect(world.publisher.sent).toBe(0);
+    expect(sentToRecipients(world.publisher)).toBe(0);
     expect(world.ledger.calls).toHaveLength(0);
     expect(world.staging.objects.size).toBe(0);
     expect(world.archive.objects.size).toBe(0);
@@ -204,7 +204,7 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
       kind: 'refused',
       report: { refused: 'UNREADABLE', sha256: createHash('sha256').update(truncated).digest('hex') },
     });
-    expect(world.publisher.sent).toBe(0);
+    expect(sentToRecipients(world.publisher)).toBe(0);
     expect(world.staging.objects.size).toBe(0);
   });
 
@@ -213,7 +213,7 @@ describe('processing one inbound file (monthly-batch §7–§8)', () => {
       const outcome = await processInboundFile(inboundFile(key, batch(3, key)), world.deps());
       expect(outcome).toMatchObject({ kind: 'refused', report: { refused: 'UNSUPPORTED_FILE', rows: 0 } });
     }
-    expect(world.publisher.sent).toBe(0);
+    expect(sentToRecipients(world.publisher)).toBe(0);
   });
 
   it('rethrows a broken source without a report, and keeps nothing staged', async () => {
@@ -375,7 +375,7 @@ describe('which refusal a file gets when several apply, wherever the faults lie 
                   ? 'TOO_MANY_REJECTED_ROWS'
                   : null;
           expect(outcome.kind === 'delivered' ? null : outcome.kind === 'refused' ? outcome.report.refused : outcome.kind).toBe(expected);
-          if (expected !== null) expect(world.publisher.sent).toBe(0);
+          if (expected !== null) expect(sentToRecipients(world.publisher)).toBe(0);
         },
       ),
       { numRuns: 150 },

@@ -50,6 +50,9 @@ describe('the retention clock of a batch (return-flows §5)', () => {
     const [manifest] = [...world.manifests.manifests.values()];
     await redeliverBatch(manifest!.batchId, ['VDAB', 'ACTIRIS', 'FOREM'], deps());
     expect(world.ledger.calls).toHaveLength(recorded);
+    // The re-delivery is recorded as a disclosure of its own, kept as the batch: from its first reception.
+    expect(world.ledger.redeliveries.length).toBeGreaterThan(0);
+    expect(new Set(world.ledger.redeliveries.map((r) => r.batch.receivedAt.toISOString()))).toEqual(new Set(['2025-12-03T09:00:00.000Z']));
     expect(world.manifests.manifests.get(manifest!.sha256)?.receivedAt).toBe('2025-12-03T09:00:00.000Z');
   });
 

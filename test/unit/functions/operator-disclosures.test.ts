@@ -28,6 +28,7 @@ const ENV = {
 };
 const ROW = {
   recipient: 'VDAB',
+  flow: 'BATCH',
   period: '2025-11',
   batchId: 'e'.repeat(64),
   regulation: 'ART60_7',
@@ -54,11 +55,12 @@ async function invoke(event: unknown) {
 describe('operator-disclosures', () => {
   it('answers the person’s disclosures, queried by the keyed hash of the INSZ, with the person masked, and writes one audit line', async () => {
     // VDAB's and Actiris's disclosures are their payment lines, found by the person's index.
-    const { legalBasis: _legalBasis, ...line } = ROW;
+    // The index keeps the line's key (recipient, reference, batch) and what a disclosure shows.
+    const { legalBasis: _legalBasis, recipient: _recipient, flow: _flow, batchId: _batchId, ...line } = ROW;
     ddbMock.on(QueryCommand, { TableName: 'disclosures-table' }).resolves({ Items: [] });
     ddbMock
       .on(QueryCommand, { TableName: 'payment-lines-table' })
-      .resolves({ Items: [{ pk: `VDAB#REF-1`, sk: `LINE#${ROW.batchId}`, inszHmac: inszHmac(KEY, INSZ), ...line }] });
+      .resolves({ Items: [{ pk: 'LINE#VDAB#REF-1', sk: `LINE#${ROW.batchId}`, inszHmac: inszHmac(KEY, INSZ), ...line }] });
 
     const { answer, audit, text } = await invoke({ insz: '85.07.30-033.28' });
 
@@ -100,7 +102,7 @@ describe('operator-disclosures', () => {
   it('refuses a wrong number, an unknown recipient or an unknown field without reading the table or repeating the number', async () => {
     const refusals = [
       [{ insz: '85073003329' }, 'not a valid INSZ/NISS (check digits): ******033**'],
-      [{ insz: INSZ, recipient: 'PPS' }, /^recipient: /],
+      [{ insz: INSZ, recipient: 'ONEM' }, /^recipient: /],
       [{ insz: INSZ, niss: INSZ }, /^event: .*niss/],
       [{}, /^insz: /],
       ['85073003328', /^event: /],

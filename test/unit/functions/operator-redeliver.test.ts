@@ -24,6 +24,8 @@ vi.hoisted(() => {
 const ENV = {
   [BUCKETS.archive.env]: 'archive-bucket',
   [TABLES.batches.env]: 'batches-table',
+  [TABLES.disclosures.env]: 'disclosures-table',
+  [SETTINGS_ENV.disclosureKeyLocal]: 'cd'.repeat(32),
   ...Object.fromEntries(RECIPIENTS.map((r) => [QUEUES.recipientOutbound[r].urlEnv, URL(`outbound-${r.toLowerCase()}`)])),
   // The stage's replay window, as the template gives it (infra/access.ts).
   [SETTINGS_ENV.replayWindowDays]: '90',

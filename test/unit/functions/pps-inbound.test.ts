@@ -19,6 +19,7 @@ import { ARN, coldStart, context, ddbMock, resetServices, sent, URL } from './re
 const ENV = {
   [TABLES.corrections.env]: 'corrections-table',
   [TABLES.refusedMessages.env]: 'refused-table',
+  [TABLES.disclosures.env]: 'disclosures-table',
   [QUEUES.ppsInbound.arnEnv]: ARN('inbound-pps'),
   [QUEUES.ppsInbound.urlEnv]: URL('inbound-pps'),
   [QUEUES.recipientOutbound.VDAB.urlEnv]: URL('outbound-vdab'),

@@ -21,6 +21,7 @@ const ENV = {
   [TABLES.paymentLines.env]: 'lines-table',
   [TABLES.corrections.env]: 'corrections-table',
   [TABLES.refusedMessages.env]: 'refused-table',
+  [TABLES.disclosures.env]: 'disclosures-table',
   [QUEUES.recipientInbound.VDAB.arnEnv]: ARN('inbound-vdab'),
   [QUEUES.recipientInbound.ACTIRIS.arnEnv]: ARN('inbound-actiris'),
   [QUEUES.recipientInbound.VDAB.urlEnv]: URL('inbound-vdab'),

@@ -69,6 +69,7 @@ function createdRecord(key: string, overrides: { bucket?: string; eventName?: st
   };
 }
 
+const PPS_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-pps';
 const NOTIFICATIONS_QUEUE_ARN = 'arn:aws:sqs:eu-west-1:111111111111:batch-notifications';
 const NOTIFICATIONS_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111111111111/batch-notifications';
 
@@ -99,11 +100,13 @@ beforeAll(async () => {
   process.env[TABLES.batches.env] = 'batches-table';
   process.env[TABLES.paymentLines.env] = 'payment-lines-table';
   process.env[TABLES.disclosures.env] = 'disclosures-table';
+  process.env[TABLES.deliveryProofs.env] = 'delivery-proofs-table';
   process.env.DISCLOSURE_KEY_LOCAL = 'ab'.repeat(32);
   process.env[QUEUES.batchNotifications.arnEnv] = NOTIFICATIONS_QUEUE_ARN;
   process.env[QUEUES.batchNotifications.urlEnv] = NOTIFICATIONS_QUEUE_URL;
   for (const recipient of RECIPIENTS)
     process.env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/outbound-${recipient}`;
+  process.env[QUEUES.ppsOutbound.urlEnv] = PPS_QUEUE_URL;
   // Imported once the environment is set: the module reads its configuration as Lambda's cold start does.
   const module = await import('../../../functions/split-batch');
   splitBatch = module.handler;
@@ -218,7 +221,10 @@ describe('split-batch handler', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(recordsReceived()).toBe(90);
-    expect(sends().length).toBe(7); // 3 records + 3 completed, and the one retry
+    expect(sends().length).toBe(8); // 3 records + 3 completed + the PPS's outcome, and the one retry
+    expect(delivered.get(PPS_QUEUE_URL)?.map((m) => JSON.parse(m.body) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ type: 'batch.outcome', source: 'monthly/2025-11/batch one.csv', delivered: 90, duplicateOf: null }),
+    ]);
   });
 
   it('survives throttling of SendMessageBatch: the SQS client sends the throttled call again', async () => {
@@ -236,7 +242,7 @@ describe('split-batch handler', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(recordsReceived()).toBe(90);
-    expect(sends().length).toBe(7); // 3 records + 3 completed, and the SDK's one retry
+    expect(sends().length).toBe(8); // 3 records + 3 completed + the PPS's outcome, and the SDK's one retry
   });
 
   it('publishes nothing when the S3 stream breaks half-way, and reports the notification as failed so SQS retries it', async () => {

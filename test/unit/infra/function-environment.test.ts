@@ -29,6 +29,7 @@ const MODULES = {
   operatorRedeliver: () => import('../../../functions/operator-redeliver'),
   operatorDisclosures: () => import('../../../functions/operator-disclosures'),
   operatorRefusedMessages: () => import('../../../functions/operator-refused-messages'),
+  operatorProof: () => import('../../../functions/operator-proof'),
   batchWatch: () => import('../../../functions/batch-watch'),
 } satisfies Record<FunctionKey, () => Promise<{ handler: unknown }>>;
 

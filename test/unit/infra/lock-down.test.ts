@@ -236,7 +236,7 @@ describe('3. backups count as keeping: the TTL comes from the recovery window, i
     expect(AT_MOST_FIFTEEN_YEARS_TTL_DAYS + DYNAMODB_TTL_LAG_DAYS + PITR_RECOVERY_PERIOD_DAYS).toBe(SHORTEST_FIFTEEN_YEARS_DAYS);
     expect([RECIPIENT_TTL_DAYS.VDAB, RECIPIENT_TTL_DAYS.ACTIRIS, SHORTEST_FIFTEEN_YEARS_DAYS]).toEqual([5440, 5440, 5478]);
     const tables = Object.values(resources(s.stateful, 'AWS::DynamoDB::Table'));
-    expect(tables).toHaveLength(5);
+    expect(tables).toHaveLength(6);
     for (const t of tables) {
       expect(t.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
       expect(t.Properties.PointInTimeRecoverySpecification).toEqual({
@@ -349,16 +349,23 @@ describe('8. a party cannot flood the hub', () => {
 describe('9. exact actions', () => {
   /** The adapter each function uses for each table (its functions/<name>.ts wires it). */
   const ADAPTER: Record<string, Partial<Record<TableKey, string>>> = {
-    'split-batch': { batches: 'dynamo-manifest-store', paymentLines: 'dynamo-delivery-ledger', disclosures: 'dynamo-delivery-ledger' },
+    'split-batch': {
+      batches: 'dynamo-manifest-store',
+      paymentLines: 'dynamo-delivery-ledger',
+      disclosures: 'dynamo-delivery-ledger',
+      deliveryProofs: 'dynamo-delivery-ledger',
+    },
     'region-inbound': {
       paymentLines: 'dynamo-payment-lines',
       corrections: 'dynamo-corrections',
       refusedMessages: 'dynamo-refused-messages',
+      disclosures: 'dynamo-disclosures',
     },
-    'pps-inbound': { corrections: 'dynamo-corrections', refusedMessages: 'dynamo-refused-messages' },
-    'operator-redeliver': { batches: 'dynamo-manifest-store' },
+    'pps-inbound': { corrections: 'dynamo-corrections', refusedMessages: 'dynamo-refused-messages', disclosures: 'dynamo-disclosures' },
+    'operator-redeliver': { batches: 'dynamo-manifest-store', disclosures: 'dynamo-delivery-ledger' },
     'operator-disclosures': { disclosures: 'dynamo-disclosures', paymentLines: 'dynamo-disclosures' },
     'operator-refused-messages': { refusedMessages: 'dynamo-refused-messages' },
+    'operator-proof': { deliveryProofs: 'dynamo-delivery-proofs' },
     'batch-watch': { batches: 'dynamo-batch-watch' },
   };
   const COMMAND_ACTION: Record<string, string> = {

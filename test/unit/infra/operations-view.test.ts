@@ -99,7 +99,7 @@ describe('every failure seen: the member alarms', () => {
   it('has exactly these alarms, each on its own name', () => {
     expect([...alarms().keys()].sort()).toEqual([...STATE_ALARMS, ...COUNT_ALARMS].sort());
     // DLQs, ages (parties, notifications, inbound), file, notification, WRONG_CHANNEL and refusals, errors and throttles, tables, topic, check.
-    expect(alarms().size).toBe(9 + 9 + 2 + 4 + 2 * fnKeys.length + 5 + 1 + 2);
+    expect(alarms().size).toBe(9 + 9 + 2 + 4 + 2 * fnKeys.length + Object.keys(TABLES).length + 1 + 2);
   });
 
   it('sends nothing from a member alarm: its area does', () => {
@@ -258,7 +258,10 @@ describe('alarms a person can trust: the areas', () => {
     expect(area('operations')).toEqual(
       [
         'AlarmTopicFailed',
-        ...['operator-disclosures', 'operator-redeliver', 'operator-refused-messages'].flatMap((f) => [`Errors-${f}`, `Throttles-${f}`]),
+        ...['operator-disclosures', 'operator-proof', 'operator-redeliver', 'operator-refused-messages'].flatMap((f) => [
+          `Errors-${f}`,
+          `Throttles-${f}`,
+        ]),
       ].sort(),
     );
   });

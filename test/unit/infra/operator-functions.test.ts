@@ -6,7 +6,7 @@ import { readAllDocs } from '../../support/docs';
 import { DEV, logicalId, removeOutdir, resources, type Statement, type Synthesized, stringLike, synthesizeHub } from './helpers';
 
 /**
- * The operators' tools in AWS (docs/operators.md, "Operator tools in the console"): three functions with no
+ * The operators' tools in AWS (docs/operators.md, "Operator tools in the console"): four functions with no
  * trigger, each with exactly the grants and the environment of what it does, read only where it
  * only reads.
  */
@@ -17,8 +17,8 @@ beforeAll(() => {
 });
 afterAll(() => removeOutdir(s));
 
-type OperatorKey = 'operatorRedeliver' | 'operatorDisclosures' | 'operatorRefusedMessages';
-const OPERATOR_KEYS: readonly OperatorKey[] = ['operatorRedeliver', 'operatorDisclosures', 'operatorRefusedMessages'];
+type OperatorKey = 'operatorRedeliver' | 'operatorDisclosures' | 'operatorRefusedMessages' | 'operatorProof';
+const OPERATOR_KEYS: readonly OperatorKey[] = ['operatorRedeliver', 'operatorDisclosures', 'operatorRefusedMessages', 'operatorProof'];
 
 const STATEFUL = 'Art60Hub-dev-Stateful';
 const fnOf = (k: OperatorKey) => s.hub.stateless.functions[k];
@@ -66,8 +66,13 @@ const powertools = (k: OperatorKey) => ({
 });
 
 describe('the operator functions', () => {
-  it('are the three tools, each its own function, role and log group with the stage’s retention, invoked by no event source', () => {
-    expect(OPERATOR_FUNCTIONS.map((fn) => fn.name)).toEqual(['operator-redeliver', 'operator-disclosures', 'operator-refused-messages']);
+  it('are the four tools, each its own function, role and log group with the stage’s retention, invoked by no event source', () => {
+    expect(OPERATOR_FUNCTIONS.map((fn) => fn.name)).toEqual([
+      'operator-redeliver',
+      'operator-disclosures',
+      'operator-refused-messages',
+      'operator-proof',
+    ]);
     expect(s.hub.stateless.operatorFunctions.map((f) => f.spec.name)).toEqual(OPERATOR_FUNCTIONS.map((fn) => fn.name));
     const mapped = Object.values(resources(s.stateless, 'AWS::Lambda::EventSourceMapping')).map((m) =>
       JSON.stringify(m.Properties.FunctionName),
@@ -88,6 +93,7 @@ describe('the operator functions', () => {
       [900, 512],
       [30, 256],
       [30, 256],
+      [30, 256],
     ]);
   });
 
@@ -105,6 +111,10 @@ describe('the operator functions', () => {
       FunctionNameoperatorrefusedmessages: {
         Description: 'Operator tool operator-refused-messages',
         Value: { Ref: logicalId(fnOf('operatorRefusedMessages').fn) },
+      },
+      FunctionNameoperatorproof: {
+        Description: 'Operator tool operator-proof',
+        Value: { Ref: logicalId(fnOf('operatorProof').fn) },
       },
     });
   });
@@ -126,7 +136,7 @@ describe('the documentation (README.md and docs/)', () => {
 describe('operator-redeliver', () => {
   const outbound = Object.values(QUEUES.recipientOutbound);
 
-  it("is given the archive, the batches table, the recipients' queue URLs and the stage's replay window, and nothing else", () => {
+  it("is given the archive, the batches table, the recipients' queue URLs, the stage's replay window, and the disclosures table and key's parameter to record the re-delivery, and nothing else", () => {
     expect(envOf('operatorRedeliver')).toEqual({
       ...powertools('operatorRedeliver'),
       QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
@@ -135,10 +145,12 @@ describe('operator-redeliver', () => {
       BUCKET_ARCHIVE: imported(s.hub.stateful.buckets.archive, 'Ref'),
       TABLE_BATCHES: tableRef('batches'),
       REPLAY_WINDOW_DAYS: '400',
+      TABLE_DISCLOSURES: tableRef('disclosures'),
+      [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
     });
   });
 
-  it("reads one manifest and one batch's archive folder, and sends to the recipients' queues: no write, no delete, no other listing", () => {
+  it("reads one manifest and one batch's archive folder, records the re-delivery in the record of disclosures (puts only), and sends to the recipients' queues: no other write, no delete, no other listing", () => {
     expect(policyOf('operatorRedeliver')).toEqual([
       logs('operatorRedeliver'),
       { Sid: 'SendToQueues', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: outbound.map(queueArn) },
@@ -151,12 +163,20 @@ describe('operator-redeliver', () => {
         Condition: { StringLike: { 's3:prefix': ONE_ARCHIVED_BATCH_FOLDERS } },
       },
       { Sid: 'BatchesTable', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn('batches') },
+      { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('disclosures') },
+      {
+        Sid: 'ReadDisclosureKeyParameter',
+        Effect: 'Allow',
+        Action: 'ssm:GetParameter',
+        Resource: `arn:aws:ssm:eu-west-1:111111111111:parameter${DEV.disclosureKeyParameterName}`,
+      },
       useKey(1, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.VDAB)),
       useKey(2, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.ACTIRIS)),
       useKey(3, ['kms:Decrypt', 'kms:GenerateDataKey'], queueKeyArn(QUEUES.recipientOutbound.FOREM)),
       // The archive's own key (lock-down, point 9): decrypt only, to read back what a batch delivered.
       useKey(4, 'kms:Decrypt', imported(s.hub.stateful.keys.archive, 'Arn')),
-      useKey(5, ['kms:Decrypt', 'kms:DescribeKey'], imported(s.hub.stateful.keys.tables, 'Arn')),
+      useKey(5, ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], imported(s.hub.stateful.keys.tables, 'Arn')),
+      useKey(6, 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
     ]);
   });
 
@@ -227,9 +247,23 @@ describe('operator-refused-messages', () => {
   });
 });
 
+describe('operator-proof', () => {
+  it('is given the delivery-proofs table, and nothing else', () => {
+    expect(envOf('operatorProof')).toEqual({ ...powertools('operatorProof'), TABLE_DELIVERY_PROOFS: tableRef('deliveryProofs') });
+  });
+
+  it('queries the delivery-proofs table: read only', () => {
+    expect(policyOf('operatorProof')).toEqual([
+      logs('operatorProof'),
+      { Sid: 'DeliveryProofsTable', Effect: 'Allow', Action: 'dynamodb:Query', Resource: tableArn('deliveryProofs') },
+      useKey(1, ['kms:Decrypt', 'kms:DescribeKey'], imported(s.hub.stateful.keys.tables, 'Arn')),
+    ]);
+  });
+});
+
 describe('read only where the tool only reads', () => {
-  it('grants the two queries no write, send, delete or scan action', () => {
-    for (const k of ['operatorDisclosures', 'operatorRefusedMessages'] as const) {
+  it('grants the three queries no write, send, delete or scan action', () => {
+    for (const k of ['operatorDisclosures', 'operatorRefusedMessages', 'operatorProof'] as const) {
       const actions = policyOf(k).flatMap((st) => [st.Action].flat());
       for (const action of actions) {
         expect(action, `${k}: ${action}`).toMatch(
@@ -241,7 +275,7 @@ describe('read only where the tool only reads', () => {
 });
 
 describe('who may invoke the tools', () => {
-  it('lets the operator role invoke exactly the three operator functions, by a policy of the stateless stack', () => {
+  it('lets the operator role invoke exactly the four operator functions, by a policy of the stateless stack', () => {
     const operatorRoleName = imported(s.hub.stateful.operatorRole.role, 'Ref');
     const attached = Object.values(resources(s.stateless, 'AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.Roles).includes(`Ref${logicalId(s.hub.stateful.operatorRole.role)}`),

@@ -97,7 +97,7 @@ describe('functions', () => {
     NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
   });
 
-  it("gives split-batch exactly what it reads: its buckets and tables, its queue's and the recipients' queue URLs, its share and the key's parameter", () => {
+  it("gives split-batch exactly what it reads: its buckets and tables, its queue's, the recipients' and the PPS's queue URLs, its share and the key's parameter", () => {
     expect(envOf('splitBatch')).toEqual({
       ...powertools('splitBatch'),
       // Its own queue: a failed notification's visibility is changed by URL, and the record names its queue by ARN.
@@ -106,6 +106,7 @@ describe('functions', () => {
       QUEUE_URL_OUTBOUND_VDAB: queueRef(QUEUES.recipientOutbound.VDAB),
       QUEUE_URL_OUTBOUND_ACTIRIS: queueRef(QUEUES.recipientOutbound.ACTIRIS),
       QUEUE_URL_OUTBOUND_FOREM: queueRef(QUEUES.recipientOutbound.FOREM),
+      QUEUE_URL_OUTBOUND_PPS: queueRef(QUEUES.ppsOutbound),
       BUCKET_INBOUND: imported(s.hub.stateful.buckets.inbound, 'Ref'),
       BUCKET_STAGING: imported(s.hub.stateful.buckets.staging, 'Ref'),
       BUCKET_ARCHIVE: imported(s.hub.stateful.buckets.archive, 'Ref'),
@@ -113,6 +114,7 @@ describe('functions', () => {
       TABLE_BATCHES: imported(s.hub.stateful.tables.batches.table, 'Ref'),
       TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
       TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
+      TABLE_DELIVERY_PROOFS: imported(s.hub.stateful.tables.deliveryProofs.table, 'Ref'),
       [SETTINGS_ENV.maxRejectedShare]: '0.05',
       [SETTINGS_ENV.maxRows]: '1000000',
       [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
@@ -132,13 +134,14 @@ describe('functions', () => {
       TABLE_PAYMENT_LINES: imported(s.hub.stateful.tables.paymentLines.table, 'Ref'),
       TABLE_CORRECTIONS: imported(s.hub.stateful.tables.corrections.table, 'Ref'),
       TABLE_REFUSED_MESSAGES: imported(s.hub.stateful.tables.refusedMessages.table, 'Ref'),
+      TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
       [SETTINGS_ENV.recipientKbos]: kbos,
       [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
       [SETTINGS_ENV.disclosureKeyParameter]: DEV.disclosureKeyParameterName,
     });
   });
 
-  it('gives pps-inbound the ARN of its one channel, the queue URLs it sends to, its two tables and its retention: no payment lines, no KBOs, no disclosure key', () => {
+  it('gives pps-inbound the ARN of its one channel, the queue URLs it sends to, its tables and its retention: no payment lines, no KBOs, no disclosure key', () => {
     expect(envOf('ppsInbound')).toEqual({
       ...powertools('ppsInbound'),
       QUEUE_ARN_INBOUND_PPS: queueArn(QUEUES.ppsInbound),
@@ -149,6 +152,7 @@ describe('functions', () => {
       QUEUE_URL_OUTBOUND_OCMW: queueRef(QUEUES.ocmwOutbound),
       TABLE_CORRECTIONS: imported(s.hub.stateful.tables.corrections.table, 'Ref'),
       TABLE_REFUSED_MESSAGES: imported(s.hub.stateful.tables.refusedMessages.table, 'Ref'),
+      TABLE_DISCLOSURES: imported(s.hub.stateful.tables.disclosures.table, 'Ref'),
       [SETTINGS_ENV.refusedMessageRetentionDays]: '30',
     });
   });
@@ -184,8 +188,8 @@ describe('least-privilege roles', () => {
   };
   const tablesKey = () => imported(s.hub.stateful.keys.tables, 'Arn');
 
-  it('split-batch: consumes batch-notifications, reads monthly/, stages, creates archive objects and reports, writes its tables, sends to the three recipients', () => {
-    const outbound = Object.values(QUEUES.recipientOutbound);
+  it("split-batch: consumes batch-notifications, reads monthly/, stages, creates archive objects and reports, writes its tables, sends to the three recipients and the PPS's batch.outcome", () => {
+    const outbound = [...Object.values(QUEUES.recipientOutbound), QUEUES.ppsOutbound];
     expect(policyOf('splitBatch')).toEqual([
       logs('splitBatch'),
       { Sid: 'ConsumeTriggerQueues', Effect: 'Allow', Action: EVENT_SOURCE_ACTIONS, Resource: queueArn(QUEUES.batchNotifications) },
@@ -203,17 +207,20 @@ describe('least-privilege roles', () => {
       },
       { Sid: 'PaymentLinesTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('paymentLines') },
       { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('disclosures') },
+      // The proof of each message: puts only.
+      { Sid: 'DeliveryProofsTable', Effect: 'Allow', Action: 'dynamodb:BatchWriteItem', Resource: tableArn('deliveryProofs') },
       disclosureParameter(),
       key('UseKey1', 'kms:Decrypt', keyArn(QUEUES.batchNotifications)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
       key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.ACTIRIS)),
       key('UseKey4', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.FOREM)),
-      key('UseKey5', 'kms:Decrypt', imported(s.hub.stateful.keys.inbound, 'Arn')),
-      key('UseKey6', ['kms:Decrypt', 'kms:GenerateDataKey'], storageKey()),
+      key('UseKey5', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsOutbound)),
+      key('UseKey6', 'kms:Decrypt', imported(s.hub.stateful.keys.inbound, 'Arn')),
+      key('UseKey7', ['kms:Decrypt', 'kms:GenerateDataKey'], storageKey()),
       // The archive's own key: a data key to write, never Decrypt.
-      key('UseKey7', 'kms:GenerateDataKey', imported(s.hub.stateful.keys.archive, 'Arn')),
-      key('UseKey8', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
-      key('UseKey9', 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
+      key('UseKey8', 'kms:GenerateDataKey', imported(s.hub.stateful.keys.archive, 'Arn')),
+      key('UseKey9', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], tablesKey()),
+      key('UseKey10', 'kms:Decrypt', imported(s.hub.stateful.keys.disclosureParameter, 'Arn')),
     ]);
   });
 
@@ -247,6 +254,8 @@ describe('least-privilege roles', () => {
         Resource: correctionsArn,
       },
       { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('refusedMessages') },
+      // A correction request forwarded to the PPS, in the record of disclosures: a put.
+      { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('disclosures') },
       disclosureParameter(),
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.VDAB)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientInbound.ACTIRIS)),
@@ -281,6 +290,8 @@ describe('least-privilege roles', () => {
         Resource: { 'Fn::Join': ['', [correctionsArn, '/index/byCorrectionId']] },
       },
       { Sid: 'RefusedMessagesTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('refusedMessages') },
+      // An approved correction passed on for the OCMW, in the record of disclosures: a put.
+      { Sid: 'DisclosuresTable', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn('disclosures') },
       key('UseKey1', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.ppsInbound)),
       key('UseKey2', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.VDAB)),
       key('UseKey3', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn(QUEUES.recipientOutbound.ACTIRIS)),
@@ -311,12 +322,12 @@ describe('least-privilege roles', () => {
     for (const never of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem']) expect(tableActions).not.toContain(never);
   });
 
-  it('grants the disclosure key only to split-batch (records disclosures), region-inbound (checks INSZs) and operator-disclosures (finds a person), and no s3:DeleteObject outside staging', () => {
+  it('grants the disclosure key only to split-batch (records disclosures), region-inbound (checks INSZs), operator-redeliver (records the re-delivery) and operator-disclosures (finds a person), and no s3:DeleteObject outside staging', () => {
     expect(
       Object.entries(FUNCTIONS)
         .filter(([, fn]) => fn.uses.disclosureKey)
         .map(([k]) => k),
-    ).toEqual(['splitBatch', 'regionInbound', 'operatorDisclosures']);
+    ).toEqual(['splitBatch', 'regionInbound', 'operatorRedeliver', 'operatorDisclosures']);
     expect(policyOf('ppsInbound').map((st) => st.Sid)).not.toContain('ReadDisclosureKeyParameter');
     expect((fnResource('ppsInbound').Properties.Environment as { Variables: Record<string, unknown> }).Variables).not.toHaveProperty(
       SETTINGS_ENV.disclosureKeyParameter,

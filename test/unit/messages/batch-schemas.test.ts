@@ -134,9 +134,9 @@ describe('published schema files', () => {
     }
   });
 
-  it('register the batch messages per recipient', () => {
+  it("register the batch messages per recipient, and the PPS's batch.outcome", () => {
     expect(Object.keys(BATCH_MESSAGE_SCHEMAS).sort()).toEqual(
-      RECIPIENTS.flatMap((r) => [`batch.records.${r}`, `batch.completed.${r}`]).sort(),
+      [...RECIPIENTS.flatMap((r) => [`batch.records.${r}`, `batch.completed.${r}`]), 'batch.outcome'].sort(),
     );
   });
 });

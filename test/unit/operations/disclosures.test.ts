@@ -11,7 +11,7 @@ import {
 } from '../../../shared/domain/operations/disclosures';
 import { type AuditEntry, answerOperator } from '../../../shared/domain/operations/operator-tool';
 import type { Recipient } from '../../../shared/domain/recipients';
-import { inszHmac, LEGAL_BASIS } from '../../../shared/domain/return-flows/disclosures';
+import { type DisclosureRecipient, inszHmac, LEGAL_BASIS } from '../../../shared/domain/return-flows/disclosures';
 import { nationalNumberRegExp } from '../../../shared/national-number-pattern';
 
 /** "Which recipients received data about this person?", as the CLI and the operator function ask it. */
@@ -21,14 +21,38 @@ const KEY = Buffer.from('ab'.repeat(32), 'hex');
 const INSZ = '85073003328';
 
 function view(recipient: Recipient, deliveredAt: string, batchId = 'f'.repeat(64)): DisclosureView {
-  return { recipient, period: '2025-11', batchId, regulation: 'ART60_7', legalBasis: LEGAL_BASIS, deliveredAt, expiresAt: 2_000_000_000 };
+  return {
+    recipient,
+    flow: 'BATCH',
+    period: '2025-11',
+    batchId,
+    regulation: 'ART60_7',
+    legalBasis: LEGAL_BASIS,
+    deliveredAt,
+    expiresAt: 2_000_000_000,
+  };
+}
+
+/** A correction's disclosure: its request forwarded to the PPS, or approved and passed on for the OCMW. */
+function correctionView(recipient: 'PPS' | 'OCMW', deliveredAt: string): DisclosureView {
+  return {
+    recipient,
+    flow: recipient === 'PPS' ? 'CORRECTION_REQUEST' : 'CORRECTION_APPROVED',
+    period: '2025-10-01/2025-10-31',
+    correctionId: 'cor-1',
+    ...(recipient === 'OCMW' ? { ocmwKbo: '0212351212' } : {}),
+    regulation: 'ART60_7',
+    legalBasis: LEGAL_BASIS,
+    deliveredAt,
+    expiresAt: 2_000_000_000,
+  };
 }
 
 /** The record of disclosures in memory, keyed by the person's HMAC as the table is. */
 class MemoryDisclosures implements DisclosureReader {
-  readonly asked: Array<{ personKey: string; recipient?: Recipient }> = [];
+  readonly asked: Array<{ personKey: string; recipient?: DisclosureRecipient }> = [];
   constructor(private readonly byPerson: ReadonlyMap<string, readonly DisclosureView[]>) {}
-  async forPerson(personKey: string, _now: Date, recipient?: Recipient): Promise<DisclosureView[]> {
+  async forPerson(personKey: string, _now: Date, recipient?: DisclosureRecipient): Promise<DisclosureView[]> {
     this.asked.push({ personKey, ...(recipient ? { recipient } : {}) });
     return (this.byPerson.get(personKey) ?? []).filter((d) => recipient === undefined || d.recipient === recipient);
   }
@@ -43,18 +67,30 @@ describe('disclosuresQueryOf', () => {
   it('refuses a number whose check digits are wrong, repeating it masked only, and an unknown recipient', () => {
     expect(() => disclosuresQueryOf({ insz: '85073003329' }, NOW)).toThrow('not a valid INSZ/NISS (check digits): ******033**');
     expect(() => disclosuresQueryOf({ insz: 'abc' }, NOW)).toThrow('not a valid INSZ/NISS (check digits): ***********');
-    expect(() => disclosuresQueryOf({ insz: INSZ, recipient: 'PPS' }, NOW)).toThrow('unknown recipient PPS');
+    expect(() => disclosuresQueryOf({ insz: INSZ, recipient: 'ONEM' }, NOW)).toThrow(
+      'unknown recipient ONEM: one of VDAB, ACTIRIS, FOREM, PPS, OCMW',
+    );
+  });
+
+  it('asks for the PPS and the OCMW too: the correction flows carry an INSZ', () => {
+    expect(disclosuresQueryOf({ insz: INSZ, recipient: 'PPS' }, NOW)).toEqual({ insz: INSZ, recipient: 'PPS' });
+    expect(disclosuresQueryOf({ insz: INSZ, recipient: 'OCMW' }, NOW)).toEqual({ insz: INSZ, recipient: 'OCMW' });
   });
 });
 
 describe('formatDisclosures', () => {
   it('prints the person masked and one row per disclosure, columns aligned', () => {
-    const text = formatDisclosures(INSZ, [view('VDAB', '2025-12-03T09:00:00.000Z', 'a'.repeat(8))]);
+    const text = formatDisclosures(INSZ, [
+      view('VDAB', '2025-12-03T09:00:00.000Z', 'a'.repeat(8)),
+      correctionView('OCMW', '2025-12-05T10:00:00.000Z'),
+    ]);
+    const rule = '-'.repeat(LEGAL_BASIS.length);
     expect(text.split('\n')).toEqual([
-      'Disclosures about ******033**: 1',
-      'recipient  deliveredAt               period   batchId   regulation  legalBasis',
-      '---------  ------------------------  -------  --------  ----------  ---------------',
-      `VDAB       2025-12-03T09:00:00.000Z  2025-11  aaaaaaaa  ART60_7     ${LEGAL_BASIS}`,
+      'Disclosures about ******033**: 2',
+      'recipient  flow                 deliveredAt               period                 batch/correction  ocmwKbo     regulation  legalBasis',
+      `---------  -------------------  ------------------------  ---------------------  ----------------  ----------  ----------  ${rule}`,
+      `VDAB       BATCH                2025-12-03T09:00:00.000Z  2025-11                aaaaaaaa                      ART60_7     ${LEGAL_BASIS}`,
+      `OCMW       CORRECTION_APPROVED  2025-12-05T10:00:00.000Z  2025-10-01/2025-10-31  cor-1             0212351212  ART60_7     ${LEGAL_BASIS}`,
     ]);
     expect(formatDisclosures(INSZ, [])).toBe(
       'Disclosures about ******033**: 0\n(no recipient received data about this person, or it is past its retention)',
@@ -86,6 +122,19 @@ describe('the disclosures tool', () => {
         results: 2,
       },
     ]);
+  });
+
+  it('answers for the correction flows: "did the OCMW receive data about this person?"', async () => {
+    const all = [...rows, correctionView('PPS', '2025-12-04T10:00:00.000Z'), correctionView('OCMW', '2025-12-05T10:00:00.000Z')];
+    const store = new MemoryDisclosures(new Map([[inszHmac(KEY, INSZ), all]]));
+    const answer = await answerOperator(
+      disclosuresTool(deps(store)),
+      { success: true, data: { insz: INSZ, recipient: 'OCMW' } },
+      { requestId: 'r' },
+      { record: () => {} },
+    );
+    expect(answer).toEqual({ ok: true, person: '******033**', recipient: 'OCMW', count: 1, disclosures: [all[3]] });
+    expect(store.asked).toEqual([{ personKey: inszHmac(KEY, INSZ), recipient: 'OCMW' }]);
   });
 
   it('asks only for the recipient named', async () => {

@@ -16,6 +16,7 @@ import { bytesOf, csvFile, validRow } from '../../support/rows';
 /** An operator's re-delivery of an archived batch, as the CLI and the operator function run it. */
 
 const DAY_MS = 86_400_000;
+const BATCH_START_ISO = new Date(BATCH_START).toISOString();
 
 let world: MemoryBatch;
 let batchId: string;
@@ -69,6 +70,17 @@ describe('redeliver', () => {
     expect(whyNotRedeliverable(batchId, undefined, new Date(world.clockMs), 400)).toBe(
       `batch ${batchId} was not delivered, so there is nothing to deliver again`,
     );
+  });
+
+  it('records the re-delivery in the record of disclosures, a new disclosure of the same records at its instant, kept as the batch', async () => {
+    const delivered = world.ledger.calls.filter((c) => c.recipient === 'VDAB').flatMap((c) => c.records);
+    world.clockMs += 40 * 86_400_000;
+    await redeliver(batchId, ['VDAB'], world.deps());
+    expect(world.ledger.redeliveries.map((r) => r.recipient)).toEqual(world.ledger.redeliveries.map(() => 'VDAB'));
+    expect(world.ledger.redeliveries.flatMap((r) => r.records)).toEqual(delivered);
+    expect(new Set(world.ledger.redeliveries.map((r) => r.redeliveredAt.getTime()))).toEqual(new Set([world.clockMs]));
+    // Its retention is the batch's: counted from when the hub received the file, not from the re-delivery.
+    expect(new Set(world.ledger.redeliveries.map((r) => r.batch.receivedAt.toISOString()))).toEqual(new Set([BATCH_START_ISO]));
   });
 
   it("refuses an unknown batch as the operator's mistake, sending nothing", async () => {

@@ -1,8 +1,8 @@
 import type { Recipient, Regulation, ReturningRecipient } from '../../../shared/domain/recipients';
 import { isExpired } from '../../../shared/domain/retention';
-import { type Correction, canTransition } from '../../../shared/domain/return-flows/correction';
+import { type Correction, canTransition, outcomeClosesCorrection } from '../../../shared/domain/return-flows/correction';
 import type { CorrectionStore } from '../../../shared/domain/return-flows/corrections';
-import { inszHmac } from '../../../shared/domain/return-flows/disclosures';
+import { type Disclosure, type DisclosureLog, inszHmac } from '../../../shared/domain/return-flows/disclosures';
 import type { PaymentLine, PaymentLineView } from '../../../shared/domain/return-flows/payment-line';
 import type { PpsFlowDeps, RegionFlowDeps } from '../../../shared/domain/return-flows/process';
 import type { RefusedMessage, RefusedMessageStore } from '../../../shared/domain/return-flows/refusals';
@@ -74,16 +74,31 @@ export class MemoryCorrections implements CorrectionStore {
     return { applied: true as const, correction: updated };
   }
   async markOutcomeSent(c: Correction, at: Date) {
-    this.update(c, { outcomeSentAt: at.toISOString() });
+    const current = this.items.get(this.key(c))!;
+    const closes = current.decision !== undefined && outcomeClosesCorrection(current.decision);
+    this.update(c, { outcomeSentAt: current.outcomeSentAt ?? at.toISOString() }, closes);
   }
   async markForwardedToOcmw(c: Correction, at: Date) {
     const current = this.items.get(this.key(c))!;
-    if (current.status === 'APPROVED') this.update(c, { status: 'FORWARDED_TO_OCMW', forwardedToOcmwAt: at.toISOString() });
+    if (current.status === 'APPROVED') this.update(c, { status: 'FORWARDED_TO_OCMW', forwardedToOcmwAt: at.toISOString() }, true);
   }
-  private update(c: Correction, changes: Partial<Correction>): Correction {
-    const updated = { ...this.items.get(this.key(c))!, ...changes } as Correction;
+  /** One write: the changes and, when it closes the correction, the INSZ in clear removed. */
+  private update(c: Correction, changes: Partial<Correction>, closes = false): Correction {
+    const { insz, ...rest } = { ...this.items.get(this.key(c))!, ...changes } as Correction;
+    const updated: Correction = closes || insz === undefined ? rest : { ...rest, insz };
     this.items.set(this.key(c), updated);
     return updated;
+  }
+}
+
+/** The record of disclosures of the return flows: one entry per (person, entry key), the latest put kept. */
+export class MemoryDisclosureLog implements DisclosureLog {
+  readonly items = new Map<string, Disclosure>();
+  async record(disclosure: Disclosure): Promise<void> {
+    this.items.set(`${disclosure.personKey}#${disclosure.entryKey}`, disclosure);
+  }
+  all(): Disclosure[] {
+    return [...this.items.values()];
   }
 }
 
@@ -116,6 +131,7 @@ export function makeDeps(now = new Date('2025-11-03T10:00:00Z')) {
   const lines = new MemoryPaymentLines();
   const corrections = new MemoryCorrections();
   const refused = new MemoryRefused();
+  const disclosures = new MemoryDisclosureLog();
   const publisher = new MemoryPublisher();
   const clock = { now };
   // Both paths' ports, so that one test can play a correction from its request to the PPS's decision.
@@ -123,12 +139,13 @@ export function makeDeps(now = new Date('2025-11-03T10:00:00Z')) {
     lines,
     corrections,
     refused,
+    disclosures,
     publisher,
     clock: () => clock.now,
     config: { queueUrls: QUEUE_URLS, recipientKbos: { VDAB: VDAB_KBO, ACTIRIS: ACTIRIS_KBO }, refusedRetentionDays: 30 },
     personKey: async (insz) => inszHmac(KEY, insz),
   };
-  return { deps, lines, corrections, refused, publisher, clock };
+  return { deps, lines, corrections, refused, disclosures, publisher, clock };
 }
 
 export function line(

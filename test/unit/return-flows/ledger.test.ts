@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DisclosureKeyError, disclosureKeyReader, loadDisclosureKey } from '../../../shared/adapters/disclosure-key';
 import { DynamoDeliveryLedger } from '../../../shared/adapters/dynamo-delivery-ledger';
 import type { RecipientRecord } from '../../../shared/domain/recipients';
-import { inszHmac } from '../../../shared/domain/return-flows/disclosures';
+import { inszHmac, LEGAL_BASIS } from '../../../shared/domain/return-flows/disclosures';
 import { INSZ, KEY, OTHER_INSZ } from './fakes';
 
 // The ledger marshals its items once and writes them with the low-level client.
@@ -43,7 +43,7 @@ function writes(table: string) {
 const ledger = (maxAttempts = 5) =>
   new DynamoDeliveryLedger(
     ddb,
-    { paymentLines: 'lines', disclosures: 'disclosures' },
+    { paymentLines: 'lines', disclosures: 'disclosures', deliveryProofs: 'proofs' },
     async () => KEY,
     () => new Date('2025-11-01T08:10:00Z'),
     { sleep: async () => {}, maxAttempts },
@@ -67,18 +67,15 @@ describe('DynamoDeliveryLedger', () => {
     // VDAB's lines are its record of disclosures (the index byInszHmac): no second item per row.
     expect(writes('disclosures')).toEqual([]);
     const line = writes('lines')[0]![0]!.PutRequest.Item;
+    // Nothing the key holds (recipient and reference in pk, the batch and the kind of item in sk) is repeated.
     expect(line).toEqual({
       pk: 'LINE#VDAB#R0',
       sk: 'LINE#b-1',
-      itemType: 'LINE',
-      recipient: 'VDAB',
-      reference: 'R0',
       fileNumber: 'F0',
       ocmwKbo: '0212351212',
       regulation: 'ART60_7',
       inszHmac: inszHmac(KEY, INSZ),
       period: '2025-10',
-      batchId: 'b-1',
       deliveredAt: '2025-11-01T08:10:00.000Z',
       expiresAt: Date.parse('2025-11-01T08:00:00Z') / 1000 + 5440 * 86_400,
     });
@@ -94,7 +91,19 @@ describe('DynamoDeliveryLedger', () => {
       [inszHmac(KEY, INSZ), 1],
       [inszHmac(KEY, other), 0],
     ]);
-    expect(items[0]).toMatchObject({ recipient: 'FOREM', batchId: 'b-1', regulation: 'ART60_7', legalBasis: 'IVC/KSZG 19/122' });
+    expect(items[0]).toMatchObject({ regulation: 'ART60_7', legalBasis: LEGAL_BASIS });
+    // The recipient and the batch are in the key, not repeated.
+    expect(String(items[0]?.sk).startsWith('FOREM#b-1#')).toBe(true);
+    expect(Object.keys(items[0] ?? {}).sort()).toEqual([
+      'deliveredAt',
+      'expiresAt',
+      'legalBasis',
+      'others',
+      'period',
+      'pk',
+      'regulation',
+      'sk',
+    ]);
     expect(items.every((i) => i.expiresAt === Date.parse('2025-11-01T08:00:00Z') / 1000 + 3653 * 86_400)).toBe(true);
     expect(JSON.stringify(ddbMock.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input))).not.toContain(INSZ);
   });

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCents as centsToEuros, parseAmountCents as eurosToCents } from '../../../shared/domain/money';
-import { disclosureOf, inszHmac, LEGAL_BASIS, maskInsz } from '../../../shared/domain/return-flows/disclosures';
+import {
+  correctionDisclosureOf,
+  disclosureOf,
+  entryKeyParts,
+  inszHmac,
+  LEGAL_BASIS,
+  maskInsz,
+} from '../../../shared/domain/return-flows/disclosures';
 import { contentHash, correctionIdOf } from '../../../shared/domain/return-flows/ids';
 import { INSZ, KEY } from './fakes';
 
@@ -36,6 +43,37 @@ describe('stable ids and hashes', () => {
 describe('the record of disclosures (§4)', () => {
   const batch = { batchId: 'batch-1', period: '2025-10', receivedAt: new Date('2025-11-01T08:00:00Z') };
   const record = { period: '2025-10', insz: INSZ, regulation: 'ART60_7', fileNumber: 'F1', ocmwKbo: '0212351212' };
+
+  it('names the deliberation as amended, exactly', () => {
+    expect(LEGAL_BASIS).toBe('19/122 of 2 July 2019, as amended on 4 May 2021 and 1 October 2024 (IVC/KSZG/24/342)');
+  });
+
+  it('says in its entry key who received what, by which flow: the item need not repeat it', () => {
+    const at = new Date('2026-02-01T10:00:00Z');
+    const delivered = disclosureOf(KEY, batch, 'VDAB', record, at)!;
+    const redelivered = disclosureOf(KEY, batch, 'VDAB', record, at, new Date('2026-03-01T10:00:00Z'))!;
+    const correction = { correctionId: 'cor-1', inszHmac: 'h', ocmwKbo: '0212351212', regulation: 'ART60_7', expiresAt: 1 };
+    const toOcmw = correctionDisclosureOf({ ...correction, performanceStart: '2025-10-01', performanceEnd: '2025-10-31' }, 'OCMW', at);
+    expect(redelivered.entryKey).not.toBe(delivered.entryKey);
+    expect(redelivered.deliveredAt).toBe('2026-03-01T10:00:00.000Z');
+    expect(redelivered.expiresAt).toBe(delivered.expiresAt);
+    for (const d of [delivered, redelivered, toOcmw]) {
+      const { recipient, flow, batchId, correctionId } = d;
+      expect(entryKeyParts(d.entryKey)).toEqual({
+        recipient,
+        flow,
+        ...(batchId ? { batchId } : {}),
+        ...(correctionId ? { correctionId } : {}),
+      });
+    }
+    expect(toOcmw).toMatchObject({
+      recipient: 'OCMW',
+      flow: 'CORRECTION_APPROVED',
+      ocmwKbo: '0212351212',
+      period: '2025-10-01/2025-10-31',
+    });
+    expect(entryKeyParts('ONEM#x')).toBeUndefined();
+  });
 
   it('keys the person by an HMAC that depends on the key and holds no national number', () => {
     const d = disclosureOf(KEY, batch, 'FOREM', record, new Date('2025-11-01T08:05:00Z'))!;

@@ -26,10 +26,11 @@ describe('a bad or unknown flag', () => {
   it.each([
     ['start.ts', 'usage: npm start -- --file <path> --out <dir>'],
     ['local.ts', 'usage: npm run local'],
-    ['consume.ts', 'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM --out <dir>'],
-    ['disclosures.ts', 'usage: npm run disclosures [-- --recipient VDAB|ACTIRIS|FOREM] [--json]'],
+    ['consume.ts', 'usage: npm run consume -- --recipient VDAB|ACTIRIS|FOREM|PPS --out <dir>'],
+    ['disclosures.ts', 'usage: npm run disclosures [-- --recipient VDAB|ACTIRIS|FOREM|PPS|OCMW] [--json]'],
     ['refused-messages.ts', 'usage: npm run refused -- [--channel VDAB|ACTIRIS|PPS] [--body] [--json]'],
     ['redeliver.ts', 'usage: npm run redeliver -- --batch <batchId> [--recipient VDAB|ACTIRIS|FOREM]'],
+    ['proof.ts', 'usage: npm run proof -- (--file <message body> | --stdin | --message-id <id> --sha256 <hex>) [--json]'],
     ['generate.ts', 'usage: npm run generate -- --rows N --format csv|ndjson'],
   ])('%s prints what is wrong and its usage, and exits 64', async (script, usage) => {
     const result = await command(script, ['--bogus']);

@@ -39,10 +39,10 @@ beforeAll(() => {
 afterAll(() => removeOutdir(e?.synthesized));
 
 describe('who may do what (the access matrix)', () => {
-  it('evaluates every principal against every resource and operation: 16 principals × 222 cells', () => {
-    expect(Object.keys(ACCESS_MATRIX)).toHaveLength(16);
-    expect(cellsOf(e.model)).toHaveLength(222);
-    expect(decisions).toHaveLength(16 * 222);
+  it('evaluates every principal against every resource and operation: 17 principals × 234 cells', () => {
+    expect(Object.keys(ACCESS_MATRIX)).toHaveLength(17);
+    expect(cellsOf(e.model)).toHaveLength(234);
+    expect(decisions).toHaveLength(17 * 234);
     // Every cell the matrix names exists: a typo in the matrix would allow nothing and go unseen.
     const cells = new Set(cellsOf(e.model).map(({ target, operation }) => `${target} ${operation}`));
     for (const [who, grants] of Object.entries(ACCESS_MATRIX))
@@ -146,6 +146,7 @@ const SCP_ONLY = [
     'operator-redeliver',
     'operator-disclosures',
     'operator-refused-messages',
+    'operator-proof',
     'batch-watch',
   ].flatMap((f) => [
     `administrator: function:${f} update-code`,

@@ -21,6 +21,7 @@ export type Principal =
   | 'operator-redeliver'
   | 'operator-disclosures'
   | 'operator-refused-messages'
+  | 'operator-proof'
   | 'batch-watch'
   | 'administrator'
   | 'deployment'
@@ -43,7 +44,14 @@ const DEAD_LETTER_QUEUES: Target[] = [
   'queue:inbound-pps-dlq',
 ];
 const BUCKETS: Target[] = ['bucket:inbound', 'bucket:staging', 'bucket:archive', 'bucket:reports', 'bucket:accessLogs'];
-const TABLES: Target[] = ['table:batches', 'table:paymentLines', 'table:corrections', 'table:disclosures', 'table:refusedMessages'];
+const TABLES: Target[] = [
+  'table:batches',
+  'table:paymentLines',
+  'table:corrections',
+  'table:disclosures',
+  'table:refusedMessages',
+  'table:deliveryProofs',
+];
 const FUNCTIONS = [
   'split-batch',
   'region-inbound',
@@ -51,6 +59,7 @@ const FUNCTIONS = [
   'operator-redeliver',
   'operator-disclosures',
   'operator-refused-messages',
+  'operator-proof',
   'batch-watch',
 ];
 const KEYS: Target[] = [
@@ -92,7 +101,7 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
   ACTIRIS: { ...receive('queue:outbound-actiris', 'queue:outbound-actiris-dlq'), ...send('queue:inbound-actiris') },
   FOREM: receive('queue:outbound-forem', 'queue:outbound-forem-dlq'),
   // The operator role: the runbooks' reads, re-delivery, the redrive of every DLQ but a party's inbound
-  // channel's (moved by the hub's tool, never sent by a person), and the three operator tools.
+  // channel's (moved by the hub's tool, never sent by a person), and the four operator tools.
   operator: {
     'bucket:archive': ['read'],
     'bucket:reports': ['read'],
@@ -105,6 +114,7 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'function:operator-redeliver': ['invoke'],
     'function:operator-disclosures': ['invoke'],
     'function:operator-refused-messages': ['invoke'],
+    'function:operator-proof': ['invoke'],
   },
   // A person the stage names as an operator (an IAM Identity Center permission set's role): only
   // through the operator role.
@@ -115,10 +125,12 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'bucket:archive': ['write'],
     'bucket:reports': ['write'],
     ...receive('queue:batch-notifications'),
-    ...send(...RECIPIENTS_OUTBOUND),
+    // The recipients' batches, and every file's batch.outcome to the PPS.
+    ...send(...RECIPIENTS_OUTBOUND, 'queue:outbound-pps'),
     'table:batches': ['read', 'write'],
     'table:paymentLines': ['write'],
     'table:disclosures': ['write'],
+    'table:deliveryProofs': ['write'],
     'parameter:disclosure-key': ['read'],
   },
   'region-inbound': {
@@ -127,6 +139,7 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'table:paymentLines': ['read', 'write'],
     'table:corrections': ['read', 'write'],
     'table:refusedMessages': ['write'],
+    'table:disclosures': ['write'],
     'parameter:disclosure-key': ['read'],
   },
   'pps-inbound': {
@@ -134,10 +147,19 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     ...send('queue:outbound-vdab', 'queue:outbound-actiris', 'queue:outbound-pps', 'queue:outbound-ocmw'),
     'table:corrections': ['read', 'write'],
     'table:refusedMessages': ['write'],
+    'table:disclosures': ['write'],
   },
-  'operator-redeliver': { 'bucket:archive': ['read'], ...send(...RECIPIENTS_OUTBOUND), 'table:batches': ['read'] },
+  // A re-delivery is recorded in the record of disclosures, by the person's keyed hash.
+  'operator-redeliver': {
+    'bucket:archive': ['read'],
+    ...send(...RECIPIENTS_OUTBOUND),
+    'table:batches': ['read'],
+    'table:disclosures': ['write'],
+    'parameter:disclosure-key': ['read'],
+  },
   'operator-disclosures': { 'table:paymentLines': ['read'], 'table:disclosures': ['read'], 'parameter:disclosure-key': ['read'] },
   'operator-refused-messages': { 'table:refusedMessages': ['read'] },
+  'operator-proof': { 'table:deliveryProofs': ['read'] },
   // The scheduled check: the batches table's byStatus index, nothing else.
   'batch-watch': { 'table:batches': ['read'] },
   // An administrator of the hub's account (AdministratorAccess, under the organisation's SCP): the
