@@ -90,6 +90,11 @@ const OWN_TABLE_ACTIONS = {
     // DynamoDeliveryProofs.forMessage: one message id's partition.
     deliveryProofs: { table: ['dynamodb:Query'] },
   },
+  // The scheduled check (shared/domain/operations/batch-watch.ts).
+  'batch-watch': {
+    // DynamoWatchedBatches: the batches PUBLISHING, those DELIVERED this month; the byStatus index only.
+    batches: { table: [], indexes: ['dynamodb:Query'] },
+  },
 } satisfies Record<string, Readonly<Partial<Record<TableKey, TableActions>>>>;
 
 /**
@@ -171,6 +176,7 @@ function variableValue(source: VariableSource, stateful: StatefulStack): string 
       if (source.setting === 'maxRejectedShare') return String(config.maxRejectedShare);
       if (source.setting === 'maxRows') return String(config.maxRows);
       if (source.setting === 'recipientKbos') return recipientKbosJson(config);
+      if (source.setting === 'monthlyFileDueDay') return String(config.monthlyFileDueDay);
       if (source.setting === 'replayWindowDays') return String(config.replayWindowDays);
       return String(config.refusedMessageRetentionDays);
   }

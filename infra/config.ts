@@ -1,6 +1,7 @@
 import { type Environment, readConfig, text } from '../shared/configuration/read-config';
 import { DEFAULT_MAX_ROWS } from '../shared/domain/batch/reader';
 import { isValidKbo } from '../shared/domain/checksums';
+import { DEFAULT_MONTHLY_FILE_DUE_DAY, LAST_DUE_DAY } from '../shared/domain/operations/batch-watch';
 import { RECIPIENTS, RETURNING_RECIPIENTS, type Recipient, type ReturningRecipient } from '../shared/domain/recipients';
 import {
   type BoundedRetention,
@@ -12,6 +13,7 @@ import {
   RETENTION_BOUNDS,
 } from '../shared/domain/retention';
 import { sandboxOperatorRoleName, sandboxPartyRoleName } from './naming';
+import { accountOfRoleArn, hostOfHttpsUrl, placeholderProblems } from './stage-checks';
 
 /**
  * Typed per-stage configuration: everything that differs between deployments of the hub. No
@@ -54,6 +56,24 @@ export interface StageConfig {
   readonly pps: PartyConfig;
   /** Where alarms are e-mailed (an SNS e-mail subscription, confirmed once by the recipient). */
   readonly alarmEmail: string;
+  /**
+   * An HTTPS endpoint that gets every alarm too (an SNS HTTPS subscription): an on-call service's
+   * SNS integration URL, or a chat relay. A second way in, so that a bouncing mailbox is not the
+   * only one; required in a stage that refuses placeholders (docs/deployers.md, "Alarm subscriptions").
+   */
+  readonly alarmHttpsEndpoint?: string;
+  /**
+   * The day of the month (1–28, Brussels time) from which a month without a batch file received
+   * raises `NoMonthlyFile` (the scheduled check, shared/domain/operations/batch-watch.ts).
+   */
+  readonly monthlyFileDueDay: number;
+  /**
+   * `allowed` in the stages that are synthesized with made-up values (dev: placeholder accounts and
+   * addresses, for the tests; sandbox: a developer's own account). `refused` in a stage that
+   * reaches partners (prod): an account, role, address or endpoint that looks made up fails the
+   * synthesis, named.
+   */
+  readonly placeholders: 'allowed' | 'refused';
   /**
    * The roles of the hub's account that may assume the operator role, and nothing else may: in a
    * real stage the IAM Identity Center permission set's role of the hub's operators
@@ -107,7 +127,7 @@ export const SANDBOX_STAGE = 'sandbox';
  * that same account (infra/sandbox-parties.ts), the alarms e-mailed to `alarmEmail`. Short
  * retentions: a sandbox holds synthetic data only.
  */
-export function sandboxConfig(account: string, region: string, alarmEmail: string): StageConfig {
+export function sandboxConfig(account: string, region: string, alarmEmail: string, alarmHttpsEndpoint?: string): StageConfig {
   const role = (party: string) => `arn:aws:iam::${account}:role/${sandboxPartyRoleName(SANDBOX_STAGE, party)}`;
   return {
     stageName: SANDBOX_STAGE,
@@ -121,6 +141,9 @@ export function sandboxConfig(account: string, region: string, alarmEmail: strin
     },
     pps: { roleArn: role('PPS') },
     alarmEmail,
+    ...(alarmHttpsEndpoint === undefined ? {} : { alarmHttpsEndpoint }),
+    monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
+    placeholders: 'allowed',
     // The sandbox's parties stack creates it (sandbox-parties.ts), before the hub's stacks.
     operatorPrincipalArns: [`arn:aws:iam::${account}:role/${sandboxOperatorRoleName(SANDBOX_STAGE)}`],
     rawFileRetentionDays: 1,
@@ -142,8 +165,13 @@ export function sandboxConfig(account: string, region: string, alarmEmail: strin
  */
 export function sandboxConfigFromEnv(env?: Environment): StageConfig {
   const problems: string[] = [];
-  const { CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION, SANDBOX_ALARM_EMAIL } = readConfig(
-    { CDK_DEFAULT_ACCOUNT: text().optional(), CDK_DEFAULT_REGION: text().optional(), SANDBOX_ALARM_EMAIL: text().optional() },
+  const { CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION, SANDBOX_ALARM_EMAIL, SANDBOX_ALARM_HTTPS_ENDPOINT } = readConfig(
+    {
+      CDK_DEFAULT_ACCOUNT: text().optional(),
+      CDK_DEFAULT_REGION: text().optional(),
+      SANDBOX_ALARM_EMAIL: text().optional(),
+      SANDBOX_ALARM_HTTPS_ENDPOINT: text().optional(),
+    },
     env,
   );
   if (CDK_DEFAULT_ACCOUNT === undefined || CDK_DEFAULT_REGION === undefined)
@@ -152,7 +180,12 @@ export function sandboxConfigFromEnv(env?: Environment): StageConfig {
     );
   if (SANDBOX_ALARM_EMAIL === undefined) problems.push('set SANDBOX_ALARM_EMAIL to the address that should get the alarms');
   if (problems.length > 0) throw new Error(`Stage "${SANDBOX_STAGE}": ${problems.join('; ')}`);
-  return sandboxConfig(CDK_DEFAULT_ACCOUNT as string, CDK_DEFAULT_REGION as string, SANDBOX_ALARM_EMAIL as string);
+  return sandboxConfig(
+    CDK_DEFAULT_ACCOUNT as string,
+    CDK_DEFAULT_REGION as string,
+    SANDBOX_ALARM_EMAIL as string,
+    SANDBOX_ALARM_HTTPS_ENDPOINT,
+  );
 }
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -172,6 +205,9 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     },
     pps: { roleArn: 'arn:aws:iam::555555555555:role/art60-hub-producer' },
     alarmEmail: 'art60-hub-operators@example.org',
+    alarmHttpsEndpoint: 'https://oncall.example.org/integrations/sns/art60-hub-dev',
+    monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
+    placeholders: 'allowed',
     operatorPrincipalArns: [
       'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Art60HubOperator_0123456789abcdef',
     ],
@@ -187,12 +223,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
   },
 };
 
-const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
-
-/** The account of a role ARN, or undefined when it is not one. */
-export function accountOfRoleArn(arn: string): string | undefined {
-  return ROLE_ARN.exec(arn)?.[2];
-}
+export { accountOfRoleArn } from './stage-checks';
 
 /** The most rows a stage may allow a file: twice the default, what split-batch is measured to finish within its timeout. */
 const MAX_ROWS_CEILING = 2 * DEFAULT_MAX_ROWS;
@@ -234,6 +265,17 @@ export function stageConfigProblems(config: StageConfig): string[] {
   }
   problems.push(...operatorPrincipalProblems(config));
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
+  if (config.alarmHttpsEndpoint !== undefined && hostOfHttpsUrl(config.alarmHttpsEndpoint) === undefined)
+    problems.push(`alarmHttpsEndpoint "${config.alarmHttpsEndpoint}" is not an https:// URL`);
+  if (!Number.isInteger(config.monthlyFileDueDay) || config.monthlyFileDueDay < 1 || config.monthlyFileDueDay > LAST_DUE_DAY)
+    problems.push(`monthlyFileDueDay ${config.monthlyFileDueDay} must be a day of the month from 1 to ${LAST_DUE_DAY}`);
+  if (config.placeholders === 'refused')
+    problems.push(
+      ...placeholderProblems({
+        ...config,
+        partyRoleArns: [...RECIPIENTS.map((r) => [r, config.recipients[r].roleArn] as const), ['PPS', config.pps.roleArn]],
+      }),
+    );
   problems.push(...retentionProblems(config));
   // Messages live 14 days on the queues: an alarm later than that would fire on nothing.
   if (!(config.oldestMessageAlarmHours > 0 && config.oldestMessageAlarmHours < 14 * 24)) {
@@ -272,51 +314,6 @@ function operatorPrincipalProblems(config: StageConfig): string[] {
     if (parties.has(arn)) problems.push(`operatorPrincipalArns: "${arn}" is a party's role`);
   }
   return problems;
-}
-
-/** How a stage is chosen, for the error messages. */
-const HOW_TO_CHOOSE =
-  '`-c stage=<name>` (`npm run synth -- -c stage=<name>`, `npm run deploy -- -c stage=<name>`) or the STAGE environment variable';
-
-/**
- * The stage's name, from one place: the `stage` context (`-c stage=<name>`) or the `STAGE`
- * environment variable. There is no default, and when both are given they must agree: a forgotten
- * `-c` or a stale `STAGE` fails the synthesis instead of building another stage.
- */
-export function chooseStage(stageFromContext: unknown, env?: Environment): string {
-  const fromContext = typeof stageFromContext === 'string' && stageFromContext !== '' ? stageFromContext : undefined;
-  const fromEnv = readConfig({ STAGE: text().optional() }, env).STAGE;
-  if (fromContext !== undefined && fromEnv !== undefined && fromContext !== fromEnv)
-    throw new Error(`Two stages given: "${fromContext}" by -c stage and "${fromEnv}" by STAGE; give one, with ${HOW_TO_CHOOSE}`);
-  const name = fromContext ?? fromEnv;
-  if (name === undefined) throw new Error(`No stage given; choose one with ${HOW_TO_CHOOSE}`);
-  return name;
-}
-
-/** The configuration of a stage, validated; the stage as {@link chooseStage} finds it. */
-export function resolveStageConfig(stageFromContext: unknown, env?: Environment): StageConfig {
-  const name = chooseStage(stageFromContext, env);
-  const config = name === SANDBOX_STAGE ? sandboxConfigFromEnv(env) : STAGES[name];
-  if (config === undefined) throw new Error(`Unknown stage "${name}"; known stages: ${[...Object.keys(STAGES), SANDBOX_STAGE].join(', ')}`);
-  const problems = stageConfigProblems(config);
-  if (problems.length > 0) throw new Error(`Stage "${name}" is misconfigured:\n- ${problems.join('\n- ')}`);
-  return config;
-}
-
-/**
- * `-c stage=<name>` (or `--context stage=<name>`, `--context=stage=<name>`) among the arguments of
- * an app run directly (`npm run synth`, whose own `-c stage=dev` a later `-- -c stage=prod`
- * overrides, as the CDK CLI lets a later `-c` win); undefined when there is none.
- */
-export function stageFromArgs(argv: readonly string[]): string | undefined {
-  let stage: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const next = argv[i + 1];
-    if ((arg === '-c' || arg === '--context') && next?.startsWith('stage=')) stage = next.slice('stage='.length);
-    else if (arg?.startsWith('--context=stage=')) stage = arg.slice('--context=stage='.length);
-  }
-  return stage;
 }
 
 /** The recipients' KBOs as the functions read them (`RECIPIENT_KBOS`). */

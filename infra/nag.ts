@@ -85,6 +85,8 @@ export const SERVERLESS_REASONS = {
     "The function is only invoked synchronously, by its SQS event source mapping: a Lambda DLQ catches failed asynchronous invocations, which never happen here. Failed records go to the source queue's DLQ.",
   noTracing:
     'No X-Ray tracing, on purpose (docs/operators.md#readable-failures): without a tracer it shows only what the Duration metric and the REPORT lines show, it needs xray:PutTraceSegments on "*", and a tracer captures responses and errors that hold personal data.',
+  httpsAlarmHasNoDlq:
+    'The subscription is the on-call or chat endpoint that gets every alarm besides the e-mail: SNS retries an HTTPS delivery with backoff for about an hour (its delivery policy), and a delivery that still fails raises AlarmTopicFailed, which reaches the operators by the other subscription. A DLQ of undelivered alarms would be read by nobody.',
   emailHasNoDlq:
     "The subscription is the operators' e-mail address: SNS retries an e-mail delivery on its own schedule, and an alarm that was not mailed still shows on the dashboard's alarm panel. A DLQ of undelivered alarm mails would be read by nobody.",
 } as const;

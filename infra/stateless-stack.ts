@@ -5,9 +5,11 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, OPERATOR_FUNCTIONS } from '../shared/topology';
 import { environmentOf, grantUses } from './access';
+import { CheckSchedule } from './constructs/check-schedule';
 import { HubFunction } from './constructs/hub-function';
 import { TamperAlarm } from './constructs/tamper-alarm';
 import { Monitoring } from './monitoring';
+import { BATCH_WATCH_EVERY } from './monitoring-metrics';
 import { acknowledgeServerless, SERVERLESS_REASONS } from './nag';
 import type { StatefulStack } from './stateful-stack';
 import { functionTamperRules } from './tamper-rules';
@@ -30,7 +32,7 @@ export type FunctionKey = keyof typeof FUNCTIONS;
 
 /**
  * The stateless part of the hub: the functions, their triggers, their least-privilege roles, the
- * dashboard and the alarms. Replaceable at will; all data lives in the stateful stack.
+ * schedule of the batches' check, the dashboard, the alarms and the saved log queries. Replaceable at will; all data lives in the stateful stack.
  */
 export class StatelessStack extends Stack {
   readonly functions: Readonly<Record<FunctionKey, HubFunction>>;
@@ -42,6 +44,8 @@ export class StatelessStack extends Stack {
   readonly monitoring: Monitoring;
   /** The tamper rule over the functions' code, configuration, permissions and triggers. */
   readonly tamperAlarm: TamperAlarm;
+  /** EventBridge Scheduler's invocations of batch-watch, the scheduled check of the batches. */
+  readonly batchWatchSchedule: CheckSchedule;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -103,6 +107,15 @@ export class StatelessStack extends Stack {
       }),
       topic: stateful.alarmTopic,
       deadLetterKey: stateful.keys.operations,
+    });
+
+    // The scheduled check of the batches (shared/domain/operations/batch-watch.ts). A failed run is
+    // not retried: the next one comes within 15 minutes, and the alarms wait an hour for a value.
+    this.batchWatchSchedule = new CheckSchedule(this, 'BatchWatchSchedule', {
+      fn: this.functions.batchWatch.fn,
+      stageName: stateful.config.stageName,
+      every: BATCH_WATCH_EVERY,
+      description: 'batch-watch: is the batch file of the month missing, is a batch stuck PUBLISHING',
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', { stateful, functions: Object.values(this.functions) });

@@ -153,4 +153,8 @@ export const METRIC = {
   recordsDelivered: 'RecordsDelivered',
   returnMessagesAccepted: 'ReturnMessagesAccepted',
   returnMessagesRefused: 'ReturnMessagesRefused',
+  /** 1 when the month's file is due and no batch was received this month, else 0 (batch-watch, every run). */
+  monthlyFileMissing: 'MonthlyFileMissing',
+  /** The batches PUBLISHING past their lease (batch-watch, every run). */
+  batchesStuckPublishing: 'BatchesStuckPublishing',
 } as const;

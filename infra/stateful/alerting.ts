@@ -1,4 +1,4 @@
-import { ArnFormat, type Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -6,6 +6,22 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StageConfig } from '../config';
 import { acknowledgeServerless, SERVERLESS_REASONS } from '../nag';
 import { hubStackPrefix } from '../naming';
+
+/**
+ * How SNS retries an alarm the HTTPS endpoint did not take: 3 immediate tries, then with backoff
+ * from 20 s to 5 minutes, 23 tries in all over about 50 minutes (SNS allows an hour at most), before it counts a failed notification.
+ */
+export const HTTPS_ALARM_DELIVERY: sns.DeliveryPolicy = {
+  healthyRetryPolicy: {
+    numNoDelayRetries: 3,
+    minDelayTarget: Duration.seconds(20),
+    maxDelayTarget: Duration.minutes(5),
+    numMinDelayRetries: 2,
+    numMaxDelayRetries: 5,
+    numRetries: 23,
+    backoffFunction: sns.BackoffFunction.EXPONENTIAL,
+  },
+};
 
 /**
  * The alarm topic, stateful: its e-mail subscription is confirmed once by a person. CloudWatch
@@ -19,6 +35,18 @@ export function createAlarmTopic(stack: Stack, config: StageConfig, operationsKe
   });
   const mail = topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
   acknowledgeServerless(mail, 'SNSRedrivePolicy', SERVERLESS_REASONS.emailHasNoDlq);
+  // A second way in, of another kind (docs/deployers.md, "Alarm subscriptions"): a full mailbox
+  // or a mail filter does not silence an on-call service, and AlarmTopicFailed reaches the one
+  // that still works.
+  if (config.alarmHttpsEndpoint !== undefined) {
+    const https = topic.addSubscription(
+      new subscriptions.UrlSubscription(config.alarmHttpsEndpoint, {
+        protocol: sns.SubscriptionProtocol.HTTPS,
+        deliveryPolicy: HTTPS_ALARM_DELIVERY,
+      }),
+    );
+    acknowledgeServerless(https, 'SNSRedrivePolicy', SERVERLESS_REASONS.httpsAlarmHasNoDlq);
+  }
   allowAlarmsToPublish(stack, config.stageName, topic, operationsKey);
   return topic;
 }

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BatchOutcome } from '../domain/batch/process-file';
+import type { BatchWatchReport } from '../domain/operations/batch-watch';
 import { logger, METRIC, metrics } from '../observability';
 
 /**
@@ -18,8 +19,12 @@ function recipientMetric(recipient: string, name: string, value: number): void {
  * (infra/monitoring.ts) and one log line with the report's counts, never a record.
  */
 export function recordBatchOutcome(key: string, outcome: BatchOutcome): void {
+  // Each outcome counted at every file, 0 or 1: a month with files but no refusal shows 0 refused,
+  // not "no data" (the dashboard's refused files, per-outcome lines).
+  metrics.addMetric(METRIC.batchesAccepted, MetricUnit.Count, outcome.kind === 'delivered' ? 1 : 0);
+  metrics.addMetric(METRIC.batchesRefused, MetricUnit.Count, outcome.kind === 'refused' ? 1 : 0);
+  metrics.addMetric(METRIC.batchesDuplicate, MetricUnit.Count, outcome.kind === 'duplicate' ? 1 : 0);
   if (outcome.kind === 'duplicate') {
-    metrics.addMetric(METRIC.batchesDuplicate, MetricUnit.Count, 1);
     logger.info('batch already processed: nothing delivered again', {
       key,
       batchId: outcome.existing.batchId,
@@ -28,7 +33,6 @@ export function recordBatchOutcome(key: string, outcome: BatchOutcome): void {
     return;
   }
   const { report } = outcome;
-  metrics.addMetric(outcome.kind === 'delivered' ? METRIC.batchesAccepted : METRIC.batchesRefused, MetricUnit.Count, 1);
   if (outcome.kind === 'delivered') {
     metrics.addMetric(METRIC.rowsDelivered, MetricUnit.Count, report.delivered);
     metrics.addMetric(METRIC.rowsWithheld, MetricUnit.Count, report.withheld);
@@ -61,4 +65,21 @@ export function recordBatchOutcome(key: string, outcome: BatchOutcome): void {
  */
 export function recordFailedNotifications(count: number): void {
   if (count > 0) metrics.addMetric(METRIC.batchesFailed, MetricUnit.Count, count);
+}
+
+/**
+ * The scheduled check's findings, at every run, zeros included: its alarms treat a period without
+ * a value as a failure (the check stopped running), so a value must come when all is well too.
+ */
+export function recordBatchWatch(report: BatchWatchReport): void {
+  metrics.addMetric(METRIC.monthlyFileMissing, MetricUnit.Count, report.monthlyFileMissing ? 1 : 0);
+  metrics.addMetric(METRIC.batchesStuckPublishing, MetricUnit.Count, report.stuckPublishing.length);
+  const line = {
+    month: report.month,
+    fileDue: report.fileDue,
+    receivedThisMonth: report.receivedThisMonth,
+    stuckPublishing: report.stuckPublishing,
+  };
+  if (report.monthlyFileMissing || report.stuckPublishing.length > 0) logger.warn('batch watch: a batch needs an operator', line);
+  else logger.info('batch watch: nothing to report', line);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_ROWS } from '../domain/batch/reader';
 import { DEFAULT_MAX_REJECTED_SHARE } from '../domain/batch/split';
+import { DEFAULT_MONTHLY_FILE_DUE_DAY, LAST_DUE_DAY } from '../domain/operations/batch-watch';
 import { RETURNING_RECIPIENTS, type ReturningRecipient } from '../domain/recipients';
 import { type DayBounds, DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS, describeDayBounds, RETENTION_BOUNDS } from '../domain/retention';
 import { type VariableSource, variablesOf } from '../function-environment';
@@ -19,6 +20,7 @@ export interface SettingValues {
   readonly maxRows: number;
   readonly recipientKbos: Readonly<Record<ReturningRecipient, string>>;
   readonly refusedMessageRetentionDays: number;
+  readonly monthlyFileDueDay: number;
   readonly replayWindowDays: number;
 }
 
@@ -37,6 +39,7 @@ const SETTING_SCHEMAS: { readonly [K in FunctionSetting]: z.ZodType<SettingValue
   refusedMessageRetentionDays: daysWithin(RETENTION_BOUNDS.refusedMessageRetentionDays).default(DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS),
   // No default: a re-delivery must know the stage's own window, which the template gives it.
   replayWindowDays: daysWithin(RETENTION_BOUNDS.replayWindowDays),
+  monthlyFileDueDay: wholeNumber(1, LAST_DUE_DAY, `a day of the month from 1 to ${LAST_DUE_DAY}`).default(DEFAULT_MONTHLY_FILE_DUE_DAY),
 };
 
 /** How a setting's variable is read and checked: the functions' way, for a script that reads one too. */

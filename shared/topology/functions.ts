@@ -27,6 +27,8 @@ export const SETTINGS_ENV = {
   disclosureKeyLocal: 'DISCLOSURE_KEY_LOCAL',
   /** Days a refused return message is kept for an operator. */
   refusedMessageRetentionDays: 'REFUSED_MESSAGE_RETENTION_DAYS',
+  /** The day of the month (1–28, Brussels time) by which the month's first batch file is due. */
+  monthlyFileDueDay: 'MONTHLY_FILE_DUE_DAY',
   /** The archive's replay window in days: a re-delivery asked for after it is refused. */
   replayWindowDays: 'REPLAY_WINDOW_DAYS',
 } as const;
@@ -43,7 +45,13 @@ export type BucketAccess = 'read' | 'readListBatch' | 'readWriteDelete' | 'readW
  */
 export type TableAccess = 'read' | 'write' | 'readWrite';
 /** The settings a function may be given (each a variable of {@link SETTINGS_ENV}). */
-export type FunctionSetting = 'maxRejectedShare' | 'maxRows' | 'recipientKbos' | 'refusedMessageRetentionDays' | 'replayWindowDays';
+export type FunctionSetting =
+  | 'maxRejectedShare'
+  | 'maxRows'
+  | 'recipientKbos'
+  | 'refusedMessageRetentionDays'
+  | 'replayWindowDays'
+  | 'monthlyFileDueDay';
 
 /**
  * What a function uses, and nothing else: the single source of its environment variables, its IAM
@@ -248,6 +256,26 @@ export const FUNCTIONS = {
       buckets: {},
       tables: { deliveryProofs: 'read' },
       settings: [],
+      disclosureKey: false,
+    },
+  },
+  /**
+   * The scheduled check of the batches (EventBridge Scheduler, every 15 minutes): whether the
+   * month's file has arrived by its due day, and which batches stay PUBLISHING past their lease.
+   * Publishes both as metrics that an alarm reads; read only.
+   */
+  batchWatch: {
+    name: 'batch-watch',
+    entry: 'functions/batch-watch.ts',
+    triggers: [],
+    timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.batchWatch,
+    memoryMb: 256,
+    batchSize: 1,
+    uses: {
+      sendsTo: [],
+      buckets: {},
+      tables: { batches: 'read' },
+      settings: ['monthlyFileDueDay'],
       disclosureKey: false,
     },
   },

@@ -14,6 +14,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   operatorQuery: 30,
   /** An operator's reprocessing of up to 1,000 dead letters, each as long as a return message takes. */
   operatorReprocessDeadLetters: 300,
+  /** The scheduled check of the batches: two queries of the batches table's index. */
+  batchWatch: 30,
 } as const;
 
 export interface QueueSpec {

@@ -39,7 +39,15 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 
 export const TABLES = {
   /** Batch manifests, keyed on the content's SHA-256 (monthly-batch §8). */
-  batches: { name: 'batches', env: 'TABLE_BATCHES', partitionKey: 'pk', description: 'Batch manifests' },
+  batches: {
+    name: 'batches',
+    env: 'TABLE_BATCHES',
+    partitionKey: 'pk',
+    // The scheduled check (batch-watch) finds the batches still PUBLISHING and those received this
+    // month by status and reception, without a Scan; the index keeps no more than it reads.
+    globalIndexes: [{ name: 'byStatus', partitionKey: 'status', sortKey: 'receivedAt', include: ['batchId', 'leaseUntil', 'expiresAt'] }],
+    description: 'Batch manifests',
+  },
   /** Delivered payment lines, their validation decisions and status (return-flows §2). */
   paymentLines: {
     name: 'payment-lines',

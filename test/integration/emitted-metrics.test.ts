@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runDemoReturnFlows } from '../../local/demo';
+import { lambdaContextFor } from '../../local/event-source';
+import { loadFunctionHandler } from '../../local/event-source-mapping';
 import { runFileLocally } from '../../local/run-file';
 import { type LocalStandIn, startLocalStandIn } from '../../local/stand-in';
 import { writeBatchFile } from '../../scripts/lib/batch-generator';
 import { sqsClient } from '../../shared/adapters/aws-clients';
-import { QUEUES, type QueueSpec } from '../../shared/topology';
+import { FUNCTIONS, QUEUES, type QueueSpec } from '../../shared/topology';
 import { tempDir, writeBatch } from '../support/batch-files';
 import { captureOutput, parsedLines } from '../support/capture-output';
 import { alarmReads, dashboardReads, emittedMetrics, type MetricRead, metricKey } from '../support/metric-reads';
@@ -73,6 +75,9 @@ beforeAll(async () => {
     await sendOnWrongChannel(QUEUES.recipientInbound.VDAB, 'correction.decision', 'metrics-wrong-vdab');
     await sendOnWrongChannel(QUEUES.ppsInbound, 'validation.decision', 'metrics-wrong-pps');
     await standIn.drain();
+    // The scheduled check, as EventBridge Scheduler invokes it.
+    const watch = (await loadFunctionHandler(FUNCTIONS.batchWatch)) as unknown as (event: unknown, context: unknown) => Promise<unknown>;
+    await watch({}, lambdaContextFor(FUNCTIONS.batchWatch, standIn.region));
   });
   emfLines = parsedLines(lines).filter((line) => line._aws !== undefined);
   emitted = emittedMetrics(emfLines);
@@ -84,9 +89,9 @@ afterAll(async () => {
 });
 
 describe('what the operators read is what the functions emit', () => {
-  it('captures the EMF lines of all three functions', () => {
+  it('captures the EMF lines of all four functions that publish metrics', () => {
     expect(emitted.size).toBeGreaterThan(10);
-    for (const name of ['BatchesAccepted', 'BatchesFailed', 'ReturnMessagesAccepted', 'ReturnMessagesRefused'])
+    for (const name of ['BatchesAccepted', 'BatchesFailed', 'ReturnMessagesAccepted', 'ReturnMessagesRefused', 'MonthlyFileMissing'])
       expect(
         [...emitted].some((key) => key.startsWith(`${NAMESPACE}|${name}|`)),
         name,
@@ -100,8 +105,9 @@ describe('what the operators read is what the functions emit', () => {
   });
 
   it('finds every metric of the namespace that an alarm or a widget reads, with exactly its dimension keys', () => {
-    // Not vacuous: the business alarms and panels are all among the reads.
+    // Not vacuous: the business alarms and panels are all among the reads, the scheduled check's too.
     expect(reads.filter((r) => r.where.startsWith('alarm')).length).toBeGreaterThanOrEqual(2);
+    for (const name of ['MonthlyFileMissing', 'BatchesStuckPublishing']) expect(reads.map((r) => r.metricName)).toContain(name);
     expect(reads.filter((r) => r.where.startsWith('widget')).length).toBeGreaterThanOrEqual(10);
     const missing = reads.filter((r) => !emitted.has(metricKey(r))).map((r) => `${r.where}: ${metricKey(r)}`);
     expect(missing, `emitted:\n${[...emitted].sort().join('\n')}`).toEqual([]);

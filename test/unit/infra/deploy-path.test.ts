@@ -1,9 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveStageConfig, sandboxConfig, stageConfigProblems } from '../../../infra/config';
+import { sandboxConfig, stageConfigProblems } from '../../../infra/config';
 import { inboundBucketName, inboundKeyAlias, partyQueuesKeyAlias } from '../../../infra/naming';
 import { PARTIES, PARTY_CHANNELS, type Party, partyPolicyStatements } from '../../../infra/party-access';
+import { resolveStageConfig } from '../../../infra/stage-choice';
 import { deadLetterQueueOf, QUEUES } from '../../../shared/topology';
 import { docSection, readDoc } from '../../support/docs';
 import {
@@ -78,7 +79,7 @@ describe('the sandbox stage', () => {
     expect(() => resolveStageConfig('sandbox', { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-central-1' })).toThrow(
       'Stage "sandbox": set SANDBOX_ALARM_EMAIL to the address that should get the alarms',
     );
-    expect(() => resolveStageConfig('prod', {})).toThrow('Unknown stage "prod"; known stages: dev, sandbox');
+    expect(() => resolveStageConfig('acc', {})).toThrow('Unknown stage "acc"; known stages: dev, sandbox, prod');
   });
 
   it("accepts sandbox roles only in the hub's account under their names, and partners' roles only outside it", () => {

@@ -12,6 +12,7 @@ type FunctionKey = keyof typeof FUNCTIONS;
 
 function sampleValue({ name, source }: FunctionVariable): string {
   if (source.kind === 'setting' && source.setting === 'recipientKbos') return JSON.stringify({ VDAB: '0887010362', ACTIRIS: '0242220579' });
+  if (source.kind === 'setting' && source.setting === 'monthlyFileDueDay') return '10';
   if (source.kind === 'setting') return source.setting === 'maxRejectedShare' ? '0.05' : '30';
   if (source.kind === 'queueArn') return `arn:aws:sqs:eu-west-1:111111111111:${source.queue.name}`;
   return `value-of-${name}`;
@@ -31,6 +32,7 @@ const MODULES = {
   operatorReprocessDeadLetters: () => import('../../../functions/operator-reprocess-dead-letters'),
   operatorRenotifyFile: () => import('../../../functions/operator-renotify-file'),
   operatorProof: () => import('../../../functions/operator-proof'),
+  batchWatch: () => import('../../../functions/batch-watch'),
 } satisfies Record<FunctionKey, () => Promise<{ handler: unknown }>>;
 
 /** Every variable any function reads, so that a function starts with its own and none of another's. */

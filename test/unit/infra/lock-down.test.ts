@@ -313,6 +313,7 @@ describe('9. exact actions', () => {
       refusedMessages: 'dynamo-refused-messages',
       disclosures: 'dynamo-disclosures',
     },
+    'batch-watch': { batches: 'dynamo-batch-watch' },
   };
   const COMMAND_ACTION: Record<string, string> = {
     GetCommand: 'dynamodb:GetItem',

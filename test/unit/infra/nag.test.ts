@@ -68,9 +68,11 @@ describe('cdk-nag AwsSolutions and Serverless', () => {
       [`${STATELESS}/Fn-operator-renotify-file/Role`, iam5(`${STATEFUL}:ReportsBucketArn/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.archive)}/*`)],
       [`${STATEFUL}/Operator/Role`, iam5(`${ref(buckets.reports)}/*`)],
-      // Serverless: a DLQ has no DLQ (the tamper rules' DLQs are EventBridge's, which cdk-nag does not see); the alarm mail has none.
+      // Serverless: a DLQ has no DLQ (the tamper rules' DLQs are EventBridge's, which cdk-nag does not see); the alarm mail and the alarm endpoint have none.
       ...allQueues().map((q) => [`${STATEFUL}/Queue-${q.name}/DeadLetterQueue`, 'Serverless::Serverless-SQSRedrivePolicy']),
       [`${STATEFUL}/AlarmTopic/${DEV.alarmEmail}`, 'Serverless::Serverless-SNSRedrivePolicy'],
+      // The HTTPS subscription: CDK names it by its URL, each `/` made `--`.
+      [`${STATEFUL}/AlarmTopic/${DEV.alarmHttpsEndpoint!.replace(/\//g, '--')}`, 'Serverless::Serverless-SNSRedrivePolicy'],
       ...[STATEFUL, STATELESS].flatMap((stack) => [
         [`${stack}/TamperAlarm/DeadLetters`, 'Serverless::Serverless-SQSRedrivePolicy'],
         [`${stack}/TamperAlarm/DeadLetters`, 'AwsSolutions::AwsSolutions-SQS3'],

@@ -317,12 +317,31 @@ describe('who may invoke the tools', () => {
       },
     ]);
     expect(s.hub.stateless.operatorFunctions.map((f) => f.spec.name).sort()).toEqual(OPERATOR_FUNCTIONS.map((fn) => fn.name).sort());
-    // No other policy of either stack lets anyone invoke a function.
+    // No other policy of either stack lets anyone invoke a function, but the schedule's of batch-watch.
+    const scheduleRole = s.hub.stateless.batchWatchSchedule.role;
+    const bySchedule = {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: expect.any(String),
+        Roles: [{ Ref: logicalId(scheduleRole) }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'InvokeTheCheck',
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: { 'Fn::GetAtt': [logicalId(s.hub.stateless.functions.batchWatch.fn), 'Arn'] },
+            },
+          ],
+        },
+      },
+    };
     for (const template of [s.stateful, s.stateless]) {
       const invokers = Object.values(resources(template, 'AWS::IAM::Policy')).filter((p) =>
         JSON.stringify(p.Properties.PolicyDocument).includes('lambda:InvokeFunction'),
       );
-      expect(invokers).toEqual(template === s.stateless ? attached : []);
+      expect(invokers).toEqual(template === s.stateless ? [...attached, bySchedule] : []);
     }
   });
 });

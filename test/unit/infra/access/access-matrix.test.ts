@@ -39,10 +39,10 @@ beforeAll(() => {
 afterAll(() => removeOutdir(e?.synthesized));
 
 describe('who may do what (the access matrix)', () => {
-  it('evaluates every principal against every resource and operation: 18 principals × 237 cells', () => {
-    expect(Object.keys(ACCESS_MATRIX)).toHaveLength(18);
-    expect(cellsOf(e.model)).toHaveLength(237);
-    expect(decisions).toHaveLength(18 * 237);
+  it('evaluates every principal against every resource and operation: 19 principals × 240 cells', () => {
+    expect(Object.keys(ACCESS_MATRIX)).toHaveLength(19);
+    expect(cellsOf(e.model)).toHaveLength(240);
+    expect(decisions).toHaveLength(19 * 240);
     // Every cell the matrix names exists: a typo in the matrix would allow nothing and go unseen.
     const cells = new Set(cellsOf(e.model).map(({ target, operation }) => `${target} ${operation}`));
     for (const [who, grants] of Object.entries(ACCESS_MATRIX))
@@ -149,6 +149,7 @@ const SCP_ONLY = [
     'operator-reprocess-dead-letters',
     'operator-renotify-file',
     'operator-proof',
+    'batch-watch',
   ].flatMap((f) => [
     `administrator: function:${f} update-code`,
     `administrator: function:${f} configure`,

@@ -24,6 +24,7 @@ export type Principal =
   | 'operator-reprocess-dead-letters'
   | 'operator-renotify-file'
   | 'operator-proof'
+  | 'batch-watch'
   | 'administrator'
   | 'deployment'
   | 'outsider';
@@ -63,6 +64,7 @@ const FUNCTIONS = [
   'operator-reprocess-dead-letters',
   'operator-renotify-file',
   'operator-proof',
+  'batch-watch',
 ];
 const KEYS: Target[] = [
   'key:inbound',
@@ -187,6 +189,8 @@ export const ACCESS_MATRIX: Readonly<Record<Principal, Grants>> = {
     'parameter:disclosure-key': ['read'],
   },
   'operator-proof': { 'table:deliveryProofs': ['read'] },
+  // The scheduled check: the batches table's byStatus index, nothing else.
+  'batch-watch': { 'table:batches': ['read'] },
   // An administrator of the hub's account (AdministratorAccess, under the organisation's SCP): the
   // access logs, to investigate; nothing of the data, nothing of the rules.
   administrator: { 'bucket:accessLogs': ['read'] },
