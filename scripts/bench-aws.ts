@@ -306,6 +306,9 @@ export async function splitBatchOverInMemoryAws(path: string, period: string) {
     env[QUEUES.recipientOutbound[recipient].urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/bench-outbound-${recipient}`;
   }
   env[QUEUES.ppsOutbound.urlEnv] = `https://sqs.eu-west-1.amazonaws.com/111111111111/${BENCH_PPS_QUEUE}`;
+  // Its trigger queue, by which a failed notification's visibility would be changed.
+  env[QUEUES.batchNotifications.urlEnv] = 'https://sqs.eu-west-1.amazonaws.com/111111111111/bench-batch-notifications';
+  env[QUEUES.batchNotifications.arnEnv] = 'arn:aws:sqs:eu-west-1:111111111111:bench-batch-notifications';
   Object.assign(process.env, env);
   for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL')) delete process.env[name];
 

@@ -81,6 +81,7 @@ const SPLIT_BATCH_ENV = {
   TABLE_BATCHES: 'batches-table',
   TABLE_PAYMENT_LINES: 'lines-table',
   TABLE_DISCLOSURES: 'disclosures-table',
+  TABLE_DELIVERY_PROOFS: 'proofs-table',
   QUEUE_URL_OUTBOUND_VDAB: 'https://sqs/vdab',
   QUEUE_URL_OUTBOUND_ACTIRIS: 'https://sqs/actiris',
   QUEUE_URL_OUTBOUND_FOREM: 'https://sqs/forem',
@@ -102,7 +103,7 @@ describe('readFunctionConfig', () => {
     const config = readFunctionConfig(FUNCTIONS.splitBatch, SPLIT_BATCH_ENV);
     expect(config).toEqual({
       buckets: { inbound: 'inbound-bucket', staging: 'staging-bucket', archive: 'archive-bucket', reports: 'reports-bucket' },
-      tables: { batches: 'batches-table', paymentLines: 'lines-table', disclosures: 'disclosures-table' },
+      tables: { batches: 'batches-table', paymentLines: 'lines-table', disclosures: 'disclosures-table', deliveryProofs: 'proofs-table' },
       queueUrls: {
         'batch-notifications': 'https://sqs/batch-notifications',
         'outbound-vdab': 'https://sqs/vdab',
@@ -174,6 +175,7 @@ describe('readFunctionConfig', () => {
       TABLE_PAYMENT_LINES: 'p',
       TABLE_CORRECTIONS: 'c',
       TABLE_REFUSED_MESSAGES: 'r',
+      TABLE_DISCLOSURES: 'd',
       RECIPIENT_KBOS: JSON.stringify({ VDAB: '0887010362', ACTIRIS: '0242220579' }),
       DISCLOSURE_KEY_PARAMETER: '/art60-hub/dev/disclosure-hmac-key',
     };
@@ -198,7 +200,7 @@ describe('readFunctionConfig', () => {
     );
   });
 
-  it('reads what pps-inbound uses: its channel, the queues it sends to, two tables, the retention, and no disclosure key', () => {
+  it('reads what pps-inbound uses: its channel, the queues it sends to, three tables, the retention, and no disclosure key', () => {
     const env = {
       QUEUE_ARN_INBOUND_PPS: 'arn:inbound-pps',
       QUEUE_URL_INBOUND_PPS: 'in',
@@ -208,10 +210,11 @@ describe('readFunctionConfig', () => {
       QUEUE_URL_OUTBOUND_OCMW: 'u4',
       TABLE_CORRECTIONS: 'c',
       TABLE_REFUSED_MESSAGES: 'r',
+      TABLE_DISCLOSURES: 'd',
     };
     const config = readFunctionConfig(FUNCTIONS.ppsInbound, env);
     expect(config.settings).toEqual({ refusedMessageRetentionDays: 30 });
-    expect(config.tables).toEqual({ corrections: 'c', refusedMessages: 'r' });
+    expect(config.tables).toEqual({ corrections: 'c', refusedMessages: 'r', disclosures: 'd' });
     expect(config.queueArns).toEqual({ 'inbound-pps': 'arn:inbound-pps' });
     expect(config.disclosureKey).toBeUndefined();
     expect(problemOf(() => readFunctionConfig(FUNCTIONS.ppsInbound, { ...env, REFUSED_MESSAGE_RETENTION_DAYS: '0' }))).toBe(
@@ -219,10 +222,12 @@ describe('readFunctionConfig', () => {
     );
   });
 
-  it('reads what operator-redeliver uses: the archive, the batches table, the recipients’ queues and the replay window, 30 to 3,640 days, required', () => {
+  it('reads what operator-redeliver uses: the archive, the batches and disclosures tables, the recipients’ queues, the key and the replay window, 30 to 3,640 days, required', () => {
     const env = {
       BUCKET_ARCHIVE: 'a',
       TABLE_BATCHES: 'b',
+      TABLE_DISCLOSURES: 'd',
+      DISCLOSURE_KEY_PARAMETER: '/art60-hub/dev/disclosure-hmac-key',
       QUEUE_URL_OUTBOUND_VDAB: 'u1',
       QUEUE_URL_OUTBOUND_ACTIRIS: 'u2',
       QUEUE_URL_OUTBOUND_FOREM: 'u3',
