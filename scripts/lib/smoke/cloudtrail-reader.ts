@@ -3,8 +3,8 @@ import type { TrailReader, TrailSelectors, TrailSummary } from './trail-check';
 
 /**
  * The trail check's port over the AWS SDK's CloudTrail client, `@aws-sdk/client-cloudtrail`. The
- * project does not install that package yet: it is loaded when the smoke test first asks, and a
- * missing package fails that step with the command that installs it.
+ * package is a pinned devDependency, loaded only when the smoke test first asks; where it is missing
+ * (an install without dev dependencies), that step fails with the command that installs it.
  */
 
 /** The package, and the version to install (its latest release; the SDK publishes no 3.1169.0 of it). */
