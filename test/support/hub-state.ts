@@ -167,9 +167,7 @@ export async function storeState(standIn: LocalStandIn, clients: DirectClients):
   for (const table of Object.values(TABLES)) tables[table.name] = await scanAll(clients.dynamo, table.name);
   // A proof is keyed by the SHA-256 of the body sent, whose `sentAt` is a timestamp, and a retry's
   // new body gets a proof of its own: what must agree is which messages are proven, once each.
-  tables[TABLES.deliveryProofs.name] = [
-    ...new Set((tables[TABLES.deliveryProofs.name] as { pk: string }[]).map((item) => item.pk)),
-  ].sort();
+  tables[TABLES.deliveryProofs.name] = [...new Set((tables[TABLES.deliveryProofs.name] as { pk: string }[]).map((item) => item.pk))].sort();
   const leftOnQueues: Record<string, number> = {};
   for (const queue of [...allQueues().map(deadLetterQueueOf), QUEUES.batchNotifications]) {
     const left = (await standIn.receiveAll(queue)).length;
