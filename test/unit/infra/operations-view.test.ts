@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AREAS } from '../../../infra/alarm-areas';
 import { RUNBOOK, RUNBOOK_PAGE } from '../../../infra/alarms';
 import { scheduleRolePath } from '../../../infra/constructs/check-schedule';
+import { TAMPER_RUNBOOK } from '../../../infra/constructs/tamper-alarm';
 import { buildHub, PROJECT_ROOT } from '../../../infra/hub';
 import { LOG_QUERIES } from '../../../infra/log-queries';
 import { INBOUND_AGE_ALARM_SECONDS, PARTY_OUTBOUND_QUEUES } from '../../../infra/monitoring-metrics';
@@ -13,7 +14,7 @@ import { HTTPS_ALARM_DELIVERY } from '../../../infra/stateful/alerting';
 import type { FunctionKey } from '../../../infra/stateless-stack';
 import { RECIPIENTS } from '../../../shared/domain/recipients';
 import { METRIC } from '../../../shared/observability';
-import { allQueues, FUNCTIONS, QUEUES, TABLES } from '../../../shared/topology';
+import { allQueues, FUNCTIONS, OPERATOR_FUNCTIONS, QUEUES, TABLES } from '../../../shared/topology';
 import { docSection, headings, readDoc } from '../../support/docs';
 import {
   DEV,
@@ -256,13 +257,7 @@ describe('alarms a person can trust: the areas', () => {
       expect.arrayContaining(['OldestMessage-inbound-vdab', 'OldestMessage-inbound-pps', 'DeadLetters-inbound-actiris']),
     );
     expect(area('operations')).toEqual(
-      [
-        'AlarmTopicFailed',
-        ...['operator-disclosures', 'operator-proof', 'operator-redeliver', 'operator-refused-messages'].flatMap((f) => [
-          `Errors-${f}`,
-          `Throttles-${f}`,
-        ]),
-      ].sort(),
+      ['AlarmTopicFailed', ...OPERATOR_FUNCTIONS.flatMap((f) => [`Errors-${f.name}`, `Throttles-${f.name}`])].sort(),
     );
   });
 
@@ -299,23 +294,46 @@ describe('alarms a person can trust: the areas', () => {
     }
   });
 
-  it('says in every description what happened and where, ending with a runbook section that exists in docs/operators.md', () => {
-    const sections = new Set(
+  const runbookSections = () =>
+    new Set(
       headings(docSection(readDoc(RUNBOOK_PAGE), 'Runbook'))
         .filter((h) => h.level === 3)
         .map((h) => h.anchor),
     );
-    for (const anchor of Object.values(RUNBOOK)) expect(sections, anchor).toContain(anchor);
-    const described = [
-      ...Object.entries(resources(s.stateless, 'AWS::CloudWatch::Alarm')),
-      ...Object.entries(resources(s.stateless, 'AWS::CloudWatch::CompositeAlarm')),
-    ];
+
+  it('says in every description what happened and where, ending with a runbook section that exists in docs/operators.md', () => {
+    const sections = runbookSections();
+    for (const anchor of [...Object.values(RUNBOOK), ...Object.values(TAMPER_RUNBOOK)]) expect(sections, anchor).toContain(anchor);
+    // Every alarm of both stacks, the tamper rules' delivery alarms included.
+    const described = [s.stateful, s.stateless].flatMap((t) => [
+      ...Object.entries(resources(t, 'AWS::CloudWatch::Alarm')),
+      ...Object.entries(resources(t, 'AWS::CloudWatch::CompositeAlarm')),
+    ]);
+    expect(described.filter(([id]) => id.startsWith('TamperAlarmTamperRuleFailed')).length).toBeGreaterThanOrEqual(2);
+    expect(described.filter(([id]) => id.startsWith('TamperAlarmTamperDeadLetters'))).toHaveLength(2);
     for (const [id, a] of described) {
       const description = String(a.Properties.AlarmDescription);
       const named = /^(.{40,}?)\. Runbook: docs\/operators\.md#([a-z0-9-]+)$/s.exec(description);
       expect(named, `${id}: ${description}`).not.toBeNull();
       expect(sections, `${id}: "${named?.[2]}"`).toContain(named?.[2]);
       expect(description.length, id).toBeLessThanOrEqual(1024);
+    }
+  });
+
+  it('ends every tamper mail with a runbook section that exists in docs/operators.md', () => {
+    const sections = runbookSections();
+    const rules = [s.stateful, s.stateless].flatMap((t) => Object.entries(resources(t, 'AWS::Events::Rule')));
+    expect(rules.length).toBeGreaterThanOrEqual(2);
+    for (const [id, rule] of rules) {
+      const targets = rule.Properties.Targets as { InputTransformer?: { InputTemplate: unknown } }[];
+      for (const target of targets) {
+        const template = target.InputTransformer?.InputTemplate;
+        const mail = typeof template === 'string' ? template : JSON.stringify(template);
+        // The mail's last words: `(docs/operators.md#<anchor>).`, inside the template's quotes.
+        const named = /\(docs\/operators\.md#([a-z0-9-]+)\)\."?$/.exec(mail);
+        expect(named, `${id}: ${mail}`).not.toBeNull();
+        expect(sections, `${id}: "${named?.[1]}"`).toContain(named?.[1]);
+      }
     }
   });
 
