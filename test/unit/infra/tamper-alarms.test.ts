@@ -13,7 +13,7 @@ import {
 import { DEV, logicalId, removeOutdir, resources, type Statement, type Synthesized, synthesizeHub } from './helpers';
 
 /**
- * The tamper rules (README, "Tamper alarms"): each rule's event pattern is evaluated against
+ * The tamper rules (docs/deployers.md, "The tamper rules"): each rule's event pattern is evaluated against
  * CloudTrail events as EventBridge receives them, with the template's references resolved to
  * placeholder names, so that a rule is shown to match a change to the hub's own resource and not
  * the same call on another resource; then the targets' dead-letter queues, the alarms on a failed
