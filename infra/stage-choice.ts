@@ -1,6 +1,7 @@
 import { type Environment, readConfig, text } from '../shared/configuration/read-config';
-import { SANDBOX_STAGE, STAGES, type StageConfig, sandboxConfigFromEnv, stageConfigProblems } from './config';
+import { STAGES, type StageConfig, stageConfigProblems } from './config';
 import { PROD_STAGE, prodConfig, prodSettingsFromEnv } from './prod-stage';
+import { SANDBOX_STAGE, sandboxConfigFromEnv } from './sandbox-stage';
 
 /**
  * Which stage a synthesis builds, and its configuration, validated (infra/config.ts): from the

@@ -178,7 +178,7 @@ async function endToEnd(path: string): Promise<ChildResult> {
  * the manifest's claim) and for delivering (from the claim to the end), without the stand-ins' own.
  */
 async function handler(path: string, period: string): Promise<ChildResult> {
-  const { splitBatchOverInMemoryAws } = await import('./bench-aws');
+  const { splitBatchOverInMemoryAws } = await import('./bench-split-batch');
   const { aws, run } = await splitBatchOverInMemoryAws(path, period);
   let claimedAt: { cpu: NodeJS.CpuUsage; standIn: number } | undefined;
   aws.onClaim(() => {
@@ -219,7 +219,8 @@ async function handler(path: string, period: string): Promise<ChildResult> {
  * whether anything was sent to a queue.
  */
 async function refusal(path: string, period: string): Promise<ChildResult> {
-  const { splitBatchOverInMemoryAws, PPS_SEND_CALLS } = await import('./bench-aws');
+  const { splitBatchOverInMemoryAws } = await import('./bench-split-batch');
+  const { PPS_SEND_CALLS } = await import('./bench-aws');
   const { aws, run } = await splitBatchOverInMemoryAws(path, period);
   const cpu = process.cpuUsage();
   const started = performance.now();

@@ -1,9 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxConfig, stageConfigProblems } from '../../../infra/config';
+import { stageConfigProblems } from '../../../infra/config';
 import { inboundBucketName, inboundKeyAlias, partyQueuesKeyAlias } from '../../../infra/naming';
 import { PARTIES, PARTY_CHANNELS, type Party, partyPolicyStatements } from '../../../infra/party-access';
+import { sandboxConfig } from '../../../infra/sandbox-stage';
 import { resolveStageConfig } from '../../../infra/stage-choice';
 import { deadLetterQueueOf, QUEUES } from '../../../shared/topology';
 import { docSection, readDoc } from '../../support/docs';
