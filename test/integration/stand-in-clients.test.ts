@@ -160,7 +160,7 @@ describe('the stand-in, from any client', () => {
     // The INSZ on standard input, as an operator pipes it: never on the command line.
     const disclosures = await script('disclosures.ts', [], `${insz}\n`);
     expect(disclosures.stderr).toBe('');
-    expect(disclosures.stdout).toMatch(new RegExp(`^VDAB +\\S+ +2025-11 +${batchId} +${regulation} `, 'm'));
+    expect(disclosures.stdout).toMatch(new RegExp(`^VDAB +BATCH +\\S+ +2025-11 +${batchId} +${regulation} `, 'm'));
 
     const refused = await eventually(async () => {
       const result = await script('refused-messages.ts', ['--channel', 'VDAB']);

@@ -25,6 +25,7 @@ const ENV = {
   [TABLES.paymentLines.env]: 'lines-table',
   [TABLES.corrections.env]: 'corrections-table',
   [TABLES.refusedMessages.env]: 'refused-table',
+  [TABLES.disclosures.env]: 'disclosures-table',
   [`${QUEUES.recipientInbound.VDAB.urlEnv}_DLQ`]: URL('inbound-vdab-dlq'),
   [`${QUEUES.recipientInbound.ACTIRIS.urlEnv}_DLQ`]: URL('inbound-actiris-dlq'),
   [`${QUEUES.ppsInbound.urlEnv}_DLQ`]: URL('inbound-pps-dlq'),
