@@ -154,6 +154,8 @@ describe('the documentation (README.md and docs/)', () => {
       'FunctionNameoperatorproof',
       'FunctionNameoperatorredeliver',
       'FunctionNameoperatorrefusedmessages',
+      'FunctionNameoperatorrenotifyfile',
+      'FunctionNameoperatorreprocessdeadletters',
     ]);
     expect([...named].filter((name) => !outputs.includes(name))).toEqual([]);
   });
