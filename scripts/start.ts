@@ -135,7 +135,14 @@ try {
     const outDir = resolve(args.out ?? join(work, 'out'));
     const result = await runFileLocally(standIn, file, outDir, progress);
     display.finish();
-    for (const line of await runSummary(outDir, result)) say(line);
+    for (const line of await runSummary(outDir, result)) {
+      // Without --out the demonstration's files go with its folder at the end: say so where it says where they are.
+      say(
+        args.out === undefined && line.startsWith('written: ')
+          ? `${line} (deleted when the demonstration ends; --out <dir> keeps them)`
+          : line,
+      );
+    }
     say('');
     say(await runDemoReturnFlows(standIn, outDir));
   }

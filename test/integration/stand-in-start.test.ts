@@ -91,6 +91,7 @@ describe('npm start (the demonstration)', () => {
     const before = new Set((await readdir(tmpdir())).filter((name) => name.startsWith('art60-demo-')));
     const { stdout } = await run(process.execPath, [TSX, join(ROOT, 'scripts', 'start.ts'), '--rows', '30'], { cwd: ROOT });
     expect(stdout).toContain('Demonstration: a generated batch of 30 payment lines (deleted at the end');
+    expect(stdout).toMatch(/^written: .*\(deleted when the demonstration ends; --out <dir> keeps them\)$/m);
     const after = (await readdir(tmpdir())).filter((name) => name.startsWith('art60-demo-') && !before.has(name));
     expect(after).toEqual([]);
     await expect(access(join(tmpdir(), 'art60-demo-'))).rejects.toThrow();
