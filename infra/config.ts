@@ -117,6 +117,19 @@ export interface StageConfig {
   readonly disclosureKeyParameterName: string;
 }
 
+/** The settings a real stage takes unless it has a reason not to: the spec's defaults and the alarms' thresholds. */
+export const STAGE_DEFAULTS = {
+  monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
+  rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
+  refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
+  replayWindowDays: DEFAULT_REPLAY_WINDOW_DAYS,
+  oldestMessageAlarmHours: 48,
+  refusedReturnMessagesAlarmPerHour: 10,
+  maxRejectedShare: 0.05,
+  maxRows: DEFAULT_MAX_ROWS,
+  logRetentionDays: 90,
+} as const satisfies Partial<StageConfig>;
+
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 const LOG_RETENTION_VALUES = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -135,19 +148,11 @@ export const STAGES: Readonly<Record<string, StageConfig>> = {
     pps: { roleArn: 'arn:aws:iam::555555555555:role/art60-hub-producer' },
     alarmEmail: 'art60-hub-operators@example.org',
     alarmHttpsEndpoint: 'https://oncall.example.org/integrations/sns/art60-hub-dev',
-    monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
     placeholders: 'allowed',
     operatorPrincipalArns: [
       'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Art60HubOperator_0123456789abcdef',
     ],
-    rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
-    refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
-    replayWindowDays: DEFAULT_REPLAY_WINDOW_DAYS,
-    oldestMessageAlarmHours: 48,
-    refusedReturnMessagesAlarmPerHour: 10,
-    maxRejectedShare: 0.05,
-    maxRows: DEFAULT_MAX_ROWS,
-    logRetentionDays: 90,
+    ...STAGE_DEFAULTS,
     disclosureKeyParameterName: '/art60-hub/dev/disclosure-hmac-key',
   },
 };

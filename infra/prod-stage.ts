@@ -1,12 +1,5 @@
 import { type Environment, readConfig, text } from '../shared/configuration/read-config';
-import { DEFAULT_MAX_ROWS } from '../shared/domain/batch/reader';
-import { DEFAULT_MONTHLY_FILE_DUE_DAY } from '../shared/domain/operations/batch-watch';
-import {
-  DEFAULT_RAW_FILE_RETENTION_DAYS,
-  DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
-  DEFAULT_REPLAY_WINDOW_DAYS,
-} from '../shared/domain/retention';
-import type { StageConfig } from './config';
+import { STAGE_DEFAULTS, type StageConfig } from './config';
 
 /**
  * The `prod` stage: what it takes from the environment of the synthesis (the accounts, roles and
@@ -70,16 +63,8 @@ export function prodConfig(settings: ProdSettings): StageConfig {
       .split(',')
       .map((arn) => arn.trim())
       .filter((arn) => arn !== ''),
-    monthlyFileDueDay: DEFAULT_MONTHLY_FILE_DUE_DAY,
     placeholders: 'refused',
-    rawFileRetentionDays: DEFAULT_RAW_FILE_RETENTION_DAYS,
-    refusedMessageRetentionDays: DEFAULT_REFUSED_MESSAGE_RETENTION_DAYS,
-    replayWindowDays: DEFAULT_REPLAY_WINDOW_DAYS,
-    oldestMessageAlarmHours: 48,
-    refusedReturnMessagesAlarmPerHour: 10,
-    maxRejectedShare: 0.05,
-    maxRows: DEFAULT_MAX_ROWS,
-    logRetentionDays: 90,
+    ...STAGE_DEFAULTS,
     disclosureKeyParameterName: `/art60-hub/${PROD_STAGE}/disclosure-hmac-key`,
   };
 }
