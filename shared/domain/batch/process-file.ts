@@ -108,14 +108,7 @@ async function runAttempt(
     if (existing) return duplicateOf(existing, identity, read.tally.toReport(identity, null), deps);
     const report = read.tally.toReport(identity, read.refusal);
     await putReport(deps.reports, reportKey, report);
-    await tellPps(deps, {
-      ...identity,
-      ...countsOf(report),
-      refused: report.refused,
-      refusedDetail: report.refusedDetail,
-      reportKey,
-      duplicateOf: null,
-    });
+    await tellPps(deps, outcomeOfReport(identity, report, reportKey));
     return { kind: 'refused', report, reportKey };
   }
 
@@ -170,7 +163,7 @@ async function runAttempt(
   //    happened. Then the PPS is told. Both before the manifest is marked, so that a crash in
   //    between is repaired by the retry, which writes the same report and sends the same outcome.
   await putReport(deps.reports, reportKey, report);
-  await tellPps(deps, { ...identity, ...countsOf(report), refused: null, refusedDetail: null, reportKey, duplicateOf: null });
+  await tellPps(deps, outcomeOfReport(identity, report, reportKey));
 
   // 7. Mark the manifest delivered, with what each recipient received; then drop the batch's
   //    staging, this attempt's and what earlier attempts left.
@@ -187,7 +180,7 @@ async function runAttempt(
  */
 async function duplicateOf(
   existing: BatchManifest,
-  identity: { batchId: string; period: string | null; source: string; sha256: string },
+  identity: BatchIdentity,
   read: BatchReport,
   deps: BatchDependencies,
 ): Promise<BatchOutcome> {
@@ -204,8 +197,21 @@ async function duplicateOf(
 }
 
 /** Sends the PPS the `batch.outcome` of a file: its report is written (or, for a duplicate, the first batch's was). */
+/** The outcome of a file whose report this attempt wrote (accepted or refused): what that report says. */
+function outcomeOfReport(identity: BatchIdentity, report: BatchReport, reportKey: string): BatchOutcomeFacts {
+  return { ...identity, ...countsOf(report), refused: report.refused, refusedDetail: report.refusedDetail, reportKey, duplicateOf: null };
+}
+
 async function tellPps(deps: BatchDependencies, facts: BatchOutcomeFacts): Promise<void> {
   await deps.publisher.publish(deps.ppsOutboundQueueUrl, [batchOutcomeMessage(facts, deps.clock())]);
+}
+
+/** What names a batch in its report and its outcome. */
+interface BatchIdentity {
+  readonly batchId: string;
+  readonly period: string | null;
+  readonly source: string;
+  readonly sha256: string;
 }
 
 /** What reading a file came to; its period is null only for a local file none of whose rows has one (§7). */
