@@ -22,6 +22,7 @@ import { isOpen } from '../../shared/domain/return-flows/correction';
 import { nationalNumberRegExp } from '../../shared/national-number-pattern';
 import { FUNCTIONS, QUEUES, TABLES, type TableSpec } from '../../shared/topology';
 import { captureOutput } from '../support/capture-output';
+import { withoutHexDigests } from '../support/digests';
 
 /**
  * No national number in clear is kept for long (return-flows §5): the demonstration's batch and
@@ -60,7 +61,7 @@ async function scan(table: TableSpec): Promise<Item[]> {
 function holdsNationalNumber(item: Item): boolean {
   const text = JSON.stringify(item);
   if ([...delivered].some((insz) => text.includes(insz))) return true;
-  return nationalNumberRegExp().test(text.replace(/[0-9a-f]{32,}/g, '<digest>'));
+  return nationalNumberRegExp().test(withoutHexDigests(text));
 }
 
 /** Where a national number in clear may rest (return-flows §5): an open correction, a refused message. */
